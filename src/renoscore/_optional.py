@@ -1,0 +1,43 @@
+"""Lazy imports of optional dependencies, failing with a message that names the extra."""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+from renoscore.errors import MissingDependencyError
+
+__all__ = ["import_optional"]
+
+_EXTRA_OF = {
+    "pandas": "pandas",
+    "openpyxl": "pandas",
+    "pyarrow": "pandas",
+    "matplotlib": "plot",
+}
+
+
+def import_optional(module: str, purpose: str) -> ModuleType:
+    """Import an optional dependency or raise :class:`MissingDependencyError`.
+
+    Parameters
+    ----------
+    module : str
+        Dotted module name, e.g. ``"pandas"`` or ``"matplotlib.pyplot"``.
+    purpose : str
+        What the caller wanted to do, used in the error message.
+
+    Returns
+    -------
+    module
+        The imported module.
+
+    Examples
+    --------
+    >>> np = import_optional("numpy", "this example")
+    """
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        top = module.split(".")[0]
+        raise MissingDependencyError(top, _EXTRA_OF.get(top, "all"), purpose) from exc

@@ -1,0 +1,204 @@
+"""Exceptions and warnings raised by renoscore.
+
+Every error renoscore raises on bad input is a :class:`RenoscoreError` (itself a
+:class:`ValueError`), so ``except ValueError`` keeps working for callers that do not care,
+and ``except renoscore.RenoscoreError`` catches exactly what renoscore reports.
+
+An error carries a tuple of :class:`Problem` records, one per thing that is wrong, each with
+its location (file, line, row, column, community id, key path) and, where known, the fix.
+Loaders collect *all* problems of an input before raising, the way pydantic lists every
+validation error at once.
+
+Hierarchy::
+
+    RenoscoreError (ValueError)
+    ├── IndicatorSystemError     a malformed indicator-system YAML or model
+    ├── JudgementError           a malformed pairwise-comparison matrix
+    │   └── PanelError           a malformed expert panel file
+    ├── DataValidationError      community data that does not match the system
+    ├── WeightsError             weights that cannot be derived or do not fit the system
+    └── OptionError              an unknown method name or an invalid option value
+
+    MissingDependencyError (ImportError)   an optional extra is not installed
+
+    RenoscoreWarning (UserWarning)
+    ├── InconsistencyWarning     a judgement matrix fails its consistency rule
+    ├── ConstantIndicatorWarning an indicator is constant and gets zero data-driven weight
+    └── CoverageWarning          a community has too few indicators to be scored
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+__all__ = [
+    "ConstantIndicatorWarning",
+    "CoverageWarning",
+    "DataValidationError",
+    "InconsistencyWarning",
+    "IndicatorSystemError",
+    "JudgementError",
+    "MissingDependencyError",
+    "OptionError",
+    "PanelError",
+    "Problem",
+    "RenoscoreError",
+    "RenoscoreWarning",
+    "WeightsError",
+]
+
+#: How many problems an error message lists before summarising the rest.
+MAX_LISTED_PROBLEMS = 50
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, with where it is and how to fix it.
+
+    Parameters
+    ----------
+    reason : str
+        What is wrong, in one sentence.
+    fix : str, optional
+        What the user should do about it.
+    file : str, optional
+        The file the problem is in.
+    line : int, optional
+        1-based line in that file.
+    row : int, optional
+        1-based data row (the header of a table is not counted).
+    column : str, optional
+        Column or indicator id.
+    community_id : str, optional
+        The community the row belongs to.
+    path : str, optional
+        A dotted key path inside a structured document, e.g. ``nodes.facilities.goalposts``.
+    value : object, optional
+        The offending value as it was read.
+    """
+
+    reason: str
+    fix: str | None = None
+    file: str | None = None
+    line: int | None = None
+    row: int | None = None
+    column: str | None = None
+    community_id: str | None = None
+    path: str | None = None
+    value: object = field(default=None)
+
+    @property
+    def location(self) -> str:
+        """Where the problem is, as a short human-readable string."""
+        parts: list[str] = []
+        if self.file is not None:
+            parts.append(self.file if self.line is None else f"{self.file}:{self.line}")
+        elif self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.path:
+            parts.append(self.path)
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.community_id is not None:
+            parts.append(f"community {self.community_id!r}")
+        if self.column is not None:
+            parts.append(f"column {self.column!r}")
+        return ", ".join(parts) if parts else "input"
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.reason}"
+        if self.value is not None:
+            text += f" (value {self.value!r})"
+        if self.fix:
+            text += f" -> {self.fix}"
+        return text
+
+
+class RenoscoreError(ValueError):
+    """Base class of every error renoscore raises on bad input.
+
+    Parameters
+    ----------
+    message : str
+        A one-line summary.
+    problems : iterable of Problem, optional
+        Every problem found; they are listed in the message.
+
+    Examples
+    --------
+    >>> err = RenoscoreError("bad input", [Problem("not a number", row=3, column="x")])
+    >>> print(err)
+    bad input (1 problem)
+      - row 3, column 'x': not a number
+    """
+
+    def __init__(self, message: str, problems: Iterable[Problem] = ()) -> None:
+        self.summary = message
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        if not self.problems:
+            return self.summary
+        count = len(self.problems)
+        head = f"{self.summary} ({count} problem{'s' if count != 1 else ''})"
+        lines = [f"  - {p}" for p in self.problems[:MAX_LISTED_PROBLEMS]]
+        if count > MAX_LISTED_PROBLEMS:
+            lines.append(f"  ... and {count - MAX_LISTED_PROBLEMS} more (see .problems)")
+        return "\n".join([head, *lines])
+
+    def __reduce__(self) -> tuple[type[RenoscoreError], tuple[str, tuple[Problem, ...]]]:
+        return (type(self), (self.summary, self.problems))
+
+
+class IndicatorSystemError(RenoscoreError):
+    """An indicator system (YAML file or model) is malformed."""
+
+
+class JudgementError(RenoscoreError):
+    """A pairwise-comparison (AHP judgement) matrix is malformed."""
+
+
+class PanelError(JudgementError):
+    """An expert panel (YAML file or model) is malformed."""
+
+
+class DataValidationError(RenoscoreError):
+    """Community data does not match its indicator system."""
+
+
+class WeightsError(RenoscoreError):
+    """Weights cannot be derived, or do not belong to the system they are used with."""
+
+
+class OptionError(RenoscoreError):
+    """An unknown method name or an invalid option value was passed."""
+
+
+class MissingDependencyError(ImportError):
+    """An optional dependency is not installed; the message names the extra to install."""
+
+    def __init__(self, package: str, extra: str, purpose: str) -> None:
+        self.package = package
+        self.extra = extra
+        super().__init__(
+            f"{purpose} needs the optional dependency {package!r}, which is not installed. "
+            f"Install it with: pip install 'renoscore[{extra}]'"
+        )
+
+
+class RenoscoreWarning(UserWarning):
+    """Base class of renoscore's warnings."""
+
+
+class InconsistencyWarning(RenoscoreWarning):
+    """A judgement matrix fails its consistency rule (e.g. CR >= 0.10)."""
+
+
+class ConstantIndicatorWarning(RenoscoreWarning):
+    """An indicator is constant over the data and gets zero data-driven weight."""
+
+
+class CoverageWarning(RenoscoreWarning):
+    """A community has too few usable indicators to be scored."""
