@@ -1,0 +1,760 @@
+"""Community data validated against an indicator system.
+
+:func:`load_data` reads a table of communities (a CSV file, an Excel or Parquet file, a pandas
+DataFrame, a list of records or a mapping of columns) and returns :class:`CommunityData`: the
+community ids, their phases, the context columns, an ``(N, M)`` float64 matrix of indicator
+values in the system's indicator order, and a status matrix telling every cell apart:
+
+===================  =====  ===============================================================
+status               code   written in a file as
+===================  =====  ===============================================================
+``OK``               0      a number
+``MISSING``          1      an empty cell (or NaN in a numeric array)
+``NOT_APPLICABLE``   2      one of the tokens ``n/a``, ``N/A``, ``NA``, ``not applicable``,
+                            ``not_applicable``, ``不适用``; also an empty cell of an indicator
+                            that the system does not measure in the row's phase
+===================  =====  ===============================================================
+
+Validation collects *every* problem into one :class:`~renoscore.errors.DataValidationError`
+whose ``problems`` give the row, community id, column, value and reason. Nothing is dropped or
+altered silently: a community is either loaded exactly as written or the load fails.
+
+Accepted numbers: anything Python's ``float`` reads (full-width digits such as ``１２３`` are
+read as the same digits), with surrounding spaces. Rejected with a reason: text that is not a
+number, ``nan``/``inf`` written as text, values that overflow (``1e309``), thousands separators
+(``1,200``) and decimal commas (``1,5`` or ``1，5``), which are ambiguous.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import IntEnum
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from renoscore._optional import import_optional
+from renoscore.errors import DataValidationError, Problem
+from renoscore.system import INTEGER_KINDS, IndicatorKind, IndicatorSystem, load_system, suggest
+
+__all__ = ["NA_TOKENS", "CellStatus", "CommunityData", "load_data"]
+
+#: Text that marks a cell as "not applicable" (as opposed to an empty, missing cell).
+NA_TOKENS: frozenset[str] = frozenset(
+    {"n/a", "N/A", "NA", "n.a.", "not applicable", "not_applicable", "不适用", "无此项"}
+)
+_NONFINITE_TEXT = frozenset(
+    {"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"}
+)
+#: Largest data file read by default (bytes); pass ``max_bytes`` to change it.
+DEFAULT_MAX_BYTES = 2_000_000_000
+
+
+class CellStatus(IntEnum):
+    """Status of one cell of community data."""
+
+    OK = 0
+    MISSING = 1
+    NOT_APPLICABLE = 2
+
+
+@dataclass(frozen=True, eq=False)
+class CommunityData:
+    """Validated community data in the system's indicator order.
+
+    Attributes
+    ----------
+    system_id, system_version : str
+        The indicator system the data were validated against.
+    indicator_ids : tuple of str
+        Column order of ``values`` and ``status`` (the system's indicator order).
+    ids : tuple of str
+        Community id of each row.
+    phases : tuple of (str or None)
+        Phase of each row (None when the table has no phase column).
+    values : ndarray, shape (N, M)
+        Indicator values; NaN wherever ``status`` is not OK. Read-only.
+    status : ndarray of int8, shape (N, M)
+        :class:`CellStatus` codes. Read-only.
+    context : dict
+        Columns kept but not scored (district, build year, ...), as tuples of their cells.
+    source : str or None
+        Where the data came from.
+
+    Examples
+    --------
+    >>> import renoscore as rs
+    >>> data = rs.example_data()
+    >>> data.values.shape[1] == len(rs.default_system().indicators)
+    True
+    """
+
+    system_id: str
+    system_version: str
+    indicator_ids: tuple[str, ...]
+    ids: tuple[str, ...]
+    phases: tuple[str | None, ...]
+    values: NDArray[np.float64]
+    status: NDArray[np.int8]
+    context: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    source: str | None = None
+
+    def __post_init__(self) -> None:
+        n, m = self.values.shape
+        if self.status.shape != (n, m) or len(self.ids) != n or len(self.phases) != n:
+            raise DataValidationError("CommunityData arrays do not agree in shape")
+        if len(self.indicator_ids) != m:
+            raise DataValidationError("CommunityData has a column count unlike its indicator ids")
+        self.values.setflags(write=False)
+        self.status.setflags(write=False)
+
+    @property
+    def n(self) -> int:
+        """Number of rows (community x phase)."""
+        return len(self.ids)
+
+    @property
+    def m(self) -> int:
+        """Number of indicators."""
+        return len(self.indicator_ids)
+
+    @property
+    def keys(self) -> tuple[tuple[str, str | None], ...]:
+        """``(community id, phase)`` of every row."""
+        return tuple(zip(self.ids, self.phases, strict=True))
+
+    def phase_ids(self) -> tuple[str | None, ...]:
+        """The distinct phases present, in order of first appearance."""
+        return tuple(dict.fromkeys(self.phases))
+
+    def select(self, phase: str | None = None, ids: Iterable[str] | None = None) -> CommunityData:
+        """A subset of the rows: one phase and/or some community ids (order kept)."""
+        mask = np.ones(self.n, dtype=bool)
+        if phase is not None:
+            mask &= np.array([p == phase for p in self.phases], dtype=bool)
+        if ids is not None:
+            wanted = set(ids)
+            mask &= np.array([i in wanted for i in self.ids], dtype=bool)
+        return self.take(np.flatnonzero(mask))
+
+    def take(self, rows: NDArray[np.intp] | Sequence[int]) -> CommunityData:
+        """The rows at the given positions, in that order."""
+        index = np.asarray(rows, dtype=np.intp)
+        return CommunityData(
+            system_id=self.system_id,
+            system_version=self.system_version,
+            indicator_ids=self.indicator_ids,
+            ids=tuple(self.ids[i] for i in index),
+            phases=tuple(self.phases[i] for i in index),
+            values=self.values[index].copy(),
+            status=self.status[index].copy(),
+            context={k: tuple(v[i] for i in index) for k, v in self.context.items()},
+            source=self.source,
+        )
+
+    def column(self, indicator_id: str) -> NDArray[np.float64]:
+        """The values of one indicator (NaN where not OK)."""
+        try:
+            j = self.indicator_ids.index(indicator_id)
+        except ValueError:
+            raise DataValidationError(
+                f"no indicator {indicator_id!r}",
+                [
+                    Problem(
+                        "unknown indicator",
+                        column=indicator_id,
+                        fix=suggest(indicator_id, self.indicator_ids),
+                    )
+                ],
+            ) from None
+        return self.values[:, j]
+
+    def counts(self) -> dict[str, int]:
+        """Cell counts by status."""
+        return {s.name.lower(): int(np.count_nonzero(self.status == s)) for s in CellStatus}
+
+    def digest(self) -> str:
+        """A SHA-256 of ids, phases, values and status: identifies the input of a result."""
+        h = hashlib.sha256()
+        h.update("\x1f".join(self.indicator_ids).encode())
+        h.update("\x1f".join(f"{i}\x1e{p}" for i, p in self.keys).encode())
+        h.update(np.ascontiguousarray(self.values).tobytes())
+        h.update(np.ascontiguousarray(self.status).tobytes())
+        return h.hexdigest()
+
+    def equals(self, other: CommunityData) -> bool:
+        """Exact equality of everything, NaN cells included."""
+        return (
+            self.indicator_ids == other.indicator_ids
+            and self.keys == other.keys
+            and np.array_equal(self.values, other.values, equal_nan=True)
+            and np.array_equal(self.status, other.status)
+            and self.context == other.context
+        )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CommunityData) and self.equals(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def summary(self) -> str:
+        """A short text summary: rows, communities, phases and cell counts."""
+        c = self.counts()
+        phases = ", ".join(f"{p}: {self.phases.count(p)}" for p in self.phase_ids())
+        return (
+            f"{self.n} rows, {len(set(self.ids))} communities, {self.m} indicators "
+            f"(system {self.system_id} v{self.system_version}); phases {phases or '-'}; "
+            f"cells ok {c['ok']}, missing {c['missing']}, not applicable {c['not_applicable']}"
+        )
+
+    def __repr__(self) -> str:
+        return f"CommunityData({self.summary()})"
+
+
+# --------------------------------------------------------------------------- reading
+@dataclass
+class _Table:
+    columns: dict[str, Any]
+    header: list[str]
+    n: int
+    lines: list[int] | None = None
+    source: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _read_csv(path: Path, encoding: str | None, max_bytes: int) -> _Table:
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise DataValidationError(
+            "data file is too large",
+            [
+                Problem(
+                    f"{size} bytes exceeds the limit of {max_bytes}",
+                    file=str(path),
+                    fix="pass max_bytes=... to load_data",
+                )
+            ],
+        )
+    raw = path.read_bytes()
+    text: str | None = None
+    tried = [encoding] if encoding else ["utf-8-sig", "gb18030"]
+    for enc in tried:
+        try:
+            text = raw.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    if text is None:
+        raise DataValidationError(
+            "cannot decode the data file",
+            [
+                Problem(
+                    f"not {' or '.join(tried)}",
+                    file=str(path),
+                    fix="save the CSV as UTF-8 (or pass encoding=...)",
+                )
+            ],
+        )
+    return _parse_csv_text(text.removeprefix("\ufeff"), str(path))
+
+
+def _parse_csv_text(text: str, source: str | None) -> _Table:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise DataValidationError(
+            "the data table is empty", [Problem("no header row", file=source, line=1)]
+        ) from None
+    except csv.Error as exc:
+        raise DataValidationError(
+            "malformed CSV", [Problem(str(exc), file=source, line=1)]
+        ) from None
+    header = [h.strip() for h in header]
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    problems: list[Problem] = []
+    width = len(header)
+    try:
+        for record in reader:
+            if not record or all(not c.strip() for c in record):
+                continue  # a blank line holds no community
+            if len(record) != width:
+                problems.append(
+                    Problem(
+                        f"row has {len(record)} cells, the header has {width}",
+                        file=source,
+                        line=reader.line_num,
+                        row=len(rows) + 1,
+                        fix="check for a stray comma or a missing cell",
+                    )
+                )
+                record = (record + [""] * width)[:width]
+            rows.append(record)
+            lines.append(reader.line_num)
+    except csv.Error as exc:
+        raise DataValidationError(
+            "malformed CSV", [Problem(str(exc), file=source, line=reader.line_num)]
+        ) from None
+    columns: dict[str, Any] = {}
+    if rows:
+        transposed = list(zip(*rows, strict=True))
+        for name, cells in zip(header, transposed, strict=True):
+            columns.setdefault(name, np.array(cells, dtype=object))
+    else:
+        columns = {name: np.array([], dtype=object) for name in header}
+    return _Table(columns, header, len(rows), lines, source, problems)
+
+
+def _from_frame(frame: Any, source: str | None = None) -> _Table:
+    header = [str(c) for c in frame.columns]
+    columns: dict[str, Any] = {}
+    for name, col in zip(header, frame.columns, strict=True):
+        series = frame[col]
+        if hasattr(series, "ndim") and getattr(series, "ndim", 1) != 1:
+            continue  # duplicated column label; reported below
+        arr = series.to_numpy()
+        columns.setdefault(name, arr)
+    table = _Table(columns, header, len(frame), None, source)
+    return table
+
+
+def _from_mapping(mapping: Mapping[str, Any]) -> _Table:
+    header = [str(k) for k in mapping]
+    columns = {
+        str(k): np.asarray(v) if not isinstance(v, np.ndarray) else v for k, v in mapping.items()
+    }
+    lengths = {len(v) for v in columns.values()}
+    if len(lengths) > 1:
+        raise DataValidationError(
+            "columns have different lengths",
+            [Problem(f"column has {len(v)} values", column=k) for k, v in columns.items()],
+        )
+    n = lengths.pop() if lengths else 0
+    return _Table(columns, header, n)
+
+
+def _from_records(records: Sequence[Mapping[str, Any]]) -> _Table:
+    header: list[str] = []
+    for rec in records:
+        for k in rec:
+            if str(k) not in header:
+                header.append(str(k))
+    columns = {h: np.array([rec.get(h, "") for rec in records], dtype=object) for h in header}
+    return _Table(columns, header, len(records))
+
+
+def _read_source(
+    source: Any, encoding: str | None, sheet: str | int | None, max_bytes: int
+) -> _Table:
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        if not path.is_file():
+            raise DataValidationError(
+                "data file not found",
+                [Problem("no such file", file=str(path), fix="check the path")],
+            )
+        suffix = path.suffix.lower()
+        if suffix in (".xlsx", ".xlsm", ".xls"):
+            pd = import_optional("pandas", "Reading Excel files")
+            import_optional("openpyxl", "Reading Excel files")
+            frame = pd.read_excel(
+                path, sheet_name=0 if sheet is None else sheet, dtype=object, keep_default_na=False
+            )
+            table = _from_frame(frame, str(path))
+            table.lines = [r + 2 for r in range(table.n)]
+            return table
+        if suffix == ".parquet":
+            pd = import_optional("pandas", "Reading Parquet files")
+            import_optional("pyarrow", "Reading Parquet files")
+            return _from_frame(pd.read_parquet(path), str(path))
+        return _read_csv(path, encoding, max_bytes)
+    if hasattr(source, "columns") and hasattr(source, "to_numpy"):
+        return _from_frame(source)
+    if isinstance(source, Mapping):
+        return _from_mapping(source)
+    if isinstance(source, Sequence) and all(isinstance(r, Mapping) for r in source):
+        return _from_records(source)
+    raise DataValidationError(
+        f"cannot read community data from a {type(source).__name__}",
+        [
+            Problem(
+                "unsupported source",
+                fix="pass a CSV/Excel/Parquet path, a DataFrame, a list of dicts or a mapping of columns",
+            )
+        ],
+    )
+
+
+# --------------------------------------------------------------------------- parsing
+def _as_text(cells: NDArray[Any]) -> NDArray[np.str_]:
+    out = np.array(["" if c is None else str(c) for c in cells.tolist()], dtype=str)
+    return np.char.strip(out) if out.size else out
+
+
+def _parse_numeric(
+    cells: NDArray[Any],
+) -> tuple[
+    NDArray[np.float64], NDArray[np.int8], NDArray[np.bool_], list[tuple[int, Any, str, str]]
+]:
+    """Parse one column. Returns values, status, a mask of explicit NA and (row, value, reason, fix) problems."""
+    n = cells.shape[0]
+    status = np.zeros(n, dtype=np.int8)
+    bad: list[tuple[int, Any, str, str]] = []
+    na_explicit = np.zeros(n, dtype=bool)
+    if cells.dtype.kind in "fiub":
+        if cells.dtype.kind == "b":
+            values = cells.astype(np.float64)
+        else:
+            values = cells.astype(np.float64, copy=True)
+        nan = np.isnan(values)
+        status[nan] = CellStatus.MISSING
+        for r in np.flatnonzero(np.isinf(values)):
+            bad.append((int(r), float(values[r]), "infinite value", "give a finite number"))
+            values[r] = np.nan
+        return values, status, na_explicit, bad
+    text = _as_text(cells)
+    values = np.full(n, np.nan)
+    empty = text == ""
+    na_explicit = np.isin(text, list(NA_TOKENS))
+    status[empty] = CellStatus.MISSING
+    status[na_explicit] = CellStatus.NOT_APPLICABLE
+    rest = ~(empty | na_explicit)
+    if rest.any():
+        chunk = text[rest]
+        try:
+            parsed = chunk.astype(np.float64)
+            failed = None
+        except ValueError:
+            failed = True
+        if failed:
+            parsed = np.full(chunk.shape, np.nan)
+            for k, t in enumerate(chunk.tolist()):
+                try:
+                    parsed[k] = float(t)
+                except ValueError:
+                    parsed[k] = np.nan
+        values[rest] = parsed
+        idx = np.flatnonzero(rest)
+        lowered = np.char.lower(chunk)
+        nonfinite_text = np.isin(lowered, list(_NONFINITE_TEXT))
+        for k in np.flatnonzero(~np.isfinite(parsed)):
+            r = int(idx[k])
+            raw = chunk[k]
+            if nonfinite_text[k]:
+                reason, fix = (
+                    f"{raw!s} is not a measured value",
+                    "leave the cell empty if it is missing, or write n/a",
+                )
+            elif np.isinf(parsed[k]):
+                reason, fix = "the number overflows float64", "check the value"
+            elif "," in raw or "，" in raw:
+                reason = "comma in a number is ambiguous (thousands separator or decimal comma)"
+                fix = "write the number without commas, with '.' as the decimal point"
+            else:
+                reason, fix = (
+                    "not a number",
+                    "write a number, leave empty if missing, or n/a if not applicable",
+                )
+            bad.append((r, str(raw), reason, fix))
+            values[r] = np.nan
+    return values, status, na_explicit, bad
+
+
+# --------------------------------------------------------------------------- validation
+def load_data(
+    source: Any,
+    system: IndicatorSystem | str | Path | None = None,
+    *,
+    id_column: str = "community_id",
+    phase_column: str | None = "phase",
+    context: Sequence[str] | None = None,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> CommunityData:
+    """Read and validate community data against an indicator system.
+
+    Parameters
+    ----------
+    source : path, DataFrame, list of dict or mapping of columns
+        The table: one row per community and phase, one column per indicator (named by its
+        id), an id column, an optional phase column, and any context columns.
+    system : IndicatorSystem, str or Path, optional
+        The indicator system (default: :func:`~renoscore.default_system`).
+    id_column : str
+        Column holding the community id (kept as text, Chinese ids included).
+    phase_column : str or None
+        Column holding the phase id; None (or a table without it) means a single phase.
+    context : sequence of str, optional
+        Names of the context columns. When given, any other non-indicator column is an error;
+        when not given, columns that look like a misspelled indicator id are errors and the
+        rest are kept as context.
+    encoding : str, optional
+        Encoding of a CSV file; by default UTF-8 (with or without BOM), then GB18030.
+    sheet : str or int, optional
+        Excel sheet name or index (default: the first).
+    max_bytes : int
+        Largest file read.
+
+    Returns
+    -------
+    CommunityData
+
+    Raises
+    ------
+    DataValidationError
+        Listing every problem (row, community id, column, value, reason, fix): unknown or
+        missing columns, non-numeric cells, NaN/inf text, values outside an indicator's
+        range, non-integer ordinal values, unknown phases, empty or duplicate
+        ``(id, phase)``, an empty table.
+
+    Examples
+    --------
+    >>> import renoscore as rs
+    >>> rows = [{"community_id": "LY", "phase": "t0", **{i: "" for i in rs.default_system().indicator_ids}}]
+    >>> data = rs.load_data(rows)
+    >>> data.counts()["missing"] > 0
+    True
+    """
+    system = load_system(system) if system is not None else _default()
+    table = _read_source(source, encoding, sheet, max_bytes)
+    problems: list[Problem] = list(table.problems)
+    file = table.source
+
+    def where(r: int) -> dict[str, Any]:
+        return {"file": file, "row": r + 1, "line": table.lines[r] if table.lines else None}
+
+    # ---- columns
+    seen: dict[str, int] = {}
+    for name in table.header:
+        seen[name] = seen.get(name, 0) + 1
+    for name, count in seen.items():
+        if count > 1:
+            problems.append(
+                Problem(
+                    f"column {name!r} appears {count} times",
+                    file=file,
+                    column=name,
+                    fix="remove or rename the copies",
+                )
+            )
+    indicator_ids = system.indicator_ids
+    ind_set = set(indicator_ids)
+    if id_column not in table.columns:
+        raise DataValidationError(
+            "community data has no id column",
+            [
+                Problem(
+                    f"no column {id_column!r}",
+                    file=file,
+                    line=1,
+                    fix=suggest(id_column, table.header)
+                    or f"add a {id_column!r} column or pass id_column=...",
+                )
+            ],
+        )
+    has_phase = phase_column is not None and phase_column in table.columns
+    reserved = {id_column, *([phase_column] if has_phase and phase_column else [])}
+    context_names: list[str] = []
+    declared_context = set(context) if context is not None else None
+    for name in table.header:
+        if name in ind_set or name in reserved or name in context_names:
+            continue
+        if declared_context is not None:
+            if name in declared_context:
+                context_names.append(name)
+            else:
+                problems.append(
+                    Problem(
+                        f"unknown column {name!r}",
+                        file=file,
+                        line=1,
+                        column=name,
+                        fix=suggest(name, [*indicator_ids, *declared_context])
+                        or "declare it in context=[...] or remove it",
+                    )
+                )
+            continue
+        close = suggest(name, indicator_ids)
+        if close is not None and _close(name, indicator_ids):
+            problems.append(
+                Problem(f"unknown column {name!r}", file=file, line=1, column=name, fix=close)
+            )
+        else:
+            context_names.append(name)
+    for ind in indicator_ids:
+        if ind not in table.columns:
+            problems.append(
+                Problem(
+                    f"indicator column {ind!r} is missing",
+                    file=file,
+                    line=1,
+                    column=ind,
+                    fix="add the column (empty cells mean missing, n/a means not applicable)",
+                )
+            )
+
+    n = table.n
+    if n == 0:
+        problems.append(
+            Problem("the table has no rows", file=file, fix="add at least one community")
+        )
+        raise DataValidationError("community data is empty", problems)
+
+    # ---- ids and phases
+    ids_text = _as_text(np.asarray(table.columns[id_column], dtype=object))
+    for r in np.flatnonzero(ids_text == ""):
+        problems.append(
+            Problem(
+                "empty community id", column=id_column, fix="give every row an id", **where(int(r))
+            )
+        )
+    if has_phase:
+        assert phase_column is not None
+        phase_text = _as_text(np.asarray(table.columns[phase_column], dtype=object))
+        declared = set(system.phase_ids)
+        for r in range(n):
+            p = phase_text[r]
+            if p == "":
+                problems.append(
+                    Problem(
+                        "empty phase",
+                        column=phase_column,
+                        community_id=str(ids_text[r]),
+                        fix=f"use one of {list(system.phase_ids)}",
+                        **where(r),
+                    )
+                )
+            elif p not in declared:
+                problems.append(
+                    Problem(
+                        f"unknown phase {p!r}",
+                        column=phase_column,
+                        community_id=str(ids_text[r]),
+                        value=p,
+                        fix=suggest(p, declared) or f"use one of {list(system.phase_ids)}",
+                        **where(r),
+                    )
+                )
+        phases: tuple[str | None, ...] = tuple(str(p) for p in phase_text.tolist())
+    else:
+        phases = (None,) * n
+    ids = tuple(str(i) for i in ids_text.tolist())
+    first_row: dict[tuple[str, str | None], int] = {}
+    for r, key in enumerate(zip(ids, phases, strict=True)):
+        if key[0] == "":
+            continue
+        if key in first_row:
+            phase_note = f" in phase {key[1]!r}" if key[1] is not None else ""
+            problems.append(
+                Problem(
+                    f"duplicate community id {key[0]!r}{phase_note} (first at row {first_row[key] + 1})",
+                    column=id_column,
+                    community_id=key[0],
+                    fix="give each community one row per phase",
+                    **where(r),
+                )
+            )
+        else:
+            first_row[key] = r
+
+    # ---- indicator cells
+    m = len(indicator_ids)
+    values = np.full((n, m), np.nan)
+    status = np.full((n, m), CellStatus.MISSING, dtype=np.int8)
+    lo, hi = system.range_arrays()
+    phase_array = np.array(["" if p is None else p for p in phases], dtype=object)
+    for j, ind in enumerate(system.indicators):
+        if ind.id not in table.columns:
+            continue
+        col_values, col_status, _, bad = _parse_numeric(np.asarray(table.columns[ind.id]))
+        for r, raw, reason, fix in bad:
+            problems.append(
+                Problem(reason, column=ind.id, community_id=ids[r], value=raw, fix=fix, **where(r))
+            )
+        ok = col_status == CellStatus.OK
+        ok &= np.isfinite(col_values)
+        v = col_values
+        out = ok & ((v < lo[j]) | (v > hi[j]))
+        for r in np.flatnonzero(out):
+            problems.append(
+                Problem(
+                    f"value outside the range [{ind.range.min}, {ind.range.max}] of {ind.id}",
+                    column=ind.id,
+                    community_id=ids[r],
+                    value=float(v[r]),
+                    fix="correct the value, or widen the range in the system if it is genuinely possible",
+                    **where(int(r)),
+                )
+            )
+        if ind.kind in INTEGER_KINDS:
+            frac = ok & ~out & (v != np.round(v))
+            for r in np.flatnonzero(frac):
+                problems.append(
+                    Problem(
+                        f"{ind.kind.value} indicator needs a whole number",
+                        column=ind.id,
+                        community_id=ids[r],
+                        value=float(v[r]),
+                        fix="use one of the declared levels"
+                        if ind.kind is IndicatorKind.ORDINAL
+                        else "use 0 or 1",
+                        **where(int(r)),
+                    )
+                )
+        if ind.phases is not None and has_phase:
+            not_measured = ~np.isin(phase_array, list(ind.phases)) & (
+                col_status == CellStatus.MISSING
+            )
+            col_status = np.where(
+                not_measured, np.int8(CellStatus.NOT_APPLICABLE), col_status
+            ).astype(np.int8)
+        col_status = np.where(
+            np.isfinite(col_values) | (col_status != CellStatus.OK),
+            col_status,
+            np.int8(CellStatus.MISSING),
+        ).astype(np.int8)
+        values[:, j] = np.where(col_status == CellStatus.OK, col_values, np.nan)
+        status[:, j] = col_status
+
+    if problems:
+        count = len(problems)
+        raise DataValidationError(
+            f"community data does not match system {system.id!r}{' in ' + file if file else ''}",
+            sorted(problems, key=lambda p: (p.row or 0, p.column or "")) if count else problems,
+        )
+
+    context_cols = {
+        name: tuple(np.asarray(table.columns[name], dtype=object).tolist())
+        for name in context_names
+    }
+    return CommunityData(
+        system_id=system.id,
+        system_version=system.version,
+        indicator_ids=indicator_ids,
+        ids=ids,
+        phases=phases,
+        values=values,
+        status=status,
+        context=context_cols,
+        source=file,
+    )
+
+
+def _close(name: str, options: Sequence[str]) -> bool:
+    import difflib
+
+    return bool(difflib.get_close_matches(name, list(options), n=1, cutoff=0.8))
+
+
+def _default() -> IndicatorSystem:
+    from renoscore.system import default_system
+
+    return default_system()

@@ -1,0 +1,889 @@
+"""The indicator system: a validated tree from the goal through dimensions to indicators.
+
+An indicator system is declared in YAML and validated by the pydantic models below. The tree
+may have any depth: goal -> dimensions -> optional sub-dimensions -> indicators. The order of
+the indicators in a depth-first walk is *the system's indicator order*: the column order of
+every array renoscore builds from this system.
+
+Loading collects every problem in the file into one :class:`~renoscore.errors.IndicatorSystemError`
+whose problems name the file, the line and the fix.
+
+Examples
+--------
+>>> import renoscore as rs
+>>> system = rs.default_system()
+>>> system.indicators[0].id
+'f_basic_utilities_ok'
+>>> [d.id for d in system.dimensions]
+['facilities', 'public_services', 'participation', 'social_capital']
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import json
+import re
+from collections.abc import Iterator, Mapping
+from enum import StrEnum
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import numpy as np
+import yaml
+from numpy.typing import NDArray
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from renoscore._yaml import KeyPath, Located, YamlLimits, dotted, read_yaml
+from renoscore.errors import IndicatorSystemError, Problem
+
+__all__ = [
+    "Category",
+    "Direction",
+    "Goalposts",
+    "GradeBand",
+    "Group",
+    "Indicator",
+    "IndicatorKind",
+    "IndicatorSystem",
+    "LocalizedText",
+    "Phase",
+    "Supplier",
+    "ValueRange",
+    "Weighting",
+    "available_systems",
+    "default_system",
+    "load_system",
+    "system_json_schema",
+]
+
+#: Ids are lower snake_case ASCII: a letter, then letters, digits and single underscores.
+#: They appear in file names, column headers and URLs; names carry the prose (any script).
+ID_PATTERN = r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$"
+_ID_RE = re.compile(ID_PATTERN)
+
+#: Default grade bands (Chinese assessment convention: 60 is the pass line; domain brief §6).
+DEFAULT_GRADES: tuple[tuple[str, float, str, str], ...] = (
+    ("excellent", 85.0, "excellent", "优秀"),
+    ("good", 70.0, "good", "良好"),
+    ("fair", 60.0, "fair", "一般"),
+    ("poor", 0.0, "poor", "较差"),
+)
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class Direction(StrEnum):
+    """Whether a higher value is better (benefit) or worse (cost)."""
+
+    BENEFIT = "benefit"
+    COST = "cost"
+
+
+class Category(StrEnum):
+    """Renovation content category of 国办发〔2020〕23号 (basic / improvement / upgrade)."""
+
+    BASIC = "basic"
+    IMPROVEMENT = "improvement"
+    UPGRADE = "upgrade"
+    NONE = "none"
+
+
+class Supplier(StrEnum):
+    """Who supplies the service: the paper's multi-centre supply of public services."""
+
+    GOVERNMENT = "government"
+    MARKET = "market"
+    SOCIETY = "society"
+    RESIDENTS = "residents"
+
+
+class IndicatorKind(StrEnum):
+    """The measurement type of an indicator; some kinds carry extra data checks."""
+
+    RATIO = "ratio"
+    PERCENT = "percent"
+    COUNT = "count"
+    DISTANCE_M = "distance_m"
+    AREA_M2 = "area_m2"
+    M2_PER_CAPITA = "m2_per_capita"
+    PER_100HH = "per_100hh"
+    PER_1000RES = "per_1000res"
+    LIKERT5 = "likert5"
+    LIKERT7 = "likert7"
+    BINARY = "binary"
+    ORDINAL = "ordinal"
+    CONTINUOUS = "continuous"
+
+
+#: Natural bounds of the bounded kinds; a declared range must lie inside them.
+KIND_BOUNDS: dict[IndicatorKind, tuple[float, float]] = {
+    IndicatorKind.RATIO: (0.0, 1.0),
+    IndicatorKind.PERCENT: (0.0, 100.0),
+    IndicatorKind.LIKERT5: (1.0, 5.0),
+    IndicatorKind.LIKERT7: (1.0, 7.0),
+    IndicatorKind.BINARY: (0.0, 1.0),
+}
+#: Kinds that cannot be negative.
+NON_NEGATIVE_KINDS = frozenset(
+    {
+        IndicatorKind.COUNT,
+        IndicatorKind.DISTANCE_M,
+        IndicatorKind.AREA_M2,
+        IndicatorKind.M2_PER_CAPITA,
+        IndicatorKind.PER_100HH,
+        IndicatorKind.PER_1000RES,
+    }
+)
+#: Kinds whose values must be whole numbers.
+INTEGER_KINDS = frozenset({IndicatorKind.BINARY, IndicatorKind.ORDINAL})
+
+
+class LocalizedText(_Frozen):
+    """A name in English and Chinese."""
+
+    en: str = Field(min_length=1)
+    zh: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        """Return the text in ``lang`` ("en" or "zh")."""
+        return self.zh if lang == "zh" else self.en
+
+
+class ValueRange(_Frozen):
+    """Hard validity bounds of an indicator: data outside them is an error.
+
+    ``None`` means unbounded. In YAML both ``{min: 0, max: 1}`` and ``[0, 1]`` are accepted.
+    """
+
+    min: float | None = None
+    max: float | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_pair(cls, value: Any) -> Any:
+        if isinstance(value, (list, tuple)):
+            if len(value) != 2:
+                raise PydanticCustomError(
+                    "range_pair", "a range is a pair [min, max]; got {n} values", {"n": len(value)}
+                )
+            return {"min": value[0], "max": value[1]}
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ValueRange:
+        if self.min is not None and self.max is not None and not self.min < self.max:
+            raise PydanticCustomError(
+                "range_order",
+                "range min {lo} must be below max {hi}",
+                {"lo": self.min, "hi": self.max},
+            )
+        return self
+
+    def contains(self, value: float) -> bool:
+        """Whether ``value`` lies inside the range (bounds included)."""
+        return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
+
+
+class Goalposts(_Frozen):
+    """Where an indicator scores 0 (``floor``) and 100 (``target``), linear in between.
+
+    For a benefit indicator ``floor < target``; for a cost indicator ``floor > target``
+    (a distance at or above the floor scores 0, at or below the target 100).
+    """
+
+    floor: float
+    target: float
+
+
+class Weighting(_Frozen):
+    """How a node weights its children.
+
+    Parameters
+    ----------
+    method : str
+        ``equal``; ``fixed`` (``weights`` keyed by child id); ``ahp`` (from a panel);
+        ``entropy``, ``critic``, ``standard_deviation``, ``coefficient_of_variation`` (from
+        data); ``combined`` (``subjective`` and ``objective`` combined by ``combination``).
+    weights : mapping, optional
+        For ``fixed`` (and as the subjective part of ``combined`` with ``subjective: fixed``):
+        positive weights keyed by child id; they are normalised to sum 1.
+    subjective, objective : str, optional
+        For ``combined``: the two methods to combine.
+    combination : str
+        ``linear`` (default), ``multiplicative``, ``min_information`` or ``game_theory``.
+    alpha : float
+        Weight of the subjective part in a linear combination (0.5 by default).
+    scope : str
+        For data-driven methods: ``children`` (weights of this node's children from the data
+        of its indicators) or ``indicators`` (weights of all indicators below the node, rolled
+        up to its children).
+    """
+
+    method: Literal[
+        "equal",
+        "fixed",
+        "ahp",
+        "entropy",
+        "critic",
+        "standard_deviation",
+        "coefficient_of_variation",
+        "combined",
+    ] = "equal"
+    weights: dict[str, float] | None = None
+    subjective: Literal["ahp", "fixed", "equal"] | None = None
+    objective: (
+        Literal["entropy", "critic", "standard_deviation", "coefficient_of_variation"] | None
+    ) = None
+    combination: Literal["linear", "multiplicative", "min_information", "game_theory"] = "linear"
+    alpha: float = Field(default=0.5, ge=0.0, le=1.0)
+    scope: Literal["children", "indicators"] = "children"
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Weighting:
+        uses_fixed = self.method == "fixed" or (
+            self.method == "combined" and self.subjective == "fixed"
+        )
+        if uses_fixed and not self.weights:
+            raise PydanticCustomError(
+                "weights_required", "method 'fixed' needs 'weights' keyed by child id", {}
+            )
+        if self.weights is not None and not uses_fixed:
+            raise PydanticCustomError(
+                "weights_unused",
+                "'weights' is only used with method 'fixed' (or combined with subjective: fixed)",
+                {},
+            )
+        if self.weights is not None:
+            bad = {k: v for k, v in self.weights.items() if not (v > 0 and np.isfinite(v))}
+            if bad:
+                raise PydanticCustomError(
+                    "weights_positive",
+                    "fixed weights must be positive and finite: {bad}",
+                    {"bad": bad},
+                )
+        if self.method == "combined" and (self.subjective is None or self.objective is None):
+            raise PydanticCustomError(
+                "combined_parts", "method 'combined' needs both 'subjective' and 'objective'", {}
+            )
+        if self.method != "combined" and (self.subjective or self.objective):
+            raise PydanticCustomError(
+                "combined_only",
+                "'subjective' and 'objective' are only used with method 'combined'",
+                {},
+            )
+        return self
+
+    @property
+    def needs_panel(self) -> bool:
+        """Whether this weighting uses expert judgements."""
+        return self.method == "ahp" or (self.method == "combined" and self.subjective == "ahp")
+
+    @property
+    def needs_data(self) -> bool:
+        """Whether this weighting is derived from community data."""
+        return self.method in {
+            "entropy",
+            "critic",
+            "standard_deviation",
+            "coefficient_of_variation",
+            "combined",
+        }
+
+
+class Phase(_Frozen):
+    """An evaluation phase (阶段性评估), e.g. ``t0`` before renovation."""
+
+    id: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")
+    name: LocalizedText
+    description: str | None = None
+
+
+class GradeBand(_Frozen):
+    """A grade: every score at or above ``min`` (and below the next band up) gets it."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    min: float = Field(ge=0.0, le=100.0)
+    name: LocalizedText
+
+
+class Indicator(_Frozen):
+    """A measurable indicator: a leaf of the tree."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    name: LocalizedText
+    description: str | None = None
+    unit: str = Field(min_length=1)
+    kind: IndicatorKind
+    direction: Direction
+    range: ValueRange
+    goalposts: Goalposts
+    category: Category = Category.NONE
+    supplier: Supplier
+    source: str = Field(min_length=1)
+    phases: tuple[str, ...] | None = None
+    levels: dict[int, LocalizedText] | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Indicator:
+        problems: list[str] = []
+        gp = self.goalposts
+        if gp.floor == gp.target:
+            problems.append(f"goalposts floor and target are both {gp.floor}")
+        elif self.direction is Direction.BENEFIT and gp.floor > gp.target:
+            problems.append(
+                f"a benefit indicator needs floor < target (got floor {gp.floor}, target "
+                f"{gp.target}); swap them, or set direction: cost"
+            )
+        elif self.direction is Direction.COST and gp.floor < gp.target:
+            problems.append(
+                f"a cost indicator needs floor > target (got floor {gp.floor}, target "
+                f"{gp.target}); swap them, or set direction: benefit"
+            )
+        for label, value in (("floor", gp.floor), ("target", gp.target)):
+            if not self.range.contains(value):
+                problems.append(
+                    f"goalposts {label} {value} lies outside the range "
+                    f"[{self.range.min}, {self.range.max}]"
+                )
+        bounds = KIND_BOUNDS.get(self.kind)
+        if bounds is not None:
+            lo, hi = bounds
+            if (self.range.min is None or self.range.min < lo) or (
+                self.range.max is None or self.range.max > hi
+            ):
+                problems.append(
+                    f"kind {self.kind.value} needs a range inside [{lo}, {hi}]; "
+                    f"got [{self.range.min}, {self.range.max}]"
+                )
+        if self.kind in NON_NEGATIVE_KINDS and (self.range.min is None or self.range.min < 0):
+            problems.append(f"kind {self.kind.value} cannot be negative: set range min >= 0")
+        if self.levels is not None and self.kind is not IndicatorKind.ORDINAL:
+            problems.append("'levels' is only used with kind ordinal")
+        if problems:
+            raise PydanticCustomError("indicator", "{detail}", {"detail": "; ".join(problems)})
+        return self
+
+    @property
+    def is_indicator(self) -> bool:
+        """Always True: indicators are the leaves of the tree."""
+        return True
+
+
+def _node_tag(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return "group" if "children" in value else "indicator"
+    return "group" if isinstance(value, Group) else "indicator"
+
+
+Node = Annotated[
+    Annotated["Group", Tag("group")] | Annotated[Indicator, Tag("indicator")],
+    Discriminator(_node_tag),
+]
+
+
+class Group(_Frozen):
+    """An inner node of the tree: the goal, a dimension or a sub-dimension."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    name: LocalizedText
+    description: str | None = None
+    weighting: Weighting = Weighting()
+    children: tuple[Node, ...]
+
+    @field_validator("children", mode="after")
+    @classmethod
+    def _not_empty(cls, value: tuple[Any, ...]) -> tuple[Any, ...]:
+        if not value:
+            raise PydanticCustomError(
+                "no_children", "a group needs at least one child (an indicator or a group)", {}
+            )
+        return value
+
+    @property
+    def is_indicator(self) -> bool:
+        """Always False: groups have children."""
+        return False
+
+    def walk(self) -> Iterator[Group | Indicator]:
+        """Yield this node and every node below it, depth first, parents before children."""
+        yield self
+        for child in self.children:
+            if isinstance(child, Group):
+                yield from child.walk()
+            else:
+                yield child
+
+
+class IndicatorSystem(_Frozen):
+    """A complete indicator system (评价指标体系).
+
+    Build one with :func:`load_system` from YAML, or :func:`default_system` for the shipped
+    old-community-renovation system. The model is frozen: derive a changed copy with
+    ``system.model_copy(update=...)`` and re-validate it with ``IndicatorSystem.model_validate``.
+    """
+
+    id: str = Field(pattern=ID_PATTERN)
+    version: str = Field(min_length=1)
+    name: LocalizedText
+    description: str | None = None
+    phases: tuple[Phase, ...] = (
+        Phase(id="t0", name=LocalizedText(en="before renovation", zh="改造前")),
+        Phase(id="t1", name=LocalizedText(en="after renovation", zh="改造后")),
+    )
+    grades: tuple[GradeBand, ...] = tuple(
+        GradeBand(id=i, min=m, name=LocalizedText(en=en, zh=zh)) for i, m, en, zh in DEFAULT_GRADES
+    )
+    goal: Group
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_as_text(cls, value: Any) -> Any:
+        # "version: 1.0" in YAML is a float; keep what the author meant.
+        return str(value) if isinstance(value, (int, float)) else value
+
+    @model_validator(mode="after")
+    def _check_tree(self) -> IndicatorSystem:
+        problems = list(_semantic_problems(self))
+        if problems:
+            raise PydanticCustomError(
+                "system_semantics",
+                "{count} problem(s) in the indicator tree",
+                {"count": len(problems), "problems": problems},
+            )
+        return self
+
+    # ----------------------------------------------------------------- navigation
+    @cached_property
+    def nodes(self) -> tuple[Group | Indicator, ...]:
+        """Every node, depth first, parents before children."""
+        return tuple(self.goal.walk())
+
+    @cached_property
+    def indicators(self) -> tuple[Indicator, ...]:
+        """The indicators in the system's indicator order (the column order of arrays)."""
+        return tuple(n for n in self.nodes if isinstance(n, Indicator))
+
+    @cached_property
+    def groups(self) -> tuple[Group, ...]:
+        """The inner nodes (goal first), depth first."""
+        return tuple(n for n in self.nodes if isinstance(n, Group))
+
+    @property
+    def dimensions(self) -> tuple[Group | Indicator, ...]:
+        """The children of the goal."""
+        return self.goal.children
+
+    @cached_property
+    def indicator_ids(self) -> tuple[str, ...]:
+        """Indicator ids in the system's indicator order."""
+        return tuple(i.id for i in self.indicators)
+
+    @cached_property
+    def _by_id(self) -> dict[str, Group | Indicator]:
+        return {n.id: n for n in self.nodes}
+
+    @cached_property
+    def _parent(self) -> dict[str, str]:
+        return {c.id: g.id for g in self.groups for c in g.children}
+
+    def node(self, node_id: str) -> Group | Indicator:
+        """Return the node with ``node_id``; an unknown id raises with a suggestion."""
+        try:
+            return self._by_id[node_id]
+        except KeyError:
+            raise IndicatorSystemError(
+                f"system {self.id!r} has no node {node_id!r}",
+                [Problem(f"unknown node {node_id!r}", fix=suggest(node_id, self._by_id))],
+            ) from None
+
+    def parent(self, node_id: str) -> str | None:
+        """The id of the parent of ``node_id`` (None for the goal)."""
+        self.node(node_id)
+        return self._parent.get(node_id)
+
+    def path(self, node_id: str) -> tuple[str, ...]:
+        """Ids from the goal down to ``node_id``."""
+        chain = [node_id]
+        while (up := self.parent(chain[-1])) is not None:
+            chain.append(up)
+        return tuple(reversed(chain))
+
+    def indicators_under(self, node_id: str) -> tuple[Indicator, ...]:
+        """The indicators below ``node_id`` (itself, if it is an indicator)."""
+        node = self.node(node_id)
+        if isinstance(node, Indicator):
+            return (node,)
+        return tuple(n for n in node.walk() if isinstance(n, Indicator))
+
+    def dimension_of(self, indicator_id: str) -> str:
+        """The id of the goal's child that contains ``indicator_id``."""
+        chain = self.path(indicator_id)
+        return chain[1] if len(chain) > 1 else chain[0]
+
+    @cached_property
+    def phase_ids(self) -> tuple[str, ...]:
+        """Declared phase ids, in order."""
+        return tuple(p.id for p in self.phases)
+
+    # ----------------------------------------------------------------- arrays
+    def goalpost_arrays(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """``(floor, target)`` arrays in the system's indicator order."""
+        floor = np.array([i.goalposts.floor for i in self.indicators], dtype=np.float64)
+        target = np.array([i.goalposts.target for i in self.indicators], dtype=np.float64)
+        return floor, target
+
+    def range_arrays(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """``(min, max)`` validity bounds in indicator order (``-inf``/``inf`` when open)."""
+        lo = np.array(
+            [-np.inf if i.range.min is None else i.range.min for i in self.indicators], np.float64
+        )
+        hi = np.array(
+            [np.inf if i.range.max is None else i.range.max for i in self.indicators], np.float64
+        )
+        return lo, hi
+
+    @cached_property
+    def directions(self) -> tuple[str, ...]:
+        """``"benefit"``/``"cost"`` per indicator, in indicator order."""
+        return tuple(i.direction.value for i in self.indicators)
+
+    # ----------------------------------------------------------------- serialisation
+    def to_dict(self) -> dict[str, Any]:
+        """The system as plain data, in the YAML layout (``None`` fields left out)."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+    def to_yaml(self) -> str:
+        """The system as YAML text; :func:`load_system` reads it back to an equal system."""
+        return yaml.safe_dump(
+            self.to_dict(), sort_keys=False, allow_unicode=True, default_flow_style=None, width=100
+        )
+
+    def grade_thresholds(self) -> tuple[float, ...]:
+        """The ``min`` of each grade band, best first."""
+        return tuple(g.min for g in self.grades)
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><td>{'&nbsp;' * 4 * (len(self.path(n.id)) - 1)}{n.id}</td>"
+            f"<td>{n.name.en} / {n.name.zh}</td>"
+            f"<td>{getattr(n, 'direction', '') and n.direction.value}</td></tr>"  # type: ignore[union-attr]
+            for n in self.nodes
+        )
+        return (
+            f"<b>{self.name.en} / {self.name.zh}</b> <code>{self.id} v{self.version}</code> — "
+            f"{len(self.indicators)} indicators<table>{rows}</table>"
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"IndicatorSystem(id={self.id!r}, version={self.version!r}, "
+            f"dimensions={[d.id for d in self.dimensions]}, indicators={len(self.indicators)})"
+        )
+
+
+def _semantic_problems(system: IndicatorSystem) -> Iterator[tuple[KeyPath, str, str]]:
+    """Yield ``(path, reason, fix)`` for every rule that spans several nodes."""
+    seen: dict[str, KeyPath] = {}
+    phase_ids = {p.id for p in system.phases}
+    if len(phase_ids) != len(system.phases):
+        yield ("phases",), "phase ids are not unique", "give every phase its own id"
+
+    mins = [g.min for g in system.grades]
+    if any(a <= b for a, b in itertools.pairwise(mins)):
+        yield (
+            ("grades",),
+            f"grade bands must be strictly descending by min; got {mins}",
+            "list the best grade first",
+        )
+    if mins and mins[-1] != 0.0:
+        yield (
+            ("grades", len(mins) - 1, "min"),
+            f"the lowest grade band must start at 0 (got {mins[-1]}) so that every score has a "
+            "grade",
+            "set min: 0 on the last band",
+        )
+    grade_ids = [g.id for g in system.grades]
+    if len(set(grade_ids)) != len(grade_ids):
+        yield ("grades",), "grade ids are not unique", "give every grade its own id"
+
+    def visit(node: Group | Indicator, path: KeyPath) -> Iterator[tuple[KeyPath, str, str]]:
+        if node.id in seen:
+            yield (
+                (*path, "id"),
+                f"id {node.id!r} is used twice (also at {dotted(seen[node.id])})",
+                "ids must be unique across the whole system",
+            )
+        else:
+            seen[node.id] = path
+        if isinstance(node, Indicator):
+            for phase in node.phases or ():
+                if phase not in phase_ids:
+                    yield (
+                        (*path, "phases"),
+                        f"phase {phase!r} is not declared in the system's phases",
+                        suggest(phase, phase_ids)
+                        or f"declare it or use one of {sorted(phase_ids)}",
+                    )
+            return
+        child_ids = [c.id for c in node.children]
+        w = node.weighting
+        if w.weights is not None:
+            for key in w.weights:
+                if key not in child_ids:
+                    yield (
+                        (*path, "weighting", "weights", key),
+                        f"fixed weight for {key!r}, which is not a child of {node.id!r}",
+                        suggest(key, child_ids) or f"children are {child_ids}",
+                    )
+            missing = [c for c in child_ids if c not in w.weights]
+            if missing:
+                yield (
+                    (*path, "weighting", "weights"),
+                    f"fixed weights do not cover children {missing}",
+                    "give every child a weight (weights are keyed by child id, never by position)",
+                )
+        if w.needs_data and w.scope == "children":
+            for child in node.children:
+                if isinstance(child, Group):
+                    yield (
+                        (*path, "weighting", "scope"),
+                        f"data-driven weights with scope 'children' need indicator children, "
+                        f"but {child.id!r} is a group",
+                        "use scope: indicators to derive weights from all indicators below",
+                    )
+                    break
+        for index, child in enumerate(node.children):
+            yield from visit(child, (*path, "children", index))
+
+    yield from visit(system.goal, ("goal",))
+
+
+Group.model_rebuild()
+IndicatorSystem.model_rebuild()
+
+
+# --------------------------------------------------------------------------- helpers
+def suggest(word: str, options: Any) -> str | None:
+    """Return "did you mean 'x'?" for the closest option, or None."""
+    matches = difflib.get_close_matches(str(word), [str(o) for o in options], n=1, cutoff=0.6)
+    return f"did you mean {matches[0]!r}?" if matches else None
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The field names allowed at the model location ``loc`` (for did-you-mean on extras)."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int) or part in ("group", "indicator"):
+            if part == "group":
+                current = Group
+            elif part == "indicator":
+                current = Indicator
+            continue
+        fields = getattr(current, "model_fields", None)
+        if not fields or part not in fields:
+            return []
+        annotation = fields[part].annotation
+        current = _model_in(annotation)
+    return list(getattr(current, "model_fields", {}))
+
+
+def _model_in(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _data_path(data: Any, loc: tuple[Any, ...]) -> KeyPath:
+    """Map a pydantic error location onto the document, dropping union tags."""
+    path: list[str | int] = []
+    current = data
+    for part in loc:
+        if (isinstance(current, Mapping) and part in current) or (isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)):
+            path.append(part)
+            current = current[part]
+        elif isinstance(current, Mapping) and part not in ("group", "indicator"):
+            path.append(part)
+            current = None
+    return tuple(path)
+
+
+def problems_from_validation(
+    exc: ValidationError, doc: Located, model: type[BaseModel]
+) -> list[Problem]:
+    """Turn a pydantic ValidationError into located problems with fixes."""
+    problems: list[Problem] = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        ctx = err.get("ctx") or {}
+        if err["type"] == "system_semantics":
+            base = _data_path(doc.data, loc)
+            for path, reason, fix in ctx["problems"]:
+                full = (*base, *path)
+                problems.append(
+                    Problem(
+                        reason,
+                        fix=fix,
+                        file=doc.file,
+                        line=doc.line_of(full),
+                        path=dotted(full),
+                    )
+                )
+            continue
+        path = _data_path(doc.data, loc)
+        fix: str | None = None
+        reason = err["msg"]
+        if err["type"] == "extra_forbidden":
+            key = loc[-1]
+            allowed = _fields_at(model, loc[:-1])
+            fix = suggest(str(key), allowed) or f"allowed keys here: {', '.join(allowed)}"
+            reason = f"unknown key {key!r}"
+        elif err["type"] == "missing":
+            allowed = _fields_at(model, loc[:-1])
+            reason = f"required key {loc[-1]!r} is missing"
+            fix = f"add '{loc[-1]}:'"
+        elif err["type"] == "string_pattern_mismatch":
+            fix = (
+                "ids are lower snake_case ASCII (a-z, 0-9, single underscores, starting with a "
+                "letter); put prose in 'name'"
+            )
+        elif err["type"] in ("literal_error", "enum"):
+            fix = f"use one of: {ctx.get('expected', '')}"
+        value = err.get("input") if err["type"] != "missing" else None
+        if isinstance(value, (dict, list)):
+            value = None
+        problems.append(
+            Problem(
+                reason,
+                fix=fix,
+                file=doc.file,
+                line=doc.line_of(path),
+                path=dotted(path),
+                value=value,
+            )
+        )
+    problems.sort(key=lambda p: p.line or 0)
+    return problems
+
+
+# --------------------------------------------------------------------------- loading
+def load_system(
+    source: str | Path | Mapping[str, Any] | IndicatorSystem, *, limits: YamlLimits | None = None
+) -> IndicatorSystem:
+    """Load and validate an indicator system.
+
+    Parameters
+    ----------
+    source : str, Path, mapping or IndicatorSystem
+        A YAML file path, YAML text, the name of a shipped system (see
+        :func:`available_systems`), a mapping in the YAML layout, or a system (returned as is).
+    limits : YamlLimits, optional
+        Bounds on size, depth and alias expansion of the YAML.
+
+    Returns
+    -------
+    IndicatorSystem
+
+    Raises
+    ------
+    IndicatorSystemError
+        Listing every problem with its file, line, key path and fix.
+
+    Examples
+    --------
+    >>> system = load_system("old_community_renovation")
+    >>> len(system.indicators)
+    39
+    >>> load_system(system.to_yaml()) == system
+    True
+    """
+    if isinstance(source, IndicatorSystem):
+        return source
+    if isinstance(source, Mapping):
+        doc = Located(data=dict(source))
+    elif isinstance(source, str) and source in available_systems():
+        doc = read_yaml(_shipped_path(source), IndicatorSystemError, "indicator system", limits)
+    else:
+        doc = read_yaml(source, IndicatorSystemError, "indicator system", limits)
+    if not isinstance(doc.data, Mapping):
+        raise IndicatorSystemError(
+            "indicator system must be a YAML mapping",
+            [
+                Problem(
+                    f"the document is a {type(doc.data).__name__}",
+                    file=doc.file,
+                    line=1,
+                    fix="start with 'id:', 'version:', 'name:' and 'goal:'",
+                )
+            ],
+        )
+    try:
+        return IndicatorSystem.model_validate(doc.data)
+    except ValidationError as exc:
+        where = f" in {doc.file}" if doc.file else ""
+        raise IndicatorSystemError(
+            f"invalid indicator system{where}",
+            problems_from_validation(exc, doc, IndicatorSystem),
+        ) from None
+
+
+def _shipped_path(name: str) -> Path:
+    return Path(str(resources.files("renoscore") / "indicators" / f"{name}.yaml"))
+
+
+def available_systems() -> tuple[str, ...]:
+    """Names of the indicator systems shipped with renoscore."""
+    folder = resources.files("renoscore") / "indicators"
+    return tuple(
+        sorted(
+            p.name.removesuffix(".yaml")
+            for p in folder.iterdir()
+            if p.name.endswith(".yaml") and not p.name.startswith("panel")
+        )
+    )
+
+
+def default_system() -> IndicatorSystem:
+    """The shipped 4-dimension old-community-renovation system (老旧小区改造评价指标体系).
+
+    Examples
+    --------
+    >>> default_system().id
+    'old_community_renovation'
+    """
+    return load_system("old_community_renovation")
+
+
+def system_json_schema() -> dict[str, Any]:
+    """The JSON Schema of the indicator-system YAML, for editors that validate YAML.
+
+    Examples
+    --------
+    >>> system_json_schema()["title"]
+    'IndicatorSystem'
+    """
+    schema = IndicatorSystem.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
+def _schema_text() -> str:
+    return json.dumps(system_json_schema(), indent=2, ensure_ascii=False) + "\n"
