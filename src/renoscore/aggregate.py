@@ -235,8 +235,7 @@ def _weighted_mean_kernel(
         nan_f = nan.astype(np.float64)
         hit = (nan_f @ positive) > 0  # a positively weighted indicator is missing
         num = np.where(nan, 0.0, block) @ W
-        present = W.sum(axis=0) - nan_f @ W  # weight observed, i.e. P @ W
-        np.maximum(present, 0.0, out=present)
+        present = (~nan).astype(np.float64) @ W  # weight observed, P @ W
         cov = np.where(hit, present, 1.0)
         coverage[rows] = cov
         if missing == "propagate":
