@@ -119,9 +119,9 @@ def rank(
             [Problem(f"scores have shape {arr.shape}")],
         )
     n = arr.shape[0]
-    mat = arr.reshape(n, -1)
-    if n == 0:
+    if arr.size == 0:
         return np.empty(arr.shape)
+    mat = arr.reshape(n, -1)
     key = -mat if descending else mat
     # Stable sort: NaN goes last, and exactly equal keys keep their input order ("ordinal").
     order = np.argsort(key, axis=0, kind="stable")
