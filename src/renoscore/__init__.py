@@ -15,6 +15,7 @@ Examples
 
 from __future__ import annotations
 
+from renoscore import aggregate, ahp, hierarchy, normalize, ranking, weights
 from renoscore._version import __version__
 from renoscore.data import CellStatus, CommunityData, load_data
 from renoscore.errors import (
@@ -34,6 +35,8 @@ from renoscore.errors import (
 )
 from renoscore.examples import example_data, example_path
 from renoscore.panel import Expert, Panel, StakeholderGroup, example_panel, load_panel
+from renoscore.pipeline import PhaseComparison, compare, evaluate
+from renoscore.result import EvaluationResult, FixFirstItem, Provenance
 from renoscore.system import (
     Group,
     Indicator,
@@ -43,6 +46,7 @@ from renoscore.system import (
     load_system,
     system_json_schema,
 )
+from renoscore.weighting import NodeWeights, Weights, derive_weights, load_weights
 
 __all__ = [
     "CellStatus",
@@ -50,7 +54,9 @@ __all__ = [
     "ConstantIndicatorWarning",
     "CoverageWarning",
     "DataValidationError",
+    "EvaluationResult",
     "Expert",
+    "FixFirstItem",
     "Group",
     "InconsistencyWarning",
     "Indicator",
@@ -58,22 +64,36 @@ __all__ = [
     "IndicatorSystemError",
     "JudgementError",
     "MissingDependencyError",
+    "NodeWeights",
     "OptionError",
     "Panel",
     "PanelError",
+    "PhaseComparison",
     "Problem",
+    "Provenance",
     "RenoscoreError",
     "RenoscoreWarning",
     "StakeholderGroup",
+    "Weights",
     "WeightsError",
     "__version__",
+    "aggregate",
+    "ahp",
     "available_systems",
+    "compare",
     "default_system",
+    "derive_weights",
+    "evaluate",
     "example_data",
     "example_panel",
     "example_path",
+    "hierarchy",
     "load_data",
     "load_panel",
     "load_system",
+    "load_weights",
+    "normalize",
+    "ranking",
     "system_json_schema",
+    "weights",
 ]

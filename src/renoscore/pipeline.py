@@ -1,0 +1,590 @@
+"""The scoring pipeline: :func:`evaluate` and :func:`compare`.
+
+This module composes the numeric core (:mod:`renoscore.normalize`, :mod:`renoscore.hierarchy`,
+:mod:`renoscore.ranking`) with the domain model (system, data, weights). It has no maths of its
+own: every formula lives in the core, where it is cited and tested.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from renoscore import normalize, ranking
+from renoscore._optional import import_optional
+from renoscore.data import CellStatus, CommunityData, load_data
+from renoscore.errors import (
+    CoverageWarning,
+    DataValidationError,
+    OptionError,
+    Problem,
+    RenoscoreError,
+)
+from renoscore.hierarchy import Tree, aggregate_tree
+from renoscore.panel import Panel
+from renoscore.result import EvaluationResult, Provenance
+from renoscore.system import Group, IndicatorSystem, load_system
+from renoscore.weighting import Weights, derive_weights
+
+__all__ = ["PhaseComparison", "compare", "evaluate"]
+
+Normalization = Literal["goalposts", "minmax"]
+Aggregation = Literal["arithmetic", "geometric"]
+MissingPolicy = Literal["error", "renormalize", "impute_mean", "impute_median"]
+
+
+def system_tree(system: IndicatorSystem, weights: Weights) -> Tree:
+    """The numeric tree of ``system`` with the local weights of ``weights``."""
+    m = len(system.indicators)
+    index = {ind.id: j for j, ind in enumerate(system.indicators)}
+    index.update({g.id: m + k for k, g in enumerate(system.groups)})
+    children = []
+    local = []
+    for g in system.groups:
+        nw = weights.nodes[g.id]
+        children.append([index[c] for c in nw.children])
+        local.append(list(nw.local))
+    return Tree.build(m, children, local)
+
+
+def evaluate(
+    system: IndicatorSystem | str,
+    data: CommunityData | Any,
+    weights: Weights | str | None = None,
+    *,
+    panel: Panel | None = None,
+    normalization: Normalization = "goalposts",
+    aggregation: Aggregation = "arithmetic",
+    missing: MissingPolicy = "error",
+    min_coverage: float = 2.0 / 3.0,
+    impute_by: str | None = None,
+    tie_method: Literal["min", "max", "dense", "average", "ordinal"] = "min",
+    tie_tolerance: float = 1e-9,
+    weights_phase: str | None = None,
+) -> EvaluationResult:
+    """Score, rank and grade every community on every node of an indicator system.
+
+    Parameters
+    ----------
+    system : IndicatorSystem or str
+        The indicator system (or a path / shipped name for :func:`~renoscore.load_system`).
+    data : CommunityData or table
+        Validated data, or anything :func:`~renoscore.load_data` reads.
+    weights : Weights, str or None
+        Frozen :class:`~renoscore.Weights` (checked against the system); a method name
+        (``"equal"``, ``"ahp"``, ``"entropy"``, ``"critic"``, ``"combined"``, ...) resolved
+        by :func:`~renoscore.derive_weights` with ``panel`` and the data; or None for the
+        system's own declared weighting. The default system declares fixed dimension weights
+        (the AIJ group result of its example panel) and equal weights within dimensions, so
+        ``evaluate(default_system(), data)`` works without a panel.
+    panel : Panel, optional
+        Expert judgements for AHP weighting.
+    normalization : {"goalposts", "minmax"}
+        ``goalposts`` (default): each indicator scored from its floor (0) to its target
+        (100), so a community's score does not depend on the batch. ``minmax``: relative to
+        the batch (explicit opt-in; scores then change when communities are added).
+    aggregation : {"arithmetic", "geometric"}
+        Weighted arithmetic mean (default, compensatory) or weighted geometric mean.
+    missing : {"error", "renormalize", "impute_mean", "impute_median"}
+        What to do with missing cells. ``error`` (default) lists every missing cell.
+        ``renormalize`` re-normalises weights over the indicators present within each node
+        and records the coverage. ``impute_*`` fills missing cells with the column mean or
+        median of the observed cells (within the context column ``impute_by`` if given);
+        imputed cells are recorded. Not-applicable cells are always excluded by
+        re-normalisation.
+    min_coverage : float
+        A node whose observed share of weight is below this gets no score (default 2/3);
+        the row stays in the result with the reason.
+    impute_by : str, optional
+        A context column (e.g. ``district``) within which to impute.
+    tie_method, tie_tolerance
+        How ties are ranked, and the score difference (on 0-100) below which two scores tie.
+    weights_phase : str, optional
+        For data-driven weights: use only the rows of this phase.
+
+    Returns
+    -------
+    EvaluationResult
+
+    Raises
+    ------
+    DataValidationError
+        With ``missing="error"``, listing every missing cell.
+    WeightsError
+        When weights do not fit the system or cannot be derived.
+
+    Examples
+    --------
+    >>> import renoscore as rs
+    >>> result = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
+    >>> bool(((result.overall >= 0) & (result.overall <= 100) | np.isnan(result.overall)).all())
+    True
+    """
+    system = load_system(system)
+    if not isinstance(data, CommunityData):
+        data = load_data(data, system)
+    if data.system_id != system.id or data.indicator_ids != system.indicator_ids:
+        raise DataValidationError(
+            "the data were validated against another system",
+            [
+                Problem(
+                    f"data system {data.system_id!r}, evaluation system {system.id!r}",
+                    fix="load the data with this system",
+                )
+            ],
+        )
+    if normalization not in ("goalposts", "minmax"):
+        raise OptionError(
+            f"unknown normalization {normalization!r}", [Problem("use goalposts or minmax")]
+        )
+    if missing not in ("error", "renormalize", "impute_mean", "impute_median"):
+        raise OptionError(
+            f"unknown missing policy {missing!r}",
+            [Problem("use error, renormalize, impute_mean or impute_median")],
+        )
+    if not 0.0 <= min_coverage <= 1.0:
+        raise OptionError(
+            "min_coverage must be in [0, 1]", [Problem("out of range", value=min_coverage)]
+        )
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if isinstance(weights, Weights):
+            weights.check(system)
+            w = weights
+        else:
+            w = derive_weights(system, panel, data, method=weights, phase=weights_phase)
+
+        X = np.array(data.values, dtype=np.float64)
+        status = data.status
+        imputed = np.zeros(X.shape, dtype=bool)
+        is_missing = status == CellStatus.MISSING
+        if is_missing.any():
+            if missing == "error":
+                rows, cols = np.nonzero(is_missing)
+                raise DataValidationError(
+                    f"{rows.size} missing cell(s); choose a missing-data policy",
+                    [
+                        Problem(
+                            "missing value",
+                            row=int(r) + 1,
+                            community_id=data.ids[r],
+                            column=data.indicator_ids[c],
+                            fix="fill it, mark it n/a if it does not apply, or evaluate(..., missing='renormalize' | 'impute_mean' | 'impute_median')",
+                        )
+                        for r, c in zip(rows.tolist(), cols.tolist(), strict=True)
+                    ],
+                )
+            if missing in ("impute_mean", "impute_median"):
+                X, imputed = _impute(X, is_missing, data, missing, impute_by)
+
+        floor, target = system.goalpost_arrays()
+        if normalization == "goalposts":
+            S = normalize.goalposts(X, floor, target, labels=system.indicator_ids)
+        else:
+            S = normalize.minmax(X, system.directions, labels=system.indicator_ids)
+        tree = system_tree(system, w)
+        group_scores, coverage = aggregate_tree(S, tree, method=aggregation, missing="renormalize")
+        group_scores *= 100.0
+        low = coverage < min_coverage - 1e-12
+        reasons: list[str | None] = [None] * data.n
+        if low.any():
+            for r in np.flatnonzero(low[:, 0]).tolist():
+                reasons[r] = f"coverage {coverage[r, 0]:.0%} below the minimum {min_coverage:.0%}"
+            group_scores[low] = np.nan
+            if low[:, 0].any():
+                warnings.warn(
+                    f"{int(low[:, 0].sum())} row(s) not scored: coverage below {min_coverage:.0%}",
+                    CoverageWarning,
+                    stacklevel=2,
+                )
+        for r in np.flatnonzero(np.isnan(group_scores[:, 0]) & ~low[:, 0]).tolist():
+            reasons[r] = "no indicator observed"
+        ranks = _ranks_within_phase(group_scores, data.phases, tie_method, tie_tolerance)
+        grades = ranking.grade(group_scores, system.grade_thresholds()[:-1])
+    for item in caught:
+        warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
+
+    provenance = Provenance(
+        system_id=system.id,
+        system_version=system.version,
+        data_digest=data.digest(),
+        data_source=data.source,
+        normalization=normalization,
+        aggregation=aggregation,
+        missing=missing,
+        min_coverage=min_coverage,
+        tie_method=tie_method,
+        tie_tolerance=tie_tolerance,
+        weights=w,
+    )
+    return EvaluationResult(
+        system=system,
+        ids=data.ids,
+        phases=data.phases,
+        indicator_scores=S * 100.0,
+        group_scores=group_scores,
+        coverage=coverage,
+        ranks=ranks,
+        grades=np.asarray(grades, dtype=np.int64),
+        values=np.asarray(data.values),
+        status=np.asarray(data.status),
+        imputed=imputed,
+        reasons=tuple(reasons),
+        warnings=tuple(f"{c.category.__name__}: {c.message}" for c in caught),
+        provenance=provenance,
+        context=dict(data.context),
+    )
+
+
+def _ranks_within_phase(
+    scores: NDArray[np.float64], phases: Sequence[str | None], method: str, tol: float
+) -> NDArray[np.float64]:
+    ranks = np.full(scores.shape, np.nan)
+    phase_arr = np.array(["\x00" if p is None else p for p in phases], dtype=object)
+    for p in dict.fromkeys(phase_arr.tolist()):
+        rows = np.flatnonzero(phase_arr == p)
+        ranks[rows] = ranking.rank(scores[rows], method=method, tol=tol)  # type: ignore[arg-type]
+    return ranks
+
+
+def _impute(
+    X: NDArray[np.float64],
+    is_missing: NDArray[np.bool_],
+    data: CommunityData,
+    policy: str,
+    by: str | None,
+) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    stat = np.nanmean if policy == "impute_mean" else np.nanmedian
+    observed = np.where(data.status == CellStatus.OK, X, np.nan)
+    filled = X.copy()
+    if by is None:
+        groups = np.zeros(data.n, dtype=np.intp)
+    else:
+        if by not in data.context:
+            raise OptionError(
+                f"impute_by column {by!r} is not a context column",
+                [Problem("unknown column", column=by, fix=f"use one of {sorted(data.context)}")],
+            )
+        _, groups = np.unique(np.array([str(v) for v in data.context[by]]), return_inverse=True)
+    problems: list[Problem] = []
+    for g in np.unique(groups):
+        rows = groups == g
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            centre = stat(observed[rows], axis=0)
+        need = is_missing & rows[:, None]
+        empty = need.any(axis=0) & np.isnan(centre)
+        for c in np.flatnonzero(empty).tolist():
+            problems.append(
+                Problem(
+                    "nothing observed to impute from",
+                    column=data.indicator_ids[c],
+                    fix="use missing='renormalize', or impute without impute_by",
+                )
+            )
+        filled = np.where(need, centre[None, :], filled)
+    if problems:
+        raise DataValidationError("cannot impute", problems)
+    return filled, is_missing.copy()
+
+
+# --------------------------------------------------------------------------- phases
+@dataclass(frozen=True, eq=False)
+class PhaseComparison:
+    """What changed between two phases, on the same frozen weights and goalposts.
+
+    Attributes
+    ----------
+    before_phase, after_phase : str or None
+    ids : tuple of str
+        Communities present in both phases (in the order of ``after``).
+    only_before, only_after : tuple of str
+        Communities present in one phase only: listed, never dropped.
+    node_ids : tuple of str
+        Groups (goal first) then indicators: the columns of the arrays.
+    before, after, delta : ndarray, shape (len(ids), len(node_ids))
+        Scores (0-100) and their change.
+    grade_before, grade_after : ndarray of int
+        Overall grade index (-1 when not scored).
+    """
+
+    system: IndicatorSystem
+    before_phase: str | None
+    after_phase: str | None
+    ids: tuple[str, ...]
+    only_before: tuple[str, ...]
+    only_after: tuple[str, ...]
+    node_ids: tuple[str, ...]
+    before: NDArray[np.float64]
+    after: NDArray[np.float64]
+    grade_before: NDArray[np.int64]
+    grade_after: NDArray[np.int64]
+
+    @property
+    def delta(self) -> NDArray[np.float64]:
+        """Change in score (after - before) per community and node."""
+        return self.after - self.before
+
+    def _indicator_slice(self) -> slice:
+        return slice(len(self.system.groups), None)
+
+    def community(self, community: str, tol: float = 1e-9) -> dict[str, Any]:
+        """Change of one community: overall, per dimension, indicators newly at target, worse."""
+        if community not in self.ids:
+            raise OptionError(
+                f"community {community!r} is not in both phases",
+                [
+                    Problem(
+                        "not comparable",
+                        community_id=community,
+                        fix="only communities present in both phases can be compared",
+                    )
+                ],
+            )
+        r = self.ids.index(community)
+        ind_ids = self.node_ids[self._indicator_slice()]
+        b = self.before[r, self._indicator_slice()]
+        a = self.after[r, self._indicator_slice()]
+        dims = [d.id for d in self.system.dimensions]
+        col = {n: k for k, n in enumerate(self.node_ids)}
+        return {
+            "community_id": community,
+            "overall_before": _num(self.before[r, 0]),
+            "overall_after": _num(self.after[r, 0]),
+            "overall_change": _num(self.delta[r, 0]),
+            "dimensions": {d: _num(self.delta[r, col[d]]) for d in dims},
+            "newly_at_target": [
+                i
+                for i, x, y in zip(ind_ids, b, a, strict=True)
+                if y >= 100 - tol and not x >= 100 - tol
+            ],
+            "worse": [i for i, x, y in zip(ind_ids, b, a, strict=True) if y < x - tol],
+            "better": [i for i, x, y in zip(ind_ids, b, a, strict=True) if y > x + tol],
+            "grade_before": _grade(self.system, int(self.grade_before[r])),
+            "grade_after": _grade(self.system, int(self.grade_after[r])),
+        }
+
+    def summary(self) -> dict[str, Any]:
+        """Portfolio summary: mean change, share improved, share with a grade up."""
+        d = self.delta[:, 0]
+        ok = ~np.isnan(d)
+        both_graded = (self.grade_before >= 0) & (self.grade_after >= 0)
+        return {
+            "phases": [self.before_phase, self.after_phase],
+            "communities_compared": len(self.ids),
+            "only_before": list(self.only_before),
+            "only_after": list(self.only_after),
+            "mean_change": _num(float(d[ok].mean())) if ok.any() else None,
+            "share_improved": float((d[ok] > 0).mean()) if ok.any() else None,
+            "share_grade_up": float(
+                (self.grade_after[both_graded] < self.grade_before[both_graded]).mean()
+            )
+            if both_graded.any()
+            else None,
+            "mean_change_by_dimension": {
+                dim.id: _num(float(np.nanmean(self.delta[:, self.node_ids.index(dim.id)])))
+                if ok.any()
+                else None
+                for dim in self.system.dimensions
+            },
+        }
+
+    def records(self) -> list[dict[str, Any]]:
+        """One record per community: before, after and change of the overall and dimensions."""
+        dims = [d.id for d in self.system.dimensions]
+        col = {n: k for k, n in enumerate(self.node_ids)}
+        out = []
+        for r, cid in enumerate(self.ids):
+            rec: dict[str, Any] = {
+                "community_id": cid,
+                "before": _num(self.before[r, 0]),
+                "after": _num(self.after[r, 0]),
+                "change": _num(self.delta[r, 0]),
+            }
+            rec.update({f"change_{d}": _num(self.delta[r, col[d]]) for d in dims})
+            out.append(rec)
+        return out
+
+    def to_frame(self) -> Any:
+        """The per-community records as a pandas DataFrame (needs the ``pandas`` extra)."""
+        pd = import_optional("pandas", "PhaseComparison.to_frame")
+        return pd.DataFrame(self.records())
+
+    def table(self) -> str:
+        """A plain-text table of changes, largest improvement first."""
+        recs = sorted(
+            self.records(), key=lambda r: -(r["change"] if r["change"] is not None else -math.inf)
+        )
+        lines = [f"{'community':<14} {'before':>7} {'after':>7} {'change':>7}"]
+        for r in recs:
+            lines.append(
+                f"{r['community_id']:<14} {_f(r['before']):>7} {_f(r['after']):>7} {_f(r['change'], sign=True):>7}"
+            )
+        if self.only_before or self.only_after:
+            lines.append(
+                f"only in {self.before_phase}: {', '.join(self.only_before) or '-'}; only in {self.after_phase}: {', '.join(self.only_after) or '-'}"
+            )
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        s = self.summary()
+        return f"PhaseComparison({self.before_phase} -> {self.after_phase}: {s['communities_compared']} communities, mean change {_f(s['mean_change'], sign=True)})"
+
+
+def compare(
+    before: EvaluationResult,
+    after: EvaluationResult | None = None,
+    *,
+    phases: tuple[str, str] | None = None,
+    allow_different_weights: bool = False,
+) -> PhaseComparison:
+    """Compare two phases of the same communities (阶段性评估).
+
+    Parameters
+    ----------
+    before, after : EvaluationResult
+        Results of the two phases. With ``after`` omitted, ``before`` must hold both phases
+        and ``phases=(before_phase, after_phase)`` selects them.
+    phases : (str, str), optional
+        The phases to compare (needed when a result holds more than one phase).
+    allow_different_weights : bool
+        Compare results made with different weights, goalposts or normalisation. Refused by
+        default: scores are only comparable on the same frozen weights and goalposts.
+
+    Returns
+    -------
+    PhaseComparison
+
+    Examples
+    --------
+    >>> import renoscore as rs
+    >>> result = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
+    >>> cmp = rs.compare(result, phases=("t0", "t1"))
+    >>> "LY" in cmp.ids
+    True
+    """
+    if after is None:
+        if phases is None:
+            present = [p for p in dict.fromkeys(before.phases) if p is not None]
+            if len(present) < 2:
+                raise OptionError(
+                    "compare needs two phases",
+                    [
+                        Problem(
+                            f"phases present: {present}", fix="pass two results, or phases=(a, b)"
+                        )
+                    ],
+                )
+            phases = (present[0], present[1])
+        before, after = before.select(phases[0]), before.select(phases[1])
+    elif phases is not None:
+        before, after = before.select(phases[0]), after.select(phases[1])
+    _check_comparable(before, after, allow_different_weights)
+    b_phase = _single_phase(before)
+    a_phase = _single_phase(after)
+    b_index = {cid: r for r, cid in enumerate(before.ids)}
+    a_index = {cid: r for r, cid in enumerate(after.ids)}
+    both = tuple(cid for cid in after.ids if cid in b_index)
+    rb = np.array([b_index[c] for c in both], dtype=np.intp)
+    ra = np.array([a_index[c] for c in both], dtype=np.intp)
+    system = after.system
+
+    def stack(res: EvaluationResult, rows: NDArray[np.intp]) -> NDArray[np.float64]:
+        return np.hstack([res.group_scores[rows], res.indicator_scores[rows]])
+
+    return PhaseComparison(
+        system=system,
+        before_phase=b_phase,
+        after_phase=a_phase,
+        ids=both,
+        only_before=tuple(c for c in before.ids if c not in a_index),
+        only_after=tuple(c for c in after.ids if c not in b_index),
+        node_ids=(*after.group_ids, *system.indicator_ids),
+        before=stack(before, rb),
+        after=stack(after, ra),
+        grade_before=before.grades[rb, 0].astype(np.int64),
+        grade_after=after.grades[ra, 0].astype(np.int64),
+    )
+
+
+def _single_phase(result: EvaluationResult) -> str | None:
+    present = list(dict.fromkeys(result.phases))
+    if len(present) > 1:
+        raise OptionError(
+            "each side of a comparison must hold one phase",
+            [Problem(f"phases {present}", fix="pass phases=(before, after)")],
+        )
+    if len(set(result.ids)) != len(result.ids):
+        raise OptionError("duplicate community ids in one phase", [Problem("ambiguous rows")])
+    return present[0] if present else None
+
+
+def _check_comparable(before: EvaluationResult, after: EvaluationResult, allow: bool) -> None:
+    problems: list[Problem] = []
+    if (
+        before.system.id != after.system.id
+        or before.system.indicator_ids != after.system.indicator_ids
+    ):
+        raise OptionError(
+            "the results come from different indicator systems",
+            [Problem(f"{before.system.id} vs {after.system.id}")],
+        )
+    if allow:
+        return
+    if not np.array_equal(before.weights.indicator_weights(), after.weights.indicator_weights()):
+        problems.append(
+            Problem(
+                "the two results were scored with different weights",
+                fix="evaluate both phases with the same frozen Weights (derive once, pass weights=...), or allow_different_weights=True",
+            )
+        )
+    fb, tb = before.system.goalpost_arrays()
+    fa, ta = after.system.goalpost_arrays()
+    if not (np.array_equal(fb, fa) and np.array_equal(tb, ta)):
+        problems.append(
+            Problem(
+                "the two results use different goalposts",
+                fix="use the same system version, or allow_different_weights=True",
+            )
+        )
+    pb, pa = before.provenance, after.provenance
+    if (pb.normalization, pb.aggregation) != (pa.normalization, pa.aggregation):
+        problems.append(
+            Problem(
+                "the two results use different methods",
+                fix="use the same normalisation and aggregation",
+            )
+        )
+    if pb.normalization == "minmax" and pb.data_digest != pa.data_digest:
+        problems.append(
+            Problem(
+                "min-max scores are relative to their batch and do not compare across batches",
+                fix="use goalposts normalisation",
+            )
+        )
+    if problems:
+        raise RenoscoreError("the results are not comparable", problems)
+
+
+def _num(x: float) -> float | None:
+    return None if x is None or math.isnan(x) else float(x)
+
+
+def _f(x: float | None, sign: bool = False) -> str:
+    if x is None:
+        return "-"
+    return f"{x:+.1f}" if sign else f"{x:.1f}"
+
+
+def _grade(system: IndicatorSystem, g: int) -> str | None:
+    return None if g < 0 else system.grades[g].id
+
+
+_ = Group

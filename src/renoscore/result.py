@@ -1,0 +1,602 @@
+"""Evaluation results: scores, ranks, grades, coverage, the fix-first list and provenance.
+
+An :class:`EvaluationResult` is immutable. Its arrays are read-only; its provenance records
+every choice that produced it (system, weights, methods, options, renoscore version and a
+digest of the input data), so that the run can be repeated from the record.
+
+Scores are on 0-100. They are never rounded inside renoscore; ranks are computed on the
+unrounded scores with a declared tie tolerance.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from html import escape
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import BaseModel, ConfigDict, Field
+
+from renoscore._optional import import_optional
+from renoscore._version import __version__
+from renoscore.data import CellStatus
+from renoscore.errors import OptionError, Problem
+from renoscore.system import Category, IndicatorSystem, load_system
+from renoscore.weighting import Weights
+
+__all__ = ["EvaluationResult", "FixFirstItem", "Obstacle", "Provenance"]
+
+
+class Provenance(BaseModel):
+    """Every choice behind a result; enough to repeat the run."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    renoscore_version: str = __version__
+    created: str = Field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    system_id: str
+    system_version: str
+    data_digest: str
+    data_source: str | None = None
+    normalization: str
+    aggregation: str
+    missing: str
+    min_coverage: float
+    tie_method: str
+    tie_tolerance: float
+    rank_within: str = "phase"
+    weights: Weights
+
+
+class FixFirstItem(BaseModel):
+    """One line of a community's problem ledger (问题台账)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    indicator: str
+    name_en: str
+    name_zh: str
+    dimension: str
+    category: str
+    supplier: str
+    direction: str
+    unit: str
+    value: float | None
+    floor: float
+    target: float
+    score: float | None
+    gap: float | None
+    global_weight: float
+    priority: float | None
+    obstacle: float | None
+    must_fix: bool
+    status: str
+
+
+class Obstacle(BaseModel):
+    """An indicator's obstacle degree across many communities (portfolio view)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    indicator: str
+    dimension: str
+    category: str
+    supplier: str
+    mean_obstacle: float
+    communities_below_target: int
+    communities_scored: int
+
+
+@dataclass(frozen=True, eq=False)
+class EvaluationResult:
+    """Scores, ranks and grades of many communities on every node of a system.
+
+    Attributes
+    ----------
+    system : IndicatorSystem
+    ids, phases : tuple
+        Community id and phase of each row, in the order of the input.
+    indicator_scores : ndarray, shape (N, M)
+        Normalised indicator scores on 0-100 (NaN where excluded).
+    group_scores : ndarray, shape (N, K)
+        Scores of the system's groups (goal first, depth first) on 0-100; NaN where the
+        community could not be scored (see ``reasons``).
+    coverage : ndarray, shape (N, K)
+        Share of each group's weight that was observed.
+    ranks : ndarray, shape (N, K)
+        Rank within the row's phase per group (1 = best; NaN when not scored).
+    grades : ndarray of int, shape (N, K)
+        Index into ``system.grades`` (-1 when not scored).
+    values, status : ndarray, shape (N, M)
+        The input values and cell statuses.
+    imputed : ndarray of bool, shape (N, M)
+        Cells filled by imputation.
+    reasons : tuple of (str or None)
+        Why a row has no overall score.
+    warnings : tuple of str
+        Warnings raised while evaluating.
+    provenance : Provenance
+    """
+
+    system: IndicatorSystem
+    ids: tuple[str, ...]
+    phases: tuple[str | None, ...]
+    indicator_scores: NDArray[np.float64]
+    group_scores: NDArray[np.float64]
+    coverage: NDArray[np.float64]
+    ranks: NDArray[np.float64]
+    grades: NDArray[np.int64]
+    values: NDArray[np.float64]
+    status: NDArray[np.int8]
+    imputed: NDArray[np.bool_]
+    reasons: tuple[str | None, ...]
+    warnings: tuple[str, ...]
+    provenance: Provenance
+    context: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for arr in (
+            self.indicator_scores,
+            self.group_scores,
+            self.coverage,
+            self.ranks,
+            self.grades,
+            self.values,
+            self.status,
+            self.imputed,
+        ):
+            arr.setflags(write=False)
+
+    # ------------------------------------------------------------------ access
+    @property
+    def weights(self) -> Weights:
+        """The weights used."""
+        return self.provenance.weights
+
+    @property
+    def group_ids(self) -> tuple[str, ...]:
+        """Ids of the columns of ``group_scores`` (goal first)."""
+        return tuple(g.id for g in self.system.groups)
+
+    @property
+    def overall(self) -> NDArray[np.float64]:
+        """The overall (goal) score of every row, 0-100."""
+        return self.group_scores[:, 0]
+
+    @property
+    def rank(self) -> NDArray[np.float64]:
+        """The overall rank of every row within its phase."""
+        return self.ranks[:, 0]
+
+    def grade_labels(self, lang: str = "en") -> tuple[str | None, ...]:
+        """The overall grade of every row as a label."""
+        names = [g.name.get(lang) for g in self.system.grades]
+        return tuple(None if g < 0 else names[g] for g in self.grades[:, 0])
+
+    def scores(self, node: str) -> NDArray[np.float64]:
+        """Scores (0-100) of any node, group or indicator, for every row."""
+        if node in self.group_ids:
+            return self.group_scores[:, self.group_ids.index(node)]
+        if node in self.system.indicator_ids:
+            return self.indicator_scores[:, self.system.indicator_ids.index(node)]
+        self.system.node(node)  # raises with a suggestion
+        raise AssertionError  # pragma: no cover
+
+    def row(self, community: str, phase: str | None = None) -> int:
+        """Position of a community (in a phase) in the result."""
+        hits = [
+            r
+            for r, (i, p) in enumerate(zip(self.ids, self.phases, strict=True))
+            if i == community and (phase is None or p == phase)
+        ]
+        if not hits:
+            from renoscore.system import suggest
+
+            raise OptionError(
+                f"no community {community!r}" + (f" in phase {phase!r}" if phase else ""),
+                [
+                    Problem(
+                        "unknown community",
+                        community_id=community,
+                        fix=suggest(community, set(self.ids)),
+                    )
+                ],
+            )
+        if len(hits) > 1:
+            phases = [self.phases[r] for r in hits]
+            raise OptionError(
+                f"community {community!r} has several phases {phases}",
+                [Problem("ambiguous", community_id=community, fix="pass phase=...")],
+            )
+        return hits[0]
+
+    def contributions(self) -> NDArray[np.float64]:
+        """Global indicator weight x indicator score (0-100), shape (N, M).
+
+        With complete data and arithmetic aggregation a row's contributions sum to its
+        overall score.
+        """
+        return self.indicator_scores * self.weights.indicator_weights()
+
+    def select(self, phase: str) -> EvaluationResult:
+        """The rows of one phase (ranks were already computed within phases)."""
+        rows = np.array([p == phase for p in self.phases], dtype=bool)
+        idx = np.flatnonzero(rows)
+        return EvaluationResult(
+            system=self.system,
+            ids=tuple(self.ids[i] for i in idx),
+            phases=tuple(self.phases[i] for i in idx),
+            indicator_scores=self.indicator_scores[idx],
+            group_scores=self.group_scores[idx],
+            coverage=self.coverage[idx],
+            ranks=self.ranks[idx],
+            grades=self.grades[idx],
+            values=self.values[idx],
+            status=self.status[idx],
+            imputed=self.imputed[idx],
+            reasons=tuple(self.reasons[i] for i in idx),
+            warnings=self.warnings,
+            provenance=self.provenance,
+            context={k: tuple(v[i] for i in idx) for k, v in self.context.items()},
+        )
+
+    # ------------------------------------------------------------------ explanation
+    def fix_first(
+        self, community: str, phase: str | None = None, top: int | None = 10
+    ) -> list[FixFirstItem]:
+        """The problem ledger (问题台账) of one community: what to fix first.
+
+        For each indicator: gap = 1 - s (s the goalpost score in [0, 1]), priority = global
+        weight x gap, obstacle degree O = priority / sum(priority) (the obstacle-degree model,
+        障碍度模型; e.g. Yang et al. 2014 on urban land-use sustainability obstacle factors).
+        Unmet basic-category indicators come first whatever their weight (国办发〔2020〕23号:
+        basic items are fixed wherever needed, 应改尽改), then the rest by obstacle degree.
+        Indicators not measured (missing / not applicable) are listed last.
+
+        Parameters
+        ----------
+        community : str
+            Community id.
+        phase : str, optional
+            Needed when the community has several phases.
+        top : int or None
+            How many lines to return (None: all).
+
+        Returns
+        -------
+        list of FixFirstItem
+
+        Examples
+        --------
+        >>> import renoscore as rs
+        >>> result = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
+        >>> items = result.fix_first("LY", phase="t0", top=3)
+        >>> len(items)
+        3
+        """
+        r = self.row(community, phase)
+        w = self.weights.indicator_weights()
+        s = self.indicator_scores[r] / 100.0
+        gap = 1.0 - s
+        priority = w * gap
+        total = np.nansum(priority)
+        obstacle = priority / total if total > 0 else np.where(np.isnan(priority), np.nan, 0.0)
+        items: list[FixFirstItem] = []
+        for j, ind in enumerate(self.system.indicators):
+            measured = not np.isnan(s[j])
+            items.append(
+                FixFirstItem(
+                    indicator=ind.id,
+                    name_en=ind.name.en,
+                    name_zh=ind.name.zh,
+                    dimension=self.system.dimension_of(ind.id),
+                    category=ind.category.value,
+                    supplier=ind.supplier.value,
+                    direction=ind.direction.value,
+                    unit=ind.unit,
+                    value=_num(self.values[r, j]),
+                    floor=ind.goalposts.floor,
+                    target=ind.goalposts.target,
+                    score=_num(self.indicator_scores[r, j]),
+                    gap=_num(gap[j]),
+                    global_weight=float(w[j]),
+                    priority=_num(priority[j]),
+                    obstacle=_num(obstacle[j]),
+                    must_fix=bool(measured and ind.category is Category.BASIC and gap[j] > 1e-12),
+                    status=CellStatus(int(self.status[r, j])).name.lower(),
+                )
+            )
+
+        def order(item: FixFirstItem) -> tuple[int, float]:
+            if item.obstacle is None:
+                return (2, 0.0)
+            return (0 if item.must_fix else 1, -item.obstacle)
+
+        items.sort(key=order)
+        return items if top is None else items[:top]
+
+    def obstacles(
+        self, by: Literal["indicator", "supplier", "category", "dimension"] = "indicator"
+    ) -> list[dict[str, Any]]:
+        """Portfolio view: the largest obstacles across all scored communities.
+
+        Mean obstacle degree of each indicator over the rows (obstacle degree as in
+        :meth:`fix_first`), sorted descending; ``by="supplier"`` / ``"category"`` /
+        ``"dimension"`` sums the indicator means within each supplier (government, market,
+        society, residents), renovation category or dimension.
+        """
+        w = self.weights.indicator_weights()
+        priority = w * (1.0 - self.indicator_scores / 100.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            total = np.nansum(priority, axis=1, keepdims=True)
+            obstacle = np.where(total > 0, priority / total, np.nan)
+        scored = ~np.isnan(obstacle)
+        mean = np.where(
+            scored.any(axis=0),
+            np.nansum(obstacle, axis=0) / np.maximum(scored.sum(axis=0), 1),
+            np.nan,
+        )
+        below = ((self.indicator_scores < 100.0 - 1e-9) & ~np.isnan(self.indicator_scores)).sum(
+            axis=0
+        )
+        rows = [
+            Obstacle(
+                indicator=ind.id,
+                dimension=self.system.dimension_of(ind.id),
+                category=ind.category.value,
+                supplier=ind.supplier.value,
+                mean_obstacle=float(mean[j]),
+                communities_below_target=int(below[j]),
+                communities_scored=int(scored[:, j].sum()),
+            )
+            for j, ind in enumerate(self.system.indicators)
+        ]
+        if by == "indicator":
+            out = [o.model_dump() for o in rows]
+        else:
+            sums: dict[str, float] = {}
+            for o in rows:
+                key = getattr(o, by)
+                sums[key] = sums.get(key, 0.0) + (
+                    0.0 if math.isnan(o.mean_obstacle) else o.mean_obstacle
+                )
+            out = [{by: k, "mean_obstacle": v} for k, v in sums.items()]
+        out.sort(key=lambda d: -(d["mean_obstacle"] if not math.isnan(d["mean_obstacle"]) else -1))
+        return out
+
+    # ------------------------------------------------------------------ tables
+    def records(self, lang: str = "en") -> list[dict[str, Any]]:
+        """One record per row (wide): id, phase, overall score, rank, grade, coverage, then
+        every group's and indicator's score."""
+        grade_names = [g.name.get(lang) for g in self.system.grades]
+        out: list[dict[str, Any]] = []
+        for r in range(len(self.ids)):
+            rec: dict[str, Any] = {
+                "community_id": self.ids[r],
+                "phase": self.phases[r],
+                "score": _num(self.group_scores[r, 0]),
+                "rank": _num(self.ranks[r, 0]),
+                "grade": None if self.grades[r, 0] < 0 else grade_names[self.grades[r, 0]],
+                "coverage": _num(self.coverage[r, 0]),
+                "reason": self.reasons[r],
+            }
+            for k, g in enumerate(self.group_ids[1:], start=1):
+                rec[f"{g}"] = _num(self.group_scores[r, k])
+            for j, ind in enumerate(self.system.indicator_ids):
+                rec[f"s_{ind}" if not ind.startswith("s_") else f"score_{ind}"] = _num(
+                    self.indicator_scores[r, j]
+                )
+            out.append(rec)
+        return out
+
+    def long_records(self) -> list[dict[str, Any]]:
+        """One record per row and node (long): id, phase, node, level, score, rank, grade."""
+        out: list[dict[str, Any]] = []
+        for r in range(len(self.ids)):
+            for k, g in enumerate(self.group_ids):
+                out.append(
+                    {
+                        "community_id": self.ids[r],
+                        "phase": self.phases[r],
+                        "node": g,
+                        "kind": "group",
+                        "score": _num(self.group_scores[r, k]),
+                        "rank": _num(self.ranks[r, k]),
+                        "grade": int(self.grades[r, k]),
+                        "coverage": _num(self.coverage[r, k]),
+                    }
+                )
+            for j, ind in enumerate(self.system.indicator_ids):
+                out.append(
+                    {
+                        "community_id": self.ids[r],
+                        "phase": self.phases[r],
+                        "node": ind,
+                        "kind": "indicator",
+                        "score": _num(self.indicator_scores[r, j]),
+                        "rank": None,
+                        "grade": None,
+                        "coverage": 1.0 if self.status[r, j] == CellStatus.OK else 0.0,
+                    }
+                )
+        return out
+
+    def to_frame(self, shape: Literal["wide", "long"] = "wide", lang: str = "en") -> Any:
+        """The result as a pandas DataFrame (needs the ``pandas`` extra)."""
+        pd = import_optional("pandas", "EvaluationResult.to_frame")
+        return pd.DataFrame(self.records(lang) if shape == "wide" else self.long_records())
+
+    def ranking(self, phase: str | None = None, lang: str = "en") -> list[dict[str, Any]]:
+        """Rows sorted by overall rank (unscored rows last), optionally one phase only."""
+        recs = [r for r in self.records(lang) if phase is None or r["phase"] == phase]
+        return sorted(
+            recs,
+            key=lambda r: (
+                str(r["phase"]),
+                math.inf if r["rank"] is None else r["rank"],
+                r["community_id"],
+            ),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything needed to rebuild the result, as plain data."""
+        return {
+            "format": "renoscore.EvaluationResult/1",
+            "system": self.system.to_dict(),
+            "provenance": self.provenance.model_dump(mode="json"),
+            "ids": list(self.ids),
+            "phases": list(self.phases),
+            "indicator_scores": _nested(self.indicator_scores),
+            "group_scores": _nested(self.group_scores),
+            "coverage": _nested(self.coverage),
+            "ranks": _nested(self.ranks),
+            "grades": self.grades.tolist(),
+            "values": _nested(self.values),
+            "status": self.status.tolist(),
+            "imputed": self.imputed.tolist(),
+            "reasons": list(self.reasons),
+            "warnings": list(self.warnings),
+            "context": {k: list(v) for k, v in self.context.items()},
+        }
+
+    def to_json(self, indent: int | None = None) -> str:
+        """JSON text of :meth:`to_dict` (NaN written as null); :meth:`from_json` reads it back."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent, allow_nan=False)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> EvaluationResult:
+        """Rebuild a result written by :meth:`to_dict`."""
+
+        def arr(key: str) -> NDArray[np.float64]:
+            return np.array(
+                [[np.nan if v is None else v for v in row] for row in data[key]], dtype=np.float64
+            ).reshape(len(data["ids"]), -1)
+
+        return cls(
+            system=load_system(data["system"]),
+            ids=tuple(data["ids"]),
+            phases=tuple(data["phases"]),
+            indicator_scores=arr("indicator_scores"),
+            group_scores=arr("group_scores"),
+            coverage=arr("coverage"),
+            ranks=arr("ranks"),
+            grades=np.array(data["grades"], dtype=np.int64).reshape(len(data["ids"]), -1),
+            values=arr("values"),
+            status=np.array(data["status"], dtype=np.int8).reshape(len(data["ids"]), -1),
+            imputed=np.array(data["imputed"], dtype=bool).reshape(len(data["ids"]), -1),
+            reasons=tuple(data["reasons"]),
+            warnings=tuple(data["warnings"]),
+            provenance=Provenance.model_validate(data["provenance"]),
+            context={k: tuple(v) for k, v in data["context"].items()},
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> EvaluationResult:
+        """Rebuild a result from :meth:`to_json` text."""
+        return cls.from_dict(json.loads(text))
+
+    def equals(self, other: EvaluationResult) -> bool:
+        """Exact equality of every array and record (NaN equal to NaN)."""
+        arrays = (
+            "indicator_scores",
+            "group_scores",
+            "coverage",
+            "ranks",
+            "grades",
+            "values",
+            "status",
+            "imputed",
+        )
+        return (
+            self.system == other.system
+            and self.ids == other.ids
+            and self.phases == other.phases
+            and all(
+                np.array_equal(getattr(self, a), getattr(other, a), equal_nan=True) for a in arrays
+            )
+            and self.reasons == other.reasons
+            and self.provenance == other.provenance
+            and self.context == other.context
+        )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, EvaluationResult) and self.equals(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    # ------------------------------------------------------------------ display
+    def table(self, phase: str | None = None, lang: str = "en", top: int | None = None) -> str:
+        """A plain-text ranking table that fits a terminal."""
+        dims = [d.id for d in self.system.dimensions]
+        head = ["rank", "community", "phase", "score", "grade", *[d[:12] for d in dims], "cover"]
+        lines = []
+        for rec in self.ranking(phase, lang)[: top or None]:
+            cells = [
+                "-" if rec["rank"] is None else f"{rec['rank']:.0f}",
+                str(rec["community_id"])[:14],
+                str(rec["phase"] or "-"),
+                "-" if rec["score"] is None else f"{rec['score']:.1f}",
+                str(rec["grade"] or rec["reason"] or "-")[:12],
+                *["-" if rec[d] is None else f"{rec[d]:.1f}" for d in dims],
+                "-" if rec["coverage"] is None else f"{100 * rec['coverage']:.0f}%",
+            ]
+            lines.append(cells)
+        widths = [
+            max(len(h), *(len(row[i]) for row in lines)) if lines else len(h)
+            for i, h in enumerate(head)
+        ]
+        fmt = "  ".join(f"{{:>{w}}}" if i != 1 else f"{{:<{w}}}" for i, w in enumerate(widths))
+        return "\n".join([fmt.format(*head), *(fmt.format(*row) for row in lines)])
+
+    def __repr__(self) -> str:
+        scored = int(np.count_nonzero(~np.isnan(self.overall)))
+        phases = ", ".join(str(p) for p in dict.fromkeys(self.phases))
+        return (
+            f"EvaluationResult(system={self.system.id!r} v{self.system.version}, rows={len(self.ids)}, "
+            f"scored={scored}, phases=[{phases}], normalization={self.provenance.normalization!r}, "
+            f"aggregation={self.provenance.aggregation!r})"
+        )
+
+    def _repr_html_(self) -> str:
+        dims = [d.id for d in self.system.dimensions]
+        rows = []
+        for rec in self.ranking()[:50]:
+            cells = [
+                rec["rank"],
+                rec["community_id"],
+                rec["phase"],
+                rec["score"],
+                rec["grade"],
+                *[rec[d] for d in dims],
+            ]
+            rows.append("<tr>" + "".join(f"<td>{escape(_fmt(c))}</td>" for c in cells) + "</tr>")
+        head = "".join(
+            f"<th>{escape(h)}</th>" for h in ["rank", "community", "phase", "score", "grade", *dims]
+        )
+        return f"<p>{escape(repr(self))}</p><table><tr>{head}</tr>{''.join(rows)}</table>"
+
+
+def _num(x: float) -> float | None:
+    return (
+        None
+        if x is None
+        or (isinstance(x, float) and math.isnan(x))
+        or (hasattr(x, "dtype") and np.isnan(x))
+        else float(x)
+    )
+
+
+def _fmt(x: Any) -> str:
+    if x is None:
+        return "-"
+    if isinstance(x, float):
+        return f"{x:.1f}"
+    return str(x)
+
+
+def _nested(a: NDArray[np.floating[Any]]) -> list[list[float | None]]:
+    return [[None if math.isnan(v) else v for v in row] for row in a.tolist()]
