@@ -178,9 +178,7 @@ def aggregate_tree(
             filled = np.where(ok, block, 0.0 if method == "arithmetic" else 1.0)
             den = ok @ w
             value = (
-                (filled @ w) / den
-                if method == "arithmetic"
-                else np.exp((np.log(filled) @ w) / den)
+                (filled @ w) / den if method == "arithmetic" else np.exp((np.log(filled) @ w) / den)
             )
             if missing == "propagate":
                 value = np.where(ok.all(axis=1), value, np.nan)

@@ -99,8 +99,9 @@ def evaluate(
         imputed cells are recorded. Not-applicable cells are always excluded by
         re-normalisation.
     min_coverage : float
-        A node whose observed share of weight is below this gets no score (default 2/3);
-        the row stays in the result with the reason.
+        A community whose observed share of the goal's weight is below this gets no overall
+        score, rank or grade (default 2/3); the row stays in the result with the reason.
+        Dimension scores are shown with their own coverage.
     impute_by : str, optional
         A context column (e.g. ``district``) within which to impute.
     tie_method, tie_tolerance
@@ -192,19 +193,20 @@ def evaluate(
         tree = system_tree(system, w)
         group_scores, coverage = aggregate_tree(S, tree, method=aggregation, missing="renormalize")
         group_scores *= 100.0
-        low = coverage < min_coverage - 1e-12
+        # The coverage rule applies to the community (the goal): a dimension observed in part
+        # still shows its score, with its coverage beside it.
+        low = coverage[:, 0] < min_coverage - 1e-12
         reasons: list[str | None] = [None] * data.n
         if low.any():
-            for r in np.flatnonzero(low[:, 0]).tolist():
+            for r in np.flatnonzero(low).tolist():
                 reasons[r] = f"coverage {coverage[r, 0]:.0%} below the minimum {min_coverage:.0%}"
-            group_scores[low] = np.nan
-            if low[:, 0].any():
-                warnings.warn(
-                    f"{int(low[:, 0].sum())} row(s) not scored: coverage below {min_coverage:.0%}",
-                    CoverageWarning,
-                    stacklevel=2,
-                )
-        for r in np.flatnonzero(np.isnan(group_scores[:, 0]) & ~low[:, 0]).tolist():
+            group_scores[low, 0] = np.nan
+            warnings.warn(
+                f"{int(low.sum())} row(s) not scored: coverage below {min_coverage:.0%}",
+                CoverageWarning,
+                stacklevel=2,
+            )
+        for r in np.flatnonzero(np.isnan(group_scores[:, 0]) & ~low).tolist():
             reasons[r] = "no indicator observed"
         ranks = _ranks_within_phase(group_scores, data.phases, tie_method, tie_tolerance)
         grades = ranking.grade(group_scores, system.grade_thresholds()[:-1])
@@ -247,9 +249,10 @@ def _ranks_within_phase(
     scores: NDArray[np.float64], phases: Sequence[str | None], method: str, tol: float
 ) -> NDArray[np.float64]:
     ranks = np.full(scores.shape, np.nan)
-    phase_arr = np.array(["\x00" if p is None else p for p in phases], dtype=object)
-    for p in dict.fromkeys(phase_arr.tolist()):
-        rows = np.flatnonzero(phase_arr == p)
+    codes = {p: k for k, p in enumerate(dict.fromkeys(phases))}
+    phase_code = np.array([codes[p] for p in phases], dtype=np.intp)
+    for k in range(len(codes)):
+        rows = np.flatnonzero(phase_code == k)
         ranks[rows] = ranking.rank(scores[rows], method=method, tol=tol)  # type: ignore[arg-type]
     return ranks
 
