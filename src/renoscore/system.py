@@ -21,6 +21,7 @@ Examples
 from __future__ import annotations
 
 import difflib
+import functools
 import itertools
 import json
 import re
@@ -39,12 +40,15 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    GetJsonSchemaHandler,
     Tag,
     ValidationError,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError
 
 from renoscore._yaml import KeyPath, Located, YamlLimits, dotted, read_yaml
 from renoscore.errors import IndicatorSystemError, Problem
@@ -83,8 +87,37 @@ DEFAULT_GRADES: tuple[tuple[str, float, str, str], ...] = (
 )
 
 
+#: Union tags of the node tree; they appear in pydantic error locations and are dropped when an
+#: error is mapped onto the YAML document (the brackets keep them apart from any YAML key).
+GROUP_TAG = "[group]"
+INDICATOR_TAG = "[indicator]"
+
+#: One located problem inside a model: (key path relative to the model, reason, fix).
+LocatedProblem = tuple[KeyPath, str, str | None]
+
+
+def located_error(kind: str, problems: list[LocatedProblem]) -> PydanticCustomError:
+    """A pydantic error carrying several problems, each at its own key path.
+
+    :func:`problems_from_validation` expands it into one :class:`Problem` per entry, each with
+    the line of its own key (e.g. the ``goalposts`` line rather than the indicator's first line).
+    """
+    detail = "; ".join(reason for _, reason, _ in problems)
+    return PydanticCustomError(
+        kind, "{detail}", {"detail": detail, "count": len(problems), "problems": problems}
+    )
+
+
+def _num(value: float | None) -> str:
+    """A number as a reader would write it: 0 rather than 0.0, None as 'open'."""
+    return "open" if value is None else f"{value:g}"
+
+
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    # Non-finite numbers (.nan, .inf in YAML) are never meaningful in a system declaration.
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", populate_by_name=True, allow_inf_nan=False
+    )
 
 
 class Direction(StrEnum):
@@ -173,13 +206,30 @@ class ValueRange(_Frozen):
     min: float | None = None
     max: float | None = None
 
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        # The YAML shorthand [min, max] is valid too; editors must not flag it.
+        mapping = handler.resolve_ref_schema(handler(core_schema))
+        bound = {"anyOf": [{"type": "number"}, {"type": "null"}]}
+        pair = {"type": "array", "prefixItems": [bound, bound], "minItems": 2, "maxItems": 2}
+        return {"anyOf": [mapping, pair], "title": "ValueRange"}
+
     @model_validator(mode="before")
     @classmethod
     def _from_pair(cls, value: Any) -> Any:
         if isinstance(value, (list, tuple)):
             if len(value) != 2:
-                raise PydanticCustomError(
-                    "range_pair", "a range is a pair [min, max]; got {n} values", {"n": len(value)}
+                raise located_error(
+                    "range_pair",
+                    [
+                        (
+                            (),
+                            f"a range is a pair [min, max]; got {len(value)} values",
+                            "write range: [min, max], or {min: ..., max: ...} (null for open)",
+                        )
+                    ],
                 )
             return {"min": value[0], "max": value[1]}
         return value
@@ -187,10 +237,15 @@ class ValueRange(_Frozen):
     @model_validator(mode="after")
     def _ordered(self) -> ValueRange:
         if self.min is not None and self.max is not None and not self.min < self.max:
-            raise PydanticCustomError(
+            raise located_error(
                 "range_order",
-                "range min {lo} must be below max {hi}",
-                {"lo": self.min, "hi": self.max},
+                [
+                    (
+                        (),
+                        f"range min {_num(self.min)} must be below max {_num(self.max)}",
+                        "write the range as [min, max] with min < max",
+                    )
+                ],
             )
         return self
 
@@ -255,37 +310,61 @@ class Weighting(_Frozen):
 
     @model_validator(mode="after")
     def _consistent(self) -> Weighting:
-        uses_fixed = self.method == "fixed" or (
-            self.method == "combined" and self.subjective == "fixed"
-        )
+        problems: list[LocatedProblem] = []
+        combined = self.method == "combined"
+        uses_fixed = self.method == "fixed" or (combined and self.subjective == "fixed")
         if uses_fixed and not self.weights:
-            raise PydanticCustomError(
-                "weights_required", "method 'fixed' needs 'weights' keyed by child id", {}
+            problems.append(
+                (
+                    ("subjective",) if combined else ("method",),
+                    "fixed weights need 'weights' keyed by child id",
+                    "add weights: {child_id: weight, ...} with one positive weight per child",
+                )
             )
         if self.weights is not None and not uses_fixed:
-            raise PydanticCustomError(
-                "weights_unused",
-                "'weights' is only used with method 'fixed' (or combined with subjective: fixed)",
-                {},
-            )
-        if self.weights is not None:
-            bad = {k: v for k, v in self.weights.items() if not (v > 0 and np.isfinite(v))}
-            if bad:
-                raise PydanticCustomError(
-                    "weights_positive",
-                    "fixed weights must be positive and finite: {bad}",
-                    {"bad": bad},
+            problems.append(
+                (
+                    ("weights",),
+                    f"'weights' is not used with method {self.method!r}; only with method "
+                    "'fixed' (or 'combined' with subjective: fixed)",
+                    "remove 'weights', or set method: fixed",
                 )
-        if self.method == "combined" and (self.subjective is None or self.objective is None):
-            raise PydanticCustomError(
-                "combined_parts", "method 'combined' needs both 'subjective' and 'objective'", {}
             )
-        if self.method != "combined" and (self.subjective or self.objective):
-            raise PydanticCustomError(
-                "combined_only",
-                "'subjective' and 'objective' are only used with method 'combined'",
-                {},
-            )
+        for key, value in (self.weights or {}).items():
+            if not value > 0:
+                problems.append(
+                    (
+                        ("weights", key),
+                        f"fixed weight {_num(value)} for {key!r} is not positive",
+                        "give every child a positive weight (they are normalised to sum 1)",
+                    )
+                )
+        if combined:
+            for part, options in (
+                ("subjective", "ahp, fixed or equal"),
+                ("objective", "entropy, critic, standard_deviation or coefficient_of_variation"),
+            ):
+                if getattr(self, part) is None:
+                    problems.append(
+                        (
+                            ("method",),
+                            f"method 'combined' needs {part!r}",
+                            f"add {part}: one of {options}",
+                        )
+                    )
+        else:
+            for part in ("subjective", "objective"):
+                if getattr(self, part) is not None:
+                    problems.append(
+                        (
+                            (part,),
+                            f"{part!r} is only used with method 'combined' (method is "
+                            f"{self.method!r})",
+                            f"remove {part!r}, or set method: combined",
+                        )
+                    )
+        if problems:
+            raise located_error("weighting", problems)
         return self
 
     @property
@@ -340,25 +419,44 @@ class Indicator(_Frozen):
 
     @model_validator(mode="after")
     def _check(self) -> Indicator:
-        problems: list[str] = []
+        problems: list[LocatedProblem] = []
         gp = self.goalposts
+        rng = f"[{_num(self.range.min)}, {_num(self.range.max)}]"
         if gp.floor == gp.target:
-            problems.append(f"goalposts floor and target are both {gp.floor}")
+            problems.append(
+                (
+                    ("goalposts",),
+                    f"goalposts floor and target are both {_num(gp.floor)}",
+                    "set floor to the value that scores 0 and target to the value that scores "
+                    "100; they must differ",
+                )
+            )
         elif self.direction is Direction.BENEFIT and gp.floor > gp.target:
             problems.append(
-                f"a benefit indicator needs floor < target (got floor {gp.floor}, target "
-                f"{gp.target}); swap them, or set direction: cost"
+                (
+                    ("goalposts",),
+                    f"a benefit indicator needs floor < target (got floor {_num(gp.floor)}, "
+                    f"target {_num(gp.target)})",
+                    "swap floor and target, or set direction: cost",
+                )
             )
         elif self.direction is Direction.COST and gp.floor < gp.target:
             problems.append(
-                f"a cost indicator needs floor > target (got floor {gp.floor}, target "
-                f"{gp.target}); swap them, or set direction: benefit"
+                (
+                    ("goalposts",),
+                    f"a cost indicator needs floor > target (got floor {_num(gp.floor)}, "
+                    f"target {_num(gp.target)})",
+                    "swap floor and target, or set direction: benefit",
+                )
             )
         for label, value in (("floor", gp.floor), ("target", gp.target)):
             if not self.range.contains(value):
                 problems.append(
-                    f"goalposts {label} {value} lies outside the range "
-                    f"[{self.range.min}, {self.range.max}]"
+                    (
+                        ("goalposts", label),
+                        f"goalposts {label} {_num(value)} lies outside the range {rng}",
+                        f"move the {label} inside the range, or widen the range",
+                    )
                 )
         bounds = KIND_BOUNDS.get(self.kind)
         if bounds is not None:
@@ -367,15 +465,41 @@ class Indicator(_Frozen):
                 self.range.max is None or self.range.max > hi
             ):
                 problems.append(
-                    f"kind {self.kind.value} needs a range inside [{lo}, {hi}]; "
-                    f"got [{self.range.min}, {self.range.max}]"
+                    (
+                        ("range",),
+                        f"kind {self.kind.value} needs a range inside [{_num(lo)}, {_num(hi)}]; "
+                        f"got {rng}",
+                        f"set range: [{_num(lo)}, {_num(hi)}] (or narrower), or choose another "
+                        "kind (e.g. continuous)",
+                    )
                 )
         if self.kind in NON_NEGATIVE_KINDS and (self.range.min is None or self.range.min < 0):
-            problems.append(f"kind {self.kind.value} cannot be negative: set range min >= 0")
+            problems.append(
+                (
+                    ("range",),
+                    f"kind {self.kind.value} cannot be negative, but the range is {rng}",
+                    "set the range min to 0 (or more)",
+                )
+            )
         if self.levels is not None and self.kind is not IndicatorKind.ORDINAL:
-            problems.append("'levels' is only used with kind ordinal")
+            problems.append(
+                (
+                    ("levels",),
+                    f"'levels' is only used with kind ordinal (kind is {self.kind.value})",
+                    "remove 'levels', or set kind: ordinal",
+                )
+            )
+        for level in self.levels or {}:
+            if not self.range.contains(level):
+                problems.append(
+                    (
+                        ("levels", level),
+                        f"level {level} lies outside the range {rng}",
+                        "widen the range to cover every level, or remove the level",
+                    )
+                )
         if problems:
-            raise PydanticCustomError("indicator", "{detail}", {"detail": "; ".join(problems)})
+            raise located_error("indicator", problems)
         return self
 
     @property
@@ -384,14 +508,28 @@ class Indicator(_Frozen):
         return True
 
 
+#: Keys only an indicator has; they tell an indicator from a group whose 'children' is misspelt.
+_INDICATOR_KEYS = frozenset(
+    {"unit", "kind", "direction", "range", "goalposts", "category", "supplier", "source", "phases"}
+)
+
+
 def _node_tag(value: Any) -> str:
+    if isinstance(value, Group):
+        return GROUP_TAG
     if isinstance(value, Mapping):
-        return "group" if "children" in value else "indicator"
-    return "group" if isinstance(value, Group) else "indicator"
+        keys = {str(k) for k in value}
+        if "children" in keys or "weighting" in keys:
+            return GROUP_TAG
+        if not keys & _INDICATOR_KEYS and any(
+            difflib.get_close_matches(k, ["children", "weighting"], n=1, cutoff=0.7) for k in keys
+        ):
+            return GROUP_TAG
+    return INDICATOR_TAG
 
 
 Node = Annotated[
-    Annotated["Group", Tag("group")] | Annotated[Indicator, Tag("indicator")],
+    Annotated["Group", Tag(GROUP_TAG)] | Annotated[Indicator, Tag(INDICATOR_TAG)],
     Discriminator(_node_tag),
 ]
 
@@ -409,8 +547,15 @@ class Group(_Frozen):
     @classmethod
     def _not_empty(cls, value: tuple[Any, ...]) -> tuple[Any, ...]:
         if not value:
-            raise PydanticCustomError(
-                "no_children", "a group needs at least one child (an indicator or a group)", {}
+            raise located_error(
+                "no_children",
+                [
+                    (
+                        (),
+                        "a group needs at least one child (an indicator or a group)",
+                        "add a child, or remove the empty group",
+                    )
+                ],
             )
         return value
 
@@ -438,7 +583,10 @@ class IndicatorSystem(_Frozen):
     """
 
     id: str = Field(pattern=ID_PATTERN)
-    version: str = Field(min_length=1)
+    version: Annotated[
+        str,
+        WithJsonSchema({"anyOf": [{"type": "string", "minLength": 1}, {"type": "number"}]}),
+    ] = Field(min_length=1)
     name: LocalizedText
     description: str | None = None
     phases: tuple[Phase, ...] = (
@@ -600,26 +748,39 @@ def _semantic_problems(system: IndicatorSystem) -> Iterator[tuple[KeyPath, str, 
     """Yield ``(path, reason, fix)`` for every rule that spans several nodes."""
     seen: dict[str, KeyPath] = {}
     phase_ids = {p.id for p in system.phases}
-    if len(phase_ids) != len(system.phases):
-        yield ("phases",), "phase ids are not unique", "give every phase its own id"
+    first_phase: dict[str, int] = {}
+    for index, phase in enumerate(system.phases):
+        if phase.id in first_phase:
+            yield (
+                ("phases", index, "id"),
+                f"phase id {phase.id!r} is used twice (also phases[{first_phase[phase.id]}])",
+                "give every phase its own id",
+            )
+        first_phase.setdefault(phase.id, index)
 
     mins = [g.min for g in system.grades]
     if any(a <= b for a, b in itertools.pairwise(mins)):
         yield (
             ("grades",),
-            f"grade bands must be strictly descending by min; got {mins}",
+            f"grade bands must be strictly descending by min; got {[_num(m) for m in mins]}",
             "list the best grade first",
         )
     if mins and mins[-1] != 0.0:
         yield (
             ("grades", len(mins) - 1, "min"),
-            f"the lowest grade band must start at 0 (got {mins[-1]}) so that every score has a "
+            f"the lowest grade band must start at 0 (got {_num(mins[-1])}) so that every score has a "
             "grade",
             "set min: 0 on the last band",
         )
-    grade_ids = [g.id for g in system.grades]
-    if len(set(grade_ids)) != len(grade_ids):
-        yield ("grades",), "grade ids are not unique", "give every grade its own id"
+    first_grade: dict[str, int] = {}
+    for index, grade in enumerate(system.grades):
+        if grade.id in first_grade:
+            yield (
+                ("grades", index, "id"),
+                f"grade id {grade.id!r} is used twice (also grades[{first_grade[grade.id]}])",
+                "give every grade its own id",
+            )
+        first_grade.setdefault(grade.id, index)
 
     def visit(node: Group | Indicator, path: KeyPath) -> Iterator[tuple[KeyPath, str, str]]:
         if node.id in seen:
@@ -631,10 +792,10 @@ def _semantic_problems(system: IndicatorSystem) -> Iterator[tuple[KeyPath, str, 
         else:
             seen[node.id] = path
         if isinstance(node, Indicator):
-            for phase in node.phases or ():
+            for index, phase in enumerate(node.phases or ()):
                 if phase not in phase_ids:
                     yield (
-                        (*path, "phases"),
+                        (*path, "phases", index),
                         f"phase {phase!r} is not declared in the system's phases",
                         suggest(phase, phase_ids)
                         or f"declare it or use one of {sorted(phase_ids)}",
@@ -679,30 +840,41 @@ IndicatorSystem.model_rebuild()
 
 # --------------------------------------------------------------------------- helpers
 def suggest(word: str, options: Any) -> str | None:
-    """Return "did you mean 'x'?" for the closest option, or None."""
-    matches = difflib.get_close_matches(str(word), [str(o) for o in options], n=1, cutoff=0.6)
-    return f"did you mean {matches[0]!r}?" if matches else None
+    """Return "did you mean 'x'?" for the closest option, or None.
+
+    A match that differs only in case wins; otherwise the closest by
+    :func:`difflib.get_close_matches` (ratio at least 0.6).
+
+    Examples
+    --------
+    >>> suggest("unti", ["unit", "kind"])
+    "did you mean 'unit'?"
+    >>> suggest("T1", ["t0", "t1"])
+    "did you mean 't1'?"
+    """
+    text = str(word)
+    names = [str(o) for o in options]
+    for name in names:
+        if name.casefold() == text.casefold() and name != text:
+            return f"did you mean {name!r}?"
+    by_lower = {name.casefold(): name for name in names}
+    matches = difflib.get_close_matches(text.casefold(), list(by_lower), n=1, cutoff=0.6)
+    return f"did you mean {by_lower[matches[0]]!r}?" if matches else None
 
 
-def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
-    """The field names allowed at the model location ``loc`` (for did-you-mean on extras)."""
-    current: Any = model
-    for part in loc:
-        if isinstance(part, int) or part in ("group", "indicator"):
-            if part == "group":
-                current = Group
-            elif part == "indicator":
-                current = Indicator
-            continue
-        fields = getattr(current, "model_fields", None)
-        if not fields or part not in fields:
-            return []
-        annotation = fields[part].annotation
-        current = _model_in(annotation)
-    return list(getattr(current, "model_fields", {}))
+#: Models selected by a union tag in an error location.
+_TAG_MODELS: dict[str, type[BaseModel]] = {}
 
 
-def _model_in(annotation: Any) -> Any:
+def register_tags(tags: Mapping[str, type[BaseModel]]) -> None:
+    """Declare union tags (and the model each selects) for error locations of other modules."""
+    _TAG_MODELS.update(tags)
+
+
+register_tags({GROUP_TAG: Group, INDICATOR_TAG: Indicator})
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in getattr(annotation, "__args__", ()):
@@ -712,74 +884,208 @@ def _model_in(annotation: Any) -> Any:
     return None
 
 
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model that validates the location ``loc`` (for did-you-mean on keys)."""
+    current: type[BaseModel] | None = model
+    for part in loc:
+        if part in _TAG_MODELS:
+            current = _TAG_MODELS[part]
+        elif current is not None and isinstance(part, str) and part in current.model_fields:
+            current = _model_in(current.model_fields[part].annotation)
+        # any other part is an index or a mapping key (e.g. a node id): the model stays
+    return current
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The field names allowed at the model location ``loc``."""
+    found = _model_at(model, loc)
+    return list(found.model_fields) if found is not None else []
+
+
 def _data_path(data: Any, loc: tuple[Any, ...]) -> KeyPath:
     """Map a pydantic error location onto the document, dropping union tags."""
     path: list[str | int] = []
     current = data
     for part in loc:
-        if (isinstance(current, Mapping) and part in current) or (isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)):
-            path.append(part)
-            current = current[part]
-        elif isinstance(current, Mapping) and part not in ("group", "indicator"):
-            path.append(part)
-            current = None
+        if part in _TAG_MODELS:
+            continue
+        path.append(part)
+        in_mapping = isinstance(current, Mapping) and part in current
+        in_list = isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+        current = current[part] if in_mapping or in_list else None
     return tuple(path)
+
+
+def _describe_value(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value:g}"
+    return f"the text {value!r}"
+
+
+def _id_fix(value: Any) -> str:
+    rule = (
+        "ids are lower snake_case ASCII (a-z, 0-9, single underscores, starting with a letter); "
+        "put prose in 'name'"
+    )
+    if isinstance(value, str):
+        slug = re.sub(r"[^a-z0-9]+", "_", value.lower()).strip("_")
+        if slug and _ID_RE.match(slug) and slug != value:
+            return f"write {slug!r}: {rule}"
+        if not value.isascii():
+            return f"{rule}; keep the Chinese text in name.zh and use an English or pinyin id"
+    return rule
+
+
+def _friendly(
+    err: Any, model: type[BaseModel], loc: tuple[Any, ...]
+) -> tuple[str, str | None, Any]:
+    """``(reason, fix, value)`` for one pydantic error, in the words of a YAML author."""
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    value = err.get("input")
+    reason: str = err["msg"]
+    fix: str | None = None
+    key = next((p for p in reversed(loc) if isinstance(p, str) and p not in _TAG_MODELS), None)
+    if kind == "extra_forbidden":
+        allowed = _fields_at(model, loc[:-1])
+        reason = f"unknown key {loc[-1]!r}"
+        fix = suggest(str(loc[-1]), allowed) or f"allowed keys here: {', '.join(allowed)}"
+    elif kind == "missing":
+        reason = f"required key {loc[-1]!r} is missing"
+        fix = f"add '{loc[-1]}: ...'"
+        value = None
+    elif kind in ("model_type", "model_attributes_type", "dict_type"):
+        target = _model_at(model, loc)
+        reason = f"expected a mapping (key: value lines), got {_describe_value(value)}"
+        if len(loc) >= 3 and loc[-1] in _TAG_MODELS and loc[-3] == "children":
+            fix = (
+                "each child is a mapping: an indicator (id, name, unit, kind, ...) or a group "
+                "(id, name, children)"
+            )
+        elif target is not None and kind != "dict_type":
+            keys = [n for n, f in target.model_fields.items() if f.is_required()] or list(
+                target.model_fields
+            )
+            fix = f"write {key or 'it'}: {{{', '.join(f'{k}: ...' for k in keys)}}}"
+        else:
+            fix = f"write {key or 'it'}: {{name: value, ...}}"
+    elif kind in ("tuple_type", "list_type", "set_type", "frozen_set_type"):
+        reason = f"expected a list, got {_describe_value(value)}"
+        fix = "write a YAML list: one '- item' line per item, or [a, b, ...]"
+    elif kind in ("float_type", "float_parsing", "int_type", "int_parsing", "int_from_float"):
+        whole = kind.startswith("int")
+        reason = (
+            f"expected {'a whole number' if whole else 'a number'}, got {_describe_value(value)}"
+        )
+        fix = "write a plain number such as 3" if whole else "write a plain number such as 0.5"
+    elif kind == "finite_number":
+        reason = f"expected a finite number, got {value}"
+        fix = "write a finite number (leave a range bound out for an open range)"
+    elif kind == "string_type":
+        reason = f"expected text, got {_describe_value(value)}"
+        fix = "write text (quote it if it looks like a number or a date)"
+    elif kind == "string_too_short":
+        reason = f"{key or 'the text'} must not be empty"
+        fix = "write some text"
+    elif kind == "too_short":
+        need = ctx.get("min_length", 1)
+        reason = f"{key or 'the list'} needs at least {need} item{'s' if need != 1 else ''}"
+        fix = f"add {'an item' if need == 1 else 'items'}"
+        value = None
+    elif kind == "string_pattern_mismatch":
+        if key == "id":
+            reason = f"{value!r} is not a valid id"
+            fix = _id_fix(value)
+        else:
+            fix = f"write a value matching {ctx.get('pattern')}"
+    elif kind in ("literal_error", "enum"):
+        options = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        reason = f"{value!r} is not one of: {', '.join(options)}"
+        fix = suggest(str(value), options) or f"use one of: {', '.join(options)}"
+    elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        fix = "change the value"
+    elif kind == "bool_type":
+        fix = "write true or false"
+    elif kind == "invalid_key":
+        reason = f"key {value!r} is not text"
+        fix = "keys are words such as ids; quote the key if it must be a number"
+    if isinstance(value, str) and repr(value) in reason:
+        value = None  # already quoted in the reason
+    if isinstance(value, (dict, list, tuple)):
+        value = None
+    return reason, fix, value
 
 
 def problems_from_validation(
     exc: ValidationError, doc: Located, model: type[BaseModel]
 ) -> list[Problem]:
-    """Turn a pydantic ValidationError into located problems with fixes."""
-    problems: list[Problem] = []
-    for err in exc.errors(include_url=False):
+    """Turn a pydantic ValidationError into located problems with fixes.
+
+    Errors made by :func:`located_error` expand into one problem per entry, each at the line of
+    its own key. An unknown key that is a misspelling of a missing required key (``unti`` for
+    ``unit``) is reported once, as the unknown key with its did-you-mean.
+    """
+    errors = exc.errors(include_url=False)
+    # A list whose items failed also fails its own length check; the item errors say it all.
+    failed = [tuple(e["loc"]) for e in errors if e["type"] != "too_short"]
+    entries: list[tuple[str, KeyPath, Problem]] = []
+    for err in errors:
         loc = tuple(err["loc"])
+        if err["type"] == "too_short" and any(f[: len(loc)] == loc and f != loc for f in failed):
+            continue
         ctx = err.get("ctx") or {}
-        if err["type"] == "system_semantics":
+        if isinstance(ctx.get("problems"), list):
             base = _data_path(doc.data, loc)
             for path, reason, fix in ctx["problems"]:
                 full = (*base, *path)
-                problems.append(
-                    Problem(
-                        reason,
-                        fix=fix,
-                        file=doc.file,
-                        line=doc.line_of(full),
-                        path=dotted(full),
+                entries.append(
+                    (
+                        "located",
+                        full,
+                        Problem(
+                            reason,
+                            fix=fix,
+                            file=doc.file,
+                            line=doc.line_of(full),
+                            path=dotted(full) or None,
+                        ),
                     )
                 )
             continue
         path = _data_path(doc.data, loc)
-        fix: str | None = None
-        reason = err["msg"]
-        if err["type"] == "extra_forbidden":
-            key = loc[-1]
-            allowed = _fields_at(model, loc[:-1])
-            fix = suggest(str(key), allowed) or f"allowed keys here: {', '.join(allowed)}"
-            reason = f"unknown key {key!r}"
-        elif err["type"] == "missing":
-            allowed = _fields_at(model, loc[:-1])
-            reason = f"required key {loc[-1]!r} is missing"
-            fix = f"add '{loc[-1]}:'"
-        elif err["type"] == "string_pattern_mismatch":
-            fix = (
-                "ids are lower snake_case ASCII (a-z, 0-9, single underscores, starting with a "
-                "letter); put prose in 'name'"
-            )
-        elif err["type"] in ("literal_error", "enum"):
-            fix = f"use one of: {ctx.get('expected', '')}"
-        value = err.get("input") if err["type"] != "missing" else None
-        if isinstance(value, (dict, list)):
-            value = None
-        problems.append(
-            Problem(
-                reason,
-                fix=fix,
-                file=doc.file,
-                line=doc.line_of(path),
-                path=dotted(path),
-                value=value,
+        reason, fix, value = _friendly(err, model, loc)
+        entries.append(
+            (
+                err["type"],
+                path,
+                Problem(
+                    reason,
+                    fix=fix,
+                    file=doc.file,
+                    line=doc.line_of(path),
+                    path=dotted(path) or None,
+                    value=value,
+                ),
             )
         )
+    # Fold "required key 'unit' is missing" into "unknown key 'unti' -> did you mean 'unit'?".
+    misspelt: set[KeyPath] = set()
+    for kind, path, problem in entries:
+        if kind == "extra_forbidden" and problem.fix and problem.fix.startswith("did you mean"):
+            target = re.findall(r"'([^']*)'", problem.fix)
+            if target:
+                misspelt.add((*path[:-1], target[0]))
+    problems = [
+        p for kind, path, p in entries if not (kind == "missing" and tuple(path) in misspelt)
+    ]
     problems.sort(key=lambda p: p.line or 0)
     return problems
 
@@ -825,15 +1131,7 @@ def load_system(
         doc = read_yaml(source, IndicatorSystemError, "indicator system", limits)
     if not isinstance(doc.data, Mapping):
         raise IndicatorSystemError(
-            "indicator system must be a YAML mapping",
-            [
-                Problem(
-                    f"the document is a {type(doc.data).__name__}",
-                    file=doc.file,
-                    line=1,
-                    fix="start with 'id:', 'version:', 'name:' and 'goal:'",
-                )
-            ],
+            "indicator system must be a YAML mapping", [_not_a_mapping(source, doc)]
         )
     try:
         return IndicatorSystem.model_validate(doc.data)
@@ -843,6 +1141,23 @@ def load_system(
             f"invalid indicator system{where}",
             problems_from_validation(exc, doc, IndicatorSystem),
         ) from None
+
+
+def _not_a_mapping(source: object, doc: Located) -> Problem:
+    if isinstance(source, str) and "\n" not in source.strip() and isinstance(doc.data, str):
+        # A one-line string that is neither a file nor a shipped name parses as a YAML scalar.
+        return Problem(
+            f"{source!r} is not a file, nor the name of a shipped system",
+            fix=suggest(source, available_systems())
+            or f"check the path; shipped systems are {', '.join(available_systems())}",
+        )
+    got = "empty" if doc.data is None else f"a {_describe_value(doc.data).split(' ')[1]}"
+    return Problem(
+        f"the document is {got}, not a mapping",
+        file=doc.file,
+        line=1,
+        fix="start with 'id:', 'version:', 'name:' and 'goal:'",
+    )
 
 
 def _shipped_path(name: str) -> Path:
@@ -869,7 +1184,13 @@ def default_system() -> IndicatorSystem:
     >>> default_system().id
     'old_community_renovation'
     """
-    return load_system("old_community_renovation")
+    return _shipped_system("old_community_renovation")
+
+
+@functools.lru_cache(maxsize=8)
+def _shipped_system(name: str) -> IndicatorSystem:
+    # Shipped files never change at run time and systems are frozen, so one parse is enough.
+    return load_system(name)
 
 
 def system_json_schema() -> dict[str, Any]:
