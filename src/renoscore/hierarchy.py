@@ -121,6 +121,7 @@ def aggregate_tree(
     *,
     method: Literal["arithmetic", "geometric"] = "arithmetic",
     missing: Literal["renormalize", "propagate"] = "renormalize",
+    applicable: NDArray[np.bool_] | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Scores and coverage of every group from indicator scores.
 
@@ -136,13 +137,18 @@ def aggregate_tree(
     missing : {"renormalize", "propagate"}
         ``renormalize``: weights re-normalised over the children present in each group;
         ``propagate``: any excluded child makes the group NaN.
+    applicable : ndarray of bool, shape (N, M), optional
+        False where an indicator does not apply to a row (not applicable, or not measured in
+        its phase). Such cells are excluded from the scores *and* from the coverage
+        denominator: coverage is the observed share of the weight that applies.
 
     Returns
     -------
     scores : ndarray, shape (N, n_groups)
         Group scores in [0, 1] (NaN where nothing below was observed).
     coverage : ndarray, shape (N, n_groups)
-        Share of each group's weight that was observed (1.0 with complete data).
+        Share of each group's applicable weight that was observed (1.0 with complete data;
+        NaN where nothing below applies).
 
     Examples
     --------
@@ -163,13 +169,16 @@ def aggregate_tree(
     n, m = S.shape
     k_groups = len(tree.children)
     present = ~np.isnan(S)
+    apply_ = np.ones((n, m), dtype=bool) if applicable is None else np.asarray(applicable, bool)
     if method == "arithmetic" and present.all():
         # One matrix product for every node: the fast path for complete data.
         return S @ effective_weights(tree), np.ones((n, k_groups))
     scores = np.empty((n, m + k_groups))
-    cover = np.empty((n, m + k_groups))
+    observed = np.empty((n, m + k_groups))  # share of each node's weight observed
+    applies = np.empty((n, m + k_groups))  # share of each node's weight that applies
     scores[:, :m] = S
-    cover[:, :m] = present
+    observed[:, :m] = present & apply_
+    applies[:, :m] = apply_
     with np.errstate(divide="ignore", invalid="ignore"):
         for k in tree.order:
             c, w = tree.children[k], tree.weights[k]
@@ -181,8 +190,10 @@ def aggregate_tree(
                 (filled @ w) / den if method == "arithmetic" else np.exp((np.log(filled) @ w) / den)
             )
             if missing == "propagate":
-                value = np.where(ok.all(axis=1), value, np.nan)
+                value = np.where((ok | (applies[:, c] == 0)).all(axis=1), value, np.nan)
             value = np.where(den > 0, value, np.nan)
             scores[:, m + k] = value
-            cover[:, m + k] = cover[:, c] @ w
+            observed[:, m + k] = observed[:, c] @ w
+            applies[:, m + k] = applies[:, c] @ w
+        cover = np.where(applies > 0, observed / applies, np.nan)
     return scores[:, m:], cover[:, m:]

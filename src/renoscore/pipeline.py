@@ -101,7 +101,10 @@ def evaluate(
     min_coverage : float
         A community whose observed share of the goal's weight is below this gets no overall
         score, rank or grade (default 2/3); the row stays in the result with the reason.
-        Dimension scores are shown with their own coverage.
+        Dimension scores are shown with their own coverage. Coverage counts only the weight
+        that applies: not-applicable cells (including indicators not measured in a row's
+        phase) leave the denominator, so a mid-works ``t_proc`` row that measures only
+        participation is scored on what that phase measures.
     impute_by : str, optional
         A context column (e.g. ``district``) within which to impute.
     tie_method, tie_tolerance
@@ -191,11 +194,17 @@ def evaluate(
         else:
             S = normalize.minmax(X, system.directions, labels=system.indicator_ids)
         tree = system_tree(system, w)
-        group_scores, coverage = aggregate_tree(S, tree, method=aggregation, missing="renormalize")
+        group_scores, coverage = aggregate_tree(
+            S,
+            tree,
+            method=aggregation,
+            missing="renormalize",
+            applicable=np.asarray(status != CellStatus.NOT_APPLICABLE),
+        )
         group_scores *= 100.0
         # The coverage rule applies to the community (the goal): a dimension observed in part
         # still shows its score, with its coverage beside it.
-        low = coverage[:, 0] < min_coverage - 1e-12
+        low = ~(coverage[:, 0] >= min_coverage - 1e-12)
         reasons: list[str | None] = [None] * data.n
         if low.any():
             for r in np.flatnonzero(low).tolist():
