@@ -22,7 +22,11 @@ nodes of an indicator system, either as labelled pairs ``[a, b, value]`` meaning
 
 Values may be numbers or fractions written as text (``"1/3"``). A pair may be given in either
 order but only once. Comparisons that are left out are *missing* (NaN in the matrix), to be
-completed by :func:`renoscore.ahp.complete`.
+completed by :func:`renoscore.ahp.complete`. In a full matrix ``null`` (or ``.nan``) on both
+sides of the diagonal marks a missing comparison.
+
+The values must lie on Saaty's (1980) scale [1/9, 9] unless the panel declares
+``scale: positive``, which accepts any positive ratio.
 
 Examples
 --------
@@ -34,25 +38,38 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Iterator, Mapping
 from fractions import Fraction
 from functools import cached_property
+from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from renoscore._yaml import KeyPath, Located, YamlLimits, dotted, read_yaml
 from renoscore.errors import PanelError, Problem
 from renoscore.system import (
     ID_PATTERN,
-    Group,
     IndicatorSystem,
     LocalizedText,
+    LocatedProblem,
+    located_error,
     problems_from_validation,
+    register_tags,
     suggest,
 )
 
@@ -65,28 +82,62 @@ __all__ = [
     "load_panel",
 ]
 
-#: Saaty's scale runs from 1/9 to 9; a small tolerance lets 0.111 stand for 1/9.
+#: Saaty's scale runs from 1/9 to 9 (Saaty 1980); a small tolerance lets 0.111 stand for 1/9.
 SAATY_MIN, SAATY_MAX = 1.0 / 9.0, 9.0
 _SCALE_TOL = 1e-2
 
+#: Union tags of the two ways to write an expert's judgements of one node.
+PAIRS_TAG = "[pairs]"
+MATRIX_TAG = "[matrix]"
+
 
 def _to_number(value: Any) -> float:
-    if isinstance(value, bool):
-        raise PydanticCustomError(
-            "judgement_number", "a judgement must be a number, not {v}", {"v": value}
-        )
-    if isinstance(value, (int, float)):
+    """A judgement as a float: a number, or text such as ``"3"``, ``"0.5"`` or ``"1/3"``.
+
+    NaN and infinities pass through (a full matrix uses NaN for a missing entry); the panel
+    rules reject them where they are not allowed.
+    """
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
     if isinstance(value, str):
         try:
-            return float(Fraction(value.strip()))
-        except (ValueError, ZeroDivisionError):
+            return float(Fraction(value.replace(" ", "")))
+        except (ValueError, ZeroDivisionError, OverflowError):
             pass
-    raise PydanticCustomError(
+    shown = f"the boolean {str(value).lower()}" if isinstance(value, bool) else repr(value)
+    raise located_error(
         "judgement_number",
-        "a judgement must be a positive number or a fraction like '1/3', not {v!r}",
-        {"v": value},
+        [
+            (
+                (),
+                f"a judgement must be a positive number or a fraction, not {shown}",
+                "write a number such as 3 or a fraction such as 1/3",
+            )
+        ],
     )
+
+
+def _pair(value: Any) -> Any:
+    if isinstance(value, (list, tuple)) and len(value) == 3:
+        return (value[0], value[1], _to_number(value[2]))
+    raise located_error(
+        "judgement_pair",
+        [
+            (
+                (),
+                f"each judgement is a list [a, b, value]; got {value!r}",
+                "write - [a, b, 3], meaning a is 3 times as important as b",
+            )
+        ],
+    )
+
+
+def _cell(value: Any) -> Any:
+    return None if value is None else _to_number(value)
+
+
+PairJudgement = Annotated[tuple[str, str, float], BeforeValidator(_pair)]
+MatrixCell = Annotated[float | None, BeforeValidator(_cell)]
 
 
 class _Frozen(BaseModel):
@@ -98,46 +149,62 @@ class StakeholderGroup(_Frozen):
 
     id: str = Field(pattern=ID_PATTERN)
     name: LocalizedText | None = None
-    weight: float = Field(default=1.0, gt=0.0)
+    weight: float = Field(default=1.0, gt=0.0, allow_inf_nan=False)
 
 
 class FullMatrix(_Frozen):
     """A complete judgement matrix keyed by labels (``NaN``/``null`` marks a missing entry)."""
 
     labels: tuple[str, ...] = Field(min_length=2)
-    matrix: tuple[tuple[float | None, ...], ...]
-
-    @field_validator("matrix", mode="before")
-    @classmethod
-    def _numbers(cls, value: Any) -> Any:
-        if isinstance(value, (list, tuple)):
-            return [
-                [None if v is None else _to_number(v) for v in row]
-                if isinstance(row, (list, tuple))
-                else row
-                for row in value
-            ]
-        return value
+    matrix: tuple[tuple[MatrixCell, ...], ...]
 
     @model_validator(mode="after")
     def _square(self) -> FullMatrix:
         n = len(self.labels)
-        if len(self.matrix) != n or any(len(row) != n for row in self.matrix):
-            raise PydanticCustomError(
-                "matrix_shape",
-                "the matrix must be {n} x {n}, one row and column per label",
-                {"n": n},
+        problems: list[LocatedProblem] = []
+        if len(self.matrix) != n:
+            problems.append(
+                (
+                    ("matrix",),
+                    f"the matrix has {len(self.matrix)} rows for {n} labels",
+                    "give one row per label, in the order of 'labels'",
+                )
             )
-        if len(set(self.labels)) != n:
-            raise PydanticCustomError("matrix_labels", "labels must be unique", {})
+        for i, row in enumerate(self.matrix):
+            if len(row) != n:
+                problems.append(
+                    (
+                        ("matrix", i),
+                        f"row {i + 1} has {len(row)} entries for {n} labels",
+                        "give one entry per label, in the order of 'labels'",
+                    )
+                )
+        first: dict[str, int] = {}
+        for i, label in enumerate(self.labels):
+            if label in first:
+                problems.append(
+                    (
+                        ("labels", i),
+                        f"label {label!r} is listed twice",
+                        "list every child once",
+                    )
+                )
+            first.setdefault(label, i)
+        if problems:
+            raise located_error("matrix_shape", problems)
         return self
 
 
-class Pair(tuple[str, str, float]):
-    """A labelled judgement ``(a, b, value)``: a is ``value`` times as important as b."""
+def _judgement_tag(value: Any) -> str:
+    return MATRIX_TAG if isinstance(value, (Mapping, FullMatrix)) else PAIRS_TAG
 
 
-Judgements = tuple[tuple[str, str, float], ...] | FullMatrix
+Judgements = Annotated[
+    Annotated[tuple[PairJudgement, ...], Tag(PAIRS_TAG)] | Annotated[FullMatrix, Tag(MATRIX_TAG)],
+    Discriminator(_judgement_tag),
+]
+
+register_tags({PAIRS_TAG: None, MATRIX_TAG: FullMatrix})
 
 
 class Expert(_Frozen):
@@ -146,30 +213,14 @@ class Expert(_Frozen):
     id: str = Field(pattern=ID_PATTERN)
     name: str | None = None
     group: str | None = None
-    weight: float = Field(default=1.0, gt=0.0)
+    weight: float = Field(default=1.0, gt=0.0, allow_inf_nan=False)
     judgements: dict[str, Judgements] = Field(default_factory=dict)
 
     @field_validator("judgements", mode="before")
     @classmethod
-    def _pairs(cls, value: Any) -> Any:
-        if not isinstance(value, Mapping):
-            return value
-        out: dict[str, Any] = {}
-        for node, spec in value.items():
-            if isinstance(spec, (list, tuple)):
-                pairs = []
-                for item in spec:
-                    if not isinstance(item, (list, tuple)) or len(item) != 3:
-                        raise PydanticCustomError(
-                            "judgement_pair",
-                            "node {node}: each judgement is [a, b, value], got {item!r}",
-                            {"node": node, "item": item},
-                        )
-                    pairs.append((item[0], item[1], _to_number(item[2])))
-                out[node] = pairs
-            else:
-                out[node] = spec
-        return out
+    def _none_is_empty(cls, value: Any) -> Any:
+        # "judgements:" with nothing under it is an expert who judged nothing yet
+        return {} if value is None else value
 
 
 class Panel(_Frozen):
@@ -201,11 +252,7 @@ class Panel(_Frozen):
     def _check(self) -> Panel:
         problems = list(_panel_problems(self))
         if problems:
-            raise PydanticCustomError(
-                "system_semantics",
-                "{count} problem(s) in the panel",
-                {"count": len(problems), "problems": problems},
-            )
+            raise located_error("panel_semantics", problems)
         return self
 
     @cached_property
@@ -220,6 +267,9 @@ class Panel(_Frozen):
     def matrices(self, node: str, labels: tuple[str, ...] | list[str]) -> NDArray[np.float64]:
         """The judgement matrices of every expert for ``node``, shape ``(experts, n, n)``.
 
+        Pairs and full matrices give the same result: entry ``(i, j)`` is the judgement of
+        ``labels[i]`` over ``labels[j]`` and ``(j, i)`` its reciprocal (Saaty 1980).
+
         Parameters
         ----------
         node : str
@@ -232,6 +282,11 @@ class Panel(_Frozen):
         ndarray
             Stacked matrices; a comparison an expert did not make is NaN, the diagonal is 1.
             An expert who did not judge the node at all has an all-NaN off-diagonal.
+
+        Raises
+        ------
+        PanelError
+            If an expert compares a label that is not in ``labels``.
 
         Examples
         --------
@@ -257,7 +312,7 @@ class Panel(_Frozen):
                         Problem(
                             f"expert {expert.id!r} compares {bad!r}, which is not a child of "
                             f"{node!r}",
-                            path=f"experts.{expert.id}.judgements.{node}",
+                            path=dotted(("experts", e, "judgements", node)),
                             fix=suggest(bad, labels) or f"children are {list(labels)}",
                         )
                     )
@@ -276,41 +331,18 @@ class Panel(_Frozen):
     def check_against(self, system: IndicatorSystem) -> None:
         """Raise :class:`PanelError` unless every judgement fits ``system``.
 
-        Every judged node must be a group of the system, and every label one of its children.
+        Every judged node must be a group of the system, every label one of its children, and
+        the panel's ``system`` (when given) the system's id.
+
+        Raises
+        ------
+        PanelError
+            Listing every misfit with its key path and a fix (a did-you-mean where one is close).
         """
-        problems: list[Problem] = []
-        if self.system is not None and self.system != system.id:
-            problems.append(
-                Problem(
-                    f"the panel is for system {self.system!r}, not {system.id!r}",
-                    path="system",
-                    fix="load the panel with the system it was written for",
-                )
-            )
-        groups = {g.id: g for g in system.groups}
-        ids = {n.id for n in system.nodes}
-        for expert in self.experts:
-            for node, spec in expert.judgements.items():
-                where = f"experts.{expert.id}.judgements.{node}"
-                if node not in groups:
-                    reason = (
-                        f"{node!r} is an indicator; only groups have children to compare"
-                        if node in ids
-                        else f"node {node!r} does not exist in system {system.id!r}"
-                    )
-                    problems.append(Problem(reason, path=where, fix=suggest(node, list(groups))))
-                    continue
-                children = [c.id for c in groups[node].children]
-                for a, b, _ in _as_pairs(spec):
-                    for label in (a, b):
-                        if label not in children:
-                            problems.append(
-                                Problem(
-                                    f"{label!r} is not a child of {node!r}",
-                                    path=where,
-                                    fix=suggest(label, children) or f"children are {children}",
-                                )
-                            )
+        problems = [
+            Problem(reason, fix=fix, path=dotted(path) or None)
+            for path, reason, fix in _fit_problems(self, system)
+        ]
         if problems:
             raise PanelError(f"panel {self.id!r} does not fit system {system.id!r}", problems)
 
@@ -322,31 +354,56 @@ class Panel(_Frozen):
         return 1.0
 
 
-def _as_pairs(spec: Judgements) -> list[tuple[str, str, float]]:
+def _as_pairs(
+    spec: tuple[tuple[str, str, float], ...] | FullMatrix,
+) -> list[tuple[str, str, float]]:
+    """The judgements of one node as ``(a, b, value)``; a full matrix gives its upper triangle."""
     if isinstance(spec, FullMatrix):
         pairs = []
         n = len(spec.labels)
         for i in range(n):
             for j in range(i + 1, n):
                 value = spec.matrix[i][j]
-                if value is not None and np.isfinite(value):
+                if value is not None and math.isfinite(value):
                     pairs.append((spec.labels[i], spec.labels[j], float(value)))
         return pairs
     return [(a, b, float(v)) for a, b, v in spec]
 
 
-def _panel_problems(panel: Panel) -> Any:
-    group_ids = [g.id for g in panel.groups]
-    if len(set(group_ids)) != len(group_ids):
-        yield ("groups",), "stakeholder group ids are not unique", "give every group its own id"
-    expert_ids: dict[str, int] = {}
+def _scale_text(lo: float, hi: float) -> str:
+    return "[1/9, 9]" if hi < np.inf else "(0, inf)"
+
+
+def _panel_problems(panel: Panel) -> Iterator[LocatedProblem]:
+    """Every rule of a panel that spans several fields, as ``(path, reason, fix)``."""
+    first_group: dict[str, int] = {}
+    for g, group in enumerate(panel.groups):
+        if group.id in first_group:
+            yield (
+                ("groups", g, "id"),
+                f"stakeholder group id {group.id!r} is used twice (also groups[{first_group[group.id]}])",
+                "give every group its own id",
+            )
+        first_group.setdefault(group.id, g)
+    group_ids = list(first_group)
+    first_expert: dict[str, int] = {}
     lo, hi = (SAATY_MIN, SAATY_MAX) if panel.scale == "saaty" else (0.0, np.inf)
     for e, expert in enumerate(panel.experts):
         base: KeyPath = ("experts", e)
-        if expert.id in expert_ids:
-            yield (*base, "id"), f"expert id {expert.id!r} is used twice", "rename one of them"
-        expert_ids[expert.id] = e
-        if panel.groups and expert.group not in group_ids:
+        if expert.id in first_expert:
+            yield (
+                (*base, "id"),
+                f"expert id {expert.id!r} is used twice (also experts[{first_expert[expert.id]}])",
+                "give every expert their own id",
+            )
+        first_expert.setdefault(expert.id, e)
+        if group_ids and expert.group is None:
+            yield (
+                base,
+                f"expert {expert.id!r} has no group, but the panel declares groups",
+                f"add group: one of {group_ids}",
+            )
+        elif group_ids and expert.group not in first_group:
             yield (
                 (*base, "group"),
                 f"expert {expert.id!r} is in group {expert.group!r}, which is not declared",
@@ -356,87 +413,147 @@ def _panel_problems(panel: Panel) -> Any:
             where: KeyPath = (*base, "judgements", node)
             if isinstance(spec, FullMatrix):
                 yield from _matrix_problems(spec, where, lo, hi)
-                continue
-            seen: dict[frozenset[str], tuple[int, float, str]] = {}
-            for k, (a, b, value) in enumerate(spec):
-                at: KeyPath = (*where, k)
-                if a == b:
-                    yield at, f"{a!r} is compared with itself", "remove the pair; the diagonal is 1"
-                    continue
-                if not (value > 0 and np.isfinite(value)):
-                    yield (
-                        at,
-                        f"judgement {a} vs {b} is {value}; it must be positive",
-                        ("use the Saaty scale 1/9 .. 9"),
-                    )
-                    continue
-                if not (lo * (1 - _SCALE_TOL) <= value <= hi * (1 + _SCALE_TOL)):
-                    yield (
-                        at,
-                        f"judgement {a} vs {b} = {value} is outside [1/9, 9]",
-                        ("use the Saaty scale, or set 'scale: positive' on the panel"),
-                    )
-                key = frozenset((a, b))
-                if key in seen:
-                    first, old, old_a = seen[key]
-                    same = old if old_a == a else 1.0 / old
-                    kind = "repeated" if np.isclose(same, value) else "contradicts"
-                    yield (
-                        at,
-                        (
-                            f"pair {a} vs {b} {kind} the judgement at item {first} "
-                            f"({old_a} vs {'b' if old_a == a else a} = {old})"
-                        ),
-                        "give each pair once",
-                    )
-                else:
-                    seen[key] = (k, value, a)
+            else:
+                yield from _pair_problems(spec, where, lo, hi)
 
 
-def _matrix_problems(spec: FullMatrix, where: KeyPath, lo: float, hi: float) -> Any:
+def _pair_problems(
+    spec: tuple[tuple[str, str, float], ...], where: KeyPath, lo: float, hi: float
+) -> Iterator[LocatedProblem]:
+    seen: dict[frozenset[str], tuple[int, str, str, float]] = {}
+    for k, (a, b, value) in enumerate(spec):
+        at: KeyPath = (*where, k)
+        if a == b:
+            yield at, f"{a!r} is compared with itself", "remove the pair; the diagonal is 1"
+            continue
+        if not (value > 0 and math.isfinite(value)):
+            yield (
+                at,
+                f"judgement {a} vs {b} is {value:g}; it must be a finite positive number",
+                f"use a value in {_scale_text(lo, hi)}",
+            )
+            continue
+        if not (lo * (1 - _SCALE_TOL) <= value <= hi * (1 + _SCALE_TOL)):
+            yield (
+                at,
+                f"judgement {a} vs {b} = {value:g} is outside Saaty's scale [1/9, 9]",
+                "use a value in [1/9, 9], or set 'scale: positive' on the panel",
+            )
+        key = frozenset((a, b))
+        if key in seen:
+            first, old_a, old_b, old = seen[key]
+            same = old if old_a == a else 1.0 / old
+            verb = "repeats" if np.isclose(same, value) else "contradicts"
+            yield (
+                at,
+                f"pair {a} vs {b} = {value:g} {verb} item {first} ({old_a} vs {old_b} = {old:g})",
+                "give each pair once (in either order)",
+            )
+        else:
+            seen[key] = (k, a, b, value)
+
+
+def _matrix_problems(
+    spec: FullMatrix, where: KeyPath, lo: float, hi: float
+) -> Iterator[LocatedProblem]:
     m = np.array([[np.nan if v is None else v for v in row] for row in spec.matrix], dtype=float)
-    n = len(spec.labels)
-    for i in range(n):
+    labels = spec.labels
+    for i in range(len(labels)):
         if not np.isclose(m[i, i], 1.0):
             yield (
                 (*where, "matrix", i, i),
-                f"diagonal entry {spec.labels[i]} is {m[i, i]}",
-                ("the diagonal must be 1"),
+                f"diagonal entry {labels[i]} vs {labels[i]} is {m[i, i]:g}",
+                "the diagonal must be 1",
             )
-        for j in range(i + 1, n):
+        for j in range(i + 1, len(labels)):
             a, b = m[i, j], m[j, i]
+            pair = f"{labels[i]} vs {labels[j]}"
             if np.isnan(a) and np.isnan(b):
                 continue
             if np.isnan(a) != np.isnan(b):
+                given, empty = ((i, j), (j, i)) if np.isnan(b) else ((j, i), (i, j))
                 yield (
-                    (*where, "matrix", i, j),
-                    (f"{spec.labels[i]} vs {spec.labels[j]} is given on one side only"),
-                    "give both a_ij and a_ji = 1/a_ij, or leave both empty",
+                    (*where, "matrix", *empty),
+                    f"{pair} is given on one side only (row {given[0] + 1}, column {given[1] + 1})",
+                    "give both a_ij and a_ji = 1/a_ij, or leave both empty (null)",
                 )
                 continue
-            if a <= 0 or b <= 0:
+            if not (a > 0 and b > 0 and np.isfinite(a) and np.isfinite(b)):
                 yield (
                     (*where, "matrix", i, j),
-                    (f"{spec.labels[i]} vs {spec.labels[j]} is not positive ({a}, {b})"),
-                    "judgements are positive numbers",
+                    f"{pair} is not a finite positive pair ({a:g}, {b:g})",
+                    f"judgements are positive numbers in {_scale_text(lo, hi)}",
                 )
                 continue
             if abs(a * b - 1.0) > _SCALE_TOL:
                 yield (
-                    (*where, "matrix", i, j),
-                    (f"{spec.labels[i]} vs {spec.labels[j]} is not reciprocal: {a} and {b}"),
+                    (*where, "matrix", j, i),
+                    f"{pair} is not reciprocal: a_ij = {a:g} but a_ji = {b:g}",
                     f"set a_ji = 1/a_ij = {1 / a:.4g}",
                 )
             if not (lo * (1 - _SCALE_TOL) <= a <= hi * (1 + _SCALE_TOL)):
                 yield (
                     (*where, "matrix", i, j),
-                    (f"{spec.labels[i]} vs {spec.labels[j]} = {a} is outside [1/9, 9]"),
-                    "use the Saaty scale, or set 'scale: positive' on the panel",
+                    f"{pair} = {a:g} is outside Saaty's scale [1/9, 9]",
+                    "use a value in [1/9, 9], or set 'scale: positive' on the panel",
                 )
 
 
+def _fit_problems(panel: Panel, system: IndicatorSystem) -> list[LocatedProblem]:
+    problems: list[LocatedProblem] = []
+    if panel.system is not None and panel.system != system.id:
+        problems.append(
+            (
+                ("system",),
+                f"the panel is for system {panel.system!r}, not {system.id!r}",
+                "load the panel with the system it was written for, or correct 'system:'",
+            )
+        )
+    groups = {g.id: g for g in system.groups}
+    indicators = set(system.indicator_ids)
+    for e, expert in enumerate(panel.experts):
+        for node, spec in expert.judgements.items():
+            where: KeyPath = ("experts", e, "judgements", node)
+            if node not in groups:
+                if node in indicators:
+                    parent = system.parent(node)
+                    problems.append(
+                        (
+                            where,
+                            f"{node!r} is an indicator; only groups have children to compare",
+                            f"compare {node!r} with its siblings under {parent!r} instead",
+                        )
+                    )
+                else:
+                    problems.append(
+                        (
+                            where,
+                            f"node {node!r} does not exist in system {system.id!r}",
+                            suggest(node, list(groups))
+                            or f"judged nodes are groups: {list(groups)}",
+                        )
+                    )
+                continue
+            children = [c.id for c in groups[node].children]
+            located: list[tuple[KeyPath, str]] = (
+                [((*where, "labels", i), label) for i, label in enumerate(spec.labels)]
+                if isinstance(spec, FullMatrix)
+                else [((*where, k), label) for k, (a, b, _) in enumerate(spec) for label in (a, b)]
+            )
+            for path, label in located:
+                if label not in children:
+                    problems.append(
+                        (
+                            path,
+                            f"{label!r} is not a child of {node!r}",
+                            suggest(label, children) or f"children of {node!r} are {children}",
+                        )
+                    )
+    return problems
+
+
 def load_panel(
-    source: str | Path | Mapping[str, Any] | Panel,
+    source: str | Path | bytes | Mapping[str, Any] | Panel,
     system: IndicatorSystem | None = None,
     *,
     limits: YamlLimits | None = None,
@@ -445,9 +562,9 @@ def load_panel(
 
     Parameters
     ----------
-    source : str, Path, mapping or Panel
-        A YAML path, YAML text, the name of a shipped panel (``"panel_example"``), or a
-        mapping in the YAML layout.
+    source : str, Path, bytes, mapping or Panel
+        A YAML path, YAML text (or its UTF-8 bytes), the name of a shipped panel
+        (``"panel_example"``), a mapping in the YAML layout, or a panel.
     system : IndicatorSystem, optional
         When given, every judged node and label is checked against it.
     limits : YamlLimits, optional
@@ -474,22 +591,25 @@ def load_panel(
     else:
         if isinstance(source, Mapping):
             doc = Located(data=dict(source))
-        elif isinstance(source, str) and "\n" not in source and _shipped(source).is_file():
+        elif isinstance(source, str) and _is_shipped(source):
             doc = read_yaml(_shipped(source), PanelError, "panel", limits)
         else:
             doc = read_yaml(source, PanelError, "panel", limits)
         if not isinstance(doc.data, Mapping):
-            raise PanelError(
-                "a panel must be a YAML mapping",
-                [
-                    Problem(
-                        "not a mapping",
-                        file=doc.file,
-                        line=1,
-                        fix="start with 'id:' and 'experts:'",
-                    )
-                ],
-            )
+            if isinstance(source, str) and isinstance(doc.data, str) and "\n" not in source:
+                problem = Problem(
+                    f"{source!r} is not a file, nor the name of a shipped panel",
+                    fix="check the path",
+                )
+            else:
+                got = "empty" if doc.data is None else f"a {type(doc.data).__name__}"
+                problem = Problem(
+                    f"the document is {got}, not a mapping",
+                    file=doc.file,
+                    line=1,
+                    fix="start with 'id:' and 'experts:'",
+                )
+            raise PanelError("a panel must be a YAML mapping", [problem])
         try:
             panel = Panel.model_validate(doc.data)
         except ValidationError as exc:
@@ -498,46 +618,43 @@ def load_panel(
                 problems_from_validation(exc, doc, Panel),
             ) from None
     if system is not None:
-        try:
-            panel.check_against(system)
-        except PanelError as exc:
+        misfits = _fit_problems(panel, system)
+        if misfits:
             raise PanelError(
-                exc.summary,
+                f"panel {panel.id!r} does not fit system {system.id!r}",
                 [
                     Problem(
-                        p.reason,
-                        fix=p.fix,
+                        reason,
+                        fix=fix,
                         file=doc.file,
-                        line=_line_for(doc, p.path),
-                        path=p.path,
+                        line=doc.line_of(path) if doc.data is not None else None,
+                        path=dotted(path) or None,
                     )
-                    for p in exc.problems
+                    for path, reason, fix in misfits
                 ],
-            ) from None
+            )
     return panel
 
 
-def _line_for(doc: Located, path: str | None) -> int | None:
-    if doc.data is None or not path or not path.startswith("experts."):
-        return None
-    parts = path.split(".")
-    experts = doc.data.get("experts") or []
-    for e, item in enumerate(experts):
-        if isinstance(item, Mapping) and item.get("id") == parts[1]:
-            key: KeyPath = ("experts", e, *parts[2:])
-            return doc.line_of(key)
-    return None
-
-
 def _shipped(name: str) -> Path:
-    from importlib import resources
-
     return Path(str(resources.files("renoscore") / "indicators" / f"{name}.yaml"))
 
 
+def _is_shipped(name: str) -> bool:
+    return (
+        name.startswith("panel")
+        and "\n" not in name
+        and "/" not in name
+        and (_shipped(name).is_file())
+    )
+
+
 def example_panel() -> Panel:
-    """The shipped example panel of three experts (domain brief §4) for the default system."""
+    """The shipped example panel of three experts (domain brief §4) for the default system.
+
+    Examples
+    --------
+    >>> example_panel().system
+    'old_community_renovation'
+    """
     return load_panel("panel_example")
-
-
-_ = (Group, dotted, Pair)

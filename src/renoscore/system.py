@@ -862,11 +862,11 @@ def suggest(word: str, options: Any) -> str | None:
     return f"did you mean {by_lower[matches[0]]!r}?" if matches else None
 
 
-#: Models selected by a union tag in an error location.
-_TAG_MODELS: dict[str, type[BaseModel]] = {}
+#: Models selected by a union tag in an error location (None: the tag selects no model).
+_TAG_MODELS: dict[str, type[BaseModel] | None] = {}
 
 
-def register_tags(tags: Mapping[str, type[BaseModel]]) -> None:
+def register_tags(tags: Mapping[str, type[BaseModel] | None]) -> None:
     """Declare union tags (and the model each selects) for error locations of other modules."""
     _TAG_MODELS.update(tags)
 
@@ -974,7 +974,9 @@ def _friendly(
             keys = [n for n, f in target.model_fields.items() if f.is_required()] or list(
                 target.model_fields
             )
-            fix = f"write {key or 'it'}: {{{', '.join(f'{k}: ...' for k in keys)}}}"
+            shape = f"{{{', '.join(f'{k}: ...' for k in keys)}}}"
+            item = loc and isinstance(loc[-1], int)
+            fix = f"write each item of {key} as {shape}" if item else f"write {key}: {shape}"
         else:
             fix = f"write {key or 'it'}: {{name: value, ...}}"
     elif kind in ("tuple_type", "list_type", "set_type", "frozen_set_type"):
@@ -1011,7 +1013,17 @@ def _friendly(
         reason = f"{value!r} is not one of: {', '.join(options)}"
         fix = suggest(str(value), options) or f"use one of: {', '.join(options)}"
     elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        fix = "change the value"
+        words = {
+            "greater_than": "greater than",
+            "greater_than_equal": "at least",
+            "less_than": "less than",
+            "less_than_equal": "at most",
+        }[kind]
+        raw = next(iter(ctx.values()), "?")
+        bound = _num(raw) if isinstance(raw, (int, float)) else str(raw)
+        reason = f"{key or 'the value'} must be {words} {bound}, got {value}"
+        fix = f"use a value {words} {bound}"
+        value = None
     elif kind == "bool_type":
         fix = "write true or false"
     elif kind == "invalid_key":
