@@ -55,7 +55,10 @@ def test_fix_first_basic_items_first_then_obstacle_degree(mini_system: rs.Indica
     assert sum(i.obstacle or 0 for i in a) == pytest.approx(1.0)
     # B: f_a at target (not must-fix); f_b gap 1 x 0.3, s_sat gap 0.5 x 0.2 -> 0.75, 0.25
     b = result.fix_first("B", top=2)
-    assert [(i.indicator, round(i.obstacle or 0, 12)) for i in b] == [("f_b", 0.75), ("s_sat", 0.25)]
+    assert [(i.indicator, round(i.obstacle or 0, 12)) for i in b] == [
+        ("f_b", 0.75),
+        ("s_sat", 0.25),
+    ]
     assert not any(i.must_fix for i in b)
 
 
@@ -89,7 +92,9 @@ def test_renormalize_within_each_group_and_coverage(mini_system: rs.IndicatorSys
     assert result.coverage[0, 0] == pytest.approx(0.8)
 
 
-def test_not_applicable_is_excluded_even_under_error_policy(mini_system: rs.IndicatorSystem) -> None:
+def test_not_applicable_is_excluded_even_under_error_policy(
+    mini_system: rs.IndicatorSystem,
+) -> None:
     rows = [dict(ROWS[1], s_sat="n/a")]
     result = rs.evaluate(mini_system, _mini_data(mini_system, rows), min_coverage=0.5)
     assert result.overall[0] == pytest.approx(70.0)
@@ -218,7 +223,10 @@ def test_default_system_out_of_the_box() -> None:
 def test_all_at_target_scores_100() -> None:
     system = rs.default_system()
     _, target = system.goalpost_arrays()
-    table = {"community_id": ["x"], **{i: [t] for i, t in zip(system.indicator_ids, target, strict=True)}}
+    table = {
+        "community_id": ["x"],
+        **{i: [t] for i, t in zip(system.indicator_ids, target, strict=True)},
+    }
     result = rs.evaluate(system, load_data(table, system))
     np.testing.assert_allclose(result.group_scores, 100.0)
     assert result.fix_first("x", top=1)[0].obstacle == 0.0
@@ -258,7 +266,9 @@ def test_row_order_does_not_change_any_result(seed: int, n: int) -> None:
 
 @settings(max_examples=40, deadline=None)
 @given(seed=st.integers(0, 10_000), n=st.integers(1, 30), extra=st.integers(1, 10))
-def test_adding_communities_never_changes_others_goalpost_scores(seed: int, n: int, extra: int) -> None:
+def test_adding_communities_never_changes_others_goalpost_scores(
+    seed: int, n: int, extra: int
+) -> None:
     system = rs.default_system()
     small = random_table(system, n, seed)
     big = random_table(system, n + extra, seed + 1)
@@ -307,8 +317,8 @@ def test_every_row_appears_and_scores_stay_in_range(seed: int, n: int, p_missing
         result = rs.evaluate(system, load_data(table, system), missing="renormalize")
     assert result.ids == tuple(table["community_id"])
     scored = ~np.isnan(result.overall)
-    assert np.all((result.group_scores[~np.isnan(result.group_scores)] >= 0))
-    assert np.all((result.group_scores[~np.isnan(result.group_scores)] <= 100))
+    assert np.all(result.group_scores[~np.isnan(result.group_scores)] >= 0)
+    assert np.all(result.group_scores[~np.isnan(result.group_scores)] <= 100)
     for r in np.flatnonzero(~scored):
         assert result.reasons[r]
     assert np.all(result.coverage >= 0)

@@ -1,0 +1,101 @@
+"""The renoscore command: output, files and exit codes (0 ok, 1 invalid input, 2 usage)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+import renoscore as rs
+from renoscore.cli import main
+
+
+def test_score_example_prints_ranked_graded_table(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["score", "--example"]) == 0
+    out = capsys.readouterr().out
+    assert "rank" in out
+    assert "LY" in out
+    assert "excellent" in out or "good" in out
+
+
+def test_score_example_fix_first_and_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["score", "--example", "--phase", "t0", "--fix-first", "LY", "--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    assert "fix first — LY (t0)" in out
+    assert "MUST" in out  # LY's unmet basic items come first
+    assert "较差" in out or "一般" in out
+
+
+def test_score_writes_csv_and_json(tmp_path: Path) -> None:
+    out_csv = tmp_path / "scores.csv"
+    out_json = tmp_path / "scores.json"
+    assert main(["score", "--example", "-o", str(out_csv)]) == 0
+    assert main(["score", "--example", "-o", str(out_json)]) == 0
+    rows = list(csv.DictReader(out_csv.open(encoding="utf-8")))
+    assert len(rows) == rs.example_data().n
+    result = rs.EvaluationResult.from_json(out_json.read_text(encoding="utf-8"))
+    assert result.ids == rs.example_data().ids
+
+
+def test_invalid_data_exits_1_with_every_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = rs.example_path().read_text(encoding="utf-8").splitlines()
+    header = src[0].split(",")
+    row = src[1].split(",")
+    row[header.index("c_trust")] = "high"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join([src[0], ",".join(row), *src[2:]]) + "\n", encoding="utf-8")
+    assert main(["score", "old_community_renovation", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "c_trust" in err
+    assert "not a number" in err
+    assert "row 1" in err
+
+
+def test_missing_cells_under_default_policy_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(rs.example_path())
+    assert main(["score", "old_community_renovation", path]) == 1
+    assert "missing" in capsys.readouterr().err
+    assert main(["score", "old_community_renovation", path, "--missing", "renormalize"]) == 0
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    assert main(["score"]) == 2
+    assert main(["frobnicate"]) == 2
+    capsys.readouterr()
+
+
+def test_validate_weights_schema_compare(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["validate", "--example", "--panel", "panel_example"]) == 0
+    assert "valid" in capsys.readouterr().out
+    out_w = tmp_path / "w.yaml"
+    assert main(["weights", "--example", "-o", str(out_w)]) == 0
+    out = capsys.readouterr().out
+    assert "expert_c" in out
+    assert "FAILS" in out
+    assert (
+        rs.load_weights(out_w, rs.default_system()).nodes["renovation_performance"].method == "ahp"
+    )
+    assert main(["schema"]) == 0
+    assert json.loads(capsys.readouterr().out)["title"] == "IndicatorSystem"
+    assert main(["compare", "--example", "--phases", "t0", "t1"]) == 0
+    out = capsys.readouterr().out
+    assert "mean_change" in out
+    assert "LY" in out
+
+
+def test_bad_system_file_exits_1_with_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "s.yaml"
+    bad.write_text(rs.default_system().to_yaml().replace("unit:", "unti:", 1), encoding="utf-8")
+    assert main(["validate", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "did you mean 'unit'" in err
+    assert f"{bad}:" in err
