@@ -124,7 +124,7 @@ def test_impute_mean_fills_from_observed(mini_system: rs.IndicatorSystem) -> Non
 
 def test_minmax_is_batch_relative_goalposts_are_not(mini_system: rs.IndicatorSystem) -> None:
     data = _mini_data(mini_system, ROWS)
-    one = _mini_data(mini_system, ROWS[:1] + [dict(ROWS[1], community_id="Z", f_a=0.31)])
+    one = _mini_data(mini_system, [ROWS[0], dict(ROWS[1], community_id="Z", f_a=0.31)])
     g1 = rs.evaluate(mini_system, data).overall[0]
     g2 = rs.evaluate(mini_system, one).overall[0]
     assert g1 == g2

@@ -234,7 +234,7 @@ def test_weights_round_trip_and_refusal(tmp_path: Path) -> None:
     with pytest.raises(WeightsError):
         rs.evaluate(other, random_data(other, 3), w)
     complete = rs.load_system("complete_community")
-    with pytest.raises(WeightsError, match="indicators differ|children"):
+    with pytest.raises(WeightsError, match=r"indicators differ|children"):
         w.check(complete)
 
 
