@@ -276,6 +276,7 @@ def test_random_index_tables() -> None:
     np.testing.assert_allclose(ahp.random_index([1, 2, 3, 4, 5, 9]), [0, 0, 0.58, 0.90, 1.12, 1.45])
     assert float(ahp.random_index(4, "saaty2005")) == 0.89
     assert float(ahp.random_index(15, "alonso_lamata2006")) == 1.5838
+    assert float(ahp.random_index(4, "tummala_ling1998")) == 0.8921
     assert ahp.random_index(np.array([[3, 4], [5, 6]])).shape == (2, 2)
     # Donegan & Dodd tabulate n = 20 and 25 only: linear interpolation in between.
     assert float(ahp.random_index(22, "donegan_dodd1991")) == pytest.approx(
@@ -306,8 +307,8 @@ def test_random_index_errors() -> None:
     assert "saaty1980" in str(err.value)
     with pytest.raises(OptionError, match="stops at n = 100"):
         ahp.random_index(101, "donegan_dodd1991")
-    with pytest.raises(OptionError, match="not available"):
-        ahp.random_index(4, "tummala_ling1998")
+    with pytest.raises(OptionError, match="'tummala_ling1998' stops at n = 15"):
+        ahp.random_index(16, "tummala_ling1998")
     with pytest.raises(OptionError, match="unknown"):
         ahp.random_index(4, "saaty")
     with pytest.raises(OptionError, match="'custom' stops at n = 4"):

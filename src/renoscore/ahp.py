@@ -44,6 +44,8 @@ Saaty, T. L. (2003). Decision-making with the AHP: why is the principal eigenvec
 European Journal of Operational Research 145(1), 85-91.
 Saaty, T. L. (2005). Theory and Applications of the Analytic Network Process. RWS Publications,
 Pittsburgh.
+Tummala, V. M. R. & Ling, H. (1998). A note on the computation of the mean random consistency
+index of the analytic hierarchy process (AHP). Theory and Decision 44(3), 221-230.
 """
 
 from __future__ import annotations
@@ -128,6 +130,11 @@ _DONEGAN_DODD1991 = {
     50: 1.6102, 60: 1.6178, 70: 1.6237, 80: 1.6277, 90: 1.6213, 100: 1.6339,
 }  # fmt: skip
 
+_TUMMALA_LING1998 = {
+    3: 0.5799, 4: 0.8921, 5: 1.1159, 6: 1.2358, 7: 1.3322, 8: 1.3952, 9: 1.4537, 10: 1.4882,
+    11: 1.5117, 12: 1.5356, 13: 1.5571, 14: 1.5714, 15: 1.5831,
+}  # fmt: skip
+
 #: The named random-index tables, ``name -> {n: RI}`` (read-only). See :func:`random_index`.
 RI_TABLES: Mapping[str, Mapping[int, float]] = MappingProxyType(
     {
@@ -135,16 +142,9 @@ RI_TABLES: Mapping[str, Mapping[int, float]] = MappingProxyType(
         "saaty2005": MappingProxyType(_SAATY2005),
         "alonso_lamata2006": MappingProxyType(_ALONSO_LAMATA2006),
         "donegan_dodd1991": MappingProxyType(_DONEGAN_DODD1991),
+        "tummala_ling1998": MappingProxyType(_TUMMALA_LING1998),
     }
 )
-
-# Tables named in the literature whose published values this module does not ship.
-_UNSHIPPED_TABLES = {
-    "tummala_ling1998": (
-        "Tummala & Ling (1998, Theory and Decision 44, 221-230) is not bundled: its published values "
-        "could not be checked against the paper here"
-    ),
-}
 
 # Saaty's n-dependent CR thresholds (Saaty, 1994, p. 30): 5 % for n = 3, 8 % for n = 4, 10 % above.
 _SAATY_THRESHOLDS = {3: 0.05, 4: 0.08}
@@ -798,21 +798,15 @@ def priorities(
     return w.reshape(*batch, n)
 
 
+_RI_CACHE: dict[str, tuple[str, FloatArray, bool]] = {}
+
+
 def _ri_dense(table: str | Mapping[int, float]) -> tuple[str, FloatArray, bool]:
     """RI as a dense array indexed by n (NaN where unknown), its name, and whether a formula
     extends it beyond its range."""
+    if isinstance(table, str) and table in _RI_CACHE:
+        return _RI_CACHE[table]
     if isinstance(table, str):
-        if table in _UNSHIPPED_TABLES:
-            raise OptionError(
-                f"random-index table {table!r} is not available",
-                [
-                    Problem(
-                        _UNSHIPPED_TABLES[table],
-                        value=table,
-                        fix=f"pass its values as a mapping {{n: RI}}, or use one of {tuple(RI_TABLES)}",
-                    )
-                ],
-            )
         if table not in RI_TABLES:
             raise OptionError(
                 "unknown random-index table",
@@ -860,6 +854,9 @@ def _ri_dense(table: str | Mapping[int, float]) -> tuple[str, FloatArray, bool]:
         known = np.flatnonzero(~np.isnan(dense))
         dense = np.interp(np.arange(top + 1), known, dense[known])
         dense[0] = np.nan
+    if name != "custom":
+        dense.setflags(write=False)
+        _RI_CACHE[name] = (name, dense, formula)
     return name, dense, formula
 
 
@@ -900,8 +897,12 @@ def random_index(n: ArrayLike, table: str | Mapping[int, float] = DEFAULT_RI_TAB
         100: 1.6339 (Donegan & Dodd, 1991, as transcribed by AHPy; the non-monotone value at
         n = 90 is kept as transcribed). Orders between tabulated ones are interpolated linearly.
 
-    ``"tummala_ling1998"`` is recognised but not shipped (its values could not be verified); pass
-    them as a mapping. A mapping ``{n: RI}`` is used as given.
+    ``"tummala_ling1998"``, n <= 15
+        0.5799, 0.8921, 1.1159, 1.2358, 1.3322, 1.3952, 1.4537, 1.4882, 1.5117, 1.5356, 1.5571,
+        1.5714, 1.5831 (n = 3-15), Tummala & Ling (1998) as transcribed and attributed by
+        pymcdm 1.4 (``pymcdm.weights.subjective.AHP.RI_M``); not checked against the paper.
+
+    A mapping ``{n: RI}`` is used as given.
 
     Why ``"saaty1980"`` is the default: it is the table behind the CR < 0.10 rule (Saaty, 1980)
     and the one used by the applied literature this library serves (Chinese renovation-evaluation
@@ -928,7 +929,8 @@ def random_index(n: ArrayLike, table: str | Mapping[int, float] = DEFAULT_RI_TAB
 
     References
     ----------
-    Saaty (1977, 1980, 2005); Donegan & Dodd (1991); Alonso & Lamata (2006).
+    Saaty (1977, 1980, 2005); Donegan & Dodd (1991); Tummala & Ling (1998); Alonso & Lamata
+    (2006).
 
     Examples
     --------
