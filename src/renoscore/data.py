@@ -28,6 +28,7 @@ number, ``nan``/``inf`` written as text, values that overflow (``1e309``), thous
 from __future__ import annotations
 
 import csv
+import difflib
 import hashlib
 import io
 from collections.abc import Iterable, Mapping, Sequence
@@ -220,7 +221,7 @@ class CommunityData:
 # --------------------------------------------------------------------------- reading
 @dataclass
 class _Table:
-    columns: dict[str, Any]
+    columns: dict[str, NDArray[Any]]
     header: list[str]
     n: int
     lines: list[int] | None = None
@@ -229,19 +230,25 @@ class _Table:
 
 
 def _read_csv(path: Path, encoding: str | None, max_bytes: int) -> _Table:
-    size = path.stat().st_size
-    if size > max_bytes:
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise DataValidationError(
+                "data file is too large",
+                [
+                    Problem(
+                        f"{size} bytes exceeds the limit of {max_bytes}",
+                        file=str(path),
+                        fix="pass max_bytes=... to load_data",
+                    )
+                ],
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
         raise DataValidationError(
-            "data file is too large",
-            [
-                Problem(
-                    f"{size} bytes exceeds the limit of {max_bytes}",
-                    file=str(path),
-                    fix="pass max_bytes=... to load_data",
-                )
-            ],
-        )
-    raw = path.read_bytes()
+            "cannot read the data file",
+            [Problem(exc.strerror or str(exc), file=str(path), fix="check the path")],
+        ) from None
     text: str | None = None
     tried = [encoding] if encoding else ["utf-8-sig", "gb18030"]
     for enc in tried:
@@ -250,6 +257,15 @@ def _read_csv(path: Path, encoding: str | None, max_bytes: int) -> _Table:
             break
         except UnicodeDecodeError:
             continue
+        except LookupError:
+            raise DataValidationError(
+                "unknown encoding",
+                [
+                    Problem(
+                        f"no encoding named {enc!r}", file=str(path), fix="e.g. encoding='gb18030'"
+                    )
+                ],
+            ) from None
     if text is None:
         raise DataValidationError(
             "cannot decode the data file",
@@ -270,11 +286,12 @@ def _parse_csv_text(text: str, source: str | None) -> _Table:
         header = next(reader)
     except StopIteration:
         raise DataValidationError(
-            "the data table is empty", [Problem("no header row", file=source, line=1)]
+            "the data table is empty",
+            [Problem("no header row", file=source, line=1, fix="add a header and rows")],
         ) from None
     except csv.Error as exc:
         raise DataValidationError(
-            "malformed CSV", [Problem(str(exc), file=source, line=1)]
+            "malformed CSV", [Problem(str(exc), file=source, line=1, fix="fix the CSV syntax")]
         ) from None
     header = [h.strip() for h in header]
     rows: list[list[str]] = []
@@ -300,9 +317,10 @@ def _parse_csv_text(text: str, source: str | None) -> _Table:
             lines.append(reader.line_num)
     except csv.Error as exc:
         raise DataValidationError(
-            "malformed CSV", [Problem(str(exc), file=source, line=reader.line_num)]
+            "malformed CSV",
+            [Problem(str(exc), file=source, line=reader.line_num, fix="fix the CSV syntax")],
         ) from None
-    columns: dict[str, Any] = {}
+    columns: dict[str, NDArray[Any]] = {}
     if rows:
         transposed = list(zip(*rows, strict=True))
         for name, cells in zip(header, transposed, strict=True):
@@ -314,40 +332,90 @@ def _parse_csv_text(text: str, source: str | None) -> _Table:
 
 def _from_frame(frame: Any, source: str | None = None) -> _Table:
     header = [str(c) for c in frame.columns]
-    columns: dict[str, Any] = {}
+    columns: dict[str, NDArray[Any]] = {}
     for name, col in zip(header, frame.columns, strict=True):
         series = frame[col]
-        if hasattr(series, "ndim") and getattr(series, "ndim", 1) != 1:
-            continue  # duplicated column label; reported below
-        arr = series.to_numpy()
-        columns.setdefault(name, arr)
-    table = _Table(columns, header, len(frame), None, source)
-    return table
+        if getattr(series, "ndim", 1) != 1:
+            continue  # a duplicated column label; reported with the other column problems
+        columns.setdefault(name, np.asarray(series.to_numpy()))
+    return _Table(columns, header, len(frame), None, source)
 
 
-def _from_mapping(mapping: Mapping[str, Any]) -> _Table:
+def _from_mapping(mapping: Mapping[Any, Any]) -> _Table:
     header = [str(k) for k in mapping]
-    columns = {
-        str(k): np.asarray(v) if not isinstance(v, np.ndarray) else v for k, v in mapping.items()
-    }
+    columns: dict[str, NDArray[Any]] = {}
+    problems: list[Problem] = []
+    for key, value in mapping.items():
+        array = value if isinstance(value, np.ndarray) else None
+        if array is None and isinstance(value, Iterable) and not isinstance(value, (str, bytes)):
+            array = np.empty(len(list(value)), dtype=object)
+            array[:] = list(value)
+        if array is None or array.ndim != 1:
+            problems.append(
+                Problem(
+                    f"column is {type(value).__name__}, not a list of cells",
+                    column=str(key),
+                    fix="pass a mapping of column name -> list of values (one per row)",
+                )
+            )
+            continue
+        columns.setdefault(str(key), array)
+    if problems:
+        raise DataValidationError("cannot read the mapping of columns", problems)
     lengths = {len(v) for v in columns.values()}
     if len(lengths) > 1:
+        most = max(lengths, key=[len(v) for v in columns.values()].count)
         raise DataValidationError(
             "columns have different lengths",
-            [Problem(f"column has {len(v)} values", column=k) for k, v in columns.items()],
+            [
+                Problem(
+                    f"column has {len(v)} values, most columns have {most}",
+                    column=k,
+                    fix="give every column one value per row",
+                )
+                for k, v in columns.items()
+                if len(v) != most
+            ],
         )
     n = lengths.pop() if lengths else 0
     return _Table(columns, header, n)
 
 
-def _from_records(records: Sequence[Mapping[str, Any]]) -> _Table:
+def _from_records(records: Sequence[Mapping[Any, Any]]) -> _Table:
     header: list[str] = []
     for rec in records:
         for k in rec:
             if str(k) not in header:
                 header.append(str(k))
-    columns = {h: np.array([rec.get(h, "") for rec in records], dtype=object) for h in header}
+    columns: dict[str, NDArray[Any]] = {}
+    for h in header:
+        column = np.empty(len(records), dtype=object)
+        # a key absent from a record is an empty cell
+        column[:] = [next((v for k, v in rec.items() if str(k) == h), None) for rec in records]
+        columns[h] = column
     return _Table(columns, header, len(records))
+
+
+def _read_with_pandas(path: Path, reader: str, sheet: str | int | None) -> _Table:
+    purpose = "Reading Excel files" if reader == "excel" else "Reading Parquet files"
+    pd = import_optional("pandas", purpose)
+    import_optional("openpyxl" if reader == "excel" else "pyarrow", purpose)
+    try:
+        if reader == "excel":
+            frame = pd.read_excel(
+                path, sheet_name=0 if sheet is None else sheet, dtype=object, keep_default_na=False
+            )
+        else:
+            frame = pd.read_parquet(path)
+    except Exception as exc:  # any reader failure (corrupt file, no such sheet) is a data problem
+        raise DataValidationError(
+            f"cannot read the {reader} file",
+            [Problem(f"{type(exc).__name__}: {exc}", file=str(path), fix="check the file")],
+        ) from None
+    table = _from_frame(frame, str(path))
+    if reader == "excel":
+        table.lines = [r + 2 for r in range(table.n)]  # spreadsheet row: the header is row 1
+    return table
 
 
 def _read_source(
@@ -362,18 +430,9 @@ def _read_source(
             )
         suffix = path.suffix.lower()
         if suffix in (".xlsx", ".xlsm", ".xls"):
-            pd = import_optional("pandas", "Reading Excel files")
-            import_optional("openpyxl", "Reading Excel files")
-            frame = pd.read_excel(
-                path, sheet_name=0 if sheet is None else sheet, dtype=object, keep_default_na=False
-            )
-            table = _from_frame(frame, str(path))
-            table.lines = [r + 2 for r in range(table.n)]
-            return table
+            return _read_with_pandas(path, "excel", sheet)
         if suffix == ".parquet":
-            pd = import_optional("pandas", "Reading Parquet files")
-            import_optional("pyarrow", "Reading Parquet files")
-            return _from_frame(pd.read_parquet(path), str(path))
+            return _read_with_pandas(path, "parquet", sheet)
         return _read_csv(path, encoding, max_bytes)
     if hasattr(source, "columns") and hasattr(source, "to_numpy"):
         return _from_frame(source)
@@ -386,85 +445,124 @@ def _read_source(
         [
             Problem(
                 "unsupported source",
-                fix="pass a CSV/Excel/Parquet path, a DataFrame, a list of dicts or a mapping of columns",
+                fix="pass a CSV/Excel/Parquet path, a DataFrame, a list of dicts or a mapping of "
+                "columns",
             )
         ],
     )
 
 
 # --------------------------------------------------------------------------- parsing
+def _is_blank(cell: Any) -> bool:
+    """None, a NaN float and pandas' NA/NaT are empty cells, not text."""
+    if cell is None:
+        return True
+    if isinstance(cell, (float, np.floating)):
+        return bool(np.isnan(cell))
+    return type(cell).__name__ in ("NAType", "NaTType")
+
+
 def _as_text(cells: NDArray[Any]) -> NDArray[np.str_]:
-    out = np.array(["" if c is None else str(c) for c in cells.tolist()], dtype=str)
+    """Cells as stripped text; empty cells (None, NaN, pandas NA) become ''."""
+    out = np.array(["" if _is_blank(c) else str(c) for c in cells.tolist()], dtype=str)
     return np.char.strip(out) if out.size else out
+
+
+#: Characters that make a number ambiguous: thousands separators and decimal commas.
+_SEPARATORS = (",", "，", "_", "'", "’")
 
 
 def _parse_numeric(
     cells: NDArray[Any],
-) -> tuple[
-    NDArray[np.float64], NDArray[np.int8], NDArray[np.bool_], list[tuple[int, Any, str, str]]
-]:
-    """Parse one column. Returns values, status, a mask of explicit NA and (row, value, reason, fix) problems."""
+) -> tuple[NDArray[np.float64], NDArray[np.int8], list[tuple[int, Any, str, str]]]:
+    """Parse one column.
+
+    Returns the values (NaN where not a number), the status of each cell and the problems as
+    ``(row, value, reason, fix)``.
+    """
     n = cells.shape[0]
     status = np.zeros(n, dtype=np.int8)
     bad: list[tuple[int, Any, str, str]] = []
-    na_explicit = np.zeros(n, dtype=bool)
     if cells.dtype.kind in "fiub":
-        if cells.dtype.kind == "b":
-            values = cells.astype(np.float64)
-        else:
-            values = cells.astype(np.float64, copy=True)
-        nan = np.isnan(values)
-        status[nan] = CellStatus.MISSING
-        for r in np.flatnonzero(np.isinf(values)):
-            bad.append((int(r), float(values[r]), "infinite value", "give a finite number"))
+        values = cells.astype(np.float64)
+        status[np.isnan(values)] = CellStatus.MISSING
+        for r in np.flatnonzero(np.isinf(values)).tolist():
+            bad.append((r, float(values[r]), "infinite value", "give a finite number"))
             values[r] = np.nan
-        return values, status, na_explicit, bad
-    text = _as_text(cells)
+        return values, status, bad
     values = np.full(n, np.nan)
-    empty = text == ""
+    if cells.dtype.kind == "O":
+        # Numbers in an object column (records, mixed DataFrame columns) are taken as they are,
+        # without a trip through text; only text cells are parsed.
+        items = cells.tolist()
+        direct = np.array(
+            [
+                isinstance(c, (int, float, np.integer, np.floating)) and not _is_blank(c)
+                for c in items
+            ],
+            dtype=bool,
+        )
+        if direct.any():
+            values[direct] = np.array([float(c) for c, d in zip(items, direct, strict=True) if d])
+            for r in np.flatnonzero(direct & np.isinf(values)).tolist():
+                bad.append((r, float(values[r]), "infinite value", "give a finite number"))
+                values[r] = np.nan
+                status[r] = CellStatus.MISSING
+            cells = cells.copy()
+            cells[direct] = None
+    else:
+        direct = np.zeros(n, dtype=bool)
+    text = _as_text(cells)
+    empty = (text == "") & ~direct
     na_explicit = np.isin(text, list(NA_TOKENS))
     status[empty] = CellStatus.MISSING
     status[na_explicit] = CellStatus.NOT_APPLICABLE
-    rest = ~(empty | na_explicit)
-    if rest.any():
-        chunk = text[rest]
-        try:
-            parsed = chunk.astype(np.float64)
-            failed = None
-        except ValueError:
-            failed = True
-        if failed:
-            parsed = np.full(chunk.shape, np.nan)
-            for k, t in enumerate(chunk.tolist()):
-                try:
-                    parsed[k] = float(t)
-                except ValueError:
-                    parsed[k] = np.nan
-        values[rest] = parsed
-        idx = np.flatnonzero(rest)
-        lowered = np.char.lower(chunk)
-        nonfinite_text = np.isin(lowered, list(_NONFINITE_TEXT))
-        for k in np.flatnonzero(~np.isfinite(parsed)):
-            r = int(idx[k])
-            raw = chunk[k]
-            if nonfinite_text[k]:
-                reason, fix = (
-                    f"{raw!s} is not a measured value",
-                    "leave the cell empty if it is missing, or write n/a",
-                )
-            elif np.isinf(parsed[k]):
-                reason, fix = "the number overflows float64", "check the value"
-            elif "," in raw or "，" in raw:
-                reason = "comma in a number is ambiguous (thousands separator or decimal comma)"
-                fix = "write the number without commas, with '.' as the decimal point"
-            else:
-                reason, fix = (
-                    "not a number",
-                    "write a number, leave empty if missing, or n/a if not applicable",
-                )
-            bad.append((r, str(raw), reason, fix))
-            values[r] = np.nan
-    return values, status, na_explicit, bad
+    rest = ~(empty | na_explicit | direct)
+    if not rest.any():
+        return values, status, bad
+    chunk = text[rest]
+    try:
+        parsed = chunk.astype(np.float64)
+    except ValueError:
+        parsed = np.array([_float_or_nan(t) for t in chunk.tolist()], dtype=np.float64)
+    # Python's float() reads "1_000" as 1000; a grouping character is never accepted silently.
+    grouped = np.zeros(chunk.shape, dtype=bool)
+    for sep in _SEPARATORS:
+        grouped |= np.char.find(chunk, sep) >= 0
+    parsed[grouped] = np.nan
+    values[rest] = parsed
+    idx = np.flatnonzero(rest)
+    nonfinite_text = np.isin(np.char.lower(chunk), list(_NONFINITE_TEXT))
+    for k in np.flatnonzero(~np.isfinite(parsed)).tolist():
+        r = int(idx[k])
+        raw = str(chunk[k])
+        if nonfinite_text[k]:
+            reason, fix = (
+                f"{raw} is not a measured value",
+                "leave the cell empty if it is missing, or write n/a if not applicable",
+            )
+        elif grouped[k]:
+            reason = (
+                "a separator inside a number is ambiguous (thousands separator or decimal comma)"
+            )
+            fix = "write the number without separators, with '.' as the decimal point"
+        elif np.isinf(parsed[k]):
+            reason, fix = "the number overflows float64", "check the value"
+        else:
+            reason, fix = (
+                "not a number",
+                "write a number, leave empty if missing, or n/a if not applicable",
+            )
+        bad.append((r, raw, reason, fix))
+        values[r] = np.nan
+    return values, status, bad
+
+
+def _float_or_nan(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return float("nan")
 
 
 # --------------------------------------------------------------------------- validation
@@ -512,14 +610,15 @@ def load_data(
     DataValidationError
         Listing every problem (row, community id, column, value, reason, fix): unknown or
         missing columns, non-numeric cells, NaN/inf text, values outside an indicator's
-        range, non-integer ordinal values, unknown phases, empty or duplicate
+        range, non-integer ordinal or binary values, unknown phases, empty or duplicate
         ``(id, phase)``, an empty table.
 
     Examples
     --------
-    >>> import renoscore as rs
-    >>> rows = [{"community_id": "LY", "phase": "t0", **{i: "" for i in rs.default_system().indicator_ids}}]
-    >>> data = rs.load_data(rows)
+    >>> from renoscore.system import default_system
+    >>> ids = default_system().indicator_ids
+    >>> rows = [{"community_id": "LY", "phase": "t0", **{i: "" for i in ids}}]
+    >>> data = load_data(rows)
     >>> data.counts()["missing"] > 0
     True
     """
@@ -527,11 +626,17 @@ def load_data(
     table = _read_source(source, encoding, sheet, max_bytes)
     problems: list[Problem] = list(table.problems)
     file = table.source
+    if not table.header:
+        raise DataValidationError(
+            "the data table is empty",
+            [Problem("no columns and no rows", file=file, fix="add a header and rows")],
+        )
 
     def where(r: int) -> dict[str, Any]:
         return {"file": file, "row": r + 1, "line": table.lines[r] if table.lines else None}
 
     # ---- columns
+    header_line = 1 if table.lines is not None else None
     seen: dict[str, int] = {}
     for name in table.header:
         seen[name] = seen.get(name, 0) + 1
@@ -541,6 +646,7 @@ def load_data(
                 Problem(
                     f"column {name!r} appears {count} times",
                     file=file,
+                    line=header_line,
                     column=name,
                     fix="remove or rename the copies",
                 )
@@ -554,7 +660,7 @@ def load_data(
                 Problem(
                     f"no column {id_column!r}",
                     file=file,
-                    line=1,
+                    line=header_line,
                     fix=suggest(id_column, table.header)
                     or f"add a {id_column!r} column or pass id_column=...",
                 )
@@ -575,7 +681,7 @@ def load_data(
                     Problem(
                         f"unknown column {name!r}",
                         file=file,
-                        line=1,
+                        line=header_line,
                         column=name,
                         fix=suggest(name, [*indicator_ids, *declared_context])
                         or "declare it in context=[...] or remove it",
@@ -585,18 +691,20 @@ def load_data(
         close = suggest(name, indicator_ids)
         if close is not None and _close(name, indicator_ids):
             problems.append(
-                Problem(f"unknown column {name!r}", file=file, line=1, column=name, fix=close)
+                Problem(
+                    f"unknown column {name!r}", file=file, line=header_line, column=name, fix=close
+                )
             )
         else:
             context_names.append(name)
-    for ind in indicator_ids:
-        if ind not in table.columns:
+    for ind_id in indicator_ids:
+        if ind_id not in table.columns:
             problems.append(
                 Problem(
-                    f"indicator column {ind!r} is missing",
+                    f"indicator column {ind_id!r} is missing",
                     file=file,
-                    line=1,
-                    column=ind,
+                    line=header_line,
+                    column=ind_id,
                     fix="add the column (empty cells mean missing, n/a means not applicable)",
                 )
             )
@@ -610,25 +718,26 @@ def load_data(
 
     # ---- ids and phases
     ids_text = _as_text(np.asarray(table.columns[id_column], dtype=object))
-    for r in np.flatnonzero(ids_text == ""):
+    ids = tuple(str(i) for i in ids_text.tolist())
+    for r in np.flatnonzero(ids_text == "").tolist():
         problems.append(
-            Problem(
-                "empty community id", column=id_column, fix="give every row an id", **where(int(r))
-            )
+            Problem("empty community id", column=id_column, fix="give every row an id", **where(r))
         )
+    phases: tuple[str | None, ...] = (None,) * n
     if has_phase:
         assert phase_column is not None
         phase_text = _as_text(np.asarray(table.columns[phase_column], dtype=object))
-        declared = set(system.phase_ids)
-        for r in range(n):
-            p = phase_text[r]
+        phase_list = [str(p) for p in phase_text.tolist()]
+        phases = tuple(phase_list)
+        declared = list(system.phase_ids)
+        for r, p in enumerate(phase_list):
             if p == "":
                 problems.append(
                     Problem(
                         "empty phase",
                         column=phase_column,
-                        community_id=str(ids_text[r]),
-                        fix=f"use one of {list(system.phase_ids)}",
+                        community_id=ids[r] or None,
+                        fix=f"use one of {declared}",
                         **where(r),
                     )
                 )
@@ -637,16 +746,11 @@ def load_data(
                     Problem(
                         f"unknown phase {p!r}",
                         column=phase_column,
-                        community_id=str(ids_text[r]),
-                        value=p,
-                        fix=suggest(p, declared) or f"use one of {list(system.phase_ids)}",
+                        community_id=ids[r] or None,
+                        fix=suggest(p, declared) or f"use one of {declared}",
                         **where(r),
                     )
                 )
-        phases: tuple[str | None, ...] = tuple(str(p) for p in phase_text.tolist())
-    else:
-        phases = (None,) * n
-    ids = tuple(str(i) for i in ids_text.tolist())
     first_row: dict[tuple[str, str | None], int] = {}
     for r, key in enumerate(zip(ids, phases, strict=True)):
         if key[0] == "":
@@ -655,7 +759,8 @@ def load_data(
             phase_note = f" in phase {key[1]!r}" if key[1] is not None else ""
             problems.append(
                 Problem(
-                    f"duplicate community id {key[0]!r}{phase_note} (first at row {first_row[key] + 1})",
+                    f"duplicate community id {key[0]!r}{phase_note} (first at row "
+                    f"{first_row[key] + 1})",
                     column=id_column,
                     community_id=key[0],
                     fix="give each community one row per phase",
@@ -674,61 +779,66 @@ def load_data(
     for j, ind in enumerate(system.indicators):
         if ind.id not in table.columns:
             continue
-        col_values, col_status, _, bad = _parse_numeric(np.asarray(table.columns[ind.id]))
+        col_values, col_status, bad = _parse_numeric(np.asarray(table.columns[ind.id]))
         for r, raw, reason, fix in bad:
             problems.append(
-                Problem(reason, column=ind.id, community_id=ids[r], value=raw, fix=fix, **where(r))
+                Problem(
+                    reason,
+                    column=ind.id,
+                    community_id=ids[r] or None,
+                    value=raw,
+                    fix=fix,
+                    **where(r),
+                )
             )
-        ok = col_status == CellStatus.OK
-        ok &= np.isfinite(col_values)
-        v = col_values
-        out = ok & ((v < lo[j]) | (v > hi[j]))
-        for r in np.flatnonzero(out):
+        ok = (col_status == CellStatus.OK) & np.isfinite(col_values)
+        out = ok & ((col_values < lo[j]) | (col_values > hi[j]))
+        for r in np.flatnonzero(out).tolist():
             problems.append(
                 Problem(
-                    f"value outside the range [{ind.range.min}, {ind.range.max}] of {ind.id}",
+                    f"value outside the range [{_num(ind.range.min)}, {_num(ind.range.max)}] "
+                    f"of {ind.id} ({ind.kind.value})",
                     column=ind.id,
-                    community_id=ids[r],
-                    value=float(v[r]),
-                    fix="correct the value, or widen the range in the system if it is genuinely possible",
-                    **where(int(r)),
+                    community_id=ids[r] or None,
+                    value=float(col_values[r]),
+                    fix="correct the value, or widen the range in the system if it is "
+                    "genuinely possible",
+                    **where(r),
                 )
             )
         if ind.kind in INTEGER_KINDS:
-            frac = ok & ~out & (v != np.round(v))
-            for r in np.flatnonzero(frac):
+            fractional = ok & ~out & (col_values != np.round(col_values))
+            for r in np.flatnonzero(fractional).tolist():
                 problems.append(
                     Problem(
                         f"{ind.kind.value} indicator needs a whole number",
                         column=ind.id,
-                        community_id=ids[r],
-                        value=float(v[r]),
-                        fix="use one of the declared levels"
-                        if ind.kind is IndicatorKind.ORDINAL
-                        else "use 0 or 1",
-                        **where(int(r)),
+                        community_id=ids[r] or None,
+                        value=float(col_values[r]),
+                        fix=(
+                            f"use one of the levels {sorted(ind.levels)}"
+                            if ind.kind is IndicatorKind.ORDINAL and ind.levels
+                            else "use a whole number"
+                            if ind.kind is IndicatorKind.ORDINAL
+                            else "use 0 or 1"
+                        ),
+                        **where(r),
                     )
                 )
         if ind.phases is not None and has_phase:
             not_measured = ~np.isin(phase_array, list(ind.phases)) & (
                 col_status == CellStatus.MISSING
             )
-            col_status = np.where(
-                not_measured, np.int8(CellStatus.NOT_APPLICABLE), col_status
-            ).astype(np.int8)
-        col_status = np.where(
-            np.isfinite(col_values) | (col_status != CellStatus.OK),
-            col_status,
-            np.int8(CellStatus.MISSING),
-        ).astype(np.int8)
+            col_status[not_measured] = CellStatus.NOT_APPLICABLE
+        # a cell whose text was rejected stays MISSING (the load fails anyway)
+        col_status[(col_status == CellStatus.OK) & ~np.isfinite(col_values)] = CellStatus.MISSING
         values[:, j] = np.where(col_status == CellStatus.OK, col_values, np.nan)
         status[:, j] = col_status
 
     if problems:
-        count = len(problems)
         raise DataValidationError(
             f"community data does not match system {system.id!r}{' in ' + file if file else ''}",
-            sorted(problems, key=lambda p: (p.row or 0, p.column or "")) if count else problems,
+            sorted(problems, key=lambda p: (p.row or 0, p.column or "")),
         )
 
     context_cols = {
@@ -748,10 +858,15 @@ def load_data(
     )
 
 
-def _close(name: str, options: Sequence[str]) -> bool:
-    import difflib
+def _num(value: float | None) -> str:
+    return "open" if value is None else f"{value:g}"
 
-    return bool(difflib.get_close_matches(name, list(options), n=1, cutoff=0.8))
+
+def _close(name: str, options: Sequence[str]) -> bool:
+    lowered = [o.casefold() for o in options]
+    return name.casefold() in lowered or bool(
+        difflib.get_close_matches(name.casefold(), lowered, n=1, cutoff=0.8)
+    )
 
 
 def _default() -> IndicatorSystem:
