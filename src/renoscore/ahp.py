@@ -35,6 +35,8 @@ Forman, E. & Peniwati, K. (1998). Aggregating individual judgments and prioritie
 analytic hierarchy process. European Journal of Operational Research 108(1), 165-169.
 Harker, P. T. (1987). Alternative modes of questioning in the analytic hierarchy process.
 Mathematical Modelling 9(3-5), 353-360.
+Kwiesielewicz, M. (1996). The logarithmic least squares and the generalized pseudoinverse in
+estimating ratios. European Journal of Operational Research 93(3), 611-619.
 Saaty, T. L. (1977). A scaling method for priorities in hierarchical structures. Journal of
 Mathematical Psychology 15(3), 234-281.
 Saaty, T. L. (1980). The Analytic Hierarchy Process. McGraw-Hill, New York.
@@ -52,7 +54,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal, TypeAlias
@@ -291,7 +293,8 @@ class GroupAggregate:
     excluded : tuple of int
         Indices of the experts left out for failing the consistency rule.
     dropped_groups : tuple
-        Groups all of whose experts were left out (their weight is redistributed).
+        Groups left without a contributing expert (all excluded, or all of weight 0); their
+        weight is redistributed over the other groups.
     expert_consistency : Consistency
         Consistency of every expert's matrix, shape ``(m,)``.
     """
@@ -423,14 +426,14 @@ def _judgement_error(
     problems: list[Problem] = []
     total = 0
 
-    def add(mask: BoolArray, make: object) -> None:
+    def add(mask: BoolArray, make: Callable[[tuple[int, ...], int, int], Problem]) -> None:
         nonlocal total
         hits = np.argwhere(mask)
         total += len(hits)
         for hit in hits[: max(0, _MAX_PROBLEMS - len(problems))]:
             idx = tuple(int(x) for x in hit[:-2])
             i, j = int(hit[-2]), int(hit[-1])
-            problems.append(make(idx, i, j))  # type: ignore[operator]
+            problems.append(make(idx, i, j))
 
     def val(idx: tuple[int, ...], i: int, j: int) -> float:
         return float(arr[(*idx, i, j)])
@@ -1191,7 +1194,7 @@ def _check_connected(
 
 def _llsm_fill(logR: FloatArray, known: BoolArray) -> FloatArray:
     """LLSM weights of an incomplete matrix: solve L x = r with the graph Laplacian L
-    (Bozóki, Fülöp & Rónyai, 2010, Sect. 4); returns log-weights x (B, n)."""
+    (Kwiesielewicz, 1996; Bozóki, Fülöp & Rónyai, 2010); returns log-weights x (B, n)."""
     n = known.shape[-1]
     off = known & ~np.eye(n, dtype=bool)
     adj = off.astype(np.float64)
@@ -1302,7 +1305,8 @@ def complete(
         ``a_ij = w_i / w_j`` (the filled matrix has the same eigenpair).
     ``"llsm"``
         Logarithmic least squares: ``ln w`` solves the graph-Laplacian system ``L ln w = r``,
-        ``r_i = sum_{j known} ln a_ij``; fill ``a_ij = w_i / w_j`` (Bozóki, Fülöp & Rónyai, 2010).
+        ``r_i = sum_{j known} ln a_ij``; fill ``a_ij = w_i / w_j`` (Kwiesielewicz, 1996; Bozóki,
+        Fülöp & Rónyai, 2010).
 
     Parameters
     ----------
@@ -1334,7 +1338,7 @@ def complete(
 
     References
     ----------
-    Harker (1987); Bozóki, Fülöp & Rónyai (2010).
+    Harker (1987); Kwiesielewicz (1996); Bozóki, Fülöp & Rónyai (2010).
 
     Examples
     --------
