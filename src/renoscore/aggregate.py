@@ -47,9 +47,11 @@ from renoscore.errors import (
     WeightsError,
 )
 from renoscore.normalize import (
+    _BLOCK_ELEMENTS,
     Directions,
     _as_matrix,
     _column_name,
+    _flat_blocks,
     _inf_problems,
     _row_blocks,
     benefit_mask,
@@ -148,6 +150,22 @@ def _weight_vector(
     return w[:, 0]
 
 
+def _column_reduce(ufunc: np.ufunc, block: FloatArray) -> FloatArray:
+    """Reduce the rows of a block by pairwise halving.
+
+    ``ufunc.reduce(block, axis=0)`` on a C-ordered (r, M) block runs r short loops of length M;
+    halving runs log2(r) long contiguous loops instead, several times faster for M around 40.
+    """
+    cur = block
+    while cur.shape[0] > 1:
+        half = cur.shape[0] // 2
+        nxt = ufunc(cur[:half], cur[half : 2 * half])
+        if cur.shape[0] % 2:
+            ufunc(nxt[0], cur[-1], out=nxt[0])
+        cur = nxt
+    return np.asarray(cur[0], dtype=np.float64)
+
+
 def _blocked_column_stats(
     X: FloatArray, labels: Sequence[str] | None, *, sumsq: bool
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -158,8 +176,8 @@ def _blocked_column_stats(
     sq = np.zeros(m)
     for rows in _row_blocks(*X.shape):
         block = X[rows]
-        np.fmin(lo, np.fmin.reduce(block, axis=0), out=lo)
-        np.fmax(hi, np.fmax.reduce(block, axis=0), out=hi)
+        np.fmin(lo, _column_reduce(np.fmin, block), out=lo)
+        np.fmax(hi, _column_reduce(np.fmax, block), out=hi)
         if sumsq:
             part = np.einsum("ij,ij->j", block, block)
             if np.isnan(part).any():
@@ -601,13 +619,24 @@ def topsis(
     anti = np.where(benefit, vmin, vmax)
     d_plus = np.empty(n)
     d_minus = np.empty(n)
-    for rows in _row_blocks(n, m):
-        v = arr[rows] * scale
-        v += shift
-        diff = v - ideal
-        d_plus[rows] = np.einsum("ij,ij->i", diff, diff)
-        np.subtract(v, anti, out=diff)
-        d_minus[rows] = np.einsum("ij,ij->i", diff, diff)
+    # v - ideal = x * scale + (shift - ideal): one multiply, then one add per distance. The
+    # per-column vectors are tiled over flat blocks (see normalize._flat_blocks) and the row
+    # sums of squares are matrix-vector products.
+    ones = np.ones(m)
+    buf = np.empty(max(1, _BLOCK_ELEMENTS // max(1, m)) * m)
+    v = np.empty_like(buf)
+    row = 0
+    for x, _, s_t, p_t, q_t in _flat_blocks(arr, arr, scale, shift - ideal, shift - anti):
+        k = x.size
+        r = k // m if x.ndim == 1 else x.shape[0]
+        vb = v[:k].reshape(x.shape)
+        db = buf[:k].reshape(x.shape)
+        np.multiply(x, s_t, out=vb)
+        for offset, dist in ((p_t, d_plus), (q_t, d_minus)):
+            np.add(vb, offset, out=db)
+            np.multiply(db, db, out=db)
+            np.matmul(db.reshape(r, m), ones, out=dist[row : row + r])
+        row += r
     np.sqrt(d_plus, out=d_plus)
     np.sqrt(d_minus, out=d_minus)
     total = d_plus + d_minus

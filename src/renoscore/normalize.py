@@ -106,6 +106,31 @@ def _row_blocks(n_rows: int, n_cols: int) -> Iterator[slice]:
         yield slice(start, min(start + step, n_rows))
 
 
+def _flat_blocks(
+    src: FloatMatrix, dst: FloatMatrix, *vectors: NDArray[np.float64]
+) -> Iterator[tuple[NDArray[np.float64], ...]]:
+    """Cache-sized blocks of ``src`` and ``dst`` with per-column vectors tiled to match.
+
+    When both matrices are C-contiguous the blocks are flat 1-D views and each vector is tiled
+    along the block, so every numpy operation runs as one long contiguous loop instead of one
+    short loop of length M per row (which costs more than the arithmetic for M around 40).
+    Otherwise the blocks are 2-D row slices and the vectors broadcast.
+    """
+    n, m = src.shape
+    step = max(1, _BLOCK_ELEMENTS // max(1, m))
+    if src.flags.c_contiguous and dst.flags.c_contiguous and m > 0:
+        tiles = [np.tile(v, step) for v in vectors]
+        flat_src, flat_dst = src.reshape(-1), dst.reshape(-1)
+        size = step * m
+        for start in range(0, flat_src.size, size):
+            stop = min(start + size, flat_src.size)
+            k = stop - start
+            yield (flat_src[start:stop], flat_dst[start:stop], *(t[:k] for t in tiles))
+    else:
+        for rows in _row_blocks(n, m):
+            yield (src[rows], dst[rows], *vectors)
+
+
 def _inf_problems(X: FloatMatrix, labels: Sequence[str] | None) -> list[Problem]:
     """Locate infinite cells (slow path, only run once an infinity is known to exist)."""
     rows, cols = np.nonzero(np.isinf(X))
@@ -383,18 +408,20 @@ def goalposts(
             "out has the wrong shape or dtype",
             [Problem(f"out is {out.dtype}{out.shape}, expected float64({n}, {m})")],
         )
-    for rows in _row_blocks(n, m):
-        block = out[rows]
-        np.subtract(arr[rows], f, out=block)
+    has_cost = bool((span < 0).any())
+    for src, dst, f_t, s_t in _flat_blocks(arr, out, f, span):
+        np.subtract(src, f_t, out=dst)
         # Division, not multiplication by a reciprocal, so that x == target gives exactly 1.
-        np.divide(block, span, out=block)
-        # Adding +0.0 turns the -0.0 of a cost indicator at its floor into 0.0.
-        np.add(block, 0.0, out=block)
-        if np.isinf(block).any():
+        np.divide(dst, s_t, out=dst)
+        if has_cost:
+            # +0.0 turns the -0.0 of a cost indicator at its floor into 0.0.
+            np.add(dst, 0.0, out=dst)
+        # fmax/fmin ignore NaN, so an infinity shows up in one of the two reductions.
+        if np.isinf(np.fmax.reduce(dst, axis=None)) or np.isinf(np.fmin.reduce(dst, axis=None)):
             raise DataValidationError("X contains infinite values", _inf_problems(arr, labels))
         if clip:
             # np.clip propagates NaN, so excluded cells stay excluded.
-            np.clip(block, 0.0, 1.0, out=block)
+            np.clip(dst, 0.0, 1.0, out=dst)
     return out
 
 
