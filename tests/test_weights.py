@@ -216,6 +216,8 @@ def test_entropy_options_are_validated():
         entropy(X, epsilon=0.01)  # epsilon only with minmax
     with pytest.raises(OptionError):
         entropy(X, "minmax", epsilon=-1.0)
+    with pytest.raises(OptionError):
+        entropy(X, "minmax", epsilon="small")
     with pytest.raises(OptionError) as info:
         entropy(X, directions=["benefit", "up", "cost", "down"], labels=list("abcd"))
     assert [p.column for p in info.value.problems] == ["b", "d"]

@@ -145,6 +145,8 @@ def _check_directions(
 def _check_block_options(block_rows: int | None, workers: int, m: int) -> int:
     if block_rows is None:
         block_rows = max(1, _BLOCK_ELEMENTS // m)
+        if block_rows >= 64:  # a multiple of 4 lets _block_minmax use its fast layout
+            block_rows -= block_rows % 64
     if isinstance(block_rows, bool) or not isinstance(block_rows, int) or block_rows < 1:
         raise OptionError(
             "block_rows must be a positive integer", [Problem("bad block_rows", value=block_rows)]
@@ -626,7 +628,10 @@ def entropy(
             [Problem("unknown normalization", value=normalization, fix="use 'sum' or 'minmax'")],
         )
     cost = _check_directions(directions, m, labels)
-    eps = float(epsilon)
+    try:
+        eps = math.nan if isinstance(epsilon, bool) else float(epsilon)
+    except (TypeError, ValueError):
+        eps = math.nan
     if not math.isfinite(eps) or eps < 0:
         raise OptionError(
             "epsilon must be a finite number >= 0", [Problem("bad epsilon", value=epsilon)]
