@@ -254,3 +254,49 @@ def test_global_weights_are_products_of_local_weights() -> None:
         "renovation_performance"
     }
     assert "<table>" in w._repr_html_()
+
+
+def test_large_ahp_node_switches_ri_table_and_records_it() -> None:
+    # 20 children: Saaty's (1980) table stops at 15, so Alonso & Lamata's (2006) regression
+    # is used; a consistent matrix w_i / w_j returns w and CR ~ 0 whatever n is.
+    n = 20
+    ids = [f"i{k:02d}" for k in range(n)]
+    leaves = [
+        {
+            "id": i,
+            "name": {"en": i, "zh": i},
+            "unit": "share",
+            "kind": "ratio",
+            "direction": "benefit",
+            "range": [0, 1],
+            "goalposts": {"floor": 0, "target": 1},
+            "supplier": "government",
+            "source": "test",
+        }
+        for i in ids
+    ]
+    system = rs.load_system(
+        {
+            "id": "big",
+            "version": "1",
+            "name": {"en": "big", "zh": "大"},
+            "goal": {
+                "id": "goal",
+                "name": {"en": "g", "zh": "g"},
+                "weighting": {"method": "ahp"},
+                "children": leaves,
+            },
+        }
+    )
+    true = np.arange(1, n + 1, dtype=float)
+    true /= true.sum()
+    pairs = [[ids[i], ids[j], float(true[i] / true[j])] for i in range(n) for j in range(i + 1, n)]
+    panel = rs.load_panel(
+        {"id": "p", "scale": "positive", "experts": [{"id": "e", "judgements": {"goal": pairs}}]}
+    )
+    with pytest.warns(rs.RenoscoreWarning, match="alonso_lamata2006"):
+        w = rs.derive_weights(system, panel)
+    node = w.nodes["goal"]
+    np.testing.assert_allclose(node.local, true, atol=1e-12)
+    assert node.parameters["ri"] == "alonso_lamata2006"
+    assert node.cr == pytest.approx(0.0, abs=1e-12)

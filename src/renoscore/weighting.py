@@ -38,7 +38,13 @@ from renoscore import ahp
 from renoscore import weights as objective
 from renoscore._version import __version__
 from renoscore.data import CommunityData
-from renoscore.errors import InconsistencyWarning, OptionError, Problem, WeightsError
+from renoscore.errors import (
+    InconsistencyWarning,
+    OptionError,
+    Problem,
+    RenoscoreWarning,
+    WeightsError,
+)
 from renoscore.panel import Panel
 from renoscore.system import Group, Indicator, IndicatorSystem, Weighting
 
@@ -578,8 +584,19 @@ def _ahp_node(
     if incomplete.any():
         stack = stack.copy()
         stack[incomplete] = ahp.complete(stack[incomplete], method=completion, labels=children)
+    try:
+        ahp.random_index(n, ri)
+    except OptionError:
+        # A published RI table stops at n = 10-15; beyond it only Alonso & Lamata's (2006)
+        # regression defines RI, so the node is checked with it and the switch is recorded.
+        warnings.warn(
+            f"RI table {ri!r} does not reach n = {n} at {group.id!r}; using 'alonso_lamata2006'",
+            RenoscoreWarning,
+            stacklevel=4,
+        )
+        ri = "alonso_lamata2006"
     cons = ahp.consistency(stack, ri=ri, method=prioritisation)
-    prio = ahp.priorities(stack, method=prioritisation)
+    prio = cons.priorities
     acceptable = np.asarray(cons.acceptable, dtype=bool)
     keep = acceptable if exclude_inconsistent else np.ones(len(experts), dtype=bool)
     for e, passed in zip(experts, acceptable, strict=True):
