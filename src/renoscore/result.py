@@ -244,6 +244,17 @@ class EvaluationResult:
             context={k: tuple(v[i] for i in idx) for k, v in self.context.items()},
         )
 
+    @property
+    def plot(self) -> Any:
+        """Charts of this result (needs the ``plot`` extra).
+
+        ``result.plot.radar(community, phase=None)``, ``result.plot.ranking(phase=None)``;
+        see :class:`renoscore.plot.ResultPlots`.
+        """
+        from renoscore.plot import ResultPlots
+
+        return ResultPlots(self)
+
     # ------------------------------------------------------------------ explanation
     def fix_first(
         self, community: str, phase: str | None = None, top: int | None = 10

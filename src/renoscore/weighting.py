@@ -195,6 +195,14 @@ class Weights(_Frozen):
         if problems:
             raise WeightsError("these weights do not fit the indicator system", problems)
 
+    @property
+    def plot(self) -> Any:
+        """Charts of these weights (needs the ``plot`` extra): ``weights.plot()`` draws the
+        hierarchy; see :class:`renoscore.plot.WeightsPlots`."""
+        from renoscore.plot import WeightsPlots
+
+        return WeightsPlots(self)
+
     # ------------------------------------------------------------------ files
     def to_dict(self) -> dict[str, Any]:
         """The weights as plain data."""
