@@ -606,13 +606,9 @@ class IndicatorSystem(_Frozen):
 
     @model_validator(mode="after")
     def _check_tree(self) -> IndicatorSystem:
-        problems = list(_semantic_problems(self))
+        problems = list(_semantic_problems(self.model_dump()))
         if problems:
-            raise PydanticCustomError(
-                "system_semantics",
-                "{count} problem(s) in the indicator tree",
-                {"count": len(problems), "problems": problems},
-            )
+            raise located_error("system_semantics", problems)
         return self
 
     # ----------------------------------------------------------------- navigation
@@ -744,94 +740,137 @@ class IndicatorSystem(_Frozen):
         )
 
 
-def _semantic_problems(system: IndicatorSystem) -> Iterator[tuple[KeyPath, str, str]]:
-    """Yield ``(path, reason, fix)`` for every rule that spans several nodes."""
-    seen: dict[str, KeyPath] = {}
-    phase_ids = {p.id for p in system.phases}
+_DEFAULT_PHASE_IDS = ("t0", "t1")
+_DATA_METHODS = frozenset(
+    {"entropy", "critic", "standard_deviation", "coefficient_of_variation", "combined"}
+)
+
+
+def _seq(value: Any) -> list[Any]:
+    """A YAML list (or a dumped tuple) as a list; anything else as empty."""
+    return list(value) if isinstance(value, (list, tuple)) else []
+
+
+def _map(value: Any) -> Mapping[Any, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _semantic_problems(data: Mapping[str, Any]) -> Iterator[LocatedProblem]:
+    """Yield ``(path, reason, fix)`` for every rule that spans several nodes.
+
+    Works on the plain document (or a model dump), skipping whatever is malformed, so that
+    :func:`load_system` can report these problems together with field errors: pydantic runs a
+    model's own after-validator only when all its fields are valid.
+    """
+    phases = data["phases"] if "phases" in data else [{"id": p} for p in _DEFAULT_PHASE_IDS]
+    phase_ids: list[str] = []
     first_phase: dict[str, int] = {}
-    for index, phase in enumerate(system.phases):
-        if phase.id in first_phase:
+    for index, phase in enumerate(_seq(phases)):
+        pid = _map(phase).get("id")
+        if not isinstance(pid, str):
+            continue
+        if pid in first_phase:
             yield (
                 ("phases", index, "id"),
-                f"phase id {phase.id!r} is used twice (also phases[{first_phase[phase.id]}])",
+                f"phase id {pid!r} is used twice (also phases[{first_phase[pid]}])",
                 "give every phase its own id",
             )
-        first_phase.setdefault(phase.id, index)
+        first_phase.setdefault(pid, index)
+        phase_ids.append(pid)
 
-    mins = [g.min for g in system.grades]
-    if any(a <= b for a, b in itertools.pairwise(mins)):
-        yield (
-            ("grades",),
-            f"grade bands must be strictly descending by min; got {[_num(m) for m in mins]}",
-            "list the best grade first",
-        )
-    if mins and mins[-1] != 0.0:
-        yield (
-            ("grades", len(mins) - 1, "min"),
-            f"the lowest grade band must start at 0 (got {_num(mins[-1])}) so that every score has a "
-            "grade",
-            "set min: 0 on the last band",
-        )
+    grades = _seq(data.get("grades"))
+    raw_mins: list[Any] = [_map(g).get("min") for g in grades]
+    if raw_mins and all(_is_number(m) for m in raw_mins):
+        mins = [float(m) for m in raw_mins]
+        if any(a <= b for a, b in itertools.pairwise(mins)):
+            yield (
+                ("grades",),
+                f"grade bands must be strictly descending by min; got {[_num(m) for m in mins]}",
+                "list the best grade first",
+            )
+        if mins[-1] != 0.0:
+            yield (
+                ("grades", len(mins) - 1, "min"),
+                f"the lowest grade band must start at 0 (got {_num(mins[-1])}) so that every "
+                "score has a grade",
+                "set min: 0 on the last band",
+            )
     first_grade: dict[str, int] = {}
-    for index, grade in enumerate(system.grades):
-        if grade.id in first_grade:
+    for index, grade in enumerate(grades):
+        gid = _map(grade).get("id")
+        if not isinstance(gid, str):
+            continue
+        if gid in first_grade:
             yield (
                 ("grades", index, "id"),
-                f"grade id {grade.id!r} is used twice (also grades[{first_grade[grade.id]}])",
+                f"grade id {gid!r} is used twice (also grades[{first_grade[gid]}])",
                 "give every grade its own id",
             )
-        first_grade.setdefault(grade.id, index)
+        first_grade.setdefault(gid, index)
 
-    def visit(node: Group | Indicator, path: KeyPath) -> Iterator[tuple[KeyPath, str, str]]:
-        if node.id in seen:
-            yield (
-                (*path, "id"),
-                f"id {node.id!r} is used twice (also at {dotted(seen[node.id])})",
-                "ids must be unique across the whole system",
-            )
-        else:
-            seen[node.id] = path
-        if isinstance(node, Indicator):
-            for index, phase in enumerate(node.phases or ()):
-                if phase not in phase_ids:
+    seen: dict[str, KeyPath] = {}
+
+    def visit(node: Mapping[Any, Any], path: KeyPath) -> Iterator[LocatedProblem]:
+        node_id = node.get("id")
+        if isinstance(node_id, str):
+            if node_id in seen:
+                yield (
+                    (*path, "id"),
+                    f"id {node_id!r} is used twice (also at {dotted(seen[node_id])})",
+                    "ids must be unique across the whole system",
+                )
+            else:
+                seen[node_id] = path
+        if _node_tag(node) == INDICATOR_TAG:
+            for index, phase in enumerate(_seq(node.get("phases"))):
+                if isinstance(phase, str) and phase not in phase_ids:
                     yield (
                         (*path, "phases", index),
                         f"phase {phase!r} is not declared in the system's phases",
-                        suggest(phase, phase_ids)
-                        or f"declare it or use one of {sorted(phase_ids)}",
+                        suggest(phase, phase_ids) or f"declare it or use one of {phase_ids}",
                     )
             return
-        child_ids = [c.id for c in node.children]
-        w = node.weighting
-        if w.weights is not None:
-            for key in w.weights:
+        children = [c for c in _seq(node.get("children")) if isinstance(c, Mapping)]
+        child_ids = [c.get("id") for c in children if isinstance(c.get("id"), str)]
+        weighting = _map(node.get("weighting"))
+        weights = weighting.get("weights")
+        if isinstance(weights, Mapping) and weights:
+            for key in weights:
                 if key not in child_ids:
                     yield (
                         (*path, "weighting", "weights", key),
-                        f"fixed weight for {key!r}, which is not a child of {node.id!r}",
-                        suggest(key, child_ids) or f"children are {child_ids}",
+                        f"fixed weight for {key!r}, which is not a child of {node_id!r}",
+                        suggest(str(key), child_ids) or f"children are {child_ids}",
                     )
-            missing = [c for c in child_ids if c not in w.weights]
+            missing = [c for c in child_ids if c not in weights]
             if missing:
                 yield (
                     (*path, "weighting", "weights"),
                     f"fixed weights do not cover children {missing}",
                     "give every child a weight (weights are keyed by child id, never by position)",
                 )
-        if w.needs_data and w.scope == "children":
-            for child in node.children:
-                if isinstance(child, Group):
+        method = weighting.get("method", "equal")
+        if method in _DATA_METHODS and weighting.get("scope", "children") == "children":
+            for child in children:
+                if _node_tag(child) == GROUP_TAG:
                     yield (
                         (*path, "weighting", "scope"),
                         f"data-driven weights with scope 'children' need indicator children, "
-                        f"but {child.id!r} is a group",
+                        f"but {child.get('id')!r} is a group",
                         "use scope: indicators to derive weights from all indicators below",
                     )
                     break
-        for index, child in enumerate(node.children):
-            yield from visit(child, (*path, "children", index))
+        for index, child in enumerate(_seq(node.get("children"))):
+            if isinstance(child, Mapping):
+                yield from visit(child, (*path, "children", index))
 
-    yield from visit(system.goal, ("goal",))
+    goal = data.get("goal")
+    if isinstance(goal, Mapping):
+        yield from visit(goal, ("goal",))
 
 
 Group.model_rebuild()
@@ -1148,11 +1187,17 @@ def load_system(
     try:
         return IndicatorSystem.model_validate(doc.data)
     except ValidationError as exc:
+        problems = problems_from_validation(exc, doc, IndicatorSystem)
+        if not any(e["type"] == "system_semantics" for e in exc.errors()):
+            # The tree rules did not run (a field failed first): check the raw document too,
+            # so that every problem is reported at once.
+            problems += [
+                Problem(reason, fix=fix, file=doc.file, line=doc.line_of(path), path=dotted(path))
+                for path, reason, fix in _semantic_problems(doc.data)
+            ]
+            problems.sort(key=lambda p: p.line or 0)
         where = f" in {doc.file}" if doc.file else ""
-        raise IndicatorSystemError(
-            f"invalid indicator system{where}",
-            problems_from_validation(exc, doc, IndicatorSystem),
-        ) from None
+        raise IndicatorSystemError(f"invalid indicator system{where}", problems) from None
 
 
 def _not_a_mapping(source: object, doc: Located) -> Problem:
