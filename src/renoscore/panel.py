@@ -250,7 +250,9 @@ class Panel(_Frozen):
 
     @model_validator(mode="after")
     def _check(self) -> Panel:
-        problems = list(_panel_problems(self))
+        problems = list(
+            _panel_problems({"scale": self.scale, "groups": self.groups, "experts": self.experts})
+        )
         if problems:
             raise located_error("panel_semantics", problems)
         return self
@@ -374,22 +376,38 @@ def _scale_text(lo: float, hi: float) -> str:
     return "[1/9, 9]" if hi < np.inf else "(0, inf)"
 
 
-def _panel_problems(panel: Panel) -> Iterator[LocatedProblem]:
-    """Every rule of a panel that spans several fields, as ``(path, reason, fix)``."""
+def _panel_problems(data: Mapping[str, Any]) -> Iterator[LocatedProblem]:
+    """Every rule of a panel that spans several fields, as ``(path, reason, fix)``.
+
+    ``data`` is the panel document, whose experts may be raw mappings or :class:`Expert`
+    models. An expert whose own fields are invalid is skipped here (its field errors are
+    reported by pydantic), so that :func:`load_panel` can report these rules for every other
+    expert at the same time: pydantic runs the panel's after-validator only when all its fields
+    are valid.
+    """
+    scale = data.get("scale", "saaty")
+    lo, hi = (0.0, np.inf) if scale == "positive" else (SAATY_MIN, SAATY_MAX)
     first_group: dict[str, int] = {}
-    for g, group in enumerate(panel.groups):
-        if group.id in first_group:
+    groups = data.get("groups")
+    for g, group in enumerate(groups if isinstance(groups, (list, tuple)) else []):
+        gid = group.id if isinstance(group, StakeholderGroup) else _get(group, "id")
+        if not isinstance(gid, str):
+            continue
+        if gid in first_group:
             yield (
                 ("groups", g, "id"),
-                f"stakeholder group id {group.id!r} is used twice (also groups[{first_group[group.id]}])",
+                f"stakeholder group id {gid!r} is used twice (also groups[{first_group[gid]}])",
                 "give every group its own id",
             )
-        first_group.setdefault(group.id, g)
+        first_group.setdefault(gid, g)
     group_ids = list(first_group)
     first_expert: dict[str, int] = {}
-    lo, hi = (SAATY_MIN, SAATY_MAX) if panel.scale == "saaty" else (0.0, np.inf)
-    for e, expert in enumerate(panel.experts):
+    experts = data.get("experts")
+    for e, raw in enumerate(experts if isinstance(experts, (list, tuple)) else []):
         base: KeyPath = ("experts", e)
+        expert = raw if isinstance(raw, Expert) else _valid_expert(raw)
+        if expert is None:
+            continue
         if expert.id in first_expert:
             yield (
                 (*base, "id"),
@@ -415,6 +433,17 @@ def _panel_problems(panel: Panel) -> Iterator[LocatedProblem]:
                 yield from _matrix_problems(spec, where, lo, hi)
             else:
                 yield from _pair_problems(spec, where, lo, hi)
+
+
+def _get(value: Any, key: str) -> Any:
+    return value.get(key) if isinstance(value, Mapping) else None
+
+
+def _valid_expert(raw: Any) -> Expert | None:
+    try:
+        return Expert.model_validate(raw)
+    except ValidationError:
+        return None
 
 
 def _pair_problems(
@@ -613,9 +642,23 @@ def load_panel(
         try:
             panel = Panel.model_validate(doc.data)
         except ValidationError as exc:
+            problems = problems_from_validation(exc, doc, Panel)
+            if not any(e["type"] == "panel_semantics" for e in exc.errors()):
+                # The panel rules did not run (a field failed first): run them on the raw
+                # document, so that every problem is reported at once.
+                problems += [
+                    Problem(
+                        reason,
+                        fix=fix,
+                        file=doc.file,
+                        line=doc.line_of(path),
+                        path=dotted(path) or None,
+                    )
+                    for path, reason, fix in _panel_problems(doc.data)
+                ]
+                problems.sort(key=lambda p: p.line or 0)
             raise PanelError(
-                f"invalid panel{' in ' + doc.file if doc.file else ''}",
-                problems_from_validation(exc, doc, Panel),
+                f"invalid panel{' in ' + doc.file if doc.file else ''}", problems
             ) from None
     if system is not None:
         misfits = _fit_problems(panel, system)
