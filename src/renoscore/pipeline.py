@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -28,7 +27,7 @@ from renoscore.errors import (
 )
 from renoscore.hierarchy import Tree, aggregate_tree
 from renoscore.panel import Panel
-from renoscore.result import EvaluationResult, Provenance
+from renoscore.result import EvaluationResult, Provenance, rank_within_phase
 from renoscore.system import Group, IndicatorSystem, load_system
 from renoscore.weighting import Weights, derive_weights
 
@@ -165,7 +164,7 @@ def evaluate(
         else:
             w = derive_weights(system, panel, data, method=weights, phase=weights_phase)
 
-        X = np.array(data.values, dtype=np.float64)
+        X = data.values
         status = data.status
         imputed = np.zeros(X.shape, dtype=bool)
         is_missing = status == CellStatus.MISSING
@@ -217,7 +216,7 @@ def evaluate(
             )
         for r in np.flatnonzero(np.isnan(group_scores[:, 0]) & ~low).tolist():
             reasons[r] = "no indicator observed"
-        ranks = _ranks_within_phase(group_scores, data.phases, tie_method, tie_tolerance)
+        overall_rank = rank_within_phase(group_scores[:, 0], data.phases, tie_method, tie_tolerance)
         grades = ranking.grade(group_scores, system.grade_thresholds()[:-1])
     for item in caught:
         warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
@@ -225,7 +224,6 @@ def evaluate(
     provenance = Provenance(
         system_id=system.id,
         system_version=system.version,
-        data_digest=data.digest(),
         data_source=data.source,
         normalization=normalization,
         aggregation=aggregation,
@@ -239,10 +237,10 @@ def evaluate(
         system=system,
         ids=data.ids,
         phases=data.phases,
-        indicator_scores=S * 100.0,
+        indicator_scores=np.multiply(S, 100.0, out=S),
         group_scores=group_scores,
         coverage=coverage,
-        ranks=ranks,
+        overall_rank=overall_rank,
         grades=np.asarray(grades, dtype=np.int64),
         values=np.asarray(data.values),
         status=np.asarray(data.status),
@@ -252,18 +250,6 @@ def evaluate(
         provenance=provenance,
         context=dict(data.context),
     )
-
-
-def _ranks_within_phase(
-    scores: NDArray[np.float64], phases: Sequence[str | None], method: str, tol: float
-) -> NDArray[np.float64]:
-    ranks = np.full(scores.shape, np.nan)
-    codes = {p: k for k, p in enumerate(dict.fromkeys(phases))}
-    phase_code = np.array([codes[p] for p in phases], dtype=np.intp)
-    for k in range(len(codes)):
-        rows = np.flatnonzero(phase_code == k)
-        ranks[rows] = ranking.rank(scores[rows], method=method, tol=tol)  # type: ignore[arg-type]
-    return ranks
 
 
 def _impute(
@@ -574,7 +560,7 @@ def _check_comparable(before: EvaluationResult, after: EvaluationResult, allow: 
                 fix="use the same normalisation and aggregation",
             )
         )
-    if pb.normalization == "minmax" and pb.data_digest != pa.data_digest:
+    if pb.normalization == "minmax" and before.data_digest != after.data_digest:
         problems.append(
             Problem(
                 "min-max scores are relative to their batch and do not compare across batches",

@@ -10,8 +10,10 @@ unrounded scores with a declared tie tolerance.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html import escape
@@ -21,9 +23,10 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field
 
+from renoscore import ranking
 from renoscore._optional import import_optional
 from renoscore._version import __version__
-from renoscore.data import CellStatus
+from renoscore.data import CellStatus, data_digest
 from renoscore.errors import OptionError, Problem
 from renoscore.system import Category, IndicatorSystem, load_system
 from renoscore.weighting import Weights
@@ -40,7 +43,7 @@ class Provenance(BaseModel):
     created: str = Field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     system_id: str
     system_version: str
-    data_digest: str
+    data_digest: str | None = None
     data_source: str | None = None
     normalization: str
     aggregation: str
@@ -107,8 +110,9 @@ class EvaluationResult:
         community could not be scored (see ``reasons``).
     coverage : ndarray, shape (N, K)
         Share of each group's weight that was observed.
-    ranks : ndarray, shape (N, K)
-        Rank within the row's phase per group (1 = best; NaN when not scored).
+    overall_rank : ndarray, shape (N,)
+        Overall rank within the row's phase (1 = best; NaN when not scored). The ranks of
+        every group, :attr:`ranks`, are computed on first use.
     grades : ndarray of int, shape (N, K)
         Index into ``system.grades`` (-1 when not scored).
     values, status : ndarray, shape (N, M)
@@ -128,7 +132,7 @@ class EvaluationResult:
     indicator_scores: NDArray[np.float64]
     group_scores: NDArray[np.float64]
     coverage: NDArray[np.float64]
-    ranks: NDArray[np.float64]
+    overall_rank: NDArray[np.float64]
     grades: NDArray[np.int64]
     values: NDArray[np.float64]
     status: NDArray[np.int8]
@@ -143,7 +147,7 @@ class EvaluationResult:
             self.indicator_scores,
             self.group_scores,
             self.coverage,
-            self.ranks,
+            self.overall_rank,
             self.grades,
             self.values,
             self.status,
@@ -170,7 +174,40 @@ class EvaluationResult:
     @property
     def rank(self) -> NDArray[np.float64]:
         """The overall rank of every row within its phase."""
-        return self.ranks[:, 0]
+        return self.overall_rank
+
+    @functools.cached_property
+    def ranks(self) -> NDArray[np.float64]:
+        """Rank within the row's phase for every group (goal first), shape (N, K).
+
+        Computed on first use with the recorded tie method and tolerance: ranking every
+        dimension of a million communities costs more than scoring them.
+        """
+        out = np.empty(self.group_scores.shape)
+        out[:, 0] = self.overall_rank
+        out[:, 1:] = rank_within_phase(
+            self.group_scores[:, 1:],
+            self.phases,
+            self.provenance.tie_method,
+            self.provenance.tie_tolerance,
+        )
+        out.setflags(write=False)
+        return out
+
+    @functools.cached_property
+    def data_digest(self) -> str:
+        """SHA-256 of the input (ids, phases, indicator order, values, statuses).
+
+        Equal to :meth:`renoscore.CommunityData.digest` of the data that was scored; computed
+        on first use (hashing a million rows takes longer than scoring them).
+        """
+        return data_digest(
+            self.system.indicator_ids, self.ids, self.phases, self.values, self.status
+        )
+
+    def full_provenance(self) -> Provenance:
+        """The provenance record with the data digest filled in."""
+        return self.provenance.model_copy(update={"data_digest": self.data_digest})
 
     def grade_labels(self, lang: str = "en") -> tuple[str | None, ...]:
         """The overall grade of every row as a label."""
@@ -233,7 +270,7 @@ class EvaluationResult:
             indicator_scores=self.indicator_scores[idx],
             group_scores=self.group_scores[idx],
             coverage=self.coverage[idx],
-            ranks=self.ranks[idx],
+            overall_rank=self.overall_rank[idx],
             grades=self.grades[idx],
             values=self.values[idx],
             status=self.status[idx],
@@ -390,7 +427,7 @@ class EvaluationResult:
                 "community_id": self.ids[r],
                 "phase": self.phases[r],
                 "score": _num(self.group_scores[r, 0]),
-                "rank": _num(self.ranks[r, 0]),
+                "rank": _num(self.overall_rank[r]),
                 "grade": None if self.grades[r, 0] < 0 else grade_names[self.grades[r, 0]],
                 "coverage": _num(self.coverage[r, 0]),
                 "reason": self.reasons[r],
@@ -458,7 +495,7 @@ class EvaluationResult:
         return {
             "format": "renoscore.EvaluationResult/1",
             "system": self.system.to_dict(),
-            "provenance": self.provenance.model_dump(mode="json"),
+            "provenance": self.full_provenance().model_dump(mode="json"),
             "ids": list(self.ids),
             "phases": list(self.phases),
             "indicator_scores": _nested(self.indicator_scores),
@@ -494,7 +531,7 @@ class EvaluationResult:
             indicator_scores=arr("indicator_scores"),
             group_scores=arr("group_scores"),
             coverage=arr("coverage"),
-            ranks=arr("ranks"),
+            overall_rank=arr("ranks")[:, 0].copy(),
             grades=np.array(data["grades"], dtype=np.int64).reshape(len(data["ids"]), -1),
             values=arr("values"),
             status=np.array(data["status"], dtype=np.int8).reshape(len(data["ids"]), -1),
@@ -516,7 +553,7 @@ class EvaluationResult:
             "indicator_scores",
             "group_scores",
             "coverage",
-            "ranks",
+            "overall_rank",
             "grades",
             "values",
             "status",
@@ -530,7 +567,8 @@ class EvaluationResult:
                 np.array_equal(getattr(self, a), getattr(other, a), equal_nan=True) for a in arrays
             )
             and self.reasons == other.reasons
-            and self.provenance == other.provenance
+            and self.provenance.model_copy(update={"data_digest": None})
+            == other.provenance.model_copy(update={"data_digest": None})
             and self.context == other.context
         )
 
@@ -611,3 +649,18 @@ def _fmt(x: Any) -> str:
 
 def _nested(a: NDArray[np.floating[Any]]) -> list[list[float | None]]:
     return [[None if math.isnan(v) else v for v in row] for row in a.tolist()]
+
+
+def rank_within_phase(
+    scores: NDArray[np.float64], phases: Sequence[str | None], method: str, tol: float
+) -> NDArray[np.float64]:
+    """Rank each column of ``scores`` separately within each phase (1 = best, NaN unscored)."""
+    ranks = np.full(scores.shape, np.nan)
+    codes = {p: k for k, p in enumerate(dict.fromkeys(phases))}
+    if len(codes) == 1:
+        return ranking.rank(scores, method=method, tol=tol)  # type: ignore[arg-type]
+    phase_code = np.array([codes[p] for p in phases], dtype=np.intp)
+    for k in range(len(codes)):
+        rows = np.flatnonzero(phase_code == k)
+        ranks[rows] = ranking.rank(scores[rows], method=method, tol=tol)  # type: ignore[arg-type]
+    return ranks

@@ -387,14 +387,19 @@ def derive_weights(
             exclude_inconsistent,
             completion,
         )
+    # Only weights that were derived from the data carry its digest (hashing is not free).
+    used_data = data is not None and any(
+        nw.method in _DATA_METHODS or nw.method.startswith("combined") for nw in nodes.values()
+    )
+    used_panel = any(nw.method == "ahp" or nw.experts for nw in nodes.values())
     provenance = WeightsProvenance(
-        panel=panel.id if panel is not None else None,
+        panel=panel.id if panel is not None and used_panel else None,
         prioritisation=prioritisation,
-        ri_table=ri if panel is not None else None,
-        group_method=group_method if panel is not None else None,
-        data_digest=data.digest() if data is not None else None,
-        data_rows=data.n if data is not None else None,
-        data_phase=phase,
+        ri_table=ri if used_panel else None,
+        group_method=group_method if used_panel else None,
+        data_digest=data.digest() if used_data else None,
+        data_rows=data.n if used_data and data is not None else None,
+        data_phase=phase if used_data else None,
     )
     return Weights(
         system_id=system.id,
