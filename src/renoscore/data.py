@@ -182,12 +182,7 @@ class CommunityData:
 
     def digest(self) -> str:
         """A SHA-256 of ids, phases, values and status: identifies the input of a result."""
-        h = hashlib.sha256()
-        h.update("\x1f".join(self.indicator_ids).encode())
-        h.update("\x1f".join(f"{i}\x1e{p}" for i, p in self.keys).encode())
-        h.update(np.ascontiguousarray(self.values).tobytes())
-        h.update(np.ascontiguousarray(self.status).tobytes())
-        return h.hexdigest()
+        return data_digest(self.indicator_ids, self.ids, self.phases, self.values, self.status)
 
     def equals(self, other: CommunityData) -> bool:
         """Exact equality of everything, NaN cells included."""
@@ -216,6 +211,24 @@ class CommunityData:
 
     def __repr__(self) -> str:
         return f"CommunityData({self.summary()})"
+
+
+def data_digest(
+    indicator_ids: Sequence[str],
+    ids: Sequence[str],
+    phases: Sequence[str | None],
+    values: NDArray[np.float64],
+    status: NDArray[np.int8],
+) -> str:
+    """SHA-256 of a table's ids, phases, indicator order, values and cell statuses."""
+    h = hashlib.sha256()
+    h.update("\x1f".join(indicator_ids).encode())
+    h.update("\x1f".join(ids).encode())
+    h.update("\x1f".join("\x00" if p is None else p for p in phases).encode())
+    # .data is a buffer view: hashing the arrays without copying them.
+    h.update(np.ascontiguousarray(values).data)
+    h.update(np.ascontiguousarray(status).data)
+    return h.hexdigest()
 
 
 # --------------------------------------------------------------------------- reading
