@@ -332,3 +332,19 @@ def test_results_are_deterministic_bit_for_bit() -> None:
     b = rs.evaluate(system, data, weights="entropy")
     assert a.group_scores.tobytes() == b.group_scores.tobytes()
     assert a.weights.indicator_weights().tobytes() == b.weights.indicator_weights().tobytes()
+
+
+def test_overall_by_other_methods(mini_system: rs.IndicatorSystem) -> None:
+    data = _mini_data(mini_system, ROWS)
+    # FCE on {85, 70, 55, 40}: A's indicator scores (50, 100, 50, 100) x weights (.3 .3 .2 .2)
+    # give memberships: 100 -> "85" fully; 50 -> 2/3 "55" + 1/3 "40"; B (100, 0, 100, 50).
+    fce = rs.evaluate(mini_system, data, aggregation="fuzzy")
+    a = 0.5 * 85 + 0.5 * (2 / 3 * 55 + 1 / 3 * 40)
+    b = 0.5 * 85 + 0.3 * 40 + 0.2 * (2 / 3 * 55 + 1 / 3 * 40)
+    np.testing.assert_allclose(fce.overall, [a, b], atol=1e-9)
+    np.testing.assert_allclose(fce.scores("facilities"), [75.0, 50.0])  # dimensions stay arithmetic
+    topsis = rs.evaluate(mini_system, data, aggregation="topsis")
+    assert topsis.rank.tolist() == [1.0, 2.0]
+    assert np.all((topsis.overall >= 0) & (topsis.overall <= 100))
+    with pytest.raises(OptionError):
+        rs.evaluate(mini_system, data, aggregation="median")  # type: ignore[arg-type]

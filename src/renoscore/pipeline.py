@@ -15,7 +15,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from renoscore import normalize, ranking
+from renoscore import aggregate, normalize, ranking
 from renoscore._optional import import_optional
 from renoscore.data import CellStatus, CommunityData, load_data
 from renoscore.errors import (
@@ -34,7 +34,11 @@ from renoscore.weighting import Weights, derive_weights
 __all__ = ["PhaseComparison", "compare", "evaluate"]
 
 Normalization = Literal["goalposts", "minmax"]
-Aggregation = Literal["arithmetic", "geometric"]
+Aggregation = Literal["arithmetic", "geometric", "topsis", "grey_relational", "fuzzy"]
+#: Overall scores from these methods are relative to the batch or to a comment set, not a tree.
+BATCH_RELATIVE = ("topsis", "grey_relational")
+#: Grade centres of the fuzzy comment set {优, 良, 中, 差} (domain brief §6, a community-service FCE).
+FUZZY_GRADES = (85.0, 70.0, 55.0, 40.0)
 MissingPolicy = Literal["error", "renormalize", "impute_mean", "impute_median"]
 
 
@@ -88,8 +92,14 @@ def evaluate(
         ``goalposts`` (default): each indicator scored from its floor (0) to its target
         (100), so a community's score does not depend on the batch. ``minmax``: relative to
         the batch (explicit opt-in; scores then change when communities are added).
-    aggregation : {"arithmetic", "geometric"}
-        Weighted arithmetic mean (default, compensatory) or weighted geometric mean.
+    aggregation : {"arithmetic", "geometric", "topsis", "grey_relational", "fuzzy"}
+        Weighted arithmetic mean up the tree (default, compensatory) or weighted geometric
+        mean (partly compensatory). The last three replace only the *overall* score, computed
+        from the indicator scores with the global weights (dimension scores stay arithmetic):
+        TOPSIS closeness (Hwang & Yoon 1981) and grey relational grade (Deng 1982) are
+        relative to the batch, like min-max; ``fuzzy`` is the weighted score of a fuzzy
+        comprehensive evaluation on the comment set {85, 70, 55, 40} (M(·,⊕) operator).
+        TOPSIS and grey relational need every indicator observed in a row.
     missing : {"error", "renormalize", "impute_mean", "impute_median"}
         What to do with missing cells. ``error`` (default) lists every missing cell.
         ``renormalize`` re-normalises weights over the indicators present within each node
@@ -146,6 +156,11 @@ def evaluate(
         raise OptionError(
             f"unknown normalization {normalization!r}", [Problem("use goalposts or minmax")]
         )
+    if aggregation not in ("arithmetic", "geometric", "topsis", "grey_relational", "fuzzy"):
+        raise OptionError(
+            f"unknown aggregation {aggregation!r}",
+            [Problem("use arithmetic, geometric, topsis, grey_relational or fuzzy")],
+        )
     if missing not in ("error", "renormalize", "impute_mean", "impute_median"):
         raise OptionError(
             f"unknown missing policy {missing!r}",
@@ -196,11 +211,13 @@ def evaluate(
         group_scores, coverage = aggregate_tree(
             S,
             tree,
-            method=aggregation,
+            method="geometric" if aggregation == "geometric" else "arithmetic",
             missing="renormalize",
             applicable=np.asarray(status != CellStatus.NOT_APPLICABLE),
         )
         group_scores *= 100.0
+        if aggregation in ("topsis", "grey_relational", "fuzzy"):
+            group_scores[:, 0] = _overall_by(aggregation, S, w.indicator_weights())
         # The coverage rule applies to the community (the goal): a dimension observed in part
         # still shows its score, with its coverage beside it.
         low = ~(coverage[:, 0] >= min_coverage - 1e-12)
@@ -215,7 +232,11 @@ def evaluate(
                 stacklevel=2,
             )
         for r in np.flatnonzero(np.isnan(group_scores[:, 0]) & ~low).tolist():
-            reasons[r] = "no indicator observed"
+            reasons[r] = (
+                f"{aggregation} needs every indicator observed"
+                if aggregation in BATCH_RELATIVE and not np.isnan(coverage[r, 0])
+                else "no indicator observed"
+            )
         overall_rank = rank_within_phase(group_scores[:, 0], data.phases, tie_method, tie_tolerance)
         grades = ranking.grade(group_scores, system.grade_thresholds()[:-1])
     for item in caught:
@@ -250,6 +271,17 @@ def evaluate(
         provenance=provenance,
         context=dict(data.context),
     )
+
+
+def _overall_by(method: str, S: NDArray[np.float64], w: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Overall score (0-100) of each row by a non-tree method, from indicator scores in [0, 1]."""
+    benefit = ["benefit"] * S.shape[1]  # goalpost scores are already oriented: higher is better
+    if method == "topsis":
+        return 100.0 * aggregate.topsis(S, w, benefit)
+    if method == "grey_relational":
+        return 100.0 * aggregate.grey_relational(S, w, benefit, normalization="none")
+    fuzzy = aggregate.fuzzy_comprehensive(100.0 * S, w, FUZZY_GRADES, missing="renormalize")
+    return np.asarray(fuzzy.score, dtype=np.float64)
 
 
 def _impute(
@@ -560,7 +592,8 @@ def _check_comparable(before: EvaluationResult, after: EvaluationResult, allow: 
                 fix="use the same normalisation and aggregation",
             )
         )
-    if pb.normalization == "minmax" and before.data_digest != after.data_digest:
+    relative = pb.normalization == "minmax" or pb.aggregation in BATCH_RELATIVE
+    if relative and before.data_digest != after.data_digest:
         problems.append(
             Problem(
                 "min-max scores are relative to their batch and do not compare across batches",
