@@ -577,3 +577,50 @@ def test_random_pairs_and_matrix_forms_agree(case: tuple[int, list[float]]) -> N
     )
     np.testing.assert_allclose(as_pairs.matrices("g", labels), as_matrix.matrices("g", labels))
     np.testing.assert_allclose(as_pairs.matrices("g", labels)[0], full)
+
+
+_JUNK = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-100, max_value=100),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=6),
+    st.lists(st.one_of(st.integers(), st.text(max_size=3)), max_size=4),
+    st.dictionaries(st.sampled_from(["labels", "matrix", "id", "x"]), st.integers(), max_size=2),
+)
+
+
+def _paths(obj: object, prefix: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    out = [prefix]
+    if isinstance(obj, dict):
+        for key, value in obj.items():
+            out += _paths(value, (*prefix, key))
+    elif isinstance(obj, list):
+        for index, value in enumerate(obj):
+            out += _paths(value, (*prefix, index))
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_any_corrupted_value_gives_a_panel_error(data: st.DataObject) -> None:
+    import yaml
+
+    system = load_system(SYSTEM)
+    doc = yaml.safe_load(BASE)
+    paths = [p for p in _paths(doc) if p]
+    for _ in range(data.draw(st.integers(min_value=1, max_value=3))):
+        path = data.draw(st.sampled_from(paths))
+        parent: object = doc
+        try:
+            for key in path[:-1]:
+                parent = parent[key]  # type: ignore[index]
+            parent[path[-1]] = data.draw(_JUNK)  # type: ignore[index]
+        except (KeyError, IndexError, TypeError):
+            continue
+    error: PanelError | None = None
+    try:
+        load_panel(doc, system)
+    except PanelError as exc:  # anything else fails the test
+        error = exc
+    assert error is None or error.problems

@@ -903,3 +903,50 @@ def test_generated_systems_round_trip_through_yaml(spec: dict[str, Any]) -> None
     for a, b in zip(again.indicators, system.indicators, strict=True):
         assert (a.goalposts.floor, a.goalposts.target) == (b.goalposts.floor, b.goalposts.target)
     assert all(isinstance(n, (Group, Indicator)) for n in again.nodes)
+
+
+_JUNK = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**6), max_value=10**6),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=8),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.sampled_from(["id", "unti", "children", "x"]), st.integers(), max_size=2),
+)
+
+
+def _paths(obj: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [prefix]
+    if isinstance(obj, dict):
+        for key, value in obj.items():
+            out += _paths(value, (*prefix, key))
+    elif isinstance(obj, list):
+        for index, value in enumerate(obj):
+            out += _paths(value, (*prefix, index))
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_any_corrupted_value_gives_an_indicator_system_error(data: st.DataObject) -> None:
+    doc = yaml.safe_load(BASE)
+    paths = [p for p in _paths(doc) if p]
+    for _ in range(data.draw(st.integers(min_value=1, max_value=3))):
+        path = data.draw(st.sampled_from(paths))
+        parent = doc
+        try:
+            for key in path[:-1]:
+                parent = parent[key]
+            parent[path[-1]] = data.draw(_JUNK)
+        except (KeyError, IndexError, TypeError):
+            continue
+    for source in (doc, yaml.safe_dump(doc, allow_unicode=True)):
+        error: IndicatorSystemError | None = None
+        try:
+            load_system(source)
+        except IndicatorSystemError as exc:  # anything else fails the test
+            error = exc
+        if error is not None:
+            assert error.problems
+            assert all(p.reason for p in error.problems)

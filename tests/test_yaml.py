@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from renoscore._yaml import Located, YamlLimits, dotted, read_text, read_yaml
 from renoscore.errors import IndicatorSystemError, Problem
@@ -208,3 +210,14 @@ def test_directory_and_wrong_type_are_errors(tmp_path: Path) -> None:
 
 def test_one_line_text_that_is_not_a_file_is_yaml() -> None:
     assert read_text("a: 1", IndicatorSystemError, "doc") == ("a: 1", None)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet="ab:-[]{},&*!|>'\"#?~ \n\t1.%@`", max_size=60))
+def test_arbitrary_text_gives_a_located_error_or_data(text: str) -> None:
+    error: IndicatorSystemError | None = None
+    try:
+        read_yaml(text, IndicatorSystemError, "document")
+    except IndicatorSystemError as exc:  # anything else fails the test
+        error = exc
+    assert error is None or error.problems

@@ -495,7 +495,7 @@ def _matrix_problems(
                 "the diagonal must be 1",
             )
         for j in range(i + 1, len(labels)):
-            a, b = m[i, j], m[j, i]
+            a, b = float(m[i, j]), float(m[j, i])  # Python floats: a * b may overflow to inf
             pair = f"{labels[i]} vs {labels[j]}"
             if np.isnan(a) and np.isnan(b):
                 continue

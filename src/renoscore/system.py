@@ -854,7 +854,8 @@ def _semantic_problems(data: Mapping[str, Any]) -> Iterator[LocatedProblem]:
                     "give every child a weight (weights are keyed by child id, never by position)",
                 )
         method = weighting.get("method", "equal")
-        if method in _DATA_METHODS and weighting.get("scope", "children") == "children":
+        scope = weighting.get("scope", "children")
+        if isinstance(method, str) and method in _DATA_METHODS and scope == "children":
             for child in children:
                 if _node_tag(child) == GROUP_TAG:
                     yield (
