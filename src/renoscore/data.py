@@ -22,7 +22,9 @@ altered silently: a community is either loaded exactly as written or the load fa
 Accepted numbers: anything Python's ``float`` reads (full-width digits such as ``１２３`` are
 read as the same digits), with surrounding spaces. Rejected with a reason: text that is not a
 number, ``nan``/``inf`` written as text, values that overflow (``1e309``), thousands separators
-(``1,200``) and decimal commas (``1,5`` or ``1，5``), which are ambiguous.
+(``1,200``, ``1_000``) and decimal commas (``1,5`` or ``1，5``), which are ambiguous. In a
+DataFrame, a list of records or a mapping of columns, a number is taken as it is (``True``/``False``
+as 1/0), and ``None``, NaN and pandas' ``NA`` are empty cells (missing), in an id column too.
 """
 
 from __future__ import annotations

@@ -235,7 +235,8 @@ class Panel(_Frozen):
     scale : {"saaty", "positive"}
         ``saaty`` (default) accepts values in [1/9, 9]; ``positive`` any positive value.
     groups : tuple of StakeholderGroup
-        Declared stakeholder groups with their weights.
+        Declared stakeholder groups with their weights. When groups are declared, every expert
+        must name one of them.
     experts : tuple of Expert
         The experts.
     """

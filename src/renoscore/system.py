@@ -1144,14 +1144,16 @@ def problems_from_validation(
 
 # --------------------------------------------------------------------------- loading
 def load_system(
-    source: str | Path | Mapping[str, Any] | IndicatorSystem, *, limits: YamlLimits | None = None
+    source: str | Path | bytes | Mapping[str, Any] | IndicatorSystem,
+    *,
+    limits: YamlLimits | None = None,
 ) -> IndicatorSystem:
     """Load and validate an indicator system.
 
     Parameters
     ----------
-    source : str, Path, mapping or IndicatorSystem
-        A YAML file path, YAML text, the name of a shipped system (see
+    source : str, Path, bytes, mapping or IndicatorSystem
+        A YAML file path, YAML text (or its UTF-8 bytes), the name of a shipped system (see
         :func:`available_systems`), a mapping in the YAML layout, or a system (returned as is).
     limits : YamlLimits, optional
         Bounds on size, depth and alias expansion of the YAML.
