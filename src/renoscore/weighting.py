@@ -397,7 +397,7 @@ def derive_weights(
         prioritisation=prioritisation,
         ri_table=ri if used_panel else None,
         group_method=group_method if used_panel else None,
-        data_digest=data.digest() if used_data else None,
+        data_digest=data.digest() if used_data and data is not None else None,
         data_rows=data.n if used_data and data is not None else None,
         data_phase=phase if used_data else None,
     )
