@@ -1,0 +1,78 @@
+"""The package as users meet it: version, public names, typing marker, optional extras."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+import renoscore as rs
+from renoscore._optional import import_optional
+from renoscore.errors import MissingDependencyError
+
+
+def test_version_is_a_release_string() -> None:
+    parts = rs.__version__.split(".")
+    assert len(parts) >= 3
+    assert all(p.isdigit() for p in parts[:3])
+
+
+def test_every_public_name_resolves() -> None:
+    for name in rs.__all__:
+        assert getattr(rs, name) is not None, name
+
+
+def test_typed_marker_and_shipped_files_are_in_the_package() -> None:
+    root = resources.files("renoscore")
+    assert (root / "py.typed").is_file()
+    assert (root / "indicators" / "old_community_renovation.yaml").is_file()
+    assert (root / "example_data" / "communities.csv").is_file()
+
+
+def test_errors_are_value_errors_with_problems() -> None:
+    assert issubclass(rs.RenoscoreError, ValueError)
+    for cls in (
+        rs.IndicatorSystemError,
+        rs.PanelError,
+        rs.JudgementError,
+        rs.DataValidationError,
+        rs.WeightsError,
+        rs.OptionError,
+    ):
+        assert issubclass(cls, rs.RenoscoreError)
+    err = rs.DataValidationError(
+        "bad", [rs.Problem("not a number", row=3, column="x", value="abc", fix="write a number")]
+    )
+    text = str(err)
+    assert "row 3" in text
+    assert "'x'" in text
+    assert "'abc'" in text
+    assert "write a number" in text
+
+
+def test_missing_extra_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "pandas", None)  # makes `import pandas` fail
+    with pytest.raises(MissingDependencyError, match=r"pip install 'renoscore\[pandas\]'"):
+        import_optional("pandas", "EvaluationResult.to_frame")
+    result = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
+    with pytest.raises(MissingDependencyError, match="pandas"):
+        result.to_frame()
+
+
+def test_import_is_light_and_works_from_any_directory(tmp_path: Path) -> None:
+    code = (
+        "import sys, renoscore as rs; "
+        "heavy = [m for m in ('pandas', 'matplotlib', 'openpyxl', 'pyarrow') if m in sys.modules]; "
+        "assert not heavy, heavy; "
+        "print(len(rs.default_system().indicators), rs.example_data().n)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    n_indicators, n_rows = map(int, out.stdout.split())
+    assert 35 <= n_indicators <= 40
+    assert n_rows > 0
