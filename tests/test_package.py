@@ -70,8 +70,14 @@ def test_import_is_light_and_works_from_any_directory(tmp_path: Path) -> None:
         "assert not heavy, heavy; "
         "print(len(rs.default_system().indicators), rs.example_data().n)"
     )
+    env = {**os.environ, "PYTHONPATH": str(Path(rs.__file__).resolve().parents[1])}
     out = subprocess.run(
-        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     n_indicators, n_rows = map(int, out.stdout.split())
     assert 35 <= n_indicators <= 40
