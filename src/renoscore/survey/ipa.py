@@ -1,0 +1,680 @@
+"""Importance-performance analysis (IPA): where to concentrate, what to keep up.
+
+Martilla & James (1977) plot each attribute by its importance (vertical axis) and performance
+(horizontal axis) and split the plane with a crosshair into four quadrants:
+
+=========================  ==================  =====================  ===========
+quadrant                   importance          performance            中文
+=========================  ==================  =====================  ===========
+``concentrate_here``       high (>= centre)    low (< centre)         重点改进
+``keep_up_the_good_work``  high                high (>= centre)       继续保持
+``low_priority``           low                 low                    低优先
+``possible_overkill``      low                 high                   过度投入
+=========================  ==================  =====================  ===========
+
+Importance can be residents' or experts' weights (AHP), performance the dimension scores of an
+evaluation or satisfaction means. The crosshair sits at the means of the plotted attributes
+(the data-centred grid), at their medians, or at declared values such as the scale midpoint
+(Martilla & James, 1977, placed it by judgement; Bacon, 2003, compares the choices).
+Everything is batched: ``performance`` may hold one row per community.
+
+The chart (:func:`plot_ipa`) and the HTML section (:func:`ipa_html`) need the ``plot`` extra
+(matplotlib); the report builder embeds :func:`ipa_html` as one section.
+
+References
+----------
+Martilla, J. A. & James, J. C. (1977). Importance-performance analysis. Journal of Marketing
+41(1), 77-79.
+Bacon, D. R. (2003). A comparison of approaches to importance-performance analysis.
+International Journal of Market Research 45(1), 55-71.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from renoscore._optional import import_optional
+from renoscore.errors import OptionError, Problem
+
+if TYPE_CHECKING:
+    from renoscore.result import EvaluationResult
+    from renoscore.survey.resident_ahp import ResidentAHP
+
+__all__ = [
+    "QUADRANTS",
+    "QUADRANT_NAMES",
+    "IPAResult",
+    "importance_performance",
+    "ipa_for_dimensions",
+    "ipa_html",
+    "ipa_quadrants",
+    "plot_ipa",
+]
+
+FloatArray = NDArray[np.float64]
+
+#: Quadrant codes 0-3 (-1: not classified, a NaN input) and their ids.
+QUADRANTS: tuple[str, ...] = (
+    "concentrate_here",
+    "keep_up_the_good_work",
+    "low_priority",
+    "possible_overkill",
+)
+
+#: Display names of the quadrants (Martilla & James, 1977), English and Chinese.
+QUADRANT_NAMES: Mapping[str, Mapping[str, str]] = {
+    "concentrate_here": {"en": "Concentrate here", "zh": "重点改进"},
+    "keep_up_the_good_work": {"en": "Keep up the good work", "zh": "继续保持"},
+    "low_priority": {"en": "Low priority", "zh": "低优先"},
+    "possible_overkill": {"en": "Possible overkill", "zh": "过度投入"},
+}
+
+
+def ipa_quadrants(
+    importance: ArrayLike,
+    performance: ArrayLike,
+    importance_center: ArrayLike,
+    performance_center: ArrayLike,
+) -> NDArray[np.int8]:
+    """Quadrant code of every attribute (Martilla & James, 1977).
+
+    High means at or above the centre. Codes: 0 concentrate here (important, performing
+    below the centre), 1 keep up the good work, 2 low priority, 3 possible overkill; -1 where
+    an input is NaN. All arguments broadcast.
+
+    Parameters
+    ----------
+    importance, performance : array_like
+        Attribute importance and performance.
+    importance_center, performance_center : array_like
+        The crosshair.
+
+    Returns
+    -------
+    ndarray of int8
+
+    References
+    ----------
+    Martilla & James (1977).
+
+    Examples
+    --------
+    >>> ipa_quadrants([0.4, 0.4, 0.1, 0.1], [50, 80, 50, 80], 0.25, 65).tolist()
+    [0, 1, 2, 3]
+    """
+    imp = np.asarray(importance, dtype=np.float64)
+    perf = np.asarray(performance, dtype=np.float64)
+    ic = np.asarray(importance_center, dtype=np.float64)
+    pc = np.asarray(performance_center, dtype=np.float64)
+    high_i = imp >= ic
+    high_p = perf >= pc
+    code = np.where(high_i, np.where(high_p, 1, 0), np.where(high_p, 3, 2))
+    valid = np.isfinite(imp) & np.isfinite(perf) & np.isfinite(ic) & np.isfinite(pc)
+    return np.where(valid, code, -1).astype(np.int8)
+
+
+@dataclass(frozen=True, eq=False)
+class IPAResult:
+    """An importance-performance grid for one or many rows (communities, groups).
+
+    Attributes
+    ----------
+    labels : tuple of str
+        The attributes (e.g. dimension ids).
+    rows : tuple of str
+        What each row is (e.g. community ids); ``("all",)`` for a single grid.
+    importance, performance : ndarray, shape (N, K)
+    importance_center, performance_center : ndarray, shape (N,)
+        The crosshair of each row.
+    quadrant : ndarray of int8, shape (N, K)
+        Codes into :data:`QUADRANTS` (-1 where not classified).
+    center : str
+        How the crosshair was placed: ``mean``, ``median`` or ``declared``.
+    names : dict
+        Display names of the attributes, ``{label: {"en": ..., "zh": ...}}`` (may be empty).
+    importance_source, performance_source : str
+        What importance and performance are, for captions.
+    """
+
+    labels: tuple[str, ...]
+    rows: tuple[str, ...]
+    importance: FloatArray
+    performance: FloatArray
+    importance_center: FloatArray
+    performance_center: FloatArray
+    quadrant: NDArray[np.int8]
+    center: str
+    names: dict[str, dict[str, str]]
+    importance_source: str = "importance"
+    performance_source: str = "performance"
+
+    def name(self, label: str, lang: str = "en") -> str:
+        """Display name of an attribute."""
+        return self.names.get(label, {}).get(lang, label)
+
+    def quadrant_of(self, label: str, row: int = 0) -> str | None:
+        """The quadrant id of one attribute (None if not classified)."""
+        code = int(self.quadrant[row, self.labels.index(label)])
+        return QUADRANTS[code] if code >= 0 else None
+
+    def in_quadrant(self, quadrant: str, row: int = 0) -> tuple[str, ...]:
+        """The attributes of one row in a quadrant, most important first."""
+        if quadrant not in QUADRANTS:
+            raise OptionError(
+                "unknown quadrant", [Problem(repr(quadrant), fix=f"use one of {list(QUADRANTS)}")]
+            )
+        code = QUADRANTS.index(quadrant)
+        idx = np.flatnonzero(self.quadrant[row] == code)
+        idx = idx[np.argsort(-self.importance[row, idx], kind="stable")]
+        return tuple(self.labels[i] for i in idx.tolist())
+
+    def records(self, lang: str = "en") -> list[dict[str, Any]]:
+        """One row per row and attribute: importance, performance, their gaps to the
+        crosshair and the quadrant."""
+        out = []
+        for r, row in enumerate(self.rows):
+            for k, label in enumerate(self.labels):
+                code = int(self.quadrant[r, k])
+                q = QUADRANTS[code] if code >= 0 else None
+                out.append(
+                    {
+                        "row": row,
+                        "attribute": label,
+                        "name": self.name(label, lang),
+                        "importance": _num(self.importance[r, k]),
+                        "performance": _num(self.performance[r, k]),
+                        "importance_gap": _num(self.importance[r, k] - self.importance_center[r]),
+                        "performance_gap": _num(
+                            self.performance[r, k] - self.performance_center[r]
+                        ),
+                        "quadrant": q,
+                        "quadrant_name": QUADRANT_NAMES[q][lang] if q else None,
+                    }
+                )
+        return out
+
+    def table(self, row: int = 0, lang: str = "en") -> str:
+        """A text table of one row's grid, concentrate-here attributes first."""
+        order = sorted(
+            range(len(self.labels)),
+            key=lambda k: (int(self.quadrant[row, k]) % 4 if self.quadrant[row, k] >= 0 else 9,
+                           -self.importance[row, k]),
+        )  # fmt: skip
+        head = ["attribute", "importance", "performance", "quadrant"]
+        body = []
+        for k in order:
+            code = int(self.quadrant[row, k])
+            body.append(
+                [
+                    self.name(self.labels[k], lang),
+                    _fmt(self.importance[row, k]),
+                    _fmt(self.performance[row, k]),
+                    QUADRANT_NAMES[QUADRANTS[code]][lang] if code >= 0 else "-",
+                ]
+            )
+        widths = [max(len(h), *(len(b[i]) for b in body)) for i, h in enumerate(head)]
+        lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True))]
+        lines.append("  ".join("-" * w for w in widths))
+        lines += ["  ".join(c.ljust(w) for c, w in zip(b, widths, strict=True)) for b in body]
+        lines.append(
+            f"crosshair ({self.center}): importance {_fmt(self.importance_center[row])}, "
+            f"performance {_fmt(self.performance_center[row])}"
+        )
+        return "\n".join(line.rstrip() for line in lines)
+
+    def plot(self, fig: Any = None, *, row: int = 0, lang: str = "en") -> Any:
+        """The IPA chart of one row (see :func:`plot_ipa`)."""
+        return plot_ipa(self, fig, row=row, lang=lang)
+
+    def to_html(self, *, row: int = 0, lang: str = "en", chart: bool = True) -> str:
+        """An HTML section with the table and the chart (see :func:`ipa_html`)."""
+        return ipa_html(self, row=row, lang=lang, chart=chart)
+
+
+def _num(x: float) -> float | None:
+    v = float(x)
+    return v if math.isfinite(v) else None
+
+
+def _fmt(x: float) -> str:
+    v = float(x)
+    if not math.isfinite(v):
+        return "-"
+    return f"{v:.3f}" if abs(v) < 10 else f"{v:.1f}"
+
+
+def _as_rows(x: ArrayLike, what: str) -> FloatArray:
+    try:
+        arr = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise OptionError(f"{what} must be numeric", [Problem("not numbers")]) from None
+    if arr.ndim == 1:
+        arr = arr[None, :]
+    if arr.ndim != 2 or arr.shape[1] == 0:
+        raise OptionError(
+            f"{what} has the wrong shape",
+            [Problem(f"shape {arr.shape}", fix="give K values, or N rows of K values")],
+        )
+    if np.isinf(arr).any():
+        raise OptionError(f"{what} must be finite", [Problem("an infinite value")])
+    return arr
+
+
+def importance_performance(
+    labels: Sequence[str],
+    importance: ArrayLike,
+    performance: ArrayLike,
+    *,
+    center: str | tuple[float, float] = "mean",
+    rows: Sequence[str] | None = None,
+    names: Mapping[str, Mapping[str, str]] | None = None,
+    importance_source: str = "importance",
+    performance_source: str = "performance",
+) -> IPAResult:
+    """Importance-performance analysis of K attributes, for one or N rows.
+
+    Parameters
+    ----------
+    labels : sequence of str
+        The K attributes.
+    importance : array_like, shape (K,) or (N, K)
+        Importance (weights, or mean importance ratings); shared by all rows when 1-D.
+    performance : array_like, shape (K,) or (N, K)
+        Performance (scores or satisfaction means).
+    center : "mean", "median" or (importance, performance), default "mean"
+        The crosshair: the mean or median of each row's attributes (NaN left out), or declared
+        values (e.g. ``(1 / K, 60)`` or the scale midpoint ``(3, 3)``).
+    rows : sequence of str, optional
+        Names of the N rows (default ``all`` for one row, else ``row 1``, ...).
+    names : mapping, optional
+        Display names ``{label: {"en": ..., "zh": ...}}``.
+    importance_source, performance_source : str
+        Captions, e.g. "residents' AHP weights", "dimension score (0-100)".
+
+    Returns
+    -------
+    IPAResult
+
+    Raises
+    ------
+    OptionError
+        For shapes that do not match, a label count unlike K, non-finite values or an unknown
+        centre.
+
+    References
+    ----------
+    Martilla & James (1977); Bacon (2003).
+
+    Examples
+    --------
+    >>> res = importance_performance(["F", "S", "P", "C"], [.45, .25, .12, .18], [55, 72, 48, 80])
+    >>> res.in_quadrant("concentrate_here"), res.in_quadrant("possible_overkill")
+    (('F',), ('C',))
+    """
+    labels = tuple(labels)
+    imp = _as_rows(importance, "importance")
+    perf = _as_rows(performance, "performance")
+    k = len(labels)
+    n = max(imp.shape[0], perf.shape[0])
+    problems = []
+    if imp.shape[1] != k or perf.shape[1] != k:
+        problems.append(
+            Problem(
+                f"{k} labels, importance of {imp.shape[1]}, performance of {perf.shape[1]}",
+                fix="give one importance and one performance per attribute",
+            )
+        )
+    for arr, what in ((imp, "importance"), (perf, "performance")):
+        if arr.shape[0] not in (1, n):
+            problems.append(Problem(f"{what} has {arr.shape[0]} rows, expected 1 or {n}"))
+    if problems:
+        raise OptionError("importance and performance do not match", problems)
+    imp = np.broadcast_to(imp, (n, k)).copy()
+    perf = np.broadcast_to(perf, (n, k)).copy()
+    if isinstance(center, str):
+        if center not in ("mean", "median"):
+            raise OptionError(
+                "unknown crosshair",
+                [Problem(repr(center), fix="use 'mean', 'median' or (importance, performance)")],
+            )
+        with warnings.catch_warnings():
+            # an all-NaN row has a NaN centre (its attributes are then not classified)
+            warnings.simplefilter("ignore", RuntimeWarning)
+            fn = np.nanmean if center == "mean" else np.nanmedian
+            ic = np.asarray(fn(imp, axis=1), dtype=np.float64)
+            pc = np.asarray(fn(perf, axis=1), dtype=np.float64)
+        how = center
+    else:
+        try:
+            ic_v, pc_v = (float(v) for v in center)
+        except (TypeError, ValueError):
+            raise OptionError(
+                "invalid crosshair",
+                [Problem(repr(center), fix="give (importance, performance)")],
+            ) from None
+        ic, pc = np.full(n, ic_v), np.full(n, pc_v)
+        how = "declared"
+    if rows is None:
+        row_names = ("all",) if n == 1 else tuple(f"row {r + 1}" for r in range(n))
+    else:
+        row_names = tuple(str(r) for r in rows)
+        if len(row_names) != n:
+            raise OptionError(
+                "row names do not match", [Problem(f"{len(row_names)} names for {n} rows")]
+            )
+    return IPAResult(
+        labels=labels,
+        rows=row_names,
+        importance=imp,
+        performance=perf,
+        importance_center=ic,
+        performance_center=pc,
+        quadrant=ipa_quadrants(imp, perf, ic[:, None], pc[:, None]),
+        center=how,
+        names={k_: dict(v) for k_, v in (names or {}).items()},
+        importance_source=importance_source,
+        performance_source=performance_source,
+    )
+
+
+def ipa_for_dimensions(
+    result: EvaluationResult,
+    importance: Mapping[str, float] | ResidentAHP,
+    *,
+    phase: str | None = None,
+    communities: Sequence[str] | None = None,
+    per_community: bool = False,
+    center: str | tuple[float, float] = "mean",
+    importance_source: str | None = None,
+) -> IPAResult:
+    """IPA of the system's groups: importance from weights, performance from their scores.
+
+    Parameters
+    ----------
+    result : EvaluationResult
+        An evaluation; performance is the 0-100 score of each node.
+    importance : mapping or ResidentAHP
+        ``{node id: weight}`` (e.g. the dimensions), or a :class:`ResidentAHP` whose criteria
+        are nodes of the system (its group weights are used).
+    phase : str, optional
+        Use the rows of this phase.
+    communities : sequence of str, optional
+        Use these communities (default all in the phase).
+    per_community : bool, default False
+        One grid per community instead of one grid of the mean scores.
+    center : "mean", "median" or (importance, performance)
+        The crosshair (see :func:`importance_performance`).
+    importance_source : str, optional
+        Caption of the importance axis.
+
+    Returns
+    -------
+    IPAResult
+
+    Raises
+    ------
+    OptionError
+        If a node is not in the result or no row is selected.
+
+    Examples
+    --------
+    >>> import renoscore as rs
+    >>> res = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
+    >>> w = {"facilities": .45, "public_services": .25, "participation": .12, "social_capital": .18}
+    >>> ipa = ipa_for_dimensions(res, w, phase="t0")
+    >>> ipa.labels
+    ('facilities', 'public_services', 'participation', 'social_capital')
+    """
+    from renoscore.survey.resident_ahp import ResidentAHP
+
+    if isinstance(importance, ResidentAHP):
+        weights = importance.weights()
+        source = importance_source or "residents' AHP weights"
+    else:
+        weights = {str(k): float(v) for k, v in importance.items()}
+        source = importance_source or "weights"
+    labels = tuple(weights)
+    missing = [n for n in labels if n not in result.group_ids]
+    if missing:
+        raise OptionError(
+            "not a group of the result",
+            [Problem(repr(n), fix=f"groups are {list(result.group_ids)}") for n in missing],
+        )
+    mask = np.ones(len(result.ids), dtype=bool)
+    if phase is not None:
+        mask &= np.array([p == phase for p in result.phases], dtype=bool)
+    if communities is not None:
+        mask &= np.isin(np.array(result.ids, dtype=str), np.array(list(communities), dtype=str))
+    if not mask.any():
+        raise OptionError(
+            "no row selected", [Problem(f"phase {phase!r}, communities {communities!r}")]
+        )
+    cols = np.array([result.group_ids.index(n) for n in labels], dtype=np.intp)
+    perf = np.asarray(result.group_scores, dtype=np.float64)[np.ix_(mask, cols)]
+    sel_ids = tuple(i for i, m in zip(result.ids, mask.tolist(), strict=True) if m)
+    if not per_community:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            perf = np.nanmean(perf, axis=0)[None, :]
+        rows: tuple[str, ...] = (f"mean of {len(sel_ids)} ({phase or 'all phases'})",)
+    else:
+        rows = sel_ids
+    names = {}
+    for n in labels:
+        node = result.system.node(n)
+        names[n] = {"en": node.name.en, "zh": node.name.zh}
+    return importance_performance(
+        labels,
+        np.array([weights[n] for n in labels]),
+        perf,
+        center=center,
+        rows=rows,
+        names=names,
+        importance_source=source,
+        performance_source="score (0-100)",
+    )
+
+
+# --------------------------------------------------------------------------- chart and HTML
+_CJK_FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "SimHei", "Microsoft YaHei",
+              "WenQuanYi Zen Hei", "PingFang SC", "DejaVu Sans"]  # fmt: skip
+
+
+def _cjk_font() -> dict[str, Any]:
+    """Text properties naming the installed CJK fonts (none named if none is installed, so
+    that matplotlib does not log a lookup failure per label)."""
+    fm = import_optional("matplotlib.font_manager", "The importance-performance chart")
+    installed = {f.name for f in fm.fontManager.ttflist}
+    families = [f for f in _CJK_FONTS if f in installed]
+    return {"fontfamily": families} if families else {}
+
+
+def plot_ipa(
+    ipa: IPAResult,
+    fig: Any = None,
+    *,
+    row: int = 0,
+    lang: str = "en",
+    title: str | None = None,
+) -> Any:
+    """Draw the importance-performance grid of one row on a matplotlib Figure.
+
+    Performance on the horizontal axis, importance on the vertical, the crosshair as dashed
+    lines and the quadrant names in the corners (Martilla & James, 1977).
+
+    Parameters
+    ----------
+    ipa : IPAResult
+        The analysis.
+    fig : matplotlib.figure.Figure, optional
+        Draw into this figure (its first axes, created if there is none). By default a new
+        Figure is made on the Agg canvas, outside pyplot, so that nothing is shown or kept in
+        pyplot's figure list and the caller's backend is left alone.
+    row : int, default 0
+        Which row of the result.
+    lang : {"en", "zh"}
+        Labels in English or Chinese (Chinese needs a CJK font installed).
+    title : str, optional
+        The title (default: the row's name).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    MissingDependencyError
+        If matplotlib is not installed (``pip install 'renoscore[plot]'``).
+
+    References
+    ----------
+    Martilla & James (1977).
+    """
+    figure_mod = import_optional("matplotlib.figure", "The importance-performance chart")
+    if fig is None:
+        agg = import_optional("matplotlib.backends.backend_agg", "The importance-performance chart")
+        fig = figure_mod.Figure(figsize=(6.4, 5.2), layout="constrained")
+        agg.FigureCanvasAgg(fig)
+    ax = fig.axes[0] if fig.axes else fig.add_subplot(1, 1, 1)
+    x = ipa.performance[row]
+    y = ipa.importance[row]
+    xc, yc = float(ipa.performance_center[row]), float(ipa.importance_center[row])
+    ok = np.isfinite(x) & np.isfinite(y)
+    colours = ["#c0392b", "#27ae60", "#7f8c8d", "#2980b9"]
+    font = _cjk_font() if lang == "zh" else {}
+    for k in np.flatnonzero(ok).tolist():
+        code = int(ipa.quadrant[row, k])
+        ax.scatter([x[k]], [y[k]], s=46, color=colours[code] if code >= 0 else "black", zorder=3)
+        ax.annotate(
+            ipa.name(ipa.labels[k], lang),
+            (x[k], y[k]),
+            textcoords="offset points",
+            xytext=(5, 4),
+            fontsize=9,
+            **font,
+        )
+    if ok.any():
+        xs = np.append(x[ok], xc)
+        ys = np.append(y[ok], yc)
+        padx = max(float(np.ptp(xs)) * 0.15, 1e-6 + abs(xc) * 0.02)
+        pady = max(float(np.ptp(ys)) * 0.15, 1e-6 + abs(yc) * 0.02)
+        ax.set_xlim(float(xs.min()) - padx, float(xs.max()) + padx)
+        ax.set_ylim(float(ys.min()) - pady, float(ys.max()) + pady)
+    ax.axvline(xc, color="0.4", linestyle="--", linewidth=1)
+    ax.axhline(yc, color="0.4", linestyle="--", linewidth=1)
+    corners = {
+        "concentrate_here": (0.02, 0.98, "left", "top"),
+        "keep_up_the_good_work": (0.98, 0.98, "right", "top"),
+        "low_priority": (0.02, 0.02, "left", "bottom"),
+        "possible_overkill": (0.98, 0.02, "right", "bottom"),
+    }
+    for q, (cx, cy, ha, va) in corners.items():
+        ax.text(
+            cx, cy, QUADRANT_NAMES[q][lang], transform=ax.transAxes, ha=ha, va=va,
+            fontsize=9, color=colours[QUADRANTS.index(q)], alpha=0.8, **font,
+        )  # fmt: skip
+    ax.set_xlabel(ipa.performance_source if lang == "en" else f"表现 ({ipa.performance_source})",
+                  **font)  # fmt: skip
+    ax.set_ylabel(ipa.importance_source if lang == "en" else f"重要性 ({ipa.importance_source})",
+                  **font)  # fmt: skip
+    ax.set_title(title if title is not None else ipa.rows[row], **font)
+    return fig
+
+
+def ipa_html(
+    ipa: IPAResult,
+    *,
+    row: int = 0,
+    lang: str = "en",
+    chart: bool = True,
+    title: str | None = None,
+) -> str:
+    """An HTML ``<section>`` for the report: the IPA table and, optionally, the chart (SVG).
+
+    The report builder calls this once per grid it shows; the section is self-contained (the
+    chart is inline SVG, no external file).
+
+    Parameters
+    ----------
+    ipa : IPAResult
+        The analysis.
+    row : int, default 0
+        Which row of the result.
+    lang : {"en", "zh"}
+        Language of headings and names.
+    chart : bool, default True
+        Include the chart (needs matplotlib).
+    title : str, optional
+        The heading (default "Importance-performance analysis" / "重要性-表现分析").
+
+    Returns
+    -------
+    str
+        HTML text.
+
+    Raises
+    ------
+    MissingDependencyError
+        If ``chart`` is set and matplotlib is not installed.
+
+    Examples
+    --------
+    >>> res = importance_performance(["F", "S"], [.7, .3], [40, 90])
+    >>> "Concentrate here" in ipa_html(res, chart=False)
+    True
+    """
+    zh = lang == "zh"
+    heading = title or ("重要性-表现分析 (IPA)" if zh else "Importance-performance analysis")
+    head = (
+        ["指标", "重要性", "表现", "象限"]
+        if zh
+        else ["Attribute", "Importance", "Performance", "Quadrant"]
+    )
+    recs = [r for r in ipa.records(lang) if r["row"] == ipa.rows[row]]
+    order = sorted(
+        recs,
+        key=lambda r: (QUADRANTS.index(r["quadrant"]) if r["quadrant"] else 9,
+                       -(r["importance"] or 0.0)),
+    )  # fmt: skip
+    body = "".join(
+        "<tr>"
+        f"<td>{escape(r['name'])}</td>"
+        f"<td>{_fmt(r['importance'] if r['importance'] is not None else math.nan)}</td>"
+        f"<td>{_fmt(r['performance'] if r['performance'] is not None else math.nan)}</td>"
+        f"<td class='ipa-{r['quadrant'] or 'none'}'>{escape(r['quadrant_name'] or '-')}</td>"
+        "</tr>"
+        for r in order
+    )
+    caption = (
+        f"{'十字线' if zh else 'Crosshair'} ({ipa.center}): "
+        f"{'重要性' if zh else 'importance'} {_fmt(ipa.importance_center[row])}, "
+        f"{'表现' if zh else 'performance'} {_fmt(ipa.performance_center[row])}. "
+        f"{escape(ipa.importance_source)} / {escape(ipa.performance_source)}. "
+        "Martilla &amp; James (1977)."
+    )
+    parts = [
+        "<section class='renoscore-ipa'>",
+        f"<h2>{escape(heading)}</h2>",
+        f"<p>{escape(ipa.rows[row])}</p>",
+        "<table><thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead>",
+        f"<tbody>{body}</tbody></table>",
+        f"<p class='caption'>{caption}</p>",
+    ]
+    if chart:
+        fig = plot_ipa(ipa, row=row, lang=lang)
+        buf = io.StringIO()
+        fig.savefig(buf, format="svg")
+        svg = buf.getvalue()
+        svg = svg[svg.find("<svg") :]
+        parts.append(f"<figure>{svg}</figure>")
+    parts.append("</section>")
+    return "\n".join(parts)

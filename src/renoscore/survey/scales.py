@@ -1,0 +1,629 @@
+"""Questionnaire scales declared in YAML: items, response range, reverse coding, target indicator.
+
+A *scale set* lists the multi-item scales of a resident questionnaire and the indicator of the
+system each scale feeds. Every scale names a *response set* (the answer format: range, whether
+answers are whole numbers, top-coding, point labels), its items (the column each is read from,
+whether it is reverse-scored, its wording in Chinese and English) and the smallest share of the
+items a respondent must answer for a scale score (2/3 by default)::
+
+    id: resident_survey
+    version: "1.0"
+    name: {en: Resident survey, zh: 居民问卷}
+    system: old_community_renovation
+    min_answered: 2/3
+    missing_codes: [99]             # "don't know" / refused: read as not answered
+    response_sets:
+      - id: agree5
+        min: 1
+        max: 5
+        labels:
+          - {en: strongly disagree, zh: 非常不同意}
+          - ...
+    scales:
+      - id: trust
+        indicator: c_trust
+        name: {en: Neighbourhood cohesion and trust, zh: 邻里信任与凝聚}
+        response: agree5
+        items:
+          - id: t1
+            text: {en: ..., zh: ...}
+          - id: t4
+            reverse: true           # scored min + max - answer
+            text: {en: ..., zh: ...}
+
+Loading collects every problem into one :class:`ScaleError` whose problems name the file, the
+line and the fix, like the indicator-system loader.
+
+References
+----------
+Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests. Psychometrika
+16(3), 297-334.
+Chavis, D. M., Lee, K. S. & Acosta, J. D. (2008). The Sense of Community (SCI) Revised: the
+reliability and validity of the SCI-2. 2nd International Community Psychology Conference,
+Lisbon.
+Sampson, R. J., Raudenbush, S. W. & Earls, F. (1997). Neighborhoods and violent crime: a
+multilevel study of collective efficacy. Science 277(5328), 918-924.
+Onyx, J. & Bullen, P. (2000). Measuring social capital in five communities. Journal of Applied
+Behavioral Science 36(1), 23-42.
+
+Examples
+--------
+>>> from renoscore.survey import default_scales
+>>> scales = default_scales()
+>>> [s.id for s in scales.scales][:4]
+['belonging', 'identity', 'trust', 'reciprocity']
+>>> [i.id for i in scales.scale("trust").items if i.reverse]
+['t4', 't5']
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Iterator, Mapping
+from fractions import Fraction
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+
+from renoscore._yaml import Located, YamlLimits, dotted, read_yaml
+from renoscore.errors import IndicatorSystemError, Problem
+from renoscore.system import (
+    ID_PATTERN,
+    Indicator,
+    IndicatorSystem,
+    LocalizedText,
+    LocatedProblem,
+    located_error,
+    problems_from_validation,
+    suggest,
+)
+
+__all__ = [
+    "DEFAULT_MIN_ANSWERED",
+    "Item",
+    "ResponseSet",
+    "Scale",
+    "ScaleError",
+    "ScaleSet",
+    "available_scales",
+    "default_scales",
+    "load_scales",
+]
+
+#: Share of a scale's items a respondent must answer for a scale score (domain brief §3.6).
+DEFAULT_MIN_ANSWERED = 2.0 / 3.0
+
+
+class ScaleError(IndicatorSystemError):
+    """A scale set (YAML file or model) is malformed or does not fit its indicator system."""
+
+
+def _fraction(value: Any) -> Any:
+    """``2/3`` written as text is read as the fraction; numbers pass through."""
+    if isinstance(value, str):
+        try:
+            return float(Fraction(value.replace(" ", "")))
+        except (ValueError, ZeroDivisionError):
+            raise located_error(
+                "fraction",
+                [((), f"{value!r} is not a number or fraction", "write e.g. 2/3 or 0.667")],
+            ) from None
+    return value
+
+
+Share = Annotated[float, BeforeValidator(_fraction), Field(gt=0.0, le=1.0, allow_inf_nan=False)]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+
+class ResponseSet(_Frozen):
+    """An answer format: the range of valid answers and their labels.
+
+    Parameters
+    ----------
+    id : str
+        Referenced by the scales that use it.
+    min, max : float
+        The lowest and highest valid answer (e.g. 1 and 5).
+    integer : bool
+        Whether answers are whole numbers (a Likert item); a fraction is then an error.
+    top_code : bool
+        Answers above ``max`` are set to ``max`` (e.g. "neighbours known, top-coded at 30")
+        instead of being rejected.
+    labels : tuple of LocalizedText
+        One label per point from ``min`` to ``max`` (integer sets only), for reports.
+    """
+
+    id: str = Field(pattern=ID_PATTERN)
+    min: float
+    max: float
+    integer: bool = True
+    top_code: bool = False
+    labels: tuple[LocalizedText, ...] = ()
+
+    @model_validator(mode="after")
+    def _check(self) -> ResponseSet:
+        problems: list[LocatedProblem] = []
+        if not self.min < self.max:
+            problems.append((("max",), "max must be above min", "write e.g. min: 1, max: 5"))
+        elif self.labels:
+            points = self.max - self.min + 1
+            if not self.integer:
+                problems.append(
+                    (("labels",), "labels need integer: true", "remove the labels or set integer")
+                )
+            elif len(self.labels) != points:
+                problems.append(
+                    (
+                        ("labels",),
+                        f"{len(self.labels)} labels for {points:g} points ({self.min:g}..."
+                        f"{self.max:g})",
+                        "give one label per answer point, from min to max",
+                    )
+                )
+        if self.integer and not (float(self.min).is_integer() and float(self.max).is_integer()):
+            problems.append(
+                (("min",), "an integer response set needs whole-number bounds", "e.g. 1 and 5")
+            )
+        if problems:
+            raise located_error("response_set", problems)
+        return self
+
+
+class Item(_Frozen):
+    """One questionnaire item.
+
+    Parameters
+    ----------
+    id : str
+        The item's id; also its column in the response file unless ``column`` is given.
+    column : str, optional
+        The header of the item's column in the response file (any text, e.g. ``Q12``).
+    reverse : bool
+        Reverse-scored: the answer ``x`` counts as ``min + max - x``.
+    text : LocalizedText
+        The wording asked, in English and Chinese.
+    """
+
+    id: str = Field(pattern=ID_PATTERN)
+    column: str | None = Field(default=None, min_length=1)
+    reverse: bool = False
+    text: LocalizedText
+
+    @property
+    def source_column(self) -> str:
+        """The column the item is read from."""
+        return self.column if self.column is not None else self.id
+
+
+class Scale(_Frozen):
+    """A multi-item scale and the indicator it feeds.
+
+    Parameters
+    ----------
+    id : str
+        The scale's id.
+    name : LocalizedText
+        Its name.
+    indicator : str, optional
+        The indicator of the system whose value is the community mean of this scale.
+    response : str
+        The id of the response set of every item.
+    items : tuple of Item
+        The items, at least one.
+    min_answered : float, optional
+        Smallest share of the items a respondent must answer (default: the set's).
+    source : str, optional
+        Where the items come from (the parent scale, adapted).
+    description : str, optional
+        Free text.
+    """
+
+    id: str = Field(pattern=ID_PATTERN)
+    name: LocalizedText
+    indicator: str | None = Field(default=None, pattern=ID_PATTERN)
+    response: str
+    items: tuple[Item, ...] = Field(min_length=1)
+    min_answered: Share | None = None
+    source: str | None = None
+    description: str | None = None
+
+    @property
+    def item_ids(self) -> tuple[str, ...]:
+        """The items' ids in order."""
+        return tuple(i.id for i in self.items)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The columns the items are read from, in order."""
+        return tuple(i.source_column for i in self.items)
+
+    @property
+    def k(self) -> int:
+        """Number of items."""
+        return len(self.items)
+
+
+class ScaleSet(_Frozen):
+    """The scales of a questionnaire.
+
+    Parameters
+    ----------
+    id, version : str
+        Identify the set.
+    name : LocalizedText
+        Its name.
+    system : str, optional
+        The id of the indicator system its indicators belong to.
+    min_answered : float
+        Default share of a scale's items a respondent must answer (2/3).
+    missing_codes : tuple of float
+        Answer codes that mean "don't know" or "refused" (e.g. 98, 99); read as not answered,
+        before any top-coding. A code may not be a valid answer of any response set.
+    response_sets : tuple of ResponseSet
+        The answer formats.
+    scales : tuple of Scale
+        The scales.
+    """
+
+    id: str = Field(pattern=ID_PATTERN)
+    version: str
+    name: LocalizedText
+    description: str | None = None
+    system: str | None = None
+    min_answered: Share = DEFAULT_MIN_ANSWERED
+    missing_codes: tuple[float, ...] = ()
+    response_sets: tuple[ResponseSet, ...] = Field(min_length=1)
+    scales: tuple[Scale, ...] = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _version_as_text(cls, value: Any) -> Any:
+        # "version: 1.0" in YAML is a float; keep it as the text the author wrote.
+        if isinstance(value, Mapping) and isinstance(value.get("version"), (int, float)):
+            value = {**value, "version": str(value["version"])}
+        return value
+
+    @model_validator(mode="after")
+    def _check(self) -> ScaleSet:
+        problems = list(_set_problems(self))
+        if problems:
+            raise located_error("scale_set", problems)
+        return self
+
+    @cached_property
+    def _responses(self) -> dict[str, ResponseSet]:
+        return {r.id: r for r in self.response_sets}
+
+    @property
+    def scale_ids(self) -> tuple[str, ...]:
+        """The scales' ids in order."""
+        return tuple(s.id for s in self.scales)
+
+    def scale(self, scale_id: str) -> Scale:
+        """The scale with this id.
+
+        Raises
+        ------
+        ScaleError
+            If there is none (with a did-you-mean).
+        """
+        for s in self.scales:
+            if s.id == scale_id:
+                return s
+        raise ScaleError(
+            f"scale set {self.id!r} has no scale {scale_id!r}",
+            [
+                Problem(
+                    "unknown scale",
+                    value=scale_id,
+                    fix=suggest(scale_id, self.scale_ids) or f"scales are {list(self.scale_ids)}",
+                )
+            ],
+        )
+
+    def response_set(self, scale: Scale | str) -> ResponseSet:
+        """The response set of a scale."""
+        s = self.scale(scale) if isinstance(scale, str) else scale
+        return self._responses[s.response]
+
+    def min_share(self, scale: Scale | str) -> float:
+        """The share of items a respondent must answer for ``scale``."""
+        s = self.scale(scale) if isinstance(scale, str) else scale
+        return s.min_answered if s.min_answered is not None else self.min_answered
+
+    def min_items(self, scale: Scale | str) -> int:
+        """The number of items a respondent must answer: ``ceil(share * k)``, at least 1."""
+        s = self.scale(scale) if isinstance(scale, str) else scale
+        # 1e-9 keeps 2/3 of 3 items at exactly 2 despite rounding of the stored share.
+        return max(1, math.ceil(self.min_share(s) * s.k - 1e-9))
+
+    def select(self, scale_ids: list[str] | tuple[str, ...]) -> ScaleSet:
+        """A set with only these scales (in the given order).
+
+        Raises
+        ------
+        ScaleError
+            Naming every unknown scale id.
+        """
+        unknown = [s for s in scale_ids if s not in self.scale_ids]
+        if unknown:
+            raise ScaleError(
+                f"scale set {self.id!r} has no such scales",
+                [
+                    Problem(
+                        "unknown scale",
+                        value=s,
+                        fix=suggest(s, self.scale_ids) or f"scales are {list(self.scale_ids)}",
+                    )
+                    for s in unknown
+                ],
+            )
+        chosen = tuple(self.scale(s) for s in dict.fromkeys(scale_ids))
+        return self.model_copy(update={"scales": chosen})
+
+    def check_against(self, system: IndicatorSystem) -> None:
+        """Raise :class:`ScaleError` unless every scale's indicator fits ``system``.
+
+        Each indicator must exist in the system, be fed by one scale only, and have a range
+        that contains the scale's response range (a scale mean lies inside it).
+        """
+        problems = [
+            Problem(reason, fix=fix, path=dotted(path) or None)
+            for path, reason, fix in _fit_problems(self, system)
+        ]
+        if problems:
+            raise ScaleError(f"scale set {self.id!r} does not fit system {system.id!r}", problems)
+
+    def to_yaml_dict(self) -> dict[str, Any]:
+        """The set as plain data in the YAML layout."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+def _set_problems(scales: ScaleSet) -> Iterator[LocatedProblem]:
+    """Rules spanning several fields, as ``(path, reason, fix)``."""
+    first: dict[str, int] = {}
+    for r, rs in enumerate(scales.response_sets):
+        if rs.id in first:
+            yield (
+                ("response_sets", r, "id"),
+                f"response set {rs.id!r} is declared twice",
+                "give every response set its own id",
+            )
+        first.setdefault(rs.id, r)
+    responses = {rs.id: rs for rs in scales.response_sets}
+    seen_scale: dict[str, int] = {}
+    seen_item: dict[str, tuple[int, int]] = {}
+    seen_column: dict[str, tuple[int, int]] = {}
+    for s, scale in enumerate(scales.scales):
+        where = ("scales", s)
+        if scale.id in seen_scale:
+            yield (
+                (*where, "id"),
+                f"scale {scale.id!r} is declared twice",
+                "give every scale its own id",
+            )
+        seen_scale.setdefault(scale.id, s)
+        if scale.response not in responses:
+            yield (
+                (*where, "response"),
+                f"unknown response set {scale.response!r}",
+                suggest(scale.response, list(responses))
+                or f"declared response sets: {list(responses)}",
+            )
+        for i, item in enumerate(scale.items):
+            if item.id in seen_item:
+                ps, pi = seen_item[item.id]
+                yield (
+                    (*where, "items", i, "id"),
+                    f"item {item.id!r} is also item {pi + 1} of scale {scales.scales[ps].id!r}",
+                    "give every item its own id",
+                )
+            else:
+                seen_item[item.id] = (s, i)
+            col = item.source_column
+            if col in seen_column and seen_column[col] != seen_item.get(item.id):
+                ps, pi = seen_column[col]
+                yield (
+                    (*where, "items", i),
+                    f"column {col!r} is already read by item {pi + 1} of scale "
+                    f"{scales.scales[ps].id!r}",
+                    "every item needs its own column",
+                )
+            else:
+                seen_column.setdefault(col, (s, i))
+    for c, code in enumerate(scales.missing_codes):
+        inside = [rs.id for rs in scales.response_sets if rs.min <= code <= rs.max]
+        if inside:
+            yield (
+                ("missing_codes", c),
+                f"missing code {code:g} is a valid answer of response set {inside[0]!r}",
+                "use a code outside every response range (e.g. 99)",
+            )
+
+
+def _fit_problems(scales: ScaleSet, system: IndicatorSystem) -> list[LocatedProblem]:
+    problems: list[LocatedProblem] = []
+    if scales.system is not None and scales.system != system.id:
+        problems.append(
+            (
+                ("system",),
+                f"the scales are declared for system {scales.system!r}, not {system.id!r}",
+                "load the matching system, or change 'system:' in the scales file",
+            )
+        )
+    ids = system.indicator_ids
+    fed: dict[str, int] = {}
+    responses = {rs.id: rs for rs in scales.response_sets}
+    for s, scale in enumerate(scales.scales):
+        if scale.indicator is None:
+            continue
+        where = ("scales", s, "indicator")
+        if scale.indicator not in ids:
+            problems.append(
+                (
+                    where,
+                    f"system {system.id!r} has no indicator {scale.indicator!r}",
+                    suggest(scale.indicator, ids) or "name an indicator of the system",
+                )
+            )
+            continue
+        if scale.indicator in fed:
+            problems.append(
+                (
+                    where,
+                    f"indicator {scale.indicator!r} is already fed by scale "
+                    f"{scales.scales[fed[scale.indicator]].id!r}",
+                    "let one scale feed each indicator",
+                )
+            )
+        fed.setdefault(scale.indicator, s)
+        node = system.node(scale.indicator)
+        rs = responses.get(scale.response)
+        if isinstance(node, Indicator) and rs is not None:
+            lo, hi = node.range.min, node.range.max
+            if (lo is not None and rs.min < lo) or (hi is not None and rs.max > hi):
+                problems.append(
+                    (
+                        where,
+                        f"answers run {rs.min:g}..{rs.max:g} but {scale.indicator!r} accepts "
+                        f"{'open' if lo is None else f'{lo:g}'}..{'open' if hi is None else f'{hi:g}'}",
+                        "feed an indicator whose range contains the response range",
+                    )
+                )
+    return problems
+
+
+# --------------------------------------------------------------------------- loading
+def _shipped_folder() -> Path:
+    return Path(str(resources.files("renoscore") / "scales"))
+
+
+def available_scales() -> tuple[str, ...]:
+    """Names of the scale sets shipped with renoscore.
+
+    Examples
+    --------
+    >>> "resident_survey" in available_scales()
+    True
+    """
+    return tuple(sorted(p.stem for p in _shipped_folder().glob("*.yaml")))
+
+
+def load_scales(
+    source: str | Path | bytes | Mapping[str, Any] | ScaleSet | None = None,
+    system: IndicatorSystem | None = None,
+    *,
+    limits: YamlLimits | None = None,
+) -> ScaleSet:
+    """Load and validate a scale set.
+
+    Parameters
+    ----------
+    source : str, Path, bytes, mapping or ScaleSet, optional
+        A YAML path, YAML text, the name of a shipped set (see :func:`available_scales`), a
+        mapping in the YAML layout, or a set (returned as is). Default: the shipped
+        ``resident_survey`` set.
+    system : IndicatorSystem, optional
+        When given, every scale's indicator is checked against it.
+    limits : YamlLimits, optional
+        Bounds on the YAML.
+
+    Returns
+    -------
+    ScaleSet
+
+    Raises
+    ------
+    ScaleError
+        Listing every problem with its file, line, key path and fix.
+
+    Examples
+    --------
+    >>> scales = load_scales("resident_survey")
+    >>> scales.min_items("trust")  # 2/3 of 5 items, rounded up
+    4
+    """
+    if source is None:
+        source = "resident_survey"
+    doc = Located(data=None)
+    if isinstance(source, ScaleSet):
+        scales = source
+    else:
+        if isinstance(source, Mapping):
+            doc = Located(data=dict(source))
+        elif isinstance(source, str) and source in available_scales() and limits is None:
+            scales = _shipped_scales(source)
+            if system is not None:
+                scales.check_against(system)
+            return scales
+        elif isinstance(source, str) and source in available_scales():
+            doc = read_yaml(_shipped_folder() / f"{source}.yaml", ScaleError, "scale set", limits)
+        else:
+            doc = read_yaml(source, ScaleError, "scale set", limits)
+        if not isinstance(doc.data, Mapping):
+            if isinstance(source, str) and isinstance(doc.data, str) and "\n" not in source:
+                problem = Problem(
+                    f"{source!r} is not a file, nor the name of a shipped scale set",
+                    fix=suggest(source, available_scales())
+                    or f"shipped sets: {', '.join(available_scales())}",
+                )
+            else:
+                got = "empty" if doc.data is None else f"a {type(doc.data).__name__}"
+                problem = Problem(
+                    f"the document is {got}, not a mapping",
+                    file=doc.file,
+                    line=1,
+                    fix="start with 'id:', 'version:', 'name:', 'response_sets:' and 'scales:'",
+                )
+            raise ScaleError("a scale set must be a YAML mapping", [problem])
+        try:
+            scales = ScaleSet.model_validate(doc.data)
+        except ValidationError as exc:
+            raise ScaleError(
+                f"invalid scale set{' in ' + doc.file if doc.file else ''}",
+                problems_from_validation(exc, doc, ScaleSet),
+            ) from None
+    if system is not None:
+        misfits = _fit_problems(scales, system)
+        if misfits:
+            raise ScaleError(
+                f"scale set {scales.id!r} does not fit system {system.id!r}",
+                [
+                    Problem(
+                        reason,
+                        fix=fix,
+                        file=doc.file,
+                        line=doc.line_of(path) if doc.data is not None else None,
+                        path=dotted(path) or None,
+                    )
+                    for path, reason, fix in misfits
+                ],
+            )
+    return scales
+
+
+@functools.lru_cache(maxsize=8)
+def _shipped_scales(name: str) -> ScaleSet:
+    # Shipped files never change at run time and scale sets are frozen: parse each once.
+    return load_scales(_shipped_folder() / f"{name}.yaml")
+
+
+def default_scales() -> ScaleSet:
+    """The shipped resident-survey scales (domain brief §3.6) for the default system.
+
+    Belonging, identity, neighbourhood cohesion and trust, reciprocity (1-5 agreement), public
+    service satisfaction (1-5) and neighbours known by name (a count top-coded at 30).
+
+    Examples
+    --------
+    >>> default_scales().scale("belonging").indicator
+    'c_belonging'
+    """
+    return load_scales("resident_survey")
