@@ -942,7 +942,9 @@ def _parse_items(
                         value=float(values[r]),
                         fix="correct the answer; leave it empty if not answered"
                         + (
-                            f", or declare the code in missing_codes ({list(scales.missing_codes)})"
+                            ", or declare the code in missing_codes ("
+                            + ", ".join(f"{c:g}" for c in scales.missing_codes)
+                            + ")"
                             if float(values[r]) > rs.max
                             else ""
                         ),
