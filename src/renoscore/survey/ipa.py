@@ -291,7 +291,8 @@ def importance_performance(
     performance : array_like, shape (K,) or (N, K)
         Performance (scores or satisfaction means).
     center : "mean", "median" or (importance, performance), default "mean"
-        The crosshair: the mean or median of each row's attributes (NaN left out), or declared
+        The crosshair: the mean or median of each row's attributes (those with both values
+        known), or declared
         values (e.g. ``(1 / K, 60)`` or the scale midpoint ``(3, 3)``).
     rows : sequence of str, optional
         Names of the N rows (default ``all`` for one row, else ``row 1``, ...).
@@ -350,8 +351,10 @@ def importance_performance(
             # an all-NaN row has a NaN centre (its attributes are then not classified)
             warnings.simplefilter("ignore", RuntimeWarning)
             fn = np.nanmean if center == "mean" else np.nanmedian
-            ic = np.asarray(fn(imp, axis=1), dtype=np.float64)
-            pc = np.asarray(fn(perf, axis=1), dtype=np.float64)
+            # the centre of the attributes that can be placed (both values known)
+            both = np.isfinite(imp) & np.isfinite(perf)
+            ic = np.asarray(fn(np.where(both, imp, np.nan), axis=1), dtype=np.float64)
+            pc = np.asarray(fn(np.where(both, perf, np.nan), axis=1), dtype=np.float64)
         how = center
     else:
         try:
