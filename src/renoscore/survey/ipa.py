@@ -541,6 +541,13 @@ def plot_ipa(
     References
     ----------
     Martilla & James (1977).
+
+    Examples
+    --------
+    >>> res = importance_performance(["F", "S", "P"], [.5, .3, .2], [40, 80, 60])
+    >>> fig = plot_ipa(res)
+    >>> len(fig.axes[0].collections)  # one marker per attribute
+    3
     """
     figure_mod = import_optional("matplotlib.figure", "The importance-performance chart")
     if fig is None:

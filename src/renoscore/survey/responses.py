@@ -166,7 +166,7 @@ def _read(
 ) -> tuple[SurveyResponses, list[Problem]]:
     """Read the table and check the key columns; return it with the problems found."""
     if isinstance(source, SurveyResponses):
-        return source, []
+        return source, _phase_problems(source, system)
     try:
         table = _read_source(source, encoding, sheet, max_bytes)
     except DataValidationError as exc:
@@ -255,19 +255,7 @@ def _read(
                     **responses.where(r),
                 )
             )
-        if system is not None:
-            declared = list(system.phase_ids)
-            unknown = (phase_arr != "") & ~np.isin(phase_arr, declared)
-            for r in np.flatnonzero(unknown).tolist():
-                problems.append(
-                    Problem(
-                        f"unknown phase {phases[r]!r}",
-                        column=phase_column,
-                        value=phases[r],
-                        fix=suggest(str(phases[r]), declared) or f"use one of {declared}",
-                        **responses.where(r),
-                    )
-                )
+        problems += _phase_problems(responses, system)
     if has_resp:
         resp_arr = np.array(respondents, dtype=str)
         for r in np.flatnonzero(resp_arr == "").tolist():
@@ -294,6 +282,25 @@ def _read(
                 )
             )
     return responses, problems
+
+
+def _phase_problems(responses: SurveyResponses, system: IndicatorSystem | None) -> list[Problem]:
+    """Respondents whose phase is not a phase of ``system``."""
+    if system is None or responses.phase_column is None or responses.n == 0:
+        return []
+    phase_arr = np.array(["" if p is None else p for p in responses.phases], dtype=str)
+    declared = list(system.phase_ids)
+    unknown = (phase_arr != "") & ~np.isin(phase_arr, declared)
+    return [
+        Problem(
+            f"unknown phase {responses.phases[r]!r}",
+            column=responses.phase_column,
+            value=responses.phases[r],
+            fix=suggest(str(responses.phases[r]), declared) or f"use one of {declared}",
+            **responses.where(r),
+        )
+        for r in np.flatnonzero(unknown).tolist()
+    ]
 
 
 def read_responses(
