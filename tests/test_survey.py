@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import doctest
 import importlib.util
 import math
 import warnings
@@ -625,3 +626,22 @@ def test_cli_survey(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad.write_text("community_id,b1,b2,b3\nA,7,1,1\n", encoding="utf-8")
     with pytest.raises(survey.SurveyDataError):
         _cli(["survey", str(bad)])
+
+
+# ----------------------------------------------------------------------------- doctests
+@pytest.mark.parametrize(
+    "name", ["scales", "responses", "reliability", "resident_ahp", "ipa", "_stats", "__init__"]
+)
+def test_doctests(name: str) -> None:
+    import importlib
+
+    if name == "ipa":
+        pytest.importorskip("matplotlib")
+    module = importlib.import_module(
+        "renoscore.survey" if name == "__init__" else f"renoscore.survey.{name}"
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", survey.ReliabilityWarning)
+        result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0
+    assert result.failed == 0

@@ -37,6 +37,7 @@ Student (1908). The probable error of a mean. Biometrika 6(1), 1-25.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import warnings
@@ -745,17 +746,8 @@ class SurveyScores:
                 stacklevel=2,
             )
         source = " + ".join(x for x in (data.source, self.source and f"survey {self.source}") if x)
-        return CommunityData(
-            system_id=data.system_id,
-            system_version=data.system_version,
-            indicator_ids=data.indicator_ids,
-            ids=data.ids,
-            phases=data.phases,
-            values=values,
-            status=status,
-            context=dict(data.context),
-            source=source or None,
-        )
+        # replace() keeps every other field of the data (ids, phases, context, any added later)
+        return dataclasses.replace(data, values=values, status=status, source=source or None)
 
     def standard_errors(self, data: CommunityData) -> FloatArray:
         """Standard errors aligned with ``data``: shape ``(N, M)``, NaN where no survey value.
