@@ -165,6 +165,8 @@ def _run(args: argparse.Namespace) -> int:
     ]
     if flagged:
         print(f"\nfewer respondents than required (flag, not an error): {', '.join(flagged)}")
+    for note in scores.warnings:
+        print(f"note: {note}")
 
     residents = None
     if args.ahp:
