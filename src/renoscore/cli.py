@@ -10,6 +10,8 @@ Examples
 ``renoscore score SYSTEM DATA -o out.csv``
 ``renoscore compare RESULT.json --phases t0 t1``
 ``renoscore schema``                     the JSON Schema of the indicator-system YAML
+``renoscore report --example -o r.html`` the open report (HTML or Markdown, zh or en)
+``renoscore survey --example``           resident survey answers -> indicators, reliability
 """
 
 from __future__ import annotations
@@ -87,7 +89,22 @@ def _build_parser() -> argparse.ArgumentParser:
     )
 
     sub.add_parser("schema", help="print the JSON Schema of the indicator-system YAML")
+    for module in _plugins():
+        module.add_parser(sub)
     return parser
+
+
+#: Sub-commands that live in their own modules, each with add_parser(subparsers) and run(args).
+_PLUGIN_MODULES = {
+    "report": "renoscore._cli_report",
+    "survey": "renoscore._cli_survey",
+}
+
+
+def _plugins() -> list[Any]:
+    import importlib
+
+    return [importlib.import_module(name) for name in _PLUGIN_MODULES.values()]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -108,7 +125,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            code = _COMMANDS[args.command](args)
+            if args.command in _PLUGIN_MODULES:
+                import importlib
+
+                code = int(importlib.import_module(_PLUGIN_MODULES[args.command]).run(args))
+            else:
+                code = _COMMANDS[args.command](args)
         for item in caught:
             print(f"warning: {item.message}", file=sys.stderr)
         return code
