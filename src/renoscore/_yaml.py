@@ -1,32 +1,37 @@
 """Safe, line-aware YAML reading shared by every YAML loader in renoscore.
 
 PyYAML's ``safe_load`` forgets where each value came from and lets a duplicated key silently
-win. This module composes the YAML node graph with the *safe* loader, then builds plain Python
-objects itself, so that it can
+win. This module reads the *event stream* of PyYAML's safe parser (libyaml's when it is
+installed, else the pure-Python one; both are iterative, so nesting cannot exhaust the stack)
+and builds plain Python objects itself in one pass, so that it can
 
 * record the line of every mapping key and sequence item (for error messages),
 * reject duplicate keys instead of keeping the last one,
 * reject any tag outside YAML's core schema (``!!python/object`` and friends),
-* bound the work done on hostile input: total size, nesting depth (checked while composing,
-  before Python's recursion limit is reached) and the number of values produced after
-  expanding aliases (counted on the node graph *before* anything is expanded, so that a
-  "billion laughs" document is rejected in milliseconds; a recursive alias is rejected too).
+* bound the work done on hostile input *while reading*, before anything large is built:
+  total size in bytes, nesting depth, and the number of values produced once aliases are
+  expanded (an alias is counted with the size of its anchor, so a "billion laughs" document
+  is rejected after reading a few lines; a recursive alias is rejected too). Memory stays
+  proportional to the accepted document: no node graph is composed.
 
-``yaml.load`` is never used.
+An alias shares the object built for its anchor (as ``yaml.safe_load`` does). ``yaml.load`` is
+never used.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
 
 from renoscore.errors import Problem, RenoscoreError
 
-__all__ = ["KeyPath", "Located", "YamlLimits", "dotted", "read_text", "read_yaml"]
+__all__ = ["KeyPath", "LineIndex", "Located", "YamlLimits", "dotted", "read_text", "read_yaml"]
 
 #: A path into a parsed document: mapping keys and sequence indices.
 KeyPath = tuple[str | int, ...]
@@ -41,6 +46,10 @@ _CORE_TAGS = {
     "tag:yaml.org,2002:seq",
     "tag:yaml.org,2002:timestamp",
 }
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+#: Syntax errors in documents up to this size are re-read with the pure-Python parser, whose
+#: messages name the offending character; larger ones keep libyaml's message.
+_REPARSE_BYTES = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -50,16 +59,90 @@ class YamlLimits:
     Parameters
     ----------
     max_bytes : int
-        Largest accepted document, in bytes of UTF-8.
+        Largest accepted document, in bytes of UTF-8 (20 MB).
     max_depth : int
-        Deepest accepted nesting of mappings and sequences.
+        Deepest accepted nesting of mappings and sequences (200 levels; the root is level 0).
     max_nodes : int
-        Most values produced after expanding aliases.
+        Most values (mapping keys included) produced after expanding aliases: one million,
+        some thirty times a system of 1,000 indicators.
     """
 
     max_bytes: int = 20_000_000
     max_depth: int = 200
-    max_nodes: int = 2_000_000
+    max_nodes: int = 1_000_000
+
+
+class _Trie:
+    """Lines of one collection's entries: a leaf entry is a line, a collection a nested trie."""
+
+    __slots__ = ("children", "line")
+
+    def __init__(self, line: int) -> None:
+        self.line = line
+        self.children: dict[Any, int | _Trie] = {}
+
+
+class LineIndex(Mapping[KeyPath, int]):
+    """The 1-based line of every key path of a document, stored as a tree.
+
+    A plain ``{path: line}`` dict costs memory proportional to the *sum of the depths* of all
+    values (every path repeats its ancestors), which a deep and wide document can blow up;
+    this tree costs one entry per value. It reads like that dict.
+
+    Examples
+    --------
+    >>> doc = read_yaml("a:\\n  - x\\n", RenoscoreError, "example")
+    >>> doc.lines[("a", 0)], dict(doc.lines)
+    (2, {(): 1, ('a',): 1, ('a', 0): 2})
+    """
+
+    def __init__(self, root: _Trie | None = None) -> None:
+        self._root = root
+
+    def _walk(self, path: KeyPath) -> tuple[int | None, int]:
+        """The line of the longest known prefix of ``path`` and that prefix's length."""
+        if self._root is None:
+            return None, 0
+        node: int | _Trie = self._root
+        line: int | None = self._root.line
+        for depth, key in enumerate(path):
+            if not isinstance(node, _Trie):
+                return line, depth
+            try:
+                child = node.children.get(key)
+            except TypeError:  # an unhashable key is in no document
+                return line, depth
+            if child is None:
+                return line, depth
+            node = child
+            line = child.line if isinstance(child, _Trie) else child
+        return line, len(path)
+
+    def __getitem__(self, path: KeyPath) -> int:
+        line, found = self._walk(tuple(path))
+        if line is None or found != len(path):
+            raise KeyError(path)
+        return line
+
+    def nearest(self, path: KeyPath) -> int | None:
+        """The line of ``path``, or of its nearest ancestor that has one."""
+        return self._walk(tuple(path))[0]
+
+    def __iter__(self) -> Iterator[KeyPath]:
+        if self._root is None:
+            return
+        stack: list[tuple[KeyPath, _Trie]] = [((), self._root)]
+        while stack:
+            path, node = stack.pop()
+            yield path
+            for key, child in node.children.items():
+                if isinstance(child, _Trie):
+                    stack.append(((*path, key), child))
+                else:
+                    yield (*path, key)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 @dataclass
@@ -70,18 +153,21 @@ class Located:
     ----------
     data : object
         The document as plain Python objects (dict, list, str, int, float, bool, None).
-    lines : dict
-        Maps a key path (tuple of keys and indices) to its 1-based line.
+    lines : mapping
+        Maps a key path (tuple of keys and indices) to its 1-based line (a :class:`LineIndex`
+        when read from YAML).
     file : str or None
         Where the document was read from.
     """
 
     data: Any
-    lines: dict[KeyPath, int] = field(default_factory=dict)
+    lines: Mapping[KeyPath, int] = field(default_factory=dict)
     file: str | None = None
 
     def line_of(self, path: KeyPath) -> int | None:
         """Return the line of ``path``, or of its nearest ancestor that has one."""
+        if isinstance(self.lines, LineIndex):
+            return self.lines.nearest(path)
         for end in range(len(path), -1, -1):
             line = self.lines.get(tuple(path[:end]))
             if line is not None:
@@ -181,81 +267,436 @@ def _is_file(text: str) -> bool:
         return False
 
 
-class _TooDeepError(Exception):
-    def __init__(self, line: int) -> None:
-        self.line = line
+class _RejectedError(Exception):
+    """Stop reading: the document breaks a limit or a rule that makes the rest meaningless."""
+
+    def __init__(self, summary: str, problem: Problem) -> None:
+        self.summary = summary
+        self.problem = problem
 
 
-class _DepthLimitedLoader(yaml.SafeLoader):
-    """The safe loader, refusing to compose nesting deeper than ``max_depth``.
+@dataclass
+class _Anchor:
+    value: Any
+    size: int  # values it expands to
+    height: int  # levels of nesting below it
+    line: int
 
-    PyYAML's composer recurses once per level, so a document of a few thousand ``[`` would
-    otherwise end in a RecursionError.
-    """
 
-    max_depth = 200
-    _depth = 0
+@dataclass
+class _Frame:
+    """An open mapping or sequence while its events are read."""
 
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        self._depth += 1
+    value: dict[Any, Any] | list[Any]
+    trie: _Trie | None  # None: the collection is being skipped (a bad key or its value)
+    path: KeyPath
+    depth: int
+    anchor: str | None
+    count_at_start: int
+    deepest: int
+    line: int
+    key: Any = None  # mapping: the key waiting for its value
+    key_state: int = 0  # mapping: 0 expects a key, 1 a value to keep, 2 a value to skip
+
+
+_SKIP = object()
+
+
+def _line(event: Any) -> int:
+    mark = event.start_mark
+    return int(mark.line) + 1 if mark is not None else 0
+
+
+def _parser(text: str) -> Any:
+    """A safe event parser: libyaml's when PyYAML was built with it (about ten times faster)."""
+    if getattr(yaml, "__with_libyaml__", False):
+        return yaml.CSafeLoader(text)
+    return yaml.SafeLoader(text)
+
+
+class _Reader:
+    """Build plain objects from the event stream, with lines, limits and the rules above."""
+
+    def __init__(
+        self,
+        text: str,
+        file: str | None,
+        error: type[RenoscoreError],
+        what: str,
+        limits: YamlLimits,
+    ) -> None:
+        self.text = text
+        self.file = file
+        self.error = error
+        self.what = what
+        self.limits = limits
+        self.problems: list[Problem] = []
+        self.constructor = SafeConstructor()
+        self.resolver = Resolver()
+        self.anchors: dict[str, _Anchor] = {}
+        self.open_anchors: set[str] = set()
+        self.count = 0
+        self.aliased = False
+        self.root: Any = None
+        self.root_trie: _Trie | None = None
+
+    # ---------------------------------------------------------------- errors
+    def _problem(self, reason: str, line: int | None, path: KeyPath, fix: str) -> None:
+        self.problems.append(
+            Problem(reason, file=self.file, line=line, path=dotted(path) or None, fix=fix)
+        )
+
+    def _reject(self, reason: str, line: int | None, fix: str, summary: str = "rejected") -> None:
+        raise _RejectedError(
+            f"{self.what} {summary}", Problem(reason, file=self.file, line=line, fix=fix)
+        )
+
+    # ---------------------------------------------------------------- reading
+    def read(self) -> Located:
+        loader = _parser(self.text)
+        stack: list[_Frame] = []
+        documents = 0
         try:
-            if self._depth > self.max_depth + 1:
-                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
-                raise _TooDeepError(mark.line + 1)
-            return super().compose_node(parent, index)
+            while True:
+                event: Any = loader.get_event()
+                if event is None or isinstance(event, yaml.StreamEndEvent):
+                    break
+                if isinstance(event, yaml.DocumentStartEvent):
+                    documents += 1
+                    if documents > 1:
+                        self._reject(
+                            "expected a single document in the stream, but found another document",
+                            _line(event),
+                            "keep one document per file (remove the '---' line)",
+                            "is not valid YAML",
+                        )
+                    continue
+                if isinstance(event, (yaml.StreamStartEvent, yaml.DocumentEndEvent)):
+                    continue
+                if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                    frame = stack.pop()
+                    self._close(frame, stack)
+                    continue
+                self._node(event, stack)
         finally:
-            self._depth -= 1
+            loader.dispose()
+        return Located(
+            data=self.root,
+            lines=LineIndex(self.root_trie) if self.root_trie is not None else LineIndex(),
+            file=self.file,
+        )
+
+    def _node(self, event: Any, stack: list[_Frame]) -> None:
+        line = _line(event)
+        depth = len(stack)
+        top = stack[-1] if stack else None
+        skipping = top is not None and (top.trie is None or top.key_state == 2)
+        is_key = top is not None and isinstance(top.value, dict) and top.key_state == 0
+        if depth > self.limits.max_depth:
+            self._reject(
+                f"nesting deeper than {self.limits.max_depth} levels",
+                line,
+                "flatten the document, or pass a larger YamlLimits(max_depth=...)",
+            )
+        if isinstance(event, yaml.AliasEvent):
+            self._alias(event, line, depth, stack, top, skipping, is_key)
+            return
+        self._count(1, line)
+        anchor = event.anchor
+        if anchor is not None and (anchor in self.anchors or anchor in self.open_anchors):
+            first = self.anchors[anchor].line if anchor in self.anchors else "?"
+            self._reject(
+                f"found duplicate anchor {anchor!r} (first on line {first})",
+                line,
+                "give every anchor its own name",
+                "is not valid YAML",
+            )
+        if isinstance(event, yaml.ScalarEvent):
+            value, ok = self._scalar(event, line, top, skipping, is_key)
+            if anchor is not None:
+                self.anchors[anchor] = _Anchor(value, 1, 0, line)
+            if top is not None:
+                top.deepest = max(top.deepest, depth)
+            self._emit(value if ok else _SKIP, line, top, is_key, event)
+            return
+        # a mapping or a sequence starts
+        tag = event.tag
+        kind = yaml.MappingNode if isinstance(event, yaml.MappingStartEvent) else yaml.SequenceNode
+        if tag is None or tag == "!":
+            tag = self.resolver.resolve(kind, None, event.implicit)  # type: ignore[no-untyped-call]
+        path = self._child_path(top)
+        bad = False
+        if not skipping and is_key:
+            self._problem(
+                "a mapping key must be a plain value, not a list or mapping",
+                line,
+                top.path if top else (),
+                "use a plain word as the key",
+            )
+            bad = True
+        elif not skipping and tag not in _CORE_TAGS:
+            self._tag_problem(tag, line, path)
+            bad = True
+        container: dict[Any, Any] | list[Any] = {} if kind is yaml.MappingNode else []
+        trie = None if skipping or bad else _Trie(line)
+        if trie is not None:
+            if top is None:
+                self.root_trie = trie
+            elif top.trie is not None:
+                # a mapping value keeps the line of its key, as every other value does
+                key_line = top.trie.children.get(path[-1])
+                if isinstance(key_line, int):
+                    trie.line = key_line
+                top.trie.children[path[-1]] = trie
+        if anchor is not None:
+            self.open_anchors.add(anchor)
+        stack.append(_Frame(container, trie, path, depth, anchor, self.count, depth, line))
+
+    def _close(self, frame: _Frame, stack: list[_Frame]) -> None:
+        if frame.anchor is not None:
+            self.open_anchors.discard(frame.anchor)
+            self.anchors[frame.anchor] = _Anchor(
+                frame.value,
+                self.count - frame.count_at_start + 1,
+                frame.deepest - frame.depth,
+                frame.line,
+            )
+        top = stack[-1] if stack else None
+        if top is not None:
+            top.deepest = max(top.deepest, frame.deepest)
+        if top is None:
+            self.root = frame.value
+            return
+        if top.trie is None:
+            return
+        if isinstance(top.value, dict) and top.key_state == 0:
+            # a collection used as a key (reported when it started): drop its value too
+            top.key_state = 2
+            top.key = _SKIP
+            return
+        self._emit(frame.value if frame.trie is not None else _SKIP, frame.line, top, False, None)
+
+    def _alias(
+        self,
+        event: Any,
+        line: int,
+        depth: int,
+        stack: list[_Frame],
+        top: _Frame | None,
+        skipping: bool,
+        is_key: bool,
+    ) -> None:
+        name = event.anchor
+        if name in self.open_anchors:
+            self._reject(
+                "an alias refers to a value that contains it (a recursive alias)",
+                line,
+                "remove the recursive alias",
+            )
+        anchor = self.anchors.get(name)
+        if anchor is None:
+            self._reject(
+                f"found undefined alias {name!r}",
+                line,
+                "define the anchor (&name) before the alias (*name)",
+                "is not valid YAML",
+            )
+            return
+        self.aliased = True
+        self._count(anchor.size, line)
+        if depth + anchor.height > self.limits.max_depth:
+            self._reject(
+                f"nesting deeper than {self.limits.max_depth} levels after expanding aliases",
+                line,
+                "flatten the document",
+            )
+        if top is not None:
+            top.deepest = max(top.deepest, depth + anchor.height)
+        value = anchor.value
+        if is_key and isinstance(value, (dict, list)) and not skipping and top is not None:
+            self._problem(
+                "a mapping key must be a plain value, not a list or mapping",
+                line,
+                top.path,
+                "use a plain word as the key",
+            )
+            value = _SKIP
+        self._emit(value, line, top, is_key, None)
+
+    def _count(self, size: int, line: int) -> None:
+        self.count += size
+        if self.count > self.limits.max_nodes:
+            if self.aliased:
+                self._reject(
+                    f"more than {self.limits.max_nodes} values after expanding aliases",
+                    line,
+                    "remove the exponential aliases (a 'billion laughs' document?)",
+                )
+            self._reject(
+                f"more than {self.limits.max_nodes} values",
+                line,
+                "split the document, or pass a larger YamlLimits(max_nodes=...)",
+            )
+
+    @staticmethod
+    def _child_path(top: _Frame | None) -> KeyPath:
+        if top is None:
+            return ()
+        if isinstance(top.value, list):
+            return (*top.path, len(top.value))
+        if top.key_state == 0:
+            return (*top.path, "\x00key")
+        return (*top.path, top.key)
+
+    def _tag_problem(self, tag: str, line: int, path: KeyPath) -> None:
+        self._problem(
+            f"tag {tag!r} is not allowed",
+            line,
+            path,
+            "remove the tag; only plain YAML values are accepted",
+        )
+
+    def _scalar(
+        self, event: Any, line: int, top: _Frame | None, skipping: bool, is_key: bool
+    ) -> tuple[Any, bool]:
+        """The value of a scalar and whether it is usable."""
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.resolver.resolve(  # type: ignore[no-untyped-call]
+                yaml.ScalarNode, event.value, event.implicit
+            )
+        if skipping:
+            return None, False
+        path = self._child_path(top)
+        if is_key and tag == _MERGE_TAG:
+            assert top is not None
+            self._problem(
+                "merge keys ('<<') are not supported",
+                line,
+                top.path,
+                "write the keys out in full",
+            )
+            return None, False
+        if tag not in _CORE_TAGS:
+            self._tag_problem(tag, line, path if not is_key else top.path if top else ())
+            return None, False
+        if tag == "tag:yaml.org,2002:timestamp":
+            # Dates are kept as written: a version "2024-01-01" must stay a string.
+            return str(event.value), True
+        if is_key and tag == "tag:yaml.org,2002:bool" and not event.style:
+            # YAML 1.1 reads a bare key "no", "on", "yes" or "off" as a boolean; every key in
+            # renoscore's documents is an id, so keep the word as written.
+            return str(event.value), True
+        if tag == "tag:yaml.org,2002:str":
+            return event.value, True
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        try:
+            # The core scalar constructors directly: construct_object would remember every node.
+            return self.constructor.yaml_constructors[tag](self.constructor, node), True
+        except (yaml.YAMLError, ValueError, OverflowError) as exc:
+            # e.g. an explicit "!!int abc" or "!!float x" that its core tag cannot read
+            self._problem(
+                f"cannot read the value: {exc}",
+                line,
+                path if not is_key else top.path if top else (),
+                "remove the explicit tag or fix the value",
+            )
+            return None, False
+
+    def _emit(self, value: Any, line: int, top: _Frame | None, is_key: bool, event: Any) -> None:
+        """Put a finished value into the open collection (or make it the document)."""
+        if top is None:
+            if value is not _SKIP:
+                self.root = value
+            if self.root_trie is None:
+                self.root_trie = _Trie(line)
+            return
+        if top.trie is None:
+            return
+        if isinstance(top.value, list):
+            index = len(top.value)
+            top.value.append(None if value is _SKIP else value)
+            top.trie.children.setdefault(index, line)
+            return
+        if is_key:
+            self._key(value, line, top, event)
+            return
+        if top.key_state == 1:
+            top.value[top.key] = None if value is _SKIP else value
+            if top.key not in top.trie.children:
+                top.trie.children[top.key] = line
+        top.key_state = 0
+        top.key = None
+
+    def _key(self, key: Any, line: int, top: _Frame, event: Any) -> None:
+        assert isinstance(top.value, dict)
+        assert top.trie is not None
+        top.key_state = 2
+        top.key = _SKIP
+        if key is _SKIP:
+            return
+        if key is None:
+            self._problem(
+                "a mapping key must not be empty (null)",
+                line,
+                top.path,
+                "give the key a name",
+            )
+            return
+        try:
+            seen = key in top.value
+        except TypeError:  # an unhashable key (a timestamp kept as text never is)
+            seen = False
+        if seen:
+            first = top.trie.children.get(key)
+            first_line = first.line if isinstance(first, _Trie) else first
+            self._problem(
+                f"duplicate key {key!r} (first on line {first_line if first_line else '?'})",
+                line,
+                (*top.path, key),
+                "remove or rename one of the two; YAML keeps only one value",
+            )
+            return
+        top.key_state = 1
+        top.key = key
+        top.trie.children[key] = line
 
 
-def _compose(text: str, limits: YamlLimits) -> yaml.Node | None:
-    loader = _DepthLimitedLoader(text)
-    loader.max_depth = limits.max_depth
+def _syntax_problem(exc: yaml.MarkedYAMLError, file: str | None) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark is not None else None
+    reason = ": ".join(str(p) for p in (exc.context, exc.problem) if p)
+    return Problem(reason or "syntax error", file=file, line=line, fix="fix the YAML syntax")
+
+
+def _reader_problem(exc: Any, text: str, file: str | None) -> Problem:
+    position = getattr(exc, "position", None)
+    line = None
+    if isinstance(position, int) and position >= 0:
+        # libyaml reports a byte offset, the pure-Python reader a character offset
+        prefix = text.encode("utf-8")[:position].decode("utf-8", "ignore")
+        line = prefix.count("\n") + 1 if yaml.__with_libyaml__ else text[:position].count("\n") + 1
+    character = getattr(exc, "character", None)
+    shown = f"U+{character:04X}" if isinstance(character, int) else repr(character)
+    return Problem(
+        f"character {shown} is not allowed in YAML ({getattr(exc, 'reason', exc)})",
+        file=file,
+        line=line,
+        fix="remove the control character (or write it as an escape in a quoted string)",
+    )
+
+
+def _python_parse_error(text: str) -> yaml.YAMLError | None:
+    """The error the pure-Python parser reports for ``text`` (its messages are clearer)."""
+    loader = yaml.SafeLoader(text)
     try:
-        node: yaml.Node | None = loader.get_single_node()
-        return node
+        while loader.get_event() is not None:  # type: ignore[no-untyped-call]
+            pass
+    except yaml.YAMLError as exc:
+        return exc
     finally:
         loader.dispose()
-
-
-def _expanded_size(root: yaml.Node, cap: int) -> tuple[int, yaml.Node | None]:
-    """Count the values that building ``root`` would produce, without building them.
-
-    Aliases make the node graph a DAG whose expansion can be exponential in its size; sizes are
-    memoised per node, so this runs in time linear in the graph. Returns ``(size, node)`` where
-    ``node`` is a node that contains itself through an alias (a recursive alias), if any. The
-    count saturates at ``cap + 1``.
-    """
-    memo: dict[int, int] = {}
-    on_path: set[int] = set()
-    # An explicit stack: the graph is as deep as the document, which may be near max_depth.
-    stack: list[tuple[yaml.Node, int]] = [(root, 0)]
-    while stack:
-        node, state = stack.pop()
-        key = id(node)
-        if state == 0:
-            if key in memo:
-                continue
-            if key in on_path:
-                return cap + 1, node
-            on_path.add(key)
-            stack.append((node, 1))
-            for child in _children(node):
-                if id(child) in on_path:
-                    return cap + 1, child
-                if id(child) not in memo:
-                    stack.append((child, 0))
-        else:
-            on_path.discard(key)
-            memo[key] = min(cap + 1, 1 + sum(memo[id(c)] for c in _children(node)))
-    return memo[id(root)], None
-
-
-def _children(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.MappingNode):
-        return [part for pair in node.value for part in pair]
-    if isinstance(node, yaml.SequenceNode):
-        return list(node.value)
-    return []
+    return None
 
 
 def read_yaml(
@@ -280,13 +721,13 @@ def read_yaml(
     Returns
     -------
     Located
-        The data and a map from key paths to lines.
+        The data and the line of every key path.
 
     Raises
     ------
     RenoscoreError
-        Of class ``error``, on a syntax error, a duplicate key, a non-core tag, or input beyond
-        the limits; the problem names the file and line.
+        Of class ``error``, on a syntax error, a duplicate key, a non-core tag, a control
+        character, or input beyond the limits; the problem names the file and line.
 
     Examples
     --------
@@ -297,204 +738,41 @@ def read_yaml(
     """
     limits = limits or YamlLimits()
     text, file = read_text(source, error, what, limits)
+    reader = _Reader(text, file, error, what, limits)
     try:
-        node = _compose(text, limits)
-    except _TooDeepError as exc:
-        raise error(
-            f"{what} rejected",
-            [
-                Problem(
-                    f"nesting deeper than {limits.max_depth} levels",
-                    file=file,
-                    line=exc.line,
-                    fix="flatten the document, or pass a larger YamlLimits(max_depth=...)",
-                )
-            ],
-        ) from None
+        doc = reader.read()
+    except _RejectedError as exc:
+        raise error(exc.summary, [exc.problem]) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        reason = ": ".join(str(p) for p in (exc.context, exc.problem) if p)
-        raise error(
-            f"{what} is not valid YAML",
-            [Problem(reason or "syntax error", file=file, line=line, fix="fix the YAML syntax")],
-        ) from None
-    except yaml.YAMLError as exc:
-        raise error(f"{what} is not valid YAML", [Problem(str(exc), file=file)]) from None
-    except RecursionError:
-        raise error(
-            f"{what} rejected",
-            [
-                Problem(
-                    "nesting too deep to parse",
-                    file=file,
-                    fix="flatten the document, or pass a smaller YamlLimits(max_depth=...)",
-                )
-            ],
-        ) from None
-    if node is None:
-        return Located(data=None, file=file)
-    size, cycle = _expanded_size(node, limits.max_nodes)
-    if cycle is not None:
-        raise error(
-            f"{what} rejected",
-            [
-                Problem(
-                    "an alias refers to a value that contains it (a recursive alias)",
-                    file=file,
-                    line=cycle.start_mark.line + 1,
-                    fix="remove the recursive alias",
-                )
-            ],
-        )
-    if size > limits.max_nodes:
-        raise error(
-            f"{what} rejected",
-            [
-                Problem(
-                    f"more than {limits.max_nodes} values after expanding aliases",
-                    file=file,
-                    line=node.start_mark.line + 1,
-                    fix="remove the exponential aliases (a 'billion laughs' document?)",
-                )
-            ],
-        )
-    builder = _Builder(file, error, what, limits)
-    try:
-        data = builder.build(node, (), 0)
-    except RecursionError:
-        raise error(
-            f"{what} rejected",
-            [Problem("nesting too deep", file=file, fix="flatten the document")],
-        ) from None
-    if builder.problems:
-        raise error(f"{what} has invalid YAML structure", builder.problems)
-    return Located(data=data, lines=builder.lines, file=file)
-
-
-class _Builder:
-    def __init__(
-        self, file: str | None, error: type[RenoscoreError], what: str, limits: YamlLimits
-    ) -> None:
-        self.file = file
-        self.error = error
-        self.what = what
-        self.limits = limits
-        self.lines: dict[KeyPath, int] = {}
-        self.problems: list[Problem] = []
-        self.constructor = SafeConstructor()
-
-    def build(self, node: yaml.Node, path: KeyPath, depth: int) -> Any:
-        line = node.start_mark.line + 1
-        if depth > self.limits.max_depth:
-            # Aliases can nest a deep value inside another; the composer saw only one of them.
-            raise self.error(
-                f"{self.what} rejected",
+        if "maximum nesting depth" in str(exc.problem):
+            # libyaml's own bound (1000 levels) was reached while it read ahead of our check
+            mark = exc.problem_mark or exc.context_mark
+            raise error(
+                f"{what} rejected",
                 [
                     Problem(
-                        f"nesting deeper than {self.limits.max_depth} levels after expanding "
-                        "aliases",
-                        file=self.file,
-                        line=line,
-                        fix="flatten the document",
+                        f"nesting deeper than {limits.max_depth} levels",
+                        file=file,
+                        line=mark.line + 1 if mark is not None else None,
+                        fix="flatten the document, or pass a larger YamlLimits(max_depth=...)",
                     )
                 ],
-            )
-        self.lines.setdefault(path, line)
-        if node.tag not in _CORE_TAGS:
-            self.problems.append(
-                Problem(
-                    f"tag {node.tag!r} is not allowed",
-                    file=self.file,
-                    line=line,
-                    path=dotted(path) or None,
-                    fix="remove the tag; only plain YAML values are accepted",
-                )
-            )
-            return None
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path, depth)
-        if isinstance(node, yaml.SequenceNode):
-            return [
-                self.build(item, (*path, index), depth + 1) for index, item in enumerate(node.value)
-            ]
-        if node.tag == "tag:yaml.org,2002:timestamp":
-            # Dates are kept as written: a version "2024-01-01" must stay a string.
-            return str(node.value)
-        try:
-            return self.constructor.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError, OverflowError) as exc:
-            # e.g. an explicit "!!int abc" or "!!float x" that its core tag cannot read
-            self.problems.append(
-                Problem(
-                    f"cannot read the value: {exc}",
-                    file=self.file,
-                    line=line,
-                    path=dotted(path) or None,
-                    fix="remove the explicit tag or fix the value",
-                )
-            )
-            return None
-
-    def _mapping(self, node: yaml.MappingNode, path: KeyPath, depth: int) -> dict[Any, Any]:
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key_line = key_node.start_mark.line + 1
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                self.problems.append(
-                    Problem(
-                        "merge keys ('<<') are not supported",
-                        file=self.file,
-                        line=key_line,
-                        path=dotted(path) or None,
-                        fix="write the keys out in full",
-                    )
-                )
-                continue
-            if not isinstance(key_node, yaml.ScalarNode):
-                self.problems.append(
-                    Problem(
-                        "a mapping key must be a plain value, not a list or mapping",
-                        file=self.file,
-                        line=key_line,
-                        path=dotted(path) or None,
-                        fix="use a plain word as the key",
-                    )
-                )
-                continue
-            key = self.build(key_node, (*path, "\x00key"), depth + 1)
-            self.lines.pop((*path, "\x00key"), None)
-            if isinstance(key, bool) and key_node.style is None:
-                # YAML 1.1 reads a bare key "no", "on", "yes" or "off" as a boolean; every key in
-                # renoscore's documents is an id, so keep the word as written.
-                key = str(key_node.value)
-            if key is None:
-                if key_node.tag in _CORE_TAGS:
-                    self.problems.append(
-                        Problem(
-                            "a mapping key must not be empty (null)",
-                            file=self.file,
-                            line=key_line,
-                            path=dotted(path) or None,
-                            fix="give the key a name",
-                        )
-                    )
-                continue
-            if key in result:
-                self.problems.append(
-                    Problem(
-                        f"duplicate key {key!r} (first on line "
-                        f"{self.lines.get((*path, key), '?')})",
-                        file=self.file,
-                        line=key_line,
-                        path=dotted((*path, key)),
-                        fix="remove or rename one of the two; YAML keeps only one value",
-                    )
-                )
-                continue
-            self.lines[(*path, key)] = key_line
-            result[key] = self.build(value_node, (*path, key), depth + 1)
-        return result
+            ) from None
+        found: yaml.YAMLError = exc
+        if yaml.__with_libyaml__ and len(text) <= _REPARSE_BYTES:
+            found = _python_parse_error(text) or exc
+        if isinstance(found, yaml.MarkedYAMLError):
+            problem = _syntax_problem(found, file)
+        else:
+            problem = _reader_problem(found, text, file)
+        raise error(f"{what} is not valid YAML", [problem]) from None
+    except yaml.reader.ReaderError as exc:
+        raise error(f"{what} is not valid YAML", [_reader_problem(exc, text, file)]) from None
+    except yaml.YAMLError as exc:
+        raise error(f"{what} is not valid YAML", [Problem(str(exc), file=file)]) from None
+    if reader.problems:
+        raise error(f"{what} has invalid YAML structure", reader.problems)
+    return doc
 
 
 def dotted(path: KeyPath) -> str:

@@ -16,7 +16,7 @@ Examples
 --------
 >>> import renoscore as rs
 >>> w = rs.derive_weights(rs.default_system())
->>> round(sum(w.indicator_weights()), 12)
+>>> round(float(sum(w.indicator_weights())), 12)
 1.0
 """
 
