@@ -42,15 +42,16 @@ def html_zh(result: rs.EvaluationResult) -> str:
 
 
 @pytest.fixture(scope="module")
-def charted(
-    result: rs.EvaluationResult, tmp_path_factory: pytest.TempPathFactory
-) -> dict[str, Path]:
-    """Reports with charts, one per language (two scorecards each, to stay fast)."""
+def charted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """``renoscore report --example`` in each language, with charts (two scorecards, to be fast)."""
     folder = tmp_path_factory.mktemp("charted")
-    return {
-        lang: write_report(result, folder / f"report-{lang}.html", lang=lang, max_scorecards=2)
-        for lang in ("en", "zh")
-    }
+    out = {}
+    for lang in ("en", "zh"):
+        path = folder / f"report-{lang}.html"
+        argv = ["--example", "--lang", lang, "--scorecards", "2", "-o", str(path)]
+        assert _cli_report.main(argv) == 0
+        out[lang] = path
+    return out
 
 
 def _text(html: str) -> str:
