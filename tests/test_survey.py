@@ -524,6 +524,19 @@ def test_bad_pairwise_answers_listed() -> None:
         )
 
 
+def test_explicit_pair_columns_in_any_order() -> None:
+    # A platform export: arbitrary headers, the 17-box two-sided row (box 6 = left 4x, box 12
+    # = right 4x), and a pair asked right-to-left.
+    rows = [{"community_id": "A", "Q1": 6, "Q2": 12, "Q3": 9}]
+    pairs = {"Q1": ("f", "s"), "Q2": ("p", "s"), "Q3": ("f", "p")}
+    res = survey.resident_ahp(rows, ["f", "s", "p"], pairs=pairs, coding="position")
+    A = res.matrices[0]
+    np.testing.assert_allclose([A[0, 1], A[2, 1], A[0, 2]], [4.0, 0.25, 1.0])
+    np.testing.assert_allclose(A * A.T, np.ones((3, 3)))
+    with pytest.raises(OptionError, match="not a criterion"):
+        survey.resident_ahp(rows, ["f", "s", "p"], pairs={"Q1": ("f", "x")})
+
+
 def test_respondents_with_too_few_pairs_are_counted_not_used() -> None:
     rows = [
         {"community_id": "A", "ahp_f_vs_s": 2, "ahp_f_vs_p": 3, "ahp_s_vs_p": 2},
