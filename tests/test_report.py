@@ -286,3 +286,24 @@ def test_report_renders_in_headless_chromium(
             grey = np.asarray(im.convert("L"), dtype=np.float64)
         assert grey.shape == (1400, 1000)
         assert (grey < 128).mean() > 0.005  # text was drawn, not a blank page
+
+
+# ---------------------------------------------------------------------- notebook views
+def test_repr_html_views(result: rs.EvaluationResult) -> None:
+    from renoscore.report import repr_html
+
+    mini = rs.load_system(MINI_YAML.replace("Mini system", "Mini <i>system</i>"))
+    html = repr_html(mini)
+    assert "Mini &lt;i&gt;system&lt;/i&gt;" in html
+    assert html.count("<tr>") == 1 + len(mini.nodes)
+    assert "1500 → 300" in html  # a cost indicator's goalposts, floor above target
+    w = repr_html(result.weights, system=result.system, lang="zh")
+    assert "expert_c" in w
+    assert "0.1109" in w
+    assert "FAILS" in w
+    assert w.count("<tr>") == 1 + len(result.weights.table()) + 1 + 5  # 3 + 2 expert rows
+    r = repr_html(result, max_rows=10)
+    assert r.count("<tr>") == 1 + 10
+    assert f"… {len(result.ids) - 10} more rows" in r
+    with pytest.raises(rs.OptionError, match="no HTML view"):
+        repr_html(42)  # type: ignore[arg-type]

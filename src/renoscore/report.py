@@ -48,8 +48,10 @@ if TYPE_CHECKING:
 
     from renoscore.pipeline import PhaseComparison
     from renoscore.result import EvaluationResult
+    from renoscore.system import IndicatorSystem
+    from renoscore.weighting import Weights
 
-__all__ = ["Report", "build_report", "choose_phases", "write_report"]
+__all__ = ["Report", "build_report", "choose_phases", "repr_html", "write_report"]
 
 Lang = Literal["en", "zh"]
 
@@ -1709,3 +1711,211 @@ def write_report(
         options.setdefault("files_folder", f"{path.stem}_files")
     report = build_report(result, lang=lang, format=format, **options)
     return report.save(path)
+
+
+# --------------------------------------------------------------------------- notebooks
+def _html_of(blocks: Sequence[Block]) -> str:
+    out: list[str] = []
+    _html_blocks(blocks, out)
+    return "\n".join(out)
+
+
+def _system_blocks(system: IndicatorSystem, lang: Lang) -> list[Block]:
+    rows: list[list[Any]] = []
+    for node in system.nodes:
+        depth = len(system.path(node.id)) - 1
+        indent = "\u2003" * depth
+        if node.is_indicator:
+            ind: Any = node
+            rows.append(
+                [
+                    indent + ind.id,
+                    ind.name.get(lang),
+                    ind.kind.value,
+                    ind.direction.value,
+                    f"{ind.goalposts.floor:g} → {ind.goalposts.target:g}",
+                    ind.unit,
+                    _CATEGORY[lang].get(ind.category.value, ind.category.value),
+                    _SUPPLIER[lang].get(ind.supplier.value, ind.supplier.value),
+                ]
+            )
+        else:
+            grp: Any = node
+            rows.append(
+                [
+                    indent + grp.id,
+                    grp.name.get(lang),
+                    f"[{grp.weighting.method}]",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                ]
+            )
+    head = [
+        "id",
+        "name",
+        "kind / weighting",
+        "direction",
+        "goalposts",
+        "unit",
+        "category",
+        "supplier",
+    ]
+    return [
+        _Para(
+            [
+                f"{system.name.get(lang)} ",
+                _Code(f"{system.id} v{system.version}"),
+                f" — {len(system.dimensions)} dimensions, {len(system.indicators)} indicators",
+            ]
+        ),
+        _Table(head, rows, [False] * len(head)),
+    ]
+
+
+def _weights_blocks(weights: Weights, system: IndicatorSystem | None, lang: Lang) -> list[Block]:
+    def name(node: str) -> str:
+        if system is None:
+            return node
+        try:
+            return f"{system.node(node).name.get(lang)} ({node})"
+        except Exception:  # weights of another version of the system
+            return node
+
+    g = weights.global_weights()
+    rows = []
+    for row in weights.table():
+        nw = weights.nodes[row["parent"]]
+        cr = "" if nw.cr is None else f"{nw.cr:.3f} " + ("✓" if nw.acceptable else "✗")
+        rows.append(
+            [
+                row["parent"],
+                name(row["node"]),
+                row["method"],
+                f"{row['local']:.4f}",
+                f"{g[row['node']]:.4f}",
+                cr,
+            ]
+        )
+    blocks: list[Block] = [
+        _Para(
+            [
+                "Weights for ",
+                _Code(f"{weights.system_id} v{weights.system_version}"),
+                f" — panel {weights.provenance.panel or '–'}, "
+                f"prioritisation {weights.provenance.prioritisation}",
+            ]
+        ),
+        _Table(
+            ["parent", "node", "method", "local", "global", "parent CR"],
+            rows,
+            [False, False, False, True, True, True],
+        ),
+    ]
+    experts = [
+        [
+            node,
+            e.expert,
+            e.group or "–",
+            f"{e.lambda_max:.4f}",
+            f"{e.cr:.4f}",
+            "passes" if e.acceptable else "FAILS",
+            "left out" if e.excluded else "",
+        ]
+        for node, nw in weights.nodes.items()
+        for e in nw.experts
+    ]
+    if experts:
+        blocks.append(
+            _Table(
+                ["node", "expert", "group", "λmax", "CR", "CR < 0.10", ""],
+                experts,
+                [False, False, False, True, True, False, False],
+            )
+        )
+    return blocks
+
+
+def _result_blocks(result: EvaluationResult, lang: Lang, max_rows: int) -> list[Block]:
+    dims = [d.id for d in result.system.dimensions]
+    recs = result.ranking(lang=lang)
+    rows = [
+        [
+            _f(rec["rank"], 0),
+            rec["community_id"],
+            rec["phase"] or "–",
+            _f(rec["score"]),
+            rec["grade"] or rec["reason"] or "–",
+            *[_f(rec[d]) for d in dims],
+            _pct(rec["coverage"]),
+        ]
+        for rec in recs[:max_rows]
+    ]
+    blocks: list[Block] = [
+        _Para([repr(result)]),
+        _Table(
+            ["rank", "community", "phase", "score", "grade", *dims, "coverage"],
+            rows,
+            [True, False, False, True, False] + [True] * len(dims) + [True],
+        ),
+    ]
+    if len(recs) > max_rows:
+        blocks.append(
+            _Para([f"… {len(recs) - max_rows} more rows (result.table(), result.to_frame())"])
+        )
+    return blocks
+
+
+def repr_html(
+    obj: IndicatorSystem | Weights | EvaluationResult,
+    *,
+    lang: Lang = "en",
+    system: IndicatorSystem | None = None,
+    max_rows: int = 50,
+) -> str:
+    """Compact, escaped HTML of a system, weights or result, for Jupyter's ``_repr_html_``.
+
+    Parameters
+    ----------
+    obj : IndicatorSystem, Weights or EvaluationResult
+    lang : {"en", "zh"}
+        Language of names.
+    system : IndicatorSystem, optional
+        For weights: gives the nodes' names.
+    max_rows : int
+        Rows of a result's ranking shown.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    OptionError
+        For an object of another type.
+
+    Examples
+    --------
+    >>> import renoscore as rs
+    >>> html = repr_html(rs.default_system(), lang="zh")
+    >>> "基础设施" in html and html.count("<tr>") == 1 + len(rs.default_system().nodes)
+    True
+    """
+    from renoscore.result import EvaluationResult
+    from renoscore.system import IndicatorSystem
+    from renoscore.weighting import Weights
+
+    if isinstance(obj, IndicatorSystem):
+        blocks = _system_blocks(obj, lang)
+    elif isinstance(obj, Weights):
+        blocks = _weights_blocks(obj, system, lang)
+    elif isinstance(obj, EvaluationResult):
+        blocks = _result_blocks(obj, lang, max_rows)
+    else:
+        raise OptionError(
+            f"no HTML view of a {type(obj).__name__}",
+            [Problem("unsupported object", fix="pass a system, weights or a result")],
+        )
+    return f'<div class="renoscore">{_html_of(blocks)}</div>'
