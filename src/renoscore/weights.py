@@ -71,6 +71,10 @@ _SUSPECT_DIVERGENCE = 1e-9
 # Pairwise variance below this fraction of range^2 is treated as zero (rounding noise).
 _REL_VAR_ZERO = 1e-13
 
+# Columns whose magnitude lies outside [2**-_SAFE_EXP, 2**_SAFE_EXP] are rescaled by a power of
+# two before squares and x ln x are summed: (1e160)**2 overflows and (1e-160)**2 underflows.
+_SAFE_EXP = 400
+
 # Rows per matrix product in _cross (see there).
 _GEMM_ROWS = 256
 
@@ -255,6 +259,29 @@ def _block_minmax(b: FloatArray) -> tuple[FloatArray, FloatArray]:
     return np.minimum.reduce(b, axis=0), np.maximum.reduce(b, axis=0)
 
 
+def _pow2_scale(mn: FloatArray, mx: FloatArray) -> FloatArray:
+    """Per column, the power of two that brings ``max(|min|, |max|)`` into [0.5, 1).
+
+    Multiplying by a power of two is exact (away from the subnormal range), and every weight
+    here is invariant to a positive rescaling of a column, so the rescaled data give the same
+    weights while their squares and ``x ln x`` stay far from overflow and underflow.
+    """
+    with np.errstate(invalid="ignore"):
+        mag = np.fmax(np.abs(mn), np.abs(mx))
+    ok = np.isfinite(mag) & (mag > 0)
+    _, exponent = np.frexp(np.where(ok, mag, 1.0))
+    return np.where(ok, np.ldexp(1.0, -exponent), 1.0)
+
+
+def _needs_scaling(mn: FloatArray, mx: FloatArray, *stats: FloatArray) -> bool:
+    """Whether a column is so large or so small that its sums may overflow or underflow."""
+    with np.errstate(invalid="ignore"):
+        mag = np.fmax(np.abs(mn), np.abs(mx))
+    lo, hi = 2.0**-_SAFE_EXP, 2.0**_SAFE_EXP
+    extreme = (mag > hi) | ((mag > 0) & (mag < lo))
+    return bool(extreme.any()) or not all(bool(np.isfinite(st).all()) for st in stats)
+
+
 # --------------------------------------------------------------------------------------------
 # Pass kernels
 # --------------------------------------------------------------------------------------------
@@ -270,18 +297,25 @@ class _XlogxPart:
 
 
 def _xlogx_kernel(
-    ref: FloatArray | None, use_abs: bool
+    ref: FloatArray | None, use_abs: bool, scale: FloatArray | None = None
 ) -> Callable[[int, FloatArray, _Scratch], _XlogxPart]:
     """Column sums of u and u ln u with u = x (ref None) or u = |x - ref| (min-max variant).
 
     Because the entropy of p = u / sum(u) only needs S = sum(u) and T = sum(u ln u)
-    (sum p ln p = T / S - ln S), one pass over X suffices.
+    (sum p ln p = T / S - ln S), one pass over X suffices. With ``scale`` the columns are
+    multiplied by it first (``ref`` is then in scaled units).
     """
 
     def kernel(start: int, b: FloatArray, sc: _Scratch) -> _XlogxPart:
         n = b.shape[0]
         lt = sc.buf(1, n)
-        if ref is None:
+        if scale is not None:
+            u = np.multiply(b, scale, out=sc.buf(0, n))
+            if ref is not None:
+                np.subtract(u, ref, out=u)
+                if use_abs:
+                    np.abs(u, out=u)
+        elif ref is None:
             u = b
         else:
             u = np.subtract(b, ref, out=sc.buf(0, n))
@@ -346,17 +380,22 @@ class _MomentPart:
 
 
 def _moment_kernel(
-    shift: FloatArray, gram: bool
+    shift: FloatArray, gram: bool, scale: FloatArray | None = None
 ) -> Callable[[int, FloatArray, _Scratch], _MomentPart]:
     """Shifted first and second moments (and optionally the Gram matrix) of each block.
 
     Moments are accumulated about a per-column reference ``shift`` close to the column mean
     (the "shifted data" algorithm), which avoids the cancellation of sum(x^2) - n mean^2.
+    With ``scale`` the columns are multiplied by it first (``shift`` is then in scaled units).
     """
 
     def kernel(start: int, b: FloatArray, sc: _Scratch) -> _MomentPart:
         n, m = b.shape
-        t = np.subtract(b, shift, out=sc.buf(0, n))
+        if scale is None:
+            t = np.subtract(b, shift, out=sc.buf(0, n))
+        else:
+            t = np.multiply(b, scale, out=sc.buf(0, n))
+            np.subtract(t, shift, out=t)
         s1 = np.einsum("ij->j", t)
         if np.isfinite(s1).all():
             mn, mx = _block_minmax(b)
@@ -402,32 +441,70 @@ def _moment_kernel(
 @dataclass
 class _Moments:
     count: IntArray
-    mean: FloatArray
+    mean: FloatArray  # in scaled units, like var, cov and pair_var
     var: FloatArray  # population variance (ddof = 0)
-    mn: FloatArray
+    mn: FloatArray  # raw units
     mx: FloatArray
     inf_row: IntArray
     cov: FloatArray | None  # pairwise-complete covariance
     pair_var: FloatArray | None  # [j, k]: variance of column j over rows where k is usable
     pair_n: FloatArray | None
+    scale: FloatArray  # the factor each column was multiplied by (1 unless extreme)
+
+    @property
+    def span(self) -> FloatArray:
+        """max - min in scaled units (finite even when the raw range overflows)."""
+        return np.asarray(self.mx * self.scale - self.mn * self.scale, dtype=np.float64)
 
 
-def _reference_shift(X: NDArray[np.generic]) -> FloatArray:
+def _reference_shift(X: NDArray[np.generic], scale: FloatArray | None = None) -> FloatArray:
     """Per-column mean of the usable cells in the first rows (0 where none), as a shift.
 
     It is taken from a fixed number of rows so that it does not depend on ``block_rows``.
     """
     head = np.asarray(X[:1024], dtype=np.float64)
+    if scale is not None:
+        head = head * scale
     ok = np.isfinite(head)
     cnt = ok.sum(axis=0)
     tot = np.where(ok, head, 0.0).sum(axis=0)
     return np.where(cnt > 0, tot / np.maximum(cnt, 1), 0.0)
 
 
-def _moments(X: NDArray[np.generic], block_rows: int, workers: int, gram: bool) -> _Moments:
+def _moments(
+    X: NDArray[np.generic],
+    block_rows: int,
+    workers: int,
+    gram: bool,
+    common_scale: bool = False,
+) -> _Moments:
+    """Column moments; a second pass on rescaled columns if the first one was not safe.
+
+    ``common_scale`` rescales every column by the same factor (for weights that compare raw
+    standard deviations across columns).
+    """
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        mom = _moments_pass(X, block_rows, workers, gram, None)
+    stats = [mom.mean, mom.var] + ([] if mom.cov is None else [mom.cov, mom.pair_var])
+    usable = mom.count >= 2
+    if not _needs_scaling(mom.mn[usable], mom.mx[usable], *(st for st in stats if st is not None)):
+        return mom
+    if (mom.inf_row >= 0).any():
+        return mom  # infinite input: reported by the caller, never rescaled
+    scale = _pow2_scale(mom.mn, mom.mx)
+    if common_scale:
+        scale = np.full_like(scale, scale[usable].min() if usable.any() else 1.0)
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        return _moments_pass(X, block_rows, workers, gram, scale)
+
+
+def _moments_pass(
+    X: NDArray[np.generic], block_rows: int, workers: int, gram: bool, scale: FloatArray | None
+) -> _Moments:
     m = X.shape[1]
-    shift = _reference_shift(X)
-    parts = _run_blocks(X, block_rows, workers, _moment_kernel(shift, gram))
+    shift = _reference_shift(X, scale)
+    parts = _run_blocks(X, block_rows, workers, _moment_kernel(shift, gram, scale))
+    ones = np.ones(m) if scale is None else scale
     count = np.sum([p.cnt for p in parts], axis=0).astype(np.int64)
     s1 = np.sum([p.s1 for p in parts], axis=0)
     s2 = np.sum([p.s2 for p in parts], axis=0)
@@ -439,7 +516,7 @@ def _moments(X: NDArray[np.generic], block_rows: int, workers: int, gram: bool) 
     var = np.maximum(s2 / safe_n - mean_t * mean_t, 0.0)
     mean = shift + mean_t
     if not gram:
-        return _Moments(count, mean, var, mn, mx, inf_row, None, None, None)
+        return _Moments(count, mean, var, mn, mx, inf_row, None, None, None, ones)
     g = np.sum([p.gram for p in parts if p.gram is not None], axis=0)
     clean = [p for p in parts if p.clean]
     rows_c = float(sum(p.rows for p in clean))
@@ -453,7 +530,7 @@ def _moments(X: NDArray[np.generic], block_rows: int, workers: int, gram: bool) 
     pm = ps1 / safe_pn  # [j, k]: mean of (x_j - K_j) over rows where k is usable
     cov = g / safe_pn - pm * pm.T
     pair_var = ps2 / safe_pn - pm * pm
-    return _Moments(count, mean, var, mn, mx, inf_row, cov, pair_var, pn)
+    return _Moments(count, mean, var, mn, mx, inf_row, cov, pair_var, pn, ones)
 
 
 def _data_problems(
@@ -660,6 +737,19 @@ def entropy(
             raise WeightsError("entropy weights cannot be computed from these data", problems)
         s = np.sum([p.s for p in parts], axis=0)
         t = np.sum([p.t for p in parts], axis=0)
+        extreme = (s > 0) & ((s < 2.0**-_SAFE_EXP) | (s > 2.0**_SAFE_EXP))
+        if not (np.isfinite(s).all() and np.isfinite(t).all()) or extreme.any():
+            # Values near the float limits: sum(x) or x ln x overflowed, or T / S - ln S
+            # cancels. p = u / sum(u) does not change when a column is rescaled, so rescale by
+            # a power of two and sum again.
+            ranges = _run_blocks(arr, rows, workers, _range_kernel)
+            lo = np.fmin.reduce(np.array([p.mn for p in ranges]), axis=0)
+            hi = np.fmax.reduce(np.array([p.mx for p in ranges]), axis=0)
+            scaled = _run_blocks(
+                arr, rows, workers, _xlogx_kernel(None, False, _pow2_scale(lo, hi))
+            )
+            s = np.sum([p.s for p in scaled], axis=0)
+            t = np.sum([p.t for p in scaled], axis=0)
         constant = s == 0.0  # all zero (given x >= 0): constant
         values = np.zeros(m)
     else:
@@ -674,11 +764,15 @@ def entropy(
         mx = np.fmax.reduce(np.array([p.mx for p in ranges]), axis=0)
         constant = mx == mn
         values = mn
-        span = np.where(constant, 1.0, mx - mn)
+        # Extreme columns are rescaled by a power of two (exact), so that max - min and
+        # u ln u stay finite; the entropy of p = u / sum(u) does not change.
+        scale = _pow2_scale(mn, mx) if _needs_scaling(mn, mx, mx - mn) else None
+        lo, hi = (mn, mx) if scale is None else (mn * scale, mx * scale)
+        span = np.where(constant, 1.0, hi - lo)
         # u = |x - ref| with ref = min - eps*span (benefit) or max + eps*span (cost) is the
         # min-max value times span; entropy of p = u / sum(u) does not depend on that scale.
-        ref = np.where(cost, mx + eps * span, mn - eps * span)
-        parts = _run_blocks(arr, rows, workers, _xlogx_kernel(ref, bool(cost.any())))
+        ref = np.where(cost, hi + eps * span, lo - eps * span)
+        parts = _run_blocks(arr, rows, workers, _xlogx_kernel(ref, bool(cost.any()), scale))
         s = np.sum([p.s for p in parts], axis=0)
         t = np.sum([p.t for p in parts], axis=0)
         constant = constant | (s == 0.0)
@@ -812,7 +906,7 @@ def critic(
                 )
             ],
         )
-    span = mom.mx - mom.mn
+    span = mom.span
     pv = mom.pair_var[np.ix_(live, live)]
     pn = mom.pair_n[np.ix_(live, live)]
     tiny = _REL_VAR_ZERO * span[live] ** 2
@@ -918,7 +1012,7 @@ def standard_deviation(
             [Problem("unknown normalization", value=normalization, fix="use 'minmax' or 'none'")],
         )
     rows = _check_block_options(block_rows, workers, m)
-    mom = _moments(arr, rows, workers, gram=False)
+    mom = _moments(arr, rows, workers, gram=False, common_scale=normalization == "none")
     problems = _data_problems(mom.count, mom.inf_row, labels, None, arr)
     if problems:
         raise WeightsError("standard-deviation weights cannot be computed", problems)
@@ -928,7 +1022,7 @@ def standard_deviation(
     )
     sigma = np.sqrt(mom.var)
     if normalization == "minmax":
-        sigma = sigma / np.where(constant, 1.0, mom.mx - mom.mn)
+        sigma = sigma / np.where(constant, 1.0, mom.span)
     return _normalise(np.where(constant, 0.0, sigma), "standard-deviation weights", labels)
 
 
@@ -996,8 +1090,8 @@ def coefficient_of_variation(
     if problems:
         raise WeightsError("coefficient-of-variation weights cannot be computed", problems)
     constant = mom.mx == mom.mn
-    scale = np.maximum(np.abs(mom.mn), np.abs(mom.mx))
-    zero_mean = ~constant & (np.abs(mom.mean) <= 1e-12 * scale)
+    magnitude = np.maximum(np.abs(mom.mn * mom.scale), np.abs(mom.mx * mom.scale))
+    zero_mean = ~constant & (np.abs(mom.mean) <= 1e-12 * magnitude)
     if zero_mean.any():
         raise WeightsError(
             "coefficient-of-variation weights are undefined for a zero mean",
