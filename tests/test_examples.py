@@ -79,3 +79,22 @@ def test_notebook_cells_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     plt.close("all")
     assert (tmp_path / "report-zh.html").stat().st_size > 50_000
     assert "result" in namespace
+
+
+DOCS = EXAMPLES.parent / "docs"
+
+
+def test_python_blocks_in_the_docs_compile() -> None:
+    """Every ```python block of the documentation is valid Python (they are run by hand)."""
+    import re
+
+    pages = sorted(DOCS.rglob("*.md"))
+    assert pages
+    count = 0
+    for page in pages:
+        for k, block in enumerate(
+            re.findall(r"```python\n(.*?)```", page.read_text(encoding="utf-8"), re.DOTALL)
+        ):
+            compile(block, f"{page.relative_to(DOCS)} block {k}", "exec")
+            count += 1
+    assert count >= 15
