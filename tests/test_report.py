@@ -307,3 +307,19 @@ def test_repr_html_views(result: rs.EvaluationResult) -> None:
     assert f"… {len(result.ids) - 10} more rows" in r
     with pytest.raises(rs.OptionError, match="no HTML view"):
         repr_html(42)  # type: ignore[arg-type]
+
+
+def test_no_cjk_font_gives_one_clear_warning(
+    monkeypatch: pytest.MonkeyPatch, result: rs.EvaluationResult
+) -> None:
+    from renoscore import plot as rplot
+
+    monkeypatch.setattr(rplot, "cjk_font", lambda: None)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        html = build_report(result.select("t1"), lang="zh", max_scorecards=0).text
+    fonts = [w for w in caught if "CJK font" in str(w.message)]
+    assert len(fonts) == 1  # one for the report, not one per chart
+    assert issubclass(fonts[0].category, rs.RenoscoreWarning)
+    assert "fonts-noto-cjk" in str(fonts[0].message)
+    assert re.search(r"<text[^>]*>设施</text>", html)  # the browser still gets the text
