@@ -634,6 +634,17 @@ def _perron_eig(M: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
 
 
 def _perron_chunk(M: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    # Ratios near the float limits (1e155 and beyond, possible with scale 'positive') can make
+    # a trace underflow or a product overflow inside the iteration; such a matrix does not
+    # converge, fails the residual check and is solved by eig, so the warnings say nothing.
+    with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
+        lam, w, v, bad = _perron_iterate(M)
+    if bad.any():
+        lam[bad], w[bad], v[bad] = _perron_eig(M[bad])
+    return lam, w, v
+
+
+def _perron_iterate(M: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, BoolArray]:
     B, n, _ = M.shape
     ones = np.ones(n)
     # Repeated squaring P <- P^2 / trace(P^2) drives P to the spectral projector w v^T / (v^T w)
@@ -674,13 +685,10 @@ def _perron_chunk(M: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
     lam = (M @ w[:, :, None])[:, :, 0] @ ones
     # Verify every returned pair; anything not converged or not an eigenpair goes to eig.
     resid = np.max(np.abs((M @ w[:, :, None])[:, :, 0] - lam[:, None] * w), axis=-1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        bad = ~(resid <= _PERRON_RESIDUAL_TOL * lam * np.max(w, axis=-1))
+    bad = ~(resid <= _PERRON_RESIDUAL_TOL * lam * np.max(w, axis=-1))
     if idx.size:
         bad[idx] = True
-    if bad.any():
-        lam[bad], w[bad], v[bad] = _perron_eig(M[bad])
-    return lam, w, v
+    return lam, w, v, np.asarray(bad, dtype=bool)
 
 
 def _perron(M: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -1531,6 +1539,9 @@ def _expert_weights(weights: ArrayLike | None, shape: tuple[int, ...], what: str
             f"invalid {what}",
             [Problem("weights must be finite and >= 0", value=np.asarray(weights).tolist())],
         )
+    # Divide by the largest weight first: weights of 1e308 are finite, their sum is not.
+    peak = wt.max(axis=-1, keepdims=True)
+    wt = wt / np.where(peak > 0, peak, 1.0)
     total = wt.sum(axis=-1, keepdims=True)
     if not np.all(total > 0):
         raise WeightsError(

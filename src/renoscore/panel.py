@@ -39,8 +39,8 @@ Examples
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator, Mapping
-from fractions import Fraction
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -70,6 +70,7 @@ from renoscore.system import (
     located_error,
     problems_from_validation,
     register_tags,
+    short_repr,
     suggest,
 )
 
@@ -91,20 +92,53 @@ PAIRS_TAG = "[pairs]"
 MATRIX_TAG = "[matrix]"
 
 
+#: A decimal number (Unicode digits such as full-width ones allowed, as ``float`` reads them).
+_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+#: A ratio of whole numbers, e.g. ``1/3``.
+_RATIO = re.compile(r"([+-]?\d+)/(\d+)")
+
+
+def _text_number(text: str) -> float | None:
+    """The value of ``"3"``, ``"0.5"``, ``"1/3"`` (spaces ignored), or None.
+
+    Parsed with ``float`` and ``int``, never ``Fraction``: ``Fraction("1e10000000")`` builds a
+    ten-million-digit integer (seconds of work for an eleven-character cell). Python caps the
+    digits ``int`` reads (4,300 by default), so a ratio of huge integers is refused, not slow.
+    """
+    compact = text.replace(" ", "").replace("\u3000", "")
+    ratio = _RATIO.fullmatch(compact)
+    try:
+        if ratio is not None:
+            num, den = int(ratio[1]), int(ratio[2])
+            if den == 0:
+                return None
+            try:
+                return num / den
+            except OverflowError:
+                return math.inf if num > 0 else -math.inf
+        if _DECIMAL.fullmatch(compact):
+            return float(compact)
+    except ValueError:
+        return None
+    return None
+
+
 def _to_number(value: Any) -> float:
     """A judgement as a float: a number, or text such as ``"3"``, ``"0.5"`` or ``"1/3"``.
 
     NaN and infinities pass through (a full matrix uses NaN for a missing entry); the panel
-    rules reject them where they are not allowed.
+    rules reject them where they are not allowed. An integer too large for a float is infinite.
     """
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    if isinstance(value, str):
         try:
-            return float(Fraction(value.replace(" ", "")))
-        except (ValueError, ZeroDivisionError, OverflowError):
-            pass
-    shown = f"the boolean {str(value).lower()}" if isinstance(value, bool) else repr(value)
+            return float(value)
+        except OverflowError:
+            return math.inf if value > 0 else -math.inf
+    if isinstance(value, str):
+        number = _text_number(value)
+        if number is not None:
+            return number
+    shown = f"the boolean {str(value).lower()}" if isinstance(value, bool) else short_repr(value)
     raise located_error(
         "judgement_number",
         [
@@ -125,7 +159,7 @@ def _pair(value: Any) -> Any:
         [
             (
                 (),
-                f"each judgement is a list [a, b, value]; got {value!r}",
+                f"each judgement is a list [a, b, value]; got {short_repr(value)}",
                 "write - [a, b, 3], meaning a is 3 times as important as b",
             )
         ],

@@ -113,6 +113,24 @@ def _num(value: float | None) -> str:
     return "open" if value is None else f"{value:g}"
 
 
+#: Largest magnitude of any number in a system (and of any value in community data): the
+#: difference of two such numbers, and every normalisation of one, stays finite in float64.
+MAX_MAGNITUDE = 1e300
+
+
+def _magnitude_problems(values: Mapping[str, float | None]) -> list[LocatedProblem]:
+    return [
+        (
+            (name,),
+            f"{name} {_num(value)} is beyond the largest accepted magnitude 1e300",
+            "express the quantity in a larger unit (e.g. thousands); numbers this large are "
+            "not measurements, and differences of them would overflow",
+        )
+        for name, value in values.items()
+        if value is not None and abs(value) > MAX_MAGNITUDE
+    ]
+
+
 class _Frozen(BaseModel):
     # Non-finite numbers (.nan, .inf in YAML) are never meaningful in a system declaration.
     model_config = ConfigDict(
@@ -236,17 +254,17 @@ class ValueRange(_Frozen):
 
     @model_validator(mode="after")
     def _ordered(self) -> ValueRange:
+        problems = _magnitude_problems({"min": self.min, "max": self.max})
         if self.min is not None and self.max is not None and not self.min < self.max:
-            raise located_error(
-                "range_order",
-                [
-                    (
-                        (),
-                        f"range min {_num(self.min)} must be below max {_num(self.max)}",
-                        "write the range as [min, max] with min < max",
-                    )
-                ],
+            problems.append(
+                (
+                    (),
+                    f"range min {_num(self.min)} must be below max {_num(self.max)}",
+                    "write the range as [min, max] with min < max",
+                )
             )
+        if problems:
+            raise located_error("range_order", problems)
         return self
 
     def contains(self, value: float) -> bool:
@@ -263,6 +281,13 @@ class Goalposts(_Frozen):
 
     floor: float
     target: float
+
+    @model_validator(mode="after")
+    def _finite_span(self) -> Goalposts:
+        problems = _magnitude_problems({"floor": self.floor, "target": self.target})
+        if problems:
+            raise located_error("goalposts_magnitude", problems)
+        return self
 
 
 class Weighting(_Frozen):
@@ -331,6 +356,14 @@ class Weighting(_Frozen):
                 )
             )
         for key, value in (self.weights or {}).items():
+            if value > MAX_MAGNITUDE:
+                problems.append(
+                    (
+                        ("weights", key),
+                        f"fixed weight {_num(value)} for {key!r} is beyond 1e300",
+                        "weights are relative: divide them all by a common factor",
+                    )
+                )
             if not value > 0:
                 problems.append(
                     (
@@ -956,6 +989,18 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> KeyPath:
     return tuple(path)
 
 
+def short_repr(value: Any, limit: int = 60) -> str:
+    """``repr(value)``, cut to ``limit`` characters: messages quote values, not whole files.
+
+    Examples
+    --------
+    >>> short_repr("x" * 100, limit=10)
+    "'xxxxxx..."
+    """
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _describe_value(value: Any) -> str:
     if value is None:
         return "nothing (null)"
@@ -965,9 +1010,12 @@ def _describe_value(value: Any) -> str:
         return "a list"
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
+    if isinstance(value, int) and abs(value) > 10**15:
+        digits = len(str(abs(value)))
+        return f"the whole number {str(value)[:8]}... ({digits} digits)"
     if isinstance(value, (int, float)):
         return f"the number {value:g}"
-    return f"the text {value!r}"
+    return f"the text {short_repr(value)}"
 
 
 def _id_fix(value: Any) -> str:
@@ -1044,13 +1092,13 @@ def _friendly(
         value = None
     elif kind == "string_pattern_mismatch":
         if key == "id":
-            reason = f"{value!r} is not a valid id"
+            reason = f"{short_repr(value)} is not a valid id"
             fix = _id_fix(value)
         else:
             fix = f"write a value matching {ctx.get('pattern')}"
     elif kind in ("literal_error", "enum"):
         options = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
-        reason = f"{value!r} is not one of: {', '.join(options)}"
+        reason = f"{short_repr(value)} is not one of: {', '.join(options)}"
         fix = suggest(str(value), options) or f"use one of: {', '.join(options)}"
     elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         words = {
@@ -1067,10 +1115,14 @@ def _friendly(
     elif kind == "bool_type":
         fix = "write true or false"
     elif kind == "invalid_key":
-        reason = f"key {value!r} is not text"
+        reason = f"key {short_repr(value)} is not text"
         fix = "keys are words such as ids; quote the key if it must be a number"
     if isinstance(value, str) and repr(value) in reason:
         value = None  # already quoted in the reason
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**15:
+        value = None  # described in the reason; thousands of digits help nobody
+    if isinstance(value, str) and len(value) > 80:
+        value = value[:77] + "..."
     if isinstance(value, (dict, list, tuple)):
         value = None
     return reason, fix, value
