@@ -99,3 +99,26 @@ def test_bad_system_file_exits_1_with_line(
     err = capsys.readouterr().err
     assert "did you mean 'unit'" in err
     assert f"{bad}:" in err
+
+
+def test_score_writes_excel_with_one_sheet_per_table(tmp_path: Path) -> None:
+    pytest.importorskip("openpyxl")
+    import openpyxl
+
+    out = tmp_path / "scores.xlsx"
+    assert main(["score", "--example", "-o", str(out)]) == 0
+    sheets = openpyxl.load_workbook(out, read_only=True).sheetnames
+    assert len(sheets) >= 4
+
+
+def test_score_reads_an_excel_sheet(tmp_path: Path) -> None:
+    pd = pytest.importorskip("pandas")
+    xlsx = tmp_path / "data.xlsx"
+    frame = pd.read_csv(rs.example_path(), dtype=str, keep_default_na=False)
+    with pd.ExcelWriter(xlsx) as writer:
+        frame.head(0).to_excel(writer, sheet_name="empty", index=False)
+        frame.to_excel(writer, sheet_name="communities", index=False)
+    args = ["score", "old_community_renovation", str(xlsx), "--missing", "renormalize"]
+    assert main([*args, "--sheet", "communities"]) == 0
+    assert main([*args, "--sheet", "1"]) == 0
+    assert main([*args, "--sheet", "0"]) == 1  # the empty sheet: no rows

@@ -17,7 +17,6 @@ Examples
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 import warnings
@@ -43,6 +42,7 @@ def _build_parser() -> argparse.ArgumentParser:
     v.add_argument("data", nargs="?", help="community data (CSV, Excel, Parquet)")
     v.add_argument("--panel", help="expert panel YAML to check against the system")
     v.add_argument("--example", action="store_true", help="use the bundled system and data")
+    v.add_argument("--sheet", help="Excel sheet of the data (name or 0-based index)")
 
     s = sub.add_parser("score", help="score, rank and grade communities")
     s.add_argument("system", nargs="?", help="indicator system YAML (or a shipped name)")
@@ -67,7 +67,15 @@ def _build_parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--fix-first", metavar="COMMUNITY", help="also print the fix-first list of one community"
     )
-    s.add_argument("-o", "--output", help="write results to .csv or .json")
+    s.add_argument(
+        "-o", "--output", help="write results: .xlsx (one sheet per table), .csv, .parquet or .json"
+    )
+    s.add_argument(
+        "--encoding",
+        default="utf-8",
+        help="CSV output encoding: utf-8, utf-8-sig (Excel) or gb18030",
+    )
+    s.add_argument("--sheet", help="Excel sheet of the data (name or 0-based index)")
 
     w = sub.add_parser("weights", help="derive weights; report AHP consistency per node and expert")
     w.add_argument("system", nargs="?", help="indicator system YAML (or a shipped name)")
@@ -168,7 +176,8 @@ def _print_problems(exc: RenoscoreError) -> None:
 
 
 def _system_and_data(args: argparse.Namespace, need_data: bool) -> tuple[Any, Any]:
-    from renoscore import default_system, example_data, load_data, load_system
+    from renoscore import default_system, example_data, load_system
+    from renoscore.io import read_data
 
     if getattr(args, "example", False):
         return default_system(), example_data()
@@ -178,7 +187,9 @@ def _system_and_data(args: argparse.Namespace, need_data: bool) -> tuple[Any, An
     data_arg = getattr(args, "data", None)
     if need_data and not data_arg:
         raise _UsageError("give DATA (a CSV/Excel/Parquet path) or --example")
-    data = load_data(data_arg, system) if data_arg else None
+    sheet = getattr(args, "sheet", None)
+    options = {"sheet": int(sheet) if sheet.isdigit() else sheet} if sheet is not None else {}
+    data = read_data(data_arg, system, **options) if data_arg else None
     return system, data
 
 
@@ -243,29 +254,17 @@ def _cmd_score(args: argparse.Namespace) -> int:
                 f"{k:>2}. {flag} {name[:40]:<40} value {value:>8} target {item.target:g}  obstacle {obstacle}  [{item.category}, {item.supplier}]"
             )
     if args.output:
-        _write_result(result, Path(args.output), args.lang)
+        _write_result(result, Path(args.output), args.lang, args.encoding)
         print(f"wrote {args.output}")
     return 0
 
 
-def _write_result(result: Any, path: Path, lang: str) -> None:
-    suffix = path.suffix.lower()
-    if suffix == ".json":
-        path.write_text(result.to_json(indent=1), encoding="utf-8")
-    elif suffix == ".csv":
-        records = result.records(lang)
-        with path.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=list(records[0]))
-            writer.writeheader()
-            writer.writerows(records)
-    elif suffix in (".xlsx", ".parquet"):
-        frame = result.to_frame(lang=lang)
-        if suffix == ".xlsx":
-            frame.to_excel(path, index=False)
-        else:
-            frame.to_parquet(path, index=False)
-    else:
-        raise _UsageError(f"cannot write {suffix!r}; use .csv, .json, .xlsx or .parquet")
+def _write_result(result: Any, path: Path, lang: str, encoding: str) -> None:
+    from renoscore.io import write_result
+
+    if path.suffix.lower() not in (".csv", ".json", ".xlsx", ".parquet"):
+        raise _UsageError(f"cannot write {path.suffix!r}; use .csv, .json, .xlsx or .parquet")
+    write_result(result, path, lang=lang, encoding=encoding)
 
 
 def _cmd_weights(args: argparse.Namespace) -> int:
