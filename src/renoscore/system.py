@@ -1064,7 +1064,10 @@ def _friendly(
             )
             shape = f"{{{', '.join(f'{k}: ...' for k in keys)}}}"
             item = loc and isinstance(loc[-1], int)
-            fix = f"write each item of {key} as {shape}" if item else f"write {key}: {shape}"
+            if key is None:
+                fix = f"write the document as {shape}"
+            else:
+                fix = f"write each item of {key} as {shape}" if item else f"write {key}: {shape}"
         else:
             fix = f"write {key or 'it'}: {{name: value, ...}}"
     elif kind in ("tuple_type", "list_type", "set_type", "frozen_set_type"):

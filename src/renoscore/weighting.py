@@ -23,6 +23,7 @@ Examples
 from __future__ import annotations
 
 import json
+import math
 import warnings
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -32,7 +33,7 @@ from typing import Any, Literal
 import numpy as np
 import yaml
 from numpy.typing import NDArray
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from renoscore import ahp
 from renoscore import weights as objective
@@ -46,7 +47,14 @@ from renoscore.errors import (
     WeightsError,
 )
 from renoscore.panel import Panel
-from renoscore.system import Group, Indicator, IndicatorSystem, Weighting
+from renoscore.system import (
+    Group,
+    Indicator,
+    IndicatorSystem,
+    LocatedProblem,
+    Weighting,
+    located_error,
+)
 
 __all__ = [
     "ExpertConsistency",
@@ -58,6 +66,10 @@ __all__ = [
 ]
 
 PrioritisationMethod = Literal["eigenvector", "geometric_mean", "normalized_columns"]
+
+#: How far a node's local weights may sum from 1 (weights files are written with full
+#: precision; this admits rounding, not hand-rounded weights such as 0.33 + 0.33 + 0.33).
+WEIGHT_SUM_TOL = 1e-9
 
 
 class _Frozen(BaseModel):
@@ -92,6 +104,45 @@ class NodeWeights(_Frozen):
     parts: dict[str, tuple[float, ...]] = Field(default_factory=dict)
     parameters: dict[str, Any] = Field(default_factory=dict)
 
+    @model_validator(mode="after")
+    def _a_distribution(self) -> NodeWeights:
+        # A weights file is read back from disk and may have been edited: its local weights
+        # must still be one finite, non-negative weight per distinct child, summing to 1.
+        problems: list[LocatedProblem] = []
+        if len(self.local) != len(self.children):
+            problems.append(
+                (
+                    ("local",),
+                    f"{len(self.local)} local weights for {len(self.children)} children",
+                    "give one weight per child, in the order of 'children'",
+                )
+            )
+        repeated = sorted({c for c in self.children if self.children.count(c) > 1})
+        if repeated:
+            problems.append(
+                (("children",), f"children listed twice: {repeated}", "list every child once")
+            )
+        bad = [w for w in self.local if not (math.isfinite(w) and w >= 0)]
+        if bad:
+            problems.append(
+                (
+                    ("local",),
+                    f"local weights must be finite and non-negative; got {bad}",
+                    "re-derive the weights (renoscore.derive_weights)",
+                )
+            )
+        elif self.local and abs(math.fsum(self.local) - 1.0) > WEIGHT_SUM_TOL:
+            problems.append(
+                (
+                    ("local",),
+                    f"local weights sum to {math.fsum(self.local)!r}, not 1",
+                    "re-derive the weights, or correct them so that they sum to 1",
+                )
+            )
+        if problems:
+            raise located_error("node_weights", problems)
+        return self
+
 
 class WeightsProvenance(_Frozen):
     """Where a set of weights came from."""
@@ -119,6 +170,44 @@ class Weights(_Frozen):
     indicator_ids: tuple[str, ...]
     nodes: dict[str, NodeWeights]
     provenance: WeightsProvenance = WeightsProvenance()
+
+    @model_validator(mode="after")
+    def _a_tree(self) -> Weights:
+        # The nodes must form one tree: every node under its own key, no node the child of two
+        # parents or of itself, one root. Otherwise global weights are not products along a path.
+        problems: list[LocatedProblem] = []
+        parent: dict[str, str] = {}
+        for key, nw in self.nodes.items():
+            if nw.node != key:
+                problems.append(
+                    (
+                        ("nodes", key, "node"),
+                        f"the weights of {nw.node!r} are filed under {key!r}",
+                        "file every node's weights under its own id",
+                    )
+                )
+            for child in nw.children:
+                if child in parent:
+                    problems.append(
+                        (
+                            ("nodes", key, "children"),
+                            f"{child!r} is a child of both {parent[child]!r} and {key!r}",
+                            "every node has one parent",
+                        )
+                    )
+                parent.setdefault(child, key)
+        roots = [n for n in self.nodes if n not in parent]
+        if self.nodes and len(roots) != 1:
+            problems.append(
+                (
+                    ("nodes",),
+                    f"the nodes form {len(roots)} trees (roots {roots}), not one",
+                    "keep exactly the groups of one indicator system",
+                )
+            )
+        if problems:
+            raise located_error("weights_tree", problems)
+        return self
 
     # ------------------------------------------------------------------ access
     def local(self, node: str) -> dict[str, float]:
@@ -180,6 +269,15 @@ class Weights(_Frozen):
             else:
                 reason += " in order"
             problems.append(Problem(reason, fix="re-derive the weights for this system"))
+        group_ids = {g.id for g in system.groups}
+        for stray in [n for n in self.nodes if n not in group_ids]:
+            problems.append(
+                Problem(
+                    f"weights for {stray!r}, which is not a group of system {system.id!r}",
+                    path=stray,
+                    fix="re-derive the weights for this system",
+                )
+            )
         for group in system.groups:
             nw = self.nodes.get(group.id)
             kids = tuple(c.id for c in group.children)
