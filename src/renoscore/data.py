@@ -33,11 +33,12 @@ import csv
 import difflib
 import hashlib
 import io
-from collections.abc import Iterable, Mapping, Sequence
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 import numpy as np
 from numpy.typing import NDArray
@@ -46,7 +47,17 @@ from renoscore._optional import import_optional
 from renoscore.errors import DataValidationError, Problem
 from renoscore.system import INTEGER_KINDS, IndicatorKind, IndicatorSystem, load_system, suggest
 
-__all__ = ["NA_TOKENS", "CellStatus", "CommunityData", "load_data"]
+__all__ = [
+    "NA_TOKENS",
+    "CellStatus",
+    "CommunityData",
+    "PhaseCodes",
+    "RowLabels",
+    "label_array",
+    "label_codes",
+    "label_count",
+    "load_data",
+]
 
 #: Text that marks a cell as "not applicable" (as opposed to an empty, missing cell).
 NA_TOKENS: frozenset[str] = frozenset(
@@ -67,6 +78,166 @@ class CellStatus(IntEnum):
     NOT_APPLICABLE = 2
 
 
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True, eq=False)
+class PhaseCodes:
+    """Phases of many rows as small integer codes into the distinct phases.
+
+    Attributes
+    ----------
+    codes : ndarray of intp, shape (N,)
+        Index of each row's phase in ``labels``.
+    labels : tuple of (str or None)
+        The distinct phases, in order of first appearance (None: the table has no phase).
+    """
+
+    codes: NDArray[np.intp]
+    labels: tuple[str | None, ...]
+
+    def __post_init__(self) -> None:
+        self.codes.setflags(write=False)
+
+    def __len__(self) -> int:
+        return int(self.codes.shape[0])
+
+    def take(self, rows: NDArray[np.intp]) -> PhaseCodes:
+        """The codes of some rows, with the labels pruned to the phases still present."""
+        return _first_appearance(self.codes[rows], self.labels)
+
+    def as_tuple(self) -> tuple[str | None, ...]:
+        """One label per row."""
+        table = np.empty(len(self.labels), dtype=object)
+        table[:] = list(self.labels)
+        return tuple(table[self.codes].tolist())
+
+
+def _first_appearance(codes: NDArray[np.intp], labels: Sequence[str | None]) -> PhaseCodes:
+    """Renumber codes so that labels come in order of first appearance; drop absent labels."""
+    n = codes.shape[0]
+    first = np.full(len(labels), n, dtype=np.intp)
+    if len(labels) <= 8:
+        for k in range(len(labels)):
+            at = int((codes == k).argmax()) if n else 0
+            if n and codes[at] == k:
+                first[k] = at
+    else:
+        np.minimum.at(first, codes, np.arange(n, dtype=np.intp))
+    present = np.flatnonzero(first < n)
+    order = present[np.argsort(first[present], kind="stable")]
+    if order.size == len(labels) and bool((order == np.arange(order.size)).all()):
+        return PhaseCodes(np.asarray(codes, dtype=np.intp), tuple(labels))
+    remap = np.full(len(labels), -1, dtype=np.intp)
+    remap[order] = np.arange(order.size, dtype=np.intp)
+    return PhaseCodes(remap[codes], tuple(labels[int(k)] for k in order))
+
+
+def _codes_of(labels: Sequence[str | None]) -> PhaseCodes:
+    index: dict[str | None, int] = {}
+    codes = np.fromiter(
+        (index.setdefault(p, len(index)) for p in labels), dtype=np.intp, count=len(labels)
+    )
+    return PhaseCodes(codes, tuple(index))
+
+
+class RowLabels(Generic[_T]):
+    """A tuple-valued field of a frozen dataclass that may be stored as a numpy array.
+
+    Community ids and phases of a million rows cost more to turn into tuples of Python
+    strings than scoring the rows does, so the loaders hand over a read-only numpy array of
+    ids and :class:`PhaseCodes` of phases. Reading the attribute returns a tuple, built on
+    first read and kept; :func:`label_array` and :func:`label_codes` give the arrays without
+    building it.
+    """
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._slot = f"_{name}_store"
+        self._tuple = f"_{name}_tuple"
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> RowLabels[_T]: ...
+
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> tuple[_T, ...]: ...
+
+    def __get__(self, obj: object | None, owner: type | None = None) -> Any:
+        if obj is None:
+            # No class-level default: the dataclass field stays required.
+            raise AttributeError(self._slot)
+        cache = obj.__dict__
+        if self._tuple not in cache:
+            store = cache[self._slot]
+            if isinstance(store, PhaseCodes):
+                cache[self._tuple] = store.as_tuple()
+            elif isinstance(store, np.ndarray):
+                cache[self._tuple] = tuple(store.tolist())
+            else:
+                cache[self._tuple] = store
+        return cache[self._tuple]
+
+    def __set__(self, obj: object, value: Sequence[_T] | NDArray[Any] | PhaseCodes) -> None:
+        if isinstance(value, np.ndarray):
+            value = value.view()
+            value.setflags(write=False)
+        elif not isinstance(value, PhaseCodes):
+            value = tuple(value)
+        obj.__dict__[self._slot] = value
+        obj.__dict__.pop(self._tuple, None)
+
+    def store(self, obj: object) -> tuple[Any, ...] | NDArray[Any] | PhaseCodes:
+        """What was assigned (a tuple, an array or :class:`PhaseCodes`)."""
+        value: tuple[Any, ...] | NDArray[Any] | PhaseCodes = obj.__dict__[self._slot]
+        return value
+
+
+def _descriptor(owner: type, name: str) -> RowLabels[Any]:
+    for klass in owner.__mro__:
+        if name in klass.__dict__ and isinstance(klass.__dict__[name], RowLabels):
+            return klass.__dict__[name]  # type: ignore[no-any-return]
+    raise AttributeError(name)
+
+
+def label_count(obj: object, name: str) -> int:
+    """Number of labels in a :class:`RowLabels` field, without building the tuple."""
+    return len(_descriptor(type(obj), name).store(obj))
+
+
+def label_array(obj: object, name: str) -> NDArray[Any]:
+    """A :class:`RowLabels` field as a read-only numpy array (str, or object with None)."""
+    store = _descriptor(type(obj), name).store(obj)
+    if isinstance(store, np.ndarray):
+        return store
+    key = f"_{name}_array"
+    if key not in obj.__dict__:
+        if isinstance(store, PhaseCodes):
+            table = np.empty(len(store.labels), dtype=object)
+            table[:] = list(store.labels)
+            arr = table[store.codes]
+        elif all(type(x) is str for x in store):
+            arr = np.array(store, dtype=str) if store else np.array([], dtype=str)
+        else:
+            arr = np.empty(len(store), dtype=object)
+            arr[:] = list(store)
+        arr.setflags(write=False)
+        obj.__dict__[key] = arr
+    cached: NDArray[Any] = obj.__dict__[key]
+    return cached
+
+
+def label_codes(obj: object, name: str) -> PhaseCodes:
+    """A :class:`RowLabels` field as codes into its distinct labels (first appearance order)."""
+    store = _descriptor(type(obj), name).store(obj)
+    if isinstance(store, PhaseCodes):
+        return store
+    key = f"_{name}_codes"
+    if key not in obj.__dict__:
+        labels = store.tolist() if isinstance(store, np.ndarray) else store
+        obj.__dict__[key] = _codes_of(labels)
+    cached: PhaseCodes = obj.__dict__[key]
+    return cached
+
+
 @dataclass(frozen=True, eq=False)
 class CommunityData:
     """Validated community data in the system's indicator order.
@@ -78,11 +249,15 @@ class CommunityData:
     indicator_ids : tuple of str
         Column order of ``values`` and ``status`` (the system's indicator order).
     ids : tuple of str
-        Community id of each row.
+        Community id of each row. The loaders keep the ids as a numpy array and build this
+        tuple on first read; :attr:`id_array` gives the array.
     phases : tuple of (str or None)
-        Phase of each row (None when the table has no phase column).
+        Phase of each row (None when the table has no phase column); built on first read,
+        :attr:`phase_codes` gives the phases as integer codes.
     values : ndarray, shape (N, M)
-        Indicator values; NaN wherever ``status`` is not OK. Read-only.
+        Indicator values; NaN wherever ``status`` is not OK. Read-only. Its memory order is
+        whatever was cheapest to build (column-major from a table of columns; a view of the
+        caller's array when :func:`load_data` is given an ``(N, M)`` array).
     status : ndarray of int8, shape (N, M)
         :class:`CellStatus` codes. Read-only.
     context : dict
@@ -101,16 +276,21 @@ class CommunityData:
     system_id: str
     system_version: str
     indicator_ids: tuple[str, ...]
-    ids: tuple[str, ...]
-    phases: tuple[str | None, ...]
-    values: NDArray[np.float64]
-    status: NDArray[np.int8]
+    ids: RowLabels[str] = RowLabels()
+    phases: RowLabels[str | None] = RowLabels()
+    # RowLabels raises on class access, so ids and phases have no default at run time.
+    values: NDArray[np.float64]  # type: ignore[misc]
+    status: NDArray[np.int8]  # type: ignore[misc]
     context: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     source: str | None = None
 
     def __post_init__(self) -> None:
         n, m = self.values.shape
-        if self.status.shape != (n, m) or len(self.ids) != n or len(self.phases) != n:
+        if (
+            self.status.shape != (n, m)
+            or label_count(self, "ids") != n
+            or label_count(self, "phases") != n
+        ):
             raise DataValidationError("CommunityData arrays do not agree in shape")
         if len(self.indicator_ids) != m:
             raise DataValidationError("CommunityData has a column count unlike its indicator ids")
@@ -120,12 +300,22 @@ class CommunityData:
     @property
     def n(self) -> int:
         """Number of rows (community x phase)."""
-        return len(self.ids)
+        return int(self.values.shape[0])
 
     @property
     def m(self) -> int:
         """Number of indicators."""
         return len(self.indicator_ids)
+
+    @property
+    def id_array(self) -> NDArray[Any]:
+        """The community ids as a read-only numpy array (no tuple of strings is built)."""
+        return label_array(self, "ids")
+
+    @property
+    def phase_codes(self) -> PhaseCodes:
+        """The phases as integer codes into the distinct phases (first appearance order)."""
+        return label_codes(self, "phases")
 
     @property
     def keys(self) -> tuple[tuple[str, str | None], ...]:
@@ -134,16 +324,18 @@ class CommunityData:
 
     def phase_ids(self) -> tuple[str | None, ...]:
         """The distinct phases present, in order of first appearance."""
-        return tuple(dict.fromkeys(self.phases))
+        return self.phase_codes.labels
 
     def select(self, phase: str | None = None, ids: Iterable[str] | None = None) -> CommunityData:
         """A subset of the rows: one phase and/or some community ids (order kept)."""
         mask = np.ones(self.n, dtype=bool)
         if phase is not None:
-            mask &= np.array([p == phase for p in self.phases], dtype=bool)
+            pc = self.phase_codes
+            k = pc.labels.index(phase) if phase in pc.labels else -1
+            mask &= pc.codes == k
         if ids is not None:
-            wanted = set(ids)
-            mask &= np.array([i in wanted for i in self.ids], dtype=bool)
+            wanted = [str(i) for i in ids]
+            mask &= np.isin(self.id_array, np.array(wanted, dtype=str))
         return self.take(np.flatnonzero(mask))
 
     def take(self, rows: NDArray[np.intp] | Sequence[int]) -> CommunityData:
@@ -153,8 +345,8 @@ class CommunityData:
             system_id=self.system_id,
             system_version=self.system_version,
             indicator_ids=self.indicator_ids,
-            ids=tuple(self.ids[i] for i in index),
-            phases=tuple(self.phases[i] for i in index),
+            ids=self.id_array[index],
+            phases=self.phase_codes.take(index),
             values=self.values[index].copy(),
             status=self.status[index].copy(),
             context={k: tuple(v[i] for i in index) for k, v in self.context.items()},
@@ -190,7 +382,9 @@ class CommunityData:
         """Exact equality of everything, NaN cells included."""
         return (
             self.indicator_ids == other.indicator_ids
-            and self.keys == other.keys
+            and self.n == other.n
+            and bool(np.array_equal(self.id_array, other.id_array))
+            and self.phases == other.phases
             and np.array_equal(self.values, other.values, equal_nan=True)
             and np.array_equal(self.status, other.status)
             and self.context == other.context
@@ -204,9 +398,12 @@ class CommunityData:
     def summary(self) -> str:
         """A short text summary: rows, communities, phases and cell counts."""
         c = self.counts()
-        phases = ", ".join(f"{p}: {self.phases.count(p)}" for p in self.phase_ids())
+        pc = self.phase_codes
+        per_phase = np.bincount(pc.codes, minlength=len(pc.labels))
+        phases = ", ".join(f"{p}: {int(k)}" for p, k in zip(pc.labels, per_phase, strict=True))
+        communities = self.n - len(_repeated_rows(self.id_array, None, None))
         return (
-            f"{self.n} rows, {len(set(self.ids))} communities, {self.m} indicators "
+            f"{self.n} rows, {communities} communities, {self.m} indicators "
             f"(system {self.system_id} v{self.system_version}); phases {phases or '-'}; "
             f"cells ok {c['ok']}, missing {c['missing']}, not applicable {c['not_applicable']}"
         )
@@ -227,9 +424,15 @@ def data_digest(
     h.update("\x1f".join(indicator_ids).encode())
     h.update("\x1f".join(ids).encode())
     h.update("\x1f".join("\x00" if p is None else p for p in phases).encode())
-    # .data is a buffer view: hashing the arrays without copying them.
-    h.update(np.ascontiguousarray(values).data)
-    h.update(np.ascontiguousarray(status).data)
+    for arr in (values, status):
+        if arr.flags.c_contiguous:
+            # .data is a buffer view: hashing the array without copying it.
+            h.update(np.ascontiguousarray(arr).data)
+        else:
+            # Row blocks give the same bytes as the whole array in C order, without a copy of it.
+            step = max(1, (1 << 20) // max(1, arr.shape[1] * arr.itemsize))
+            for start in range(0, arr.shape[0], step):
+                h.update(np.ascontiguousarray(arr[start : start + step]).data)
     return h.hexdigest()
 
 
@@ -352,8 +555,56 @@ def _from_frame(frame: Any, source: str | None = None) -> _Table:
         series = frame[col]
         if getattr(series, "ndim", 1) != 1:
             continue  # a duplicated column label; reported with the other column problems
-        columns.setdefault(name, np.asarray(series.to_numpy()))
+        if name not in columns:
+            text = _arrow_ascii_text(series)
+            columns[name] = text if text is not None else np.asarray(series.to_numpy())
     return _Table(columns, header, len(frame), None, source)
+
+
+def _arrow_ascii_text(series: Any) -> NDArray[np.str_] | None:
+    """An Arrow-backed string column as a numpy text array, without a Python str per cell.
+
+    pandas keeps text in Arrow buffers (UTF-8 bytes and offsets); ``to_numpy`` makes one
+    Python string per cell. For ASCII text without empty (null) cells the bytes are laid out
+    as fixed-width UCS-4 directly. Anything else returns None and takes the general path.
+    """
+    pa = sys.modules.get("pyarrow")
+    dtype = series.dtype
+    arrow_backed = getattr(dtype, "storage", None) == "pyarrow" or hasattr(dtype, "pyarrow_dtype")
+    if pa is None or not arrow_backed:
+        return None
+    try:
+        arr = pa.array(series.array)
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
+        large = pa.types.is_large_string(arr.type)
+        if arr.null_count or not (large or pa.types.is_string(arr.type)):
+            return None
+        n = len(arr)
+        _, off_buf, data_buf = arr.buffers()
+        raw = np.frombuffer(off_buf, dtype=np.int64 if large else np.int32)
+        offsets: NDArray[np.intp] = raw[arr.offset : arr.offset + n + 1].astype(np.intp)
+        data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else None
+        lengths = np.diff(offsets)
+        width = int(lengths.max()) if n else 0
+        if width == 0 or data is None:
+            return np.full(n, "", dtype="<U1")
+        used = data[offsets[0] : offsets[-1]]
+        if used.max() >= 0x80 or used.min() == 0:
+            return None  # non-ASCII (UTF-8 needs decoding) or NUL characters
+        points = np.zeros((n, width), dtype=np.uint32)
+        # Rows of one length at a time: ids usually come in a few lengths.
+        for length in np.flatnonzero(np.bincount(lengths)).tolist():
+            if length == 0:
+                continue
+            if length == width and lengths[0] == width and bool((lengths == width).all()):
+                points[:] = used.reshape(n, width)
+                break
+            rows = np.flatnonzero(lengths == length)
+            points[rows, :length] = data[offsets[rows][:, None] + np.arange(length)]
+        return points.view(f"<U{width}").reshape(n)
+    except Exception:  # any Arrow layout this does not know: the general path is exact
+        return None
 
 
 def _from_mapping(mapping: Mapping[Any, Any]) -> _Table:
@@ -363,8 +614,11 @@ def _from_mapping(mapping: Mapping[Any, Any]) -> _Table:
     for key, value in mapping.items():
         array = value if isinstance(value, np.ndarray) else None
         if array is None and isinstance(value, Iterable) and not isinstance(value, (str, bytes)):
-            array = np.empty(len(list(value)), dtype=object)
-            array[:] = list(value)
+            items = list(value)
+            array = _numeric_list(items)
+            if array is None:
+                array = np.empty(len(items), dtype=object)
+                array[:] = items
         if array is None or array.ndim != 1:
             problems.append(
                 Problem(
@@ -394,6 +648,17 @@ def _from_mapping(mapping: Mapping[Any, Any]) -> _Table:
         )
     n = lengths.pop() if lengths else 0
     return _Table(columns, header, n)
+
+
+def _numeric_list(items: list[Any]) -> NDArray[Any] | None:
+    """A list of plain numbers as a numeric array (None when any cell is not a number)."""
+    if not items or not isinstance(items[0], (int, float, np.integer, np.floating)):
+        return None
+    try:
+        array = np.asarray(items)
+    except (ValueError, TypeError):
+        return None
+    return array if array.ndim == 1 and array.dtype.kind in "fiub" else None
 
 
 def _from_records(records: Sequence[Mapping[Any, Any]]) -> _Table:
@@ -479,7 +744,19 @@ def _is_blank(cell: Any) -> bool:
 
 def _as_text(cells: NDArray[Any]) -> NDArray[np.str_]:
     """Cells as stripped text; empty cells (None, NaN, pandas NA) become ''."""
-    out = np.array(["" if _is_blank(c) else str(c) for c in cells.tolist()], dtype=str)
+    kind = cells.dtype.kind
+    out: NDArray[np.str_]
+    if kind == "U":
+        out = cells
+    elif kind in "iub":
+        out = cells.astype(str)  # the same text as str() of each number
+    else:
+        items = cells.tolist()
+        if kind == "O" and set(map(type, items)) <= {str}:
+            # Only Python strings: numpy converts them in one call, no per-cell test.
+            out = np.array(items, dtype=str)
+        else:
+            out = np.array(["" if _is_blank(c) else str(c) for c in items], dtype=str)
     return np.char.strip(out) if out.size else out
 
 
@@ -591,14 +868,20 @@ def load_data(
     encoding: str | None = None,
     sheet: str | int | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    ids: Any = None,
+    phases: Any = None,
 ) -> CommunityData:
     """Read and validate community data against an indicator system.
 
     Parameters
     ----------
-    source : path, DataFrame, list of dict or mapping of columns
+    source : path, DataFrame, list of dict, mapping of columns, or (N, M) array
         The table: one row per community and phase, one column per indicator (named by its
-        id), an id column, an optional phase column, and any context columns.
+        id), an id column, an optional phase column, and any context columns. Or a numeric
+        ``(N, M)`` array whose columns are the system's indicators in
+        ``system.indicator_ids`` order, with ``ids=`` (and ``phases=``) beside it: the fast
+        entry for data already in memory. The array is not copied: the data hold a
+        read-only view of it (NaN cells are missing), so do not change it afterwards.
     system : IndicatorSystem, str or Path, optional
         The indicator system (default: :func:`~renoscore.default_system`).
     id_column : str
@@ -615,6 +898,10 @@ def load_data(
         Excel sheet name or index (default: the first).
     max_bytes : int
         Largest file read.
+    ids : sequence or array of str, optional
+        With an ``(N, M)`` array source only: the community id of each row.
+    phases : str, sequence or array of str, optional
+        With an ``(N, M)`` array source only: the phase of each row, or one phase for all.
 
     Returns
     -------
@@ -636,8 +923,27 @@ def load_data(
     >>> data = load_data(rows)
     >>> data.counts()["missing"] > 0
     True
+
+    An array in the system's indicator order, with the ids beside it:
+
+    >>> import numpy as np
+    >>> X = np.full((2, len(ids)), np.nan)
+    >>> load_data(X, ids=["LY", "JS02"], phases="t0").phase_ids()
+    ('t0',)
     """
     system = load_system(system) if system is not None else _default()
+    if isinstance(source, np.ndarray) and source.ndim == 2:
+        return _load_matrix(source, system, ids, phases)
+    if ids is not None or phases is not None:
+        raise DataValidationError(
+            "ids= and phases= go with an (N, M) array source",
+            [
+                Problem(
+                    "a table carries its ids and phases in columns",
+                    fix=f"put them in the {id_column!r} and {phase_column!r} columns",
+                )
+            ],
+        )
     table = _read_source(source, encoding, sheet, max_bytes)
     problems: list[Problem] = list(table.problems)
     file = table.source
@@ -732,123 +1038,51 @@ def load_data(
         raise DataValidationError("community data is empty", problems)
 
     # ---- ids and phases
-    ids_text = _as_text(np.asarray(table.columns[id_column], dtype=object))
-    ids = tuple(str(i) for i in ids_text.tolist())
-    for r in np.flatnonzero(ids_text == "").tolist():
-        problems.append(
-            Problem("empty community id", column=id_column, fix="give every row an id", **where(r))
-        )
-    phases: tuple[str | None, ...] = (None,) * n
-    if has_phase:
-        assert phase_column is not None
-        phase_text = _as_text(np.asarray(table.columns[phase_column], dtype=object))
-        phase_list = [str(p) for p in phase_text.tolist()]
-        phases = tuple(phase_list)
-        declared = list(system.phase_ids)
-        for r, p in enumerate(phase_list):
-            if p == "":
-                problems.append(
-                    Problem(
-                        "empty phase",
-                        column=phase_column,
-                        community_id=ids[r] or None,
-                        fix=f"use one of {declared}",
-                        **where(r),
-                    )
-                )
-            elif p not in declared:
-                problems.append(
-                    Problem(
-                        f"unknown phase {p!r}",
-                        column=phase_column,
-                        community_id=ids[r] or None,
-                        fix=suggest(p, declared) or f"use one of {declared}",
-                        **where(r),
-                    )
-                )
-    first_row: dict[tuple[str, str | None], int] = {}
-    for r, key in enumerate(zip(ids, phases, strict=True)):
-        if key[0] == "":
-            continue
-        if key in first_row:
-            phase_note = f" in phase {key[1]!r}" if key[1] is not None else ""
-            problems.append(
-                Problem(
-                    f"duplicate community id {key[0]!r}{phase_note} (first at row "
-                    f"{first_row[key] + 1})",
-                    column=id_column,
-                    community_id=key[0],
-                    fix="give each community one row per phase",
-                    **where(r),
-                )
-            )
-        else:
-            first_row[key] = r
+    ids_text = _as_text(np.asarray(table.columns[id_column]))
+    phase_text = (
+        _as_text(np.asarray(table.columns[phase_column]))
+        if has_phase and phase_column is not None
+        else None
+    )
+    codes = _check_keys(system, ids_text, phase_text, id_column, phase_column, where, problems)
 
     # ---- indicator cells
-    m = len(indicator_ids)
-    values = np.full((n, m), np.nan)
-    status = np.full((n, m), CellStatus.MISSING, dtype=np.int8)
-    lo, hi = system.range_arrays()
-    phase_array = np.array(["" if p is None else p for p in phases], dtype=object)
+    # Numeric columns go straight into the blocked scan; text columns are parsed first.
+    sources: list[NDArray[Any] | None] = []
+    text_status: dict[int, NDArray[np.int8]] = {}
     for j, ind in enumerate(system.indicators):
         if ind.id not in table.columns:
+            sources.append(None)
             continue
-        col_values, col_status, bad = _parse_numeric(np.asarray(table.columns[ind.id]))
+        cells = np.asarray(table.columns[ind.id])
+        if cells.dtype.kind in "fiub":
+            sources.append(cells)
+            continue
+        col_values, col_status, bad = _parse_numeric(cells)
         for r, raw, reason, fix in bad:
             problems.append(
                 Problem(
                     reason,
                     column=ind.id,
-                    community_id=ids[r] or None,
+                    community_id=str(ids_text[r]) or None,
                     value=raw,
                     fix=fix,
                     **where(r),
                 )
             )
-        ok = (col_status == CellStatus.OK) & np.isfinite(col_values)
-        out = ok & ((col_values < lo[j]) | (col_values > hi[j]))
-        for r in np.flatnonzero(out).tolist():
-            problems.append(
-                Problem(
-                    f"value outside the range [{_num(ind.range.min)}, {_num(ind.range.max)}] "
-                    f"of {ind.id} ({ind.kind.value})",
-                    column=ind.id,
-                    community_id=ids[r] or None,
-                    value=float(col_values[r]),
-                    fix="correct the value, or widen the range in the system if it is "
-                    "genuinely possible",
-                    **where(r),
-                )
-            )
-        if ind.kind in INTEGER_KINDS:
-            fractional = ok & ~out & (col_values != np.round(col_values))
-            for r in np.flatnonzero(fractional).tolist():
-                problems.append(
-                    Problem(
-                        f"{ind.kind.value} indicator needs a whole number",
-                        column=ind.id,
-                        community_id=ids[r] or None,
-                        value=float(col_values[r]),
-                        fix=(
-                            f"use one of the levels {sorted(ind.levels)}"
-                            if ind.kind is IndicatorKind.ORDINAL and ind.levels
-                            else "use a whole number"
-                            if ind.kind is IndicatorKind.ORDINAL
-                            else "use 0 or 1"
-                        ),
-                        **where(r),
-                    )
-                )
-        if ind.phases is not None and has_phase:
-            not_measured = ~np.isin(phase_array, list(ind.phases)) & (
-                col_status == CellStatus.MISSING
-            )
-            col_status[not_measured] = CellStatus.NOT_APPLICABLE
-        # a cell whose text was rejected stays MISSING (the load fails anyway)
-        col_status[(col_status == CellStatus.OK) & ~np.isfinite(col_values)] = CellStatus.MISSING
-        values[:, j] = np.where(col_status == CellStatus.OK, col_values, np.nan)
-        status[:, j] = col_status
+        sources.append(col_values)
+        text_status[j] = col_status
+    m = len(indicator_ids)
+    # Column-major: every column is copied in as one contiguous run.
+    values = np.empty((n, m), order="F")
+    status = np.zeros((n, m), dtype=np.int8, order="F")
+    has_nan, suspect = _scan(values, status, system, sources)
+    for j, col_status in text_status.items():
+        na = col_status == CellStatus.NOT_APPLICABLE
+        if na.any():
+            status[na, j] = CellStatus.NOT_APPLICABLE
+    problems += _cell_problems(values, suspect, system, ids_text, where, set(text_status))
+    _mark_not_measured(status, has_nan, system, codes if has_phase else None)
 
     if problems:
         raise DataValidationError(
@@ -864,13 +1098,445 @@ def load_data(
         system_id=system.id,
         system_version=system.version,
         indicator_ids=indicator_ids,
-        ids=ids,
-        phases=phases,
+        ids=ids_text,
+        phases=codes,
         values=values,
         status=status,
         context=context_cols,
         source=file,
     )
+
+
+def _load_matrix(X: NDArray[Any], system: IndicatorSystem, ids: Any, phases: Any) -> CommunityData:
+    """Validate an ``(N, M)`` array in the system's indicator order (see :func:`load_data`)."""
+    m = len(system.indicators)
+    if X.dtype.kind not in "fiub":
+        raise DataValidationError(
+            "the array of values is not numeric",
+            [
+                Problem(
+                    f"dtype {X.dtype}",
+                    fix="pass numbers (NaN for a missing cell); text goes through a table",
+                )
+            ],
+        )
+    n = X.shape[0]
+    problems: list[Problem] = []
+    if X.shape[1] != m:
+        problems.append(
+            Problem(
+                f"the array has {X.shape[1]} columns, the system {system.id!r} has {m} indicators",
+                fix="one column per indicator, in the order of system.indicator_ids",
+            )
+        )
+    if n == 0:
+        problems.append(Problem("the array has no rows", fix="add at least one community"))
+    if ids is None:
+        problems.append(Problem("no community ids", fix="pass ids=[...] with one id per row"))
+    ids_array = np.asarray([] if ids is None else ids)
+    if ids is not None and (ids_array.ndim != 1 or ids_array.shape[0] != n):
+        problems.append(
+            Problem(
+                f"ids has shape {ids_array.shape}, the array has {n} rows",
+                fix="give one id per row",
+            )
+        )
+    phase_array: NDArray[Any] | None = None
+    if isinstance(phases, str):
+        phase_array = np.full(n, phases)
+    elif phases is not None:
+        phase_array = np.asarray(phases)
+        if phase_array.ndim != 1 or phase_array.shape[0] != n:
+            problems.append(
+                Problem(
+                    f"phases has shape {phase_array.shape}, the array has {n} rows",
+                    fix="give one phase per row, or one phase for all rows",
+                )
+            )
+    if problems:
+        raise DataValidationError("the array does not fit the system", problems)
+    ids_text = _as_text(ids_array)
+    phase_text = None if phase_array is None else _as_text(phase_array)
+
+    def where(r: int) -> dict[str, Any]:
+        return {"row": r + 1}
+
+    codes = _check_keys(system, ids_text, phase_text, "community_id", "phase", where, problems)
+    values = X if X.dtype == np.float64 else X.astype(np.float64)
+    if not (values.flags.c_contiguous or values.flags.f_contiguous):
+        values = np.ascontiguousarray(values)
+    values = values.view()  # read-only flags go on this view, not on the caller's array
+    fortran = values.flags.f_contiguous and not values.flags.c_contiguous
+    status = np.zeros(values.shape, dtype=np.int8, order="F" if fortran else "C")
+    has_nan, suspect = _scan(values, status, system, None)
+    problems += _cell_problems(values, suspect, system, ids_text, where, set())
+    _mark_not_measured(status, has_nan, system, codes if phase_text is not None else None)
+    if problems:
+        raise DataValidationError(
+            f"community data does not match system {system.id!r}",
+            sorted(problems, key=lambda p: (p.row or 0, p.column or "")),
+        )
+    return CommunityData(
+        system_id=system.id,
+        system_version=system.version,
+        indicator_ids=system.indicator_ids,
+        ids=ids_text,
+        phases=codes,
+        values=values,
+        status=status,
+    )
+
+
+def _check_keys(
+    system: IndicatorSystem,
+    ids_text: NDArray[np.str_],
+    phase_text: NDArray[np.str_] | None,
+    id_column: str,
+    phase_column: str | None,
+    where: Callable[[int], dict[str, Any]],
+    problems: list[Problem],
+) -> PhaseCodes:
+    """Problems of empty ids, empty or unknown phases and repeated (id, phase); phase codes."""
+    n = ids_text.shape[0]
+    empty_id = ids_text == ""
+    for r in np.flatnonzero(empty_id).tolist():
+        problems.append(
+            Problem("empty community id", column=id_column, fix="give every row an id", **where(r))
+        )
+    if phase_text is None:
+        codes = PhaseCodes(np.zeros(n, dtype=np.intp), (None,))
+    else:
+        declared = list(system.phase_ids)
+        raw = np.zeros(n, dtype=np.intp)
+        known = np.zeros(n, dtype=bool)
+        for k, p in enumerate(declared):
+            hit = phase_text == p
+            raw[hit] = k
+            known |= hit
+        labels: list[str | None] = list(declared)
+        if not known.all():
+            rows = np.flatnonzero(~known)
+            others, inverse = np.unique(phase_text[rows], return_inverse=True)
+            raw[rows] = len(declared) + inverse.reshape(-1)
+            labels += [str(x) for x in others.tolist()]
+            for r in rows.tolist():
+                p = str(phase_text[r])
+                problems.append(
+                    Problem(
+                        "empty phase" if p == "" else f"unknown phase {p!r}",
+                        column=phase_column,
+                        community_id=str(ids_text[r]) or None,
+                        fix=f"use one of {declared}"
+                        if p == ""
+                        else suggest(p, declared) or f"use one of {declared}",
+                        **where(r),
+                    )
+                )
+        codes = _first_appearance(raw, labels)
+    for r, first in _repeated_rows(
+        ids_text, codes.codes if phase_text is not None else None, empty_id
+    ):
+        cid = str(ids_text[r])
+        phase = codes.labels[int(codes.codes[r])]
+        phase_note = f" in phase {phase!r}" if phase is not None else ""
+        problems.append(
+            Problem(
+                f"duplicate community id {cid!r}{phase_note} (first at row {first + 1})",
+                column=id_column,
+                community_id=cid,
+                fix="give each community one row per phase",
+                **where(r),
+            )
+        )
+    return codes
+
+
+def _text_hash(text: NDArray[Any]) -> NDArray[np.uint64]:
+    """A 64-bit hash of each string (FNV-1a over pairs of code points, then a final mix).
+
+    The hash depends on the array's string width: compare hashes of one array only.
+    """
+    if text.dtype.kind != "U":
+        text = np.asarray(text, dtype=str)
+    n = text.shape[0]
+    width = text.dtype.itemsize // 4
+    h = np.full(n, 0xCBF29CE484222325, dtype=np.uint64)
+    if width == 0 or n == 0:
+        return h
+    # Two UCS-4 code points per 64-bit word: half the passes of one word per code point.
+    words = (width + 1) // 2
+    padded = np.zeros((n, 2 * words), dtype=np.uint32)
+    padded[:, :width] = np.ascontiguousarray(text).view(np.uint32).reshape(n, width)
+    pairs = padded.view(np.uint64)
+    prime = np.uint64(0x100000001B3)
+    for k in range(words):
+        np.bitwise_xor(h, pairs[:, k], out=h)
+        np.multiply(h, prime, out=h)
+    # Murmur3's finaliser spreads every input bit over the whole word.
+    h ^= h >> np.uint64(33)
+    h *= np.uint64(0xFF51AFD7ED558CCD)
+    h ^= h >> np.uint64(33)
+    return h
+
+
+def _shared_keys(key: NDArray[np.uint64]) -> NDArray[np.bool_]:
+    """True for every key that occurs more than once (exact on the 64-bit keys)."""
+    n = key.shape[0]
+    candidates = np.arange(n, dtype=np.intp)
+    if n > 1 << 16:
+        # Counting keys in a table of about 8n buckets (top bits) is cheaper than sorting all
+        # n keys; only keys in a shared bucket (about an eighth) are sorted.
+        bits = min(26, int(np.ceil(np.log2(n))) + 3)
+        bucket = (key >> np.uint64(64 - bits)).astype(np.intp)
+        counts = np.bincount(bucket, minlength=1 << bits)
+        candidates = np.flatnonzero(counts[bucket] > 1)
+    out = np.zeros(n, dtype=bool)
+    if candidates.size < 2:
+        return out
+    sub = key[candidates]
+    ordered = np.sort(sub)
+    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
+    if repeated.size:
+        out[candidates[np.isin(sub, repeated)]] = True
+    return out
+
+
+def _repeated_rows(
+    ids_text: NDArray[Any], phase_codes: NDArray[np.intp] | None, skip: NDArray[np.bool_] | None
+) -> list[tuple[int, int]]:
+    """``(row, first row)`` for every row whose (id, phase) is the same as an earlier row's.
+
+    Rows where ``skip`` is True are left out. Tables are usually sorted by id, so a strictly
+    increasing id within each phase settles it in one comparison; otherwise rows are hashed
+    and only rows whose hash repeats are compared exactly.
+    """
+    n = ids_text.shape[0]
+    if n < 2:
+        return []
+    keep = np.ones(n, dtype=bool) if skip is None else ~skip
+    if ids_text.dtype.kind == "U" and bool(keep.all()):
+        groups: list[NDArray[Any]] = []
+        if phase_codes is None or not phase_codes.any():
+            groups = [ids_text]
+        else:
+            groups = [ids_text[phase_codes == k] for k in range(int(phase_codes.max()) + 1)]
+        if all(g.shape[0] < 2 or bool((g[1:] > g[:-1]).all()) for g in groups):
+            return []
+    rows = np.flatnonzero(keep)
+    key = _text_hash(ids_text[rows])
+    if phase_codes is not None:
+        key ^= (phase_codes[rows].astype(np.uint64) + np.uint64(1)) * np.uint64(0x9E3779B97F4A7C15)
+    shared = _shared_keys(key)
+    if not shared.any():
+        return []
+    candidates = rows[shared]
+    seen: dict[tuple[str, int], int] = {}
+    out: list[tuple[int, int]] = []
+    for r in candidates.tolist():
+        k = (str(ids_text[r]), 0 if phase_codes is None else int(phase_codes[r]))
+        if k in seen:
+            out.append((r, seen[k]))
+        else:
+            seen[k] = r
+    return out
+
+
+#: Cells per block of the validation scan (1 MiB of float64: stays in L2 while it is checked).
+_SCAN_ELEMENTS = 1 << 17
+#: Rows folded together when a C-order block is reduced per column (see :func:`_colrange`).
+_FOLD = 32
+
+
+def _colrange(
+    block: NDArray[np.float64], lo: Any, hi: Any
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Per-column minimum and maximum of a C-contiguous block (``lo``/``hi``: ufuncs).
+
+    Reducing a C-order ``(b, M)`` block over axis 0 runs one short loop of length M per row;
+    viewing ``_FOLD`` rows as one long row first makes the loops ``_FOLD`` times longer.
+    """
+    b, m = block.shape
+    q = b - b % _FOLD
+    parts: list[tuple[NDArray[np.float64], NDArray[np.float64]]] = []
+    if q:
+        folded = block[:q].reshape(-1, _FOLD * m)
+        parts.append(
+            (
+                lo.reduce(lo.reduce(folded, axis=0).reshape(_FOLD, m), axis=0),
+                hi.reduce(hi.reduce(folded, axis=0).reshape(_FOLD, m), axis=0),
+            )
+        )
+    if q < b:
+        parts.append((lo.reduce(block[q:], axis=0), hi.reduce(block[q:], axis=0)))
+    mn, mx = parts[0]
+    for a, c in parts[1:]:
+        mn = lo(mn, a)
+        mx = hi(mx, c)
+    return mn, mx
+
+
+def _scan(
+    values: NDArray[np.float64],
+    status: NDArray[np.int8],
+    system: IndicatorSystem,
+    sources: Sequence[NDArray[Any] | None] | None,
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """One blocked pass over the values: NaN cells marked missing, columns to check flagged.
+
+    ``values`` and ``status`` (zeros) share a memory order. When ``sources`` is given, each
+    block of ``values`` is first filled from those columns (None: a column of NaN). Returns
+    ``has_nan`` (columns with a NaN) and ``suspect`` (columns with a value outside its
+    range, an infinity, or a fraction in an integer indicator), which the caller checks
+    cell by cell. Blocks stay in cache, so the values are read from memory once.
+    """
+    n, m = values.shape
+    lo, hi = system.range_arrays()
+    big = np.finfo(np.float64).max
+    lo_b = np.maximum(lo, -big)  # an infinity is outside every range, open ones too
+    hi_b = np.minimum(hi, big)
+    integer = np.array([ind.kind in INTEGER_KINDS for ind in system.indicators], dtype=bool)
+    int_cols = np.flatnonzero(integer)
+    has_nan = np.zeros(m, dtype=bool)
+    suspect = np.zeros(m, dtype=bool)
+    flags = status.view(np.bool_)  # True written here is the byte 1, CellStatus.MISSING
+    fortran = values.flags.f_contiguous and not values.flags.c_contiguous
+    step = max(_FOLD, _SCAN_ELEMENTS // max(1, m) // _FOLD * _FOLD)
+    for start in range(0, n, step):
+        rows = slice(start, min(start + step, n))
+        block = values[rows]
+        if sources is not None:
+            for j, src in enumerate(sources):
+                block[:, j] = np.nan if src is None else src[rows]
+        if fortran:
+            mn = np.minimum.reduce(block, axis=0)
+            mx = np.maximum.reduce(block, axis=0)
+        else:
+            mn, mx = _colrange(block, np.minimum, np.maximum)
+        nan = np.isnan(mn)
+        if nan.any():
+            has_nan |= nan
+            if fortran:
+                for j in np.flatnonzero(nan).tolist():
+                    np.isnan(block[:, j], out=flags[rows, j])
+                sub = block[:, nan]
+                mn[nan] = np.fmin.reduce(sub, axis=0)
+                mx[nan] = np.fmax.reduce(sub, axis=0)
+            else:
+                np.isnan(block, out=flags[rows])
+                mn, mx = _colrange(block, np.fmin, np.fmax)
+        with np.errstate(invalid="ignore"):
+            suspect |= (mn < lo_b) | (mx > hi_b)
+        if int_cols.size:
+            if fortran:
+                for j in int_cols.tolist():
+                    col = block[:, j]
+                    whole = np.rint(col) == col
+                    if nan[j]:
+                        whole |= flags[rows, j]
+                    if not whole.all():
+                        suspect[j] = True
+            else:
+                flat = block.reshape(-1)
+                whole = np.rint(flat) == flat
+                if nan.any():
+                    whole |= flags[rows].reshape(-1)
+                b = block.shape[0]
+                q = b - b % _FOLD
+                ok = np.ones(m, dtype=bool)
+                if q:
+                    ok &= np.logical_and.reduce(
+                        np.logical_and.reduce(
+                            whole[: q * m].reshape(-1, _FOLD * m), axis=0
+                        ).reshape(_FOLD, m),
+                        axis=0,
+                    )
+                if q < b:
+                    ok &= np.logical_and.reduce(whole[q * m :].reshape(-1, m), axis=0)
+                suspect |= integer & ~ok
+    return has_nan, suspect
+
+
+def _cell_problems(
+    values: NDArray[np.float64],
+    suspect: NDArray[np.bool_],
+    system: IndicatorSystem,
+    ids_text: NDArray[np.str_],
+    where: Callable[[int], dict[str, Any]],
+    text_columns: set[int],
+) -> list[Problem]:
+    """Every infinite, out-of-range or fractional cell of the flagged columns."""
+    problems: list[Problem] = []
+    lo, hi = system.range_arrays()
+    for j in np.flatnonzero(suspect).tolist():
+        ind = system.indicators[j]
+        col = np.array(values[:, j])
+        if j not in text_columns:  # text columns reported their unreadable cells already
+            for r in np.flatnonzero(np.isinf(col)).tolist():
+                problems.append(
+                    Problem(
+                        "infinite value",
+                        column=ind.id,
+                        community_id=str(ids_text[r]) or None,
+                        value=float(col[r]),
+                        fix="give a finite number",
+                        **where(r),
+                    )
+                )
+        ok = np.isfinite(col)
+        out = ok & ((col < lo[j]) | (col > hi[j]))
+        for r in np.flatnonzero(out).tolist():
+            problems.append(
+                Problem(
+                    f"value outside the range [{_num(ind.range.min)}, {_num(ind.range.max)}] "
+                    f"of {ind.id} ({ind.kind.value})",
+                    column=ind.id,
+                    community_id=str(ids_text[r]) or None,
+                    value=float(col[r]),
+                    fix="correct the value, or widen the range in the system if it is "
+                    "genuinely possible",
+                    **where(r),
+                )
+            )
+        if ind.kind in INTEGER_KINDS:
+            fractional = ok & ~out & (col != np.round(col))
+            for r in np.flatnonzero(fractional).tolist():
+                problems.append(
+                    Problem(
+                        f"{ind.kind.value} indicator needs a whole number",
+                        column=ind.id,
+                        community_id=str(ids_text[r]) or None,
+                        value=float(col[r]),
+                        fix=(
+                            f"use one of the levels {sorted(ind.levels)}"
+                            if ind.kind is IndicatorKind.ORDINAL and ind.levels
+                            else "use a whole number"
+                            if ind.kind is IndicatorKind.ORDINAL
+                            else "use 0 or 1"
+                        ),
+                        **where(r),
+                    )
+                )
+    return problems
+
+
+def _mark_not_measured(
+    status: NDArray[np.int8],
+    has_nan: NDArray[np.bool_],
+    system: IndicatorSystem,
+    codes: PhaseCodes | None,
+) -> None:
+    """An empty cell of an indicator not measured in the row's phase is not applicable."""
+    if codes is None:
+        return
+    for j, ind in enumerate(system.indicators):
+        if ind.phases is None or not has_nan[j]:
+            continue
+        measured = np.array([p in ind.phases for p in codes.labels], dtype=bool)
+        if measured.all():
+            continue
+        rows = ~measured[codes.codes]
+        col = status[:, j]
+        col[rows & (col == CellStatus.MISSING)] = CellStatus.NOT_APPLICABLE
 
 
 def _num(value: float | None) -> str:
