@@ -196,6 +196,23 @@ class Weights(_Frozen):
                         )
                     )
                 parent.setdefault(child, key)
+        leaves = {c for c in parent if c not in self.nodes}
+        for stray in sorted(leaves - set(self.indicator_ids)):
+            problems.append(
+                (
+                    ("nodes", parent[stray], "children"),
+                    f"{stray!r} is neither a node with weights nor one of the indicator_ids",
+                    "keep exactly the groups and indicators of one indicator system",
+                )
+            )
+        for lost in [i for i in self.indicator_ids if i not in leaves]:
+            problems.append(
+                (
+                    ("indicator_ids",),
+                    f"indicator {lost!r} is not the child of any node",
+                    "re-derive the weights (renoscore.derive_weights)",
+                )
+            )
         roots = [n for n in self.nodes if n not in parent]
         if self.nodes and len(roots) != 1:
             problems.append(
