@@ -4,12 +4,14 @@ The headline case of issue 9: 1,000 Dirichlet weight draws x 10,000 communities 
 indicators (4 dimensions of 10), ranks included. Reported, each as the median of a few
 repeats measured in this one run:
 
-* the vectorised engine, goal level only, split into scoring (one matrix product per chunk),
-  ranking (``renoscore.ranking.rank`` on ``(N, draws)``), rank statistics and correlations
-  (Spearman, and Kendall's tau-b by the vectorised merge count);
-* the same with the four dimension levels;
-* a per-draw loop doing the same work with numpy (``S @ w`` then ``rank`` for each draw), and
-  a per-draw loop of ``renoscore.evaluate`` (timed on a few draws, per draw);
+* ``uncertainty()`` at the goal level, and its stages timed on one block: scoring (one matrix
+  product), ranking (``renoscore.ranking.rank`` on ``(N, draws)`` in cache-sized blocks), rank
+  statistics, Spearman, Kendall's tau-b (vectorised merge count);
+* the same without Kendall, and with the four dimension levels;
+* a per-draw loop computing the same statistics (``S @ w``, ``rank``, ``np.corrcoef``,
+  ``scipy.stats.kendalltau``), and a per-draw loop of ``renoscore.evaluate`` alone (both timed
+  on some draws and scaled);
+* 30 communities x 10,000 draws, where a per-draw loop pays its overhead 10,000 times;
 * scaling with the number of draws and of communities.
 
 ``--quick`` runs small sizes and checks that the answers agree: the vectorised draws give the
@@ -95,14 +97,16 @@ def timed(fn: Callable[[], Any], repeats: int) -> tuple[float, Any]:
 
 
 def engine_stages(S: np.ndarray, W: np.ndarray, base: np.ndarray) -> dict[str, float]:
-    """The stages of the vectorised engine, timed separately on one (N, draws) block."""
+    """The stages of the engine, timed separately on one (N, draws) block."""
+    from renoscore.sensitivity import _correlations, _rank_chunk
+
     out: dict[str, float] = {}
     t = time.perf_counter()
     scores = 100.0 * (S @ W)
     out["score (one matmul)"] = time.perf_counter() - t
     t = time.perf_counter()
-    ranks = ranking.rank(scores, method="min", tol=1e-9)
-    out["rank"] = time.perf_counter() - t
+    ranks, mid = _rank_chunk(scores, "min", 1e-9)
+    out["rank (renoscore.ranking.rank, 2 MB blocks)"] = time.perf_counter() - t
     t = time.perf_counter()
     np.quantile(ranks.astype(np.float32), (0.05, 0.5, 0.95), axis=1, method="inverted_cdf")
     (ranks <= 5).mean(axis=1)
@@ -110,15 +114,33 @@ def engine_stages(S: np.ndarray, W: np.ndarray, base: np.ndarray) -> dict[str, f
     out["quantiles, top-k, grades"] = time.perf_counter() - t
     base_mid = ranking.rank(base, method="average")
     t = time.perf_counter()
-    spearman_rho(base_mid, ranks)
+    _correlations(base_mid, mid, kendall=False)
     out["Spearman"] = time.perf_counter() - t
     t = time.perf_counter()
-    kendall_tau_b(base_mid, ranks)
-    out["Kendall tau-b"] = time.perf_counter() - t
+    _correlations(base_mid, mid, kendall=True)
+    out["Kendall tau-b (+ Spearman)"] = time.perf_counter() - t
     return out
 
 
-def run_uncertainty(system: Any, data: Any, n: int, levels: str) -> Any:
+def loop_equivalent(S: np.ndarray, W: np.ndarray, base: np.ndarray, kendall: bool) -> None:
+    """The same statistics draw by draw: score, rank, correlations, then the quantiles."""
+    from scipy import stats
+
+    n, d = S.shape[0], W.shape[1]
+    ranks = np.empty((n, d), dtype=np.float32)
+    base_mid = ranking.rank(base, method="average")
+    for j in range(d):
+        scores = 100.0 * (S @ W[:, j])
+        r = ranking.rank(scores, method="min", tol=1e-9)
+        ranks[:, j] = r
+        np.corrcoef(base_mid, r)
+        if kendall:
+            stats.kendalltau(base_mid, r)
+    np.quantile(ranks, (0.05, 0.5, 0.95), axis=1, method="inverted_cdf")
+    (ranks <= 5).mean(axis=1)
+
+
+def run_uncertainty(system: Any, data: Any, n: int, levels: str, kendall: bool = True) -> Any:
     return uncertainty(
         system,
         data,
@@ -127,6 +149,7 @@ def run_uncertainty(system: Any, data: Any, n: int, levels: str) -> Any:
         seed=1,
         levels=levels,  # type: ignore[arg-type]
         keep_draws=False,
+        kendall=kendall,
     )
 
 
@@ -165,6 +188,15 @@ def quick() -> int:
     return 0 if bad == 0 and ok_corr else 1
 
 
+def _draws(res: Any, n_draws: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Complete-data scores, global weight draws and base scores for the stage timings."""
+    rng = np.random.default_rng(2)
+    base_w = res.settings.weights.indicator_weights()
+    W = (rng.dirichlet(100 * base_w, size=n_draws).T).copy()
+    S = np.asarray(res.base.indicator_scores) / 100.0
+    return S, W, np.asarray(res.base.group_scores[:, 0])
+
+
 def full() -> int:
     system = make_system(4, 10)
     n_comm, n_draws = 10_000, 1_000
@@ -173,27 +205,15 @@ def full() -> int:
     print("(Dirichlet weight draws at every node; medians of repeats in this one run)\n")
 
     t_goal, res = timed(lambda: run_uncertainty(system, data, n_draws, "goal"), 3)
+    t_nok, _ = timed(lambda: run_uncertainty(system, data, n_draws, "goal", kendall=False), 3)
     t_dims, _ = timed(lambda: run_uncertainty(system, data, n_draws, "dimensions"), 1)
-
-    # The stages on one block: the global weights of the result's draws, complete data.
-    rng = np.random.default_rng(2)
-    base_w = res.settings.weights.indicator_weights()
-    W = (base_w[:, None] * rng.dirichlet(100 * base_w, size=n_draws).T / base_w[:, None]).copy()
-    W /= W.sum(axis=0)
-    S = np.asarray(res.base.indicator_scores) / 100.0
-    stages = engine_stages(S, W, res.base.group_scores[:, 0])
-
-    # Per-draw loop with numpy, on 100 draws, scaled to n_draws.
+    S, W, base = _draws(res, n_draws)
+    stages = engine_stages(S, W, base)
     sub = 100
-
-    def loop() -> None:
-        for d in range(sub):
-            ranking.rank(100.0 * (S @ W[:, d]), method="min", tol=1e-9)
-
-    t_loop, _ = timed(loop, 1)
+    t_loop, _ = timed(lambda: loop_equivalent(S, W[:, :sub], base, True), 1)
+    t_loop_nok, _ = timed(lambda: loop_equivalent(S, W[:, :sub], base, False), 1)
     t_loop *= n_draws / sub
-
-    # Per-draw renoscore.evaluate, on 5 draws, scaled.
+    t_loop_nok *= n_draws / sub
     wobj = res.settings.weights
 
     def evaluate_loop() -> None:
@@ -206,23 +226,39 @@ def full() -> int:
     t_eval *= n_draws / 5
 
     rows = [
-        ("vectorised engine, goal (uncertainty())", t_goal),
-        ("  of which: score (one matmul)", stages["score (one matmul)"]),
-        ("  of which: rank", stages["rank"]),
-        ("  of which: quantiles, top-k, grades", stages["quantiles, top-k, grades"]),
-        ("  of which: Spearman", stages["Spearman"]),
-        ("  of which: Kendall tau-b", stages["Kendall tau-b"]),
-        ("vectorised engine, goal + 4 dimensions", t_dims),
-        (f"per-draw numpy loop (S @ w, rank; {sub} draws scaled)", t_loop),
-        ("per-draw renoscore.evaluate (5 draws scaled)", t_eval),
+        ("uncertainty(): goal, every statistic", t_goal),
+        *[(f"  stage: {k}", v) for k, v in stages.items()],
+        ("uncertainty(): goal, kendall=False", t_nok),
+        ("uncertainty(): goal + 4 dimensions", t_dims),
+        (f"per-draw loop, same statistics ({sub} draws scaled)", t_loop),
+        (f"per-draw loop, no Kendall ({sub} draws scaled)", t_loop_nok),
+        ("per-draw renoscore.evaluate only (5 draws scaled)", t_eval),
     ]
     print(f"{'case':<58} {'seconds':>9} {'ratio':>8}")
     for name, t in rows:
         print(f"{name:<58} {t:>9.3f} {t / t_goal:>8.2f}")
 
-    print("\nscaling (goal level, one repeat each)")
+    # Few communities, many draws: where per-draw overhead dominates a loop.
+    small = make_data(system, 30, seed=4)
+    t_small, res_s = timed(lambda: run_uncertainty(system, small, 10_000, "goal"), 3)
+    S2, W2, base2 = _draws(res_s, 1_000)
+    t_small_loop, _ = timed(lambda: loop_equivalent(S2, W2, base2, True), 1)
+    t_small_loop *= 10
+    print(f"\n30 communities x 10000 draws: uncertainty() {t_small:.3f} s, per-draw loop with the")
+    print(
+        f"same statistics {t_small_loop:.3f} s (1000 draws scaled): ratio {t_small_loop / t_small:.1f}"
+    )
+
+    print("\nscaling (goal level, every statistic, one repeat each)")
     print(f"{'communities':>11} {'draws':>6} {'seconds':>9} {'per community x draw (ns)':>26}")
-    for n_c, n_d in ((10_000, 250), (10_000, 500), (10_000, 1_000), (2_500, 1_000), (5_000, 1_000)):
+    for n_c, n_d in (
+        (10_000, 250),
+        (10_000, 500),
+        (10_000, 1_000),
+        (2_500, 1_000),
+        (5_000, 1_000),
+        (20_000, 1_000),
+    ):
         d = data if n_c == n_comm else make_data(system, n_c)
         t, _ = timed(lambda d=d, n_d=n_d: run_uncertainty(system, d, n_d, "goal"), 1)
         print(f"{n_c:>11} {n_d:>6} {t:>9.3f} {1e9 * t / (n_c * n_d):>26.1f}")

@@ -618,10 +618,10 @@ def test_charts_and_html(example, example_result) -> None:  # type: ignore[no-un
     oat = one_at_a_time(system, data, weights, phase="t0", missing="renormalize")
     assert len(plot_one_at_a_time(oat).lines) == 4
     html = html_section(example_result, sens, oat)
-    assert html.count("<img") == 2
+    assert html.count("<svg") == 2
     assert "Sobol" in html
     assert "LY" in html
-    assert "<img" not in html_section(example_result, charts=False)
+    assert "<svg" not in html_section(example_result, charts=False)
 
 
 # ----------------------------------------------------------------------------- command line

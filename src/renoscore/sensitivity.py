@@ -63,8 +63,6 @@ Saltelli, A., Ratto, M., Andres, T., Campolongo, F., Cariboni, J., Gatelli, D., 
 
 from __future__ import annotations
 
-import base64
-import io
 import json
 import math
 import warnings
@@ -1093,13 +1091,17 @@ def _rank_chunk(scores: FloatArray, method: str, tol: float) -> tuple[FloatArray
     return ranks, mid
 
 
-def _correlations(base_mid: FloatArray, mid: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Spearman's rho and Kendall's tau-b of every run with the base ranking, block by block."""
+def _correlations(
+    base_mid: FloatArray, mid: FloatArray, kendall: bool = True
+) -> tuple[FloatArray, FloatArray]:
+    """Spearman's rho and Kendall's tau-b of every run with the base ranking, block by block
+    (tau is NaN when ``kendall`` is False)."""
     rho = np.empty(mid.shape[1])
-    tau = np.empty(mid.shape[1])
+    tau = np.full(mid.shape[1], np.nan)
     for cols in _column_blocks(*mid.shape):
         rho[cols] = spearman_rho(base_mid, mid[:, cols])
-        tau[cols] = kendall_tau_b(base_mid, mid[:, cols])
+        if kendall:
+            tau[cols] = kendall_tau_b(base_mid, mid[:, cols])
     return rho, tau
 
 
@@ -1352,6 +1354,7 @@ def uncertainty(
     weights_phase: str | None = None,
     completion: Literal["optimal", "harker", "llsm"] = "optimal",
     keep_draws: bool = True,
+    kendall: bool = True,
     chunk_bytes: int = _DEFAULT_CHUNK_BYTES,
     progress: Progress | None = None,
 ) -> UncertaintyResult:
@@ -1391,6 +1394,9 @@ def uncertainty(
         How incomplete judgement matrices are completed (as the base weights were).
     keep_draws : bool
         Keep every draw's overall ranks, local weights and method choices in the result.
+    kendall : bool
+        Compute Kendall's tau-b of every draw (default True); with many communities it costs
+        about as much as the ranking itself, and False leaves ``kendall`` NaN.
     chunk_bytes : int
         Working memory per chunk of draws (default 128 MiB); the stored ranks (4 bytes per
         community, draw and level) come on top.
@@ -1497,7 +1503,18 @@ def uncertainty(
         scores = model.scores(local, codes, runs if model.noise is not None else None)
         for k, rows in enumerate(model.level_rows):
             _level_chunk(
-                model, k, rows, scores[rows, k, :], stats[k], d0, spear, kend, mars, maxs, top_k
+                model,
+                k,
+                rows,
+                scores[rows, k, :],
+                stats[k],
+                d0,
+                spear,
+                kend,
+                mars,
+                maxs,
+                top_k,
+                kendall,
             )
         if draw_weights is not None:
             for g, wk in zip(model.group_ids, local, strict=True):
@@ -1517,6 +1534,7 @@ def uncertainty(
         draw_weights,
         keep_draws,
         min_coverage,
+        kendall,
     )
 
 
@@ -1532,6 +1550,7 @@ def _level_chunk(
     mars: FloatArray,
     maxs: FloatArray,
     top_k: int,
+    kendall: bool,
 ) -> None:
     c = scores.shape[1]
     ranks, mid = _rank_chunk(scores, model.tie_method, model.tie_tolerance)
@@ -1558,7 +1577,7 @@ def _level_chunk(
     mars[d0 : d0 + c, k] = shift.mean(axis=0)
     maxs[d0 : d0 + c, k] = shift.max(axis=0)
     if rows.size >= 2:
-        spear[d0 : d0 + c, k], kend[d0 : d0 + c, k] = _correlations(model.base_mid[k], mid)
+        spear[d0 : d0 + c, k], kend[d0 : d0 + c, k] = _correlations(model.base_mid[k], mid, kendall)
 
 
 def _uncertainty_result(
@@ -1574,6 +1593,7 @@ def _uncertainty_result(
     draw_weights: dict[str, FloatArray] | None,
     keep_draws: bool,
     min_coverage: float,
+    kendall: bool,
 ) -> UncertaintyResult:
     n_rows, n_levels = model.data.n, len(model.level_ids)
 
@@ -1609,6 +1629,7 @@ def _uncertainty_result(
         top_k=top_k,
         sampler="pseudo-random (PCG64; one SeedSequence stream per source)",
         min_coverage=min_coverage,
+        options={"kendall": kendall, "keep_draws": keep_draws},
     )
     return UncertaintyResult(
         settings=settings,
@@ -2277,6 +2298,7 @@ def plot_rank_intervals(
     ax.set_title(f"Rank intervals: {result.levels[k]} ({result.settings.n} draws)", fontsize=9)
     # The best communities sit top left, so the top right corner is free for the legend.
     ax.legend(loc="upper right", fontsize=7)
+    _fonts(ax)
     return ax
 
 
@@ -2331,6 +2353,7 @@ def plot_sobol(result: SensitivityResult, ax: Any = None, *, community: str | No
     ax.set_ylabel("share of variance")
     ax.set_title(title, fontsize=9)
     ax.legend(fontsize=7)
+    _fonts(ax)
     return ax
 
 
@@ -2363,13 +2386,26 @@ def plot_one_at_a_time(
     ax.set_xlabel(f"change of one weight of {result.node} (%)")
     ax.set_ylabel(measure.replace("_", " "))
     ax.legend(fontsize=7)
+    _fonts(ax)
     return ax
 
 
-def _png(ax: Any) -> str:
-    buf = io.BytesIO()
-    ax.figure.savefig(buf, format="png", dpi=110)
-    return base64.b64encode(buf.getvalue()).decode("ascii")
+def _fonts(ax: Any) -> None:
+    """Latin and CJK fonts on every text of the chart (:func:`renoscore.plot.font_families`),
+    so that Chinese community names are drawn, not boxes."""
+    from renoscore.plot import font_families
+
+    families = font_families()
+    text = import_optional("matplotlib.text", "charts").Text
+    for t in ax.figure.findobj(text):
+        t.set_fontfamily(families)
+
+
+def _svg(ax: Any) -> str:
+    """The chart as inline SVG with text kept as text (:func:`renoscore.plot.figure_svg`)."""
+    from renoscore.plot import figure_svg
+
+    return figure_svg(ax.figure)
 
 
 def html_section(
@@ -2385,7 +2421,8 @@ def html_section(
 
     Holds the sources and seed, the rank-interval chart and table, the rank correlations per
     level, and, when given, the Sobol' chart and table and the one-at-a-time table. Charts are
-    embedded PNGs.
+    inline SVG with their text kept as text (:func:`renoscore.plot.figure_svg`), so the
+    browser draws Chinese names with its own fonts.
 
     Parameters
     ----------
@@ -2413,7 +2450,7 @@ def html_section(
     ]
     if charts:
         parts.append(
-            f'<img alt="rank intervals" src="data:image/png;base64,{_png(plot_rank_intervals(result, top=top))}">'
+            f'<figure class="renoscore-chart">{_svg(plot_rank_intervals(result, top=top))}</figure>'
         )
     kk = s.top_k
     head = ["community", "base rank", "median", "5-95 %", f"P(top {kk})", "likely grade"]
@@ -2454,7 +2491,7 @@ def html_section(
         parts.append("<h3>Most influential sources (Sobol' indices)</h3>")
         if charts:
             parts.append(
-                f'<img alt="Sobol indices" src="data:image/png;base64,{_png(plot_sobol(sensitivity))}">'
+                f'<figure class="renoscore-chart">{_svg(plot_sobol(sensitivity))}</figure>'
             )
         srows = "".join(
             f"<tr><td>{escape(r['source'])}</td><td>{r['first_order']:.2f} [{r['first_order_low']:.2f}, "
