@@ -270,7 +270,8 @@ def _pow2_scale(mn: FloatArray, mx: FloatArray) -> FloatArray:
         mag = np.fmax(np.abs(mn), np.abs(mx))
     ok = np.isfinite(mag) & (mag > 0)
     _, exponent = np.frexp(np.where(ok, mag, 1.0))
-    return np.where(ok, np.ldexp(1.0, -exponent), 1.0)
+    # A subnormal column (|x| < 2**-1022) is brought up to 2**-60 at most: 2**1074 overflows.
+    return np.where(ok, np.ldexp(1.0, np.minimum(-exponent, 1000)), 1.0)
 
 
 def _needs_scaling(mn: FloatArray, mx: FloatArray, *stats: FloatArray) -> bool:
