@@ -281,6 +281,10 @@ def test_zero_uncertainty_collapses_onto_base(example) -> None:  # type: ignore[
     assert (res.mean_abs_shift == 0.0).all()
     assert (res.score_sd[ranked] < 1e-9).all()
     np.testing.assert_allclose(res.score_mean[ranked], res.base_score[ranked], atol=1e-9)
+    # The settings (with an infinite concentration) survive a JSON round trip.
+    doc = json.loads(res.to_json())
+    assert doc["settings"]["sources"]["weights"]["concentration"] == "Infinity"
+    assert Sources.model_validate(doc["settings"]["sources"]) == res.settings.sources
     grade = ranking.grade(res.base_score[:, 0], system.grade_thresholds()[:-1])
     assert (res.prob_grade[np.arange(len(grade)), 0, grade] == 1.0).all()
 
@@ -686,3 +690,19 @@ def test_cli_example(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None
         )
     assert out_csv.read_text(encoding="utf-8").startswith("community_id,level")
     assert _cli(["uncertainty"]) == 2
+
+
+def test_cli_plugs_into_renoscore_main(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The integrator registers the module in cli._PLUGIN_MODULES; main() then dispatches to it
+    # and turns a RenoscoreError into exit code 1 with the problems listed.
+    from renoscore import _cli_uncertainty, cli
+
+    monkeypatch.setitem(cli._PLUGIN_MODULES, "uncertainty", "renoscore._cli_uncertainty")
+    argv = ["uncertainty", "--example", "-n", "30", "--sobol", "0", "--seed", "2", "--no-progress"]
+    assert cli.main(argv) == 0
+    assert "rank intervals" in capsys.readouterr().out
+    assert cli.main(["uncertainty", "--example", "-n", "0"]) == 1
+    assert "n must be an integer >= 1" in capsys.readouterr().err
+    assert _cli_uncertainty.main(["--example", "-n", "20", "--sobol", "0", "--seed", "1"]) == 0

@@ -8,7 +8,8 @@ the sources. ``renoscore uncertainty SYSTEM DATA --panel P --weights ahp`` does 
 your own data; see ``--help`` for the sources.
 
 The command is wired into :mod:`renoscore.cli` by ``add_parser(subparsers)`` and
-``run(args)``.
+``run(args)``; :func:`main` runs it on its own
+(``python -m renoscore._cli_uncertainty --example``).
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ import argparse
 import csv
 import json
 import sys
+import warnings
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from renoscore.errors import OptionError, Problem
+from renoscore.errors import MissingDependencyError, OptionError, Problem, RenoscoreError
 
-__all__ = ["add_parser", "run"]
+__all__ = ["add_parser", "main", "run"]
 
 _MISSING = ["error", "renormalize", "impute_mean", "impute_median"]
 
@@ -364,3 +367,34 @@ def _write(path: Path, result: Any, sens: Any, oat: Any, lang: str) -> None:
         )
     else:
         raise _UsageError(f"cannot write {suffix!r}; use .csv, .json or .html")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``uncertainty`` as a program of its own; return the exit code.
+
+    Exit codes as for every ``renoscore`` command: 0 success, 1 invalid input (every problem
+    listed), 2 usage error.
+    """
+    parser = argparse.ArgumentParser(prog="renoscore")
+    add_parser(parser.add_subparsers(dest="command"))
+    try:
+        args = parser.parse_args(["uncertainty", *(sys.argv[1:] if argv is None else argv)])
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            code = run(args)
+        for item in caught:
+            print(f"warning: {item.message}", file=sys.stderr)
+        return code
+    except RenoscoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except MissingDependencyError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

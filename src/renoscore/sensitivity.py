@@ -157,7 +157,8 @@ _CACHE_ELEMENTS = 1 << 18
 
 # =========================================================================== settings
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # An infinite concentration is written "Infinity" in JSON (and read back), not null.
+    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="strings")
 
 
 class JudgementNoise(_Frozen):
@@ -679,7 +680,7 @@ class _Model:
                     )
                     continue
                 cells = data.context[value]
-                col = np.array([_as_float(v) for v in cells], dtype=np.float64)
+                col = _numbers(cells)
                 for r in np.flatnonzero(~(col >= 0)).tolist():
                     problems.append(
                         Problem(
@@ -841,6 +842,15 @@ class _Model:
 
 def _is_ahp(nw: NodeWeights) -> bool:
     return nw.method == "ahp" or nw.method.startswith("combined(ahp")
+
+
+def _numbers(cells: Sequence[Any]) -> FloatArray:
+    """A context column as floats (NaN where a cell is empty or not a number)."""
+    try:
+        return np.asarray(cells, dtype=object).astype(np.float64)
+    except (TypeError, ValueError):
+        # Error path only: find the cells that are not numbers, one by one.
+        return np.array([_as_float(v) for v in cells], dtype=np.float64)
 
 
 def _as_float(value: Any) -> float:
@@ -1283,7 +1293,7 @@ class UncertaintyResult:
         """Settings, summary and records as plain data."""
         return {
             "format": "renoscore.UncertaintyResult/1",
-            "settings": self.settings.model_dump(mode="json"),
+            "settings": json.loads(self.settings.model_dump_json()),
             "summary": self.summary(),
             "records": self.records(),
         }
@@ -1740,7 +1750,7 @@ class SensitivityResult:
         """Settings and records as plain data."""
         return {
             "format": "renoscore.SensitivityResult/1",
-            "settings": self.settings.model_dump(mode="json"),
+            "settings": json.loads(self.settings.model_dump_json()),
             "output": "mean_abs_rank_shift",
             "variance": self.variance,
             "records": self.records(),
