@@ -706,3 +706,18 @@ def test_cli_plugs_into_renoscore_main(
     assert cli.main(["uncertainty", "--example", "-n", "0"]) == 1
     assert "n must be an integer >= 1" in capsys.readouterr().err
     assert _cli_uncertainty.main(["--example", "-n", "20", "--sobol", "0", "--seed", "1"]) == 0
+
+
+def test_a_dimension_not_measured_in_the_phase_stays_empty(example) -> None:  # type: ignore[no-untyped-def]
+    # The mid-works phase t_proc measures only the participation block (domain brief §5):
+    # facilities have no score there, so that level has no ranks and no records.
+    system, data, _, _ = example
+    res = uncertainty(
+        system, data, phase="t_proc", missing="renormalize", n=20, seed=1, sources={"weights": {}}
+    )
+    k = res.level_index("facilities")
+    assert np.isnan(res.rank_median[:, k]).all()
+    assert np.isnan(res.spearman[:, k]).all()
+    assert not [r for r in res.records() if r["level"] == "facilities"]
+    assert res.summary()["levels"]["facilities"]["communities"] == 0
+    assert len(res.records(level="renovation_performance")) == 4

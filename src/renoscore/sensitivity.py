@@ -1563,6 +1563,9 @@ def _level_chunk(
     kendall: bool,
 ) -> None:
     c = scores.shape[1]
+    if rows.size == 0:
+        # Nothing under this level is measured in the phase: it stays NaN.
+        return
     ranks, mid = _rank_chunk(scores, model.tie_method, model.tie_tolerance)
     st.ranks[:, d0 : d0 + c] = ranks
     st.top += (ranks <= top_k).sum(axis=1)
