@@ -721,3 +721,17 @@ def test_a_dimension_not_measured_in_the_phase_stays_empty(example) -> None:  # 
     assert not [r for r in res.records() if r["level"] == "facilities"]
     assert res.summary()["levels"]["facilities"]["communities"] == 0
     assert len(res.records(level="renovation_performance")) == 4
+
+
+@pytest.mark.parametrize("name", ["renoscore.sensitivity", "renoscore._sensitivity_draws"])
+def test_doctests(name: str) -> None:
+    import doctest
+    import importlib
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = doctest.testmod(
+            importlib.import_module(name), optionflags=doctest.NORMALIZE_WHITESPACE
+        )
+    assert result.attempted > 5
+    assert result.failed == 0
