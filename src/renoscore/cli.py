@@ -12,6 +12,7 @@ Examples
 ``renoscore schema``                     the JSON Schema of the indicator-system YAML
 ``renoscore report --example -o r.html`` the open report (HTML or Markdown, zh or en)
 ``renoscore survey --example``           resident survey answers -> indicators, reliability
+``renoscore uncertainty --example``      rank intervals under uncertain judgements and weights
 """
 
 from __future__ import annotations
@@ -106,6 +107,7 @@ def _build_parser() -> argparse.ArgumentParser:
 _PLUGIN_MODULES = {
     "report": "renoscore._cli_report",
     "survey": "renoscore._cli_survey",
+    "uncertainty": "renoscore._cli_uncertainty",
 }
 
 
