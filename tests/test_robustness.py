@@ -724,13 +724,6 @@ def test_extreme_ratios_give_finite_priorities_without_warnings(ratio: float) ->
 
 # --------------------------------------------------------------------------- data cells
 # Cells that test_data.py does not cover: in-memory sources, Unicode punctuation, magnitudes.
-NEEDS_DATA_FIX = pytest.mark.xfail(
-    strict=True,
-    reason="needs the data.py fix listed in docs/robustness.md (data.py was owned by the "
-    "performance helper while these tests were written)",
-)
-
-
 def _open_system() -> rs.IndicatorSystem:
     text = MINI_YAML.replace("range: [0, 10000]", "range: [null, null]").replace(
         "kind: distance_m", "kind: continuous"
@@ -746,7 +739,6 @@ def _with_cell(system: rs.IndicatorSystem, value: Any, column: str = "s_dist") -
     return table
 
 
-@NEEDS_DATA_FIX
 def test_a_huge_integer_cell_is_a_data_error() -> None:
     """fuzz finding: OverflowError from float() on a 401-digit integer in a list of records."""
     system = _open_system()
@@ -755,7 +747,6 @@ def test_a_huge_integer_cell_is_a_data_error() -> None:
     assert "beyond" in problem.reason or "overflows" in problem.reason
 
 
-@NEEDS_DATA_FIX
 @pytest.mark.parametrize("value", ["-1e301", "1.7e308", 1.7e308, np.float64(-5e300)])
 def test_values_beyond_1e300_are_refused(value: Any) -> None:
     # Before: min-max over 1.7e308 and -1.7e308 overflowed max - min and scored NaN.
@@ -765,7 +756,6 @@ def test_values_beyond_1e300_are_refused(value: Any) -> None:
     assert "1e300" in problem.reason
 
 
-@NEEDS_DATA_FIX
 @pytest.mark.parametrize(
     ("text", "value"),
     [("１．５", 1.5), ("－５００", -500.0), ("＋５００", 500.0), ("５００．０", 500.0)],
@@ -777,7 +767,6 @@ def test_full_width_numbers_are_read(text: str, value: float) -> None:
     assert rs.load_data(_with_cell(system, text), system).column("s_dist")[0] == value
 
 
-@NEEDS_DATA_FIX
 @pytest.mark.parametrize("text", ["1 000", "1\u00a0000", "1\u2009000", "1\u3000000"])
 def test_a_space_inside_a_number_is_named_as_a_separator(text: str) -> None:
     system = _open_system()
@@ -785,7 +774,6 @@ def test_a_space_inside_a_number_is_named_as_a_separator(text: str) -> None:
     assert problem.reason.startswith("a separator inside a number is ambiguous")
 
 
-@NEEDS_DATA_FIX
 def test_bytes_cells_are_read_as_utf8_text() -> None:
     system = _open_system()
     assert rs.load_data(_with_cell(system, b"500"), system).column("s_dist")[0] == 500.0
@@ -794,7 +782,6 @@ def test_bytes_cells_are_read_as_utf8_text() -> None:
     assert "UTF-8" in problem.reason
 
 
-@NEEDS_DATA_FIX
 @pytest.mark.parametrize("bad", [[1], {"a": 1}, b"\xff"])
 def test_an_id_that_is_not_text_or_a_number_is_refused(mini: rs.IndicatorSystem, bad: Any) -> None:
     table = random_table(mini, 2)
@@ -842,3 +829,19 @@ def test_fuzzy_row_with_nothing_applicable() -> None:
     assert np.isnan(result.overall[0])
     assert result.reasons[0] == "no indicator observed"
     assert result.overall[1] == pytest.approx(50.0)
+
+
+@pytest.mark.parametrize(
+    "cell", [math.nan, math.inf, b"bytes", {"a": 1}, np.datetime64("2024-01-02"), np.int64(7)]
+)
+def test_context_cells_of_any_kind_survive_json(mini: rs.IndicatorSystem, cell: Any) -> None:
+    """fuzz finding: a NaN in a context column made result.to_json() raise ValueError."""
+    import datetime
+
+    table = random_table(mini, 3)
+    table["district"] = ["金水区", cell, datetime.date(2024, 1, 2)]
+    result = rs.evaluate(mini, table)
+    again = rs.EvaluationResult.from_json(result.to_json())
+    assert again.ids == result.ids
+    assert again.context["district"][0] == "金水区"
+    np.testing.assert_array_equal(again.group_scores, result.group_scores)

@@ -20,19 +20,31 @@ whose ``problems`` give the row, community id, column, value and reason. Nothing
 altered silently: a community is either loaded exactly as written or the load fails.
 
 Accepted numbers: anything Python's ``float`` reads (full-width digits such as ``１２３`` are
-read as the same digits), with surrounding spaces. Rejected with a reason: text that is not a
-number, ``nan``/``inf`` written as text, values that overflow (``1e309``), thousands separators
-(``1,200``, ``1_000``) and decimal commas (``1,5`` or ``1，5``), which are ambiguous. In a
+read as the same digits), with surrounding spaces; full-width forms of the point, the signs and
+the exponent (``１．５``, ``－５``, ``＋５``, ``５ｅ２``, as a Chinese input method types them) and the
+minus sign U+2212 are read as their ASCII forms. Rejected with a reason: text that is not a
+number, ``nan``/``inf`` written as text, values that overflow (``1e309``), values beyond
+±1e300 (:data:`~renoscore.system.MAX_MAGNITUDE`: the difference of any two accepted values, and
+so every normalisation, stays finite), thousands separators (``1,200``, ``1_000``, ``1 000``
+with any kind of space) and decimal commas (``1,5`` or ``1，5``), which are ambiguous. In a
 DataFrame, a list of records or a mapping of columns, a number is taken as it is (``True``/``False``
-as 1/0), and ``None``, NaN and pandas' ``NA`` are empty cells (missing), in an id column too.
+as 1/0; an integer too large for a float is an error), bytes are read as UTF-8 text, and
+``None``, NaN and pandas' ``NA`` are empty cells (missing), in an id column too. An id must be
+text or a number (a list or a mapping is an error).
+
+Context columns are kept as JSON-ready cells (so that a result can be written and read back):
+text, numbers and booleans as they are, empty cells (None, NaN, pandas NA/NaT) as None, dates
+and times as ISO text, bytes as UTF-8 text, infinities and any other object as their text.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime
 import difflib
 import hashlib
 import io
+import math
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -45,7 +57,15 @@ from numpy.typing import NDArray
 
 from renoscore._optional import import_optional
 from renoscore.errors import DataValidationError, Problem
-from renoscore.system import INTEGER_KINDS, IndicatorKind, IndicatorSystem, load_system, suggest
+from renoscore.system import (
+    INTEGER_KINDS,
+    MAX_MAGNITUDE,
+    IndicatorKind,
+    IndicatorSystem,
+    load_system,
+    short_repr,
+    suggest,
+)
 
 __all__ = [
     "NA_TOKENS",
@@ -756,12 +776,123 @@ def _as_text(cells: NDArray[Any]) -> NDArray[np.str_]:
             # Only Python strings: numpy converts them in one call, no per-cell test.
             out = np.array(items, dtype=str)
         else:
-            out = np.array(["" if _is_blank(c) else str(c) for c in items], dtype=str)
+            out = np.array([_cell_text(c) for c in items], dtype=str)
     return np.char.strip(out) if out.size else out
+
+
+def _cell_text(cell: Any) -> str:
+    if _is_blank(cell):
+        return ""
+    if isinstance(cell, bytes):
+        return cell.decode("utf-8", errors="replace")
+    return str(cell)
+
+
+#: Types a community id may have (text or a number); anything else is an error.
+_ID_TYPES = (str, int, float, np.integer, np.floating, np.str_, bytes)
+
+
+def _id_type_problems(
+    cells: NDArray[Any], column: str, where: Callable[[int], dict[str, Any]]
+) -> list[Problem]:
+    """Ids that are lists, mappings or other objects, or bytes that are not UTF-8."""
+    if cells.dtype.kind != "O":
+        return []
+    items = cells.tolist()
+    if set(map(type, items)) <= {str, int, float, type(None)}:
+        return []
+    problems: list[Problem] = []
+    for r, cell in enumerate(items):
+        if _is_blank(cell):
+            continue
+        if isinstance(cell, bytes):
+            try:
+                cell.decode("utf-8")
+                continue
+            except UnicodeDecodeError:
+                reason = "a community id in bytes that are not UTF-8"
+        elif isinstance(cell, _ID_TYPES) and not isinstance(cell, bool):
+            continue
+        else:
+            reason = f"a community id must be text or a number, not {type(cell).__name__}"
+        problems.append(
+            Problem(
+                reason,
+                column=column,
+                value=short_repr(cell, 40),
+                fix="give every row a plain id (text such as 'JS01' or a number)",
+                **where(r),
+            )
+        )
+    return problems
+
+
+def _context_cells(cells: NDArray[Any]) -> tuple[Any, ...]:
+    """A context column as JSON-ready cells (see the module docstring)."""
+    if cells.dtype.kind in "iub":
+        return tuple(cells.tolist())
+    if cells.dtype.kind == "f":
+        finite = np.isfinite(cells)
+        if finite.all():
+            return tuple(cells.tolist())
+        items = cells.astype(object)
+        items[np.isnan(cells)] = None
+        return tuple(_context_cell(c) for c in items.tolist())
+    items = np.asarray(cells, dtype=object).tolist()
+    kinds = set(map(type, items))
+    if kinds <= {str, int, bool, type(None)}:
+        return tuple(items)
+    if kinds <= {str, int, float, bool, type(None)} and all(
+        math.isfinite(c) for c in items if type(c) is float
+    ):
+        return tuple(items)
+    return tuple(_context_cell(c) for c in items)
+
+
+def _context_cell(cell: Any) -> Any:
+    if _is_blank(cell):
+        return None
+    if isinstance(cell, (bool, np.bool_)):
+        return bool(cell)
+    if isinstance(cell, (int, np.integer)):
+        return int(cell)
+    if isinstance(cell, (float, np.floating)):
+        return float(cell) if math.isfinite(cell) else str(float(cell))
+    if isinstance(cell, str):
+        return str(cell)
+    if isinstance(cell, bytes):
+        return cell.decode("utf-8", errors="replace")
+    if isinstance(cell, (datetime.date, datetime.time)):
+        return cell.isoformat()
+    if isinstance(cell, np.datetime64):
+        return str(cell)
+    iso = getattr(cell, "isoformat", None)  # pandas Timestamp and friends
+    return str(iso()) if callable(iso) else str(cell)
 
 
 #: Characters that make a number ambiguous: thousands separators and decimal commas.
 _SEPARATORS = (",", "，", "_", "'", "’")
+#: Full-width digits, point, signs and exponent (U+FF10-FF19, FF0E, FF0B, FF0D, FF45, FF25) and
+#: the minus sign U+2212, as their ASCII forms: unambiguous, unlike the full-width comma.
+_FULL_WIDTH = str.maketrans(
+    {
+        **{chr(0xFF10 + d): str(d) for d in range(10)},
+        "．": ".",
+        "＋": "+",
+        "－": "-",
+        "ｅ": "e",
+        "Ｅ": "E",
+        "\u2212": "-",
+    }
+)
+
+
+def _float_cell(cell: Any) -> float:
+    """A number cell as a float; an integer too large for a float is infinite (reported)."""
+    try:
+        return float(cell)
+    except OverflowError:
+        return math.inf if cell > 0 else -math.inf
 
 
 def _parse_numeric(
@@ -795,9 +926,16 @@ def _parse_numeric(
             dtype=bool,
         )
         if direct.any():
-            values[direct] = np.array([float(c) for c, d in zip(items, direct, strict=True) if d])
+            values[direct] = np.array(
+                [_float_cell(c) for c, d in zip(items, direct, strict=True) if d]
+            )
             for r in np.flatnonzero(direct & np.isinf(values)).tolist():
-                bad.append((r, float(values[r]), "infinite value", "give a finite number"))
+                if isinstance(items[r], (int, np.integer)):
+                    shown: Any = short_repr(items[r], 40)
+                    reason, fix = "the number overflows float64", "check the value"
+                else:
+                    shown, reason, fix = float(values[r]), "infinite value", "give a finite number"
+                bad.append((r, shown, reason, fix))
                 values[r] = np.nan
                 status[r] = CellStatus.MISSING
             cells = cells.copy()
@@ -828,6 +966,13 @@ def _parse_numeric(
     for k in np.flatnonzero(~np.isfinite(parsed)).tolist():
         r = int(idx[k])
         raw = str(chunk[k])
+        if not grouped[k] and not nonfinite_text[k]:
+            ascii_form = raw.translate(_FULL_WIDTH)
+            if ascii_form != raw and not any(sep in ascii_form for sep in _SEPARATORS):
+                retry = _float_or_nan(ascii_form)
+                if math.isfinite(retry):
+                    values[r] = retry
+                    continue
         if nonfinite_text[k]:
             reason, fix = (
                 f"{raw} is not a measured value",
@@ -840,6 +985,16 @@ def _parse_numeric(
             fix = "write the number without separators, with '.' as the decimal point"
         elif np.isinf(parsed[k]):
             reason, fix = "the number overflows float64", "check the value"
+        elif any(c.isspace() for c in raw) and math.isfinite(
+            _float_or_nan("".join(raw.split()).translate(_FULL_WIDTH))
+        ):
+            reason = "a separator inside a number is ambiguous (a space between digit groups)"
+            fix = "write the number without separators, with '.' as the decimal point"
+        elif "\ufffd" in raw:
+            reason, fix = (
+                "the cell holds bytes that are not UTF-8 text",
+                "save the file (or decode the column) as UTF-8",
+            )
         else:
             reason, fix = (
                 "not a number",
@@ -1038,6 +1193,7 @@ def load_data(
         raise DataValidationError("community data is empty", problems)
 
     # ---- ids and phases
+    problems += _id_type_problems(np.asarray(table.columns[id_column]), id_column, where)
     ids_text = _as_text(np.asarray(table.columns[id_column]))
     phase_text = (
         _as_text(np.asarray(table.columns[phase_column]))
@@ -1090,10 +1246,7 @@ def load_data(
             sorted(problems, key=lambda p: (p.row or 0, p.column or "")),
         )
 
-    context_cols = {
-        name: tuple(np.asarray(table.columns[name], dtype=object).tolist())
-        for name in context_names
-    }
+    context_cols = {name: _context_cells(np.asarray(table.columns[name])) for name in context_names}
     return CommunityData(
         system_id=system.id,
         system_version=system.version,
@@ -1391,9 +1544,9 @@ def _scan(
     """
     n, m = values.shape
     lo, hi = system.range_arrays()
-    big = np.finfo(np.float64).max
-    lo_b = np.maximum(lo, -big)  # an infinity is outside every range, open ones too
-    hi_b = np.minimum(hi, big)
+    # An infinity, or a value beyond ±MAX_MAGNITUDE, is outside every range, open ones too.
+    lo_b = np.maximum(lo, -MAX_MAGNITUDE)
+    hi_b = np.minimum(hi, MAX_MAGNITUDE)
     integer = np.array([ind.kind in INTEGER_KINDS for ind in system.indicators], dtype=bool)
     int_cols = np.flatnonzero(integer)
     has_nan = np.zeros(m, dtype=bool)
@@ -1484,7 +1637,20 @@ def _cell_problems(
                 )
         ok = np.isfinite(col)
         out = ok & ((col < lo[j]) | (col > hi[j]))
-        for r in np.flatnonzero(out).tolist():
+        huge = ok & ~out & (np.abs(col) > MAX_MAGNITUDE)
+        for r in np.flatnonzero(huge).tolist():
+            problems.append(
+                Problem(
+                    f"value beyond ±1e300 in {ind.id}: numbers this large are not measurements",
+                    column=ind.id,
+                    community_id=str(ids_text[r]) or None,
+                    value=float(col[r]),
+                    fix="check the value, or express the indicator in a larger unit",
+                    **where(r),
+                )
+            )
+        out |= huge
+        for r in np.flatnonzero(out & ~huge).tolist():
             problems.append(
                 Problem(
                     f"value outside the range [{_num(ind.range.min)}, {_num(ind.range.max)}] "
