@@ -88,6 +88,56 @@ _NONFINITE_TEXT = frozenset(
 )
 #: Largest data file read by default (bytes); pass ``max_bytes`` to change it.
 DEFAULT_MAX_BYTES = 2_000_000_000
+#: Most problems one error records one by one; the rest are counted in a last problem. A table
+#: of garbage would otherwise build a record per cell: 8 MB of bad cells took 54 s and 1.5 GB.
+MAX_PROBLEMS = 10_000
+#: Unknown columns checked for a did-you-mean (difflib costs ~0.4 ms a column).
+_MAX_SUGGESTIONS = 200
+
+
+class _Problems(list[Problem]):
+    """A list of problems that keeps the first :data:`MAX_PROBLEMS` and counts the rest."""
+
+    def __init__(self, items: Iterable[Problem] = (), cap: int = MAX_PROBLEMS) -> None:
+        super().__init__()
+        self.cap = cap
+        self.more = 0
+        self.unchecked = False  # some cells were not checked one by one once the cap was hit
+        self.extend(items)
+
+    @property
+    def room(self) -> int:
+        """How many more problems are recorded one by one."""
+        return max(0, self.cap - len(self))
+
+    def append(self, problem: Problem) -> None:
+        if len(self) < self.cap:
+            super().append(problem)
+        else:
+            self.more += 1
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        for problem in problems:
+            self.append(problem)
+
+    def skip(self, count: int) -> None:
+        """Count ``count`` problems that were found but not recorded one by one."""
+        self.more += count
+
+    def listed(self) -> list[Problem]:
+        """The problems by row and column, then a count of those not listed."""
+        out = sorted(self, key=lambda p: (p.row or 0, p.column or ""))
+        if self.more or self.unchecked:
+            rest = " (the rest of the table was not checked cell by cell)" if self.unchecked else ""
+            out.append(
+                Problem(
+                    f"... and {self.more} more problems of the kinds above, not listed one by "
+                    f"one{rest}",
+                    fix="fix the problems listed (often one cause: a wrong file, separator or "
+                    "encoding), then load again",
+                )
+            )
+        return out
 
 
 class CellStatus(IntEnum):
@@ -534,14 +584,14 @@ def _parse_csv_text(text: str, source: str | None) -> _Table:
     header = [h.strip() for h in header]
     rows: list[list[str]] = []
     lines: list[int] = []
-    problems: list[Problem] = []
+    problems = _Problems()
     width = len(header)
     try:
         for record in reader:
             if not record or all(not c.strip() for c in record):
                 continue  # a blank line holds no community
             if len(record) != width:
-                problems.append(
+                problems.append(  # counted, not recorded, beyond MAX_PROBLEMS
                     Problem(
                         f"row has {len(record)} cells, the header has {width}",
                         file=source,
@@ -801,7 +851,7 @@ def _id_type_problems(
     items = cells.tolist()
     if set(map(type, items)) <= {str, int, float, type(None)}:
         return []
-    problems: list[Problem] = []
+    problems: list[Problem] = _Problems()
     for r, cell in enumerate(items):
         if _is_blank(cell):
             continue
@@ -895,13 +945,19 @@ def _float_cell(cell: Any) -> float:
         return math.inf if cell > 0 else -math.inf
 
 
+#: Cells parsed together when a text column holds something that is not a number.
+_PIECE = 4096
+
+
 def _parse_numeric(
-    cells: NDArray[Any],
-) -> tuple[NDArray[np.float64], NDArray[np.int8], list[tuple[int, Any, str, str]]]:
+    cells: NDArray[Any], limit: int = MAX_PROBLEMS
+) -> tuple[NDArray[np.float64], NDArray[np.int8], list[tuple[int, Any, str, str]], int, bool]:
     """Parse one column.
 
-    Returns the values (NaN where not a number), the status of each cell and the problems as
-    ``(row, value, reason, fix)``.
+    Returns the values (NaN where not a number), the status of each cell, the problems as
+    ``(row, value, reason, fix)`` -- at most ``limit`` of them --, how many more bad cells
+    were found but not described, and whether some cells were not read at all because the
+    limit was reached (the load fails anyway, so their values do not matter).
     """
     n = cells.shape[0]
     status = np.zeros(n, dtype=np.int8)
@@ -909,22 +965,28 @@ def _parse_numeric(
     if cells.dtype.kind in "fiub":
         values = cells.astype(np.float64)
         status[np.isnan(values)] = CellStatus.MISSING
-        for r in np.flatnonzero(np.isinf(values)).tolist():
+        infinite = np.flatnonzero(np.isinf(values))
+        for r in infinite[: max(0, limit)].tolist():
             bad.append((r, float(values[r]), "infinite value", "give a finite number"))
-            values[r] = np.nan
-        return values, status, bad
+        values[infinite] = np.nan
+        return values, status, bad, max(0, infinite.size - max(0, limit)), False
     values = np.full(n, np.nan)
+    if limit <= 0:
+        return values, status, bad, 0, True
     if cells.dtype.kind == "O":
         # Numbers in an object column (records, mixed DataFrame columns) are taken as they are,
         # without a trip through text; only text cells are parsed.
         items = cells.tolist()
-        direct = np.array(
-            [
-                isinstance(c, (int, float, np.integer, np.floating)) and not _is_blank(c)
-                for c in items
-            ],
-            dtype=bool,
-        )
+        if set(map(type, items)) <= {str}:
+            direct = np.zeros(n, dtype=bool)  # text only (CSV): no per-cell type test
+        else:
+            direct = np.array(
+                [
+                    isinstance(c, (int, float, np.integer, np.floating)) and not _is_blank(c)
+                    for c in items
+                ],
+                dtype=bool,
+            )
         if direct.any():
             values[direct] = np.array(
                 [_float_cell(c) for c, d in zip(items, direct, strict=True) if d]
@@ -949,12 +1011,26 @@ def _parse_numeric(
     status[na_explicit] = CellStatus.NOT_APPLICABLE
     rest = ~(empty | na_explicit | direct)
     if not rest.any():
-        return values, status, bad
+        return values, status, bad, 0, False
     chunk = text[rest]
+    checked = chunk.shape[0]  # cells of chunk read one by one
     try:
         parsed = chunk.astype(np.float64)
     except ValueError:
-        parsed = np.array([_float_or_nan(t) for t in chunk.tolist()], dtype=np.float64)
+        # Piece by piece, so that a column of garbage stops being read once the limit is
+        # reached: float() raising on each of millions of cells takes seconds.
+        parsed = np.full(chunk.shape[0], np.nan)
+        failures = 0
+        for start in range(0, chunk.shape[0], _PIECE):
+            piece = chunk[start : start + _PIECE]
+            try:
+                parsed[start : start + _PIECE] = piece.astype(np.float64)
+            except ValueError:
+                parsed[start : start + _PIECE] = [_float_or_nan(t) for t in piece.tolist()]
+                failures += int(np.count_nonzero(np.isnan(parsed[start : start + _PIECE])))
+            if failures > limit:
+                checked = min(chunk.shape[0], start + _PIECE)
+                break
     # Python's float() reads "1_000" as 1000; a grouping character is never accepted silently.
     grouped = np.zeros(chunk.shape, dtype=bool)
     for sep in _SEPARATORS:
@@ -962,18 +1038,22 @@ def _parse_numeric(
     parsed[grouped] = np.nan
     values[rest] = parsed
     idx = np.flatnonzero(rest)
-    nonfinite_text = np.isin(np.char.lower(chunk), list(_NONFINITE_TEXT))
-    for k in np.flatnonzero(~np.isfinite(parsed)).tolist():
+    unread = np.flatnonzero(~np.isfinite(parsed[:checked]))
+    nonfinite_text = np.isin(np.char.lower(chunk[unread]), list(_NONFINITE_TEXT))
+    for done, k in enumerate(unread.tolist()):
+        if len(bad) >= limit:
+            values[idx[unread[done:]]] = np.nan
+            return values, status, bad, int(unread.size - done), checked < chunk.shape[0]
         r = int(idx[k])
         raw = str(chunk[k])
-        if not grouped[k] and not nonfinite_text[k]:
+        if not grouped[k] and not nonfinite_text[done]:
             ascii_form = raw.translate(_FULL_WIDTH)
             if ascii_form != raw and not any(sep in ascii_form for sep in _SEPARATORS):
                 retry = _float_or_nan(ascii_form)
                 if math.isfinite(retry):
                     values[r] = retry
                     continue
-        if nonfinite_text[k]:
+        if nonfinite_text[done]:
             reason, fix = (
                 f"{raw} is not a measured value",
                 "leave the cell empty if it is missing, or write n/a if not applicable",
@@ -1000,9 +1080,9 @@ def _parse_numeric(
                 "not a number",
                 "write a number, leave empty if missing, or n/a if not applicable",
             )
-        bad.append((r, raw, reason, fix))
+        bad.append((r, raw if len(raw) <= 80 else raw[:77] + "...", reason, fix))
         values[r] = np.nan
-    return values, status, bad
+    return values, status, bad, 0, checked < chunk.shape[0]
 
 
 def _float_or_nan(text: str) -> float:
@@ -1100,7 +1180,9 @@ def load_data(
             ],
         )
     table = _read_source(source, encoding, sheet, max_bytes)
-    problems: list[Problem] = list(table.problems)
+    problems = _Problems(table.problems)
+    if isinstance(table.problems, _Problems):
+        problems.skip(table.problems.more)
     file = table.source
     if not table.header:
         raise DataValidationError(
@@ -1146,29 +1228,49 @@ def load_data(
     reserved = {id_column, *([phase_column] if has_phase and phase_column else [])}
     context_names: list[str] = []
     declared_context = set(context) if context is not None else None
+    # difflib costs ~0.4 ms a column: only the first _MAX_SUGGESTIONS unknown columns are
+    # compared with the ids (50,000 extra columns took 20 s). Nothing is lost beyond: an
+    # indicator column that is really misspelt is still reported as missing.
+    lowered_ids = {i.casefold(): i for i in indicator_ids}
+    fuzzy_left = _MAX_SUGGESTIONS
+    placed: set[str] = set()  # a set: 50,000 columns made a list lookup quadratic
     for name in table.header:
-        if name in ind_set or name in reserved or name in context_names:
+        if name in ind_set or name in reserved or name in placed:
             continue
+        placed.add(name)
         if declared_context is not None:
             if name in declared_context:
                 context_names.append(name)
             else:
+                fix = None
+                if fuzzy_left > 0:
+                    fuzzy_left -= 1
+                    fix = suggest(name, [*indicator_ids, *declared_context])
                 problems.append(
                     Problem(
-                        f"unknown column {name!r}",
+                        f"unknown column {short_repr(name)}",
                         file=file,
                         line=header_line,
                         column=name,
-                        fix=suggest(name, [*indicator_ids, *declared_context])
-                        or "declare it in context=[...] or remove it",
+                        fix=fix or "declare it in context=[...] or remove it",
                     )
                 )
             continue
-        close = suggest(name, indicator_ids)
-        if close is not None and _close(name, indicator_ids):
+        if name.casefold() in lowered_ids:
+            close: str | None = f"did you mean {lowered_ids[name.casefold()]!r}?"
+        elif fuzzy_left > 0:
+            fuzzy_left -= 1
+            close = suggest(name, indicator_ids) if _close(name, indicator_ids) else None
+        else:
+            close = None
+        if close is not None:
             problems.append(
                 Problem(
-                    f"unknown column {name!r}", file=file, line=header_line, column=name, fix=close
+                    f"unknown column {short_repr(name)}",
+                    file=file,
+                    line=header_line,
+                    column=name,
+                    fix=close,
                 )
             )
         else:
@@ -1193,7 +1295,7 @@ def load_data(
         raise DataValidationError("community data is empty", problems)
 
     # ---- ids and phases
-    problems += _id_type_problems(np.asarray(table.columns[id_column]), id_column, where)
+    problems.extend(_id_type_problems(np.asarray(table.columns[id_column]), id_column, where))
     ids_text = _as_text(np.asarray(table.columns[id_column]))
     phase_text = (
         _as_text(np.asarray(table.columns[phase_column]))
@@ -1214,7 +1316,9 @@ def load_data(
         if cells.dtype.kind in "fiub":
             sources.append(cells)
             continue
-        col_values, col_status, bad = _parse_numeric(cells)
+        col_values, col_status, bad, unread, unchecked = _parse_numeric(cells, problems.room)
+        problems.skip(unread)
+        problems.unchecked |= unchecked
         for r, raw, reason, fix in bad:
             problems.append(
                 Problem(
@@ -1237,13 +1341,13 @@ def load_data(
         na = col_status == CellStatus.NOT_APPLICABLE
         if na.any():
             status[na, j] = CellStatus.NOT_APPLICABLE
-    problems += _cell_problems(values, suspect, system, ids_text, where, set(text_status))
+    _cell_problems(values, suspect, system, ids_text, where, set(text_status), problems)
     _mark_not_measured(status, has_nan, system, codes if has_phase else None)
 
-    if problems:
+    if problems or problems.more or problems.unchecked:
         raise DataValidationError(
             f"community data does not match system {system.id!r}{' in ' + file if file else ''}",
-            sorted(problems, key=lambda p: (p.row or 0, p.column or "")),
+            problems.listed(),
         )
 
     context_cols = {name: _context_cells(np.asarray(table.columns[name])) for name in context_names}
@@ -1274,7 +1378,7 @@ def _load_matrix(X: NDArray[Any], system: IndicatorSystem, ids: Any, phases: Any
             ],
         )
     n = X.shape[0]
-    problems: list[Problem] = []
+    problems = _Problems()
     if X.shape[1] != m:
         problems.append(
             Problem(
@@ -1322,12 +1426,11 @@ def _load_matrix(X: NDArray[Any], system: IndicatorSystem, ids: Any, phases: Any
     fortran = values.flags.f_contiguous and not values.flags.c_contiguous
     status = np.zeros(values.shape, dtype=np.int8, order="F" if fortran else "C")
     has_nan, suspect = _scan(values, status, system, None)
-    problems += _cell_problems(values, suspect, system, ids_text, where, set())
+    _cell_problems(values, suspect, system, ids_text, where, set(), problems)
     _mark_not_measured(status, has_nan, system, codes if phase_text is not None else None)
-    if problems:
+    if problems or problems.more:
         raise DataValidationError(
-            f"community data does not match system {system.id!r}",
-            sorted(problems, key=lambda p: (p.row or 0, p.column or "")),
+            f"community data does not match system {system.id!r}", problems.listed()
         )
     return CommunityData(
         system_id=system.id,
@@ -1347,12 +1450,14 @@ def _check_keys(
     id_column: str,
     phase_column: str | None,
     where: Callable[[int], dict[str, Any]],
-    problems: list[Problem],
+    problems: _Problems,
 ) -> PhaseCodes:
     """Problems of empty ids, empty or unknown phases and repeated (id, phase); phase codes."""
     n = ids_text.shape[0]
     empty_id = ids_text == ""
-    for r in np.flatnonzero(empty_id).tolist():
+    empty_rows = np.flatnonzero(empty_id)
+    problems.skip(max(0, empty_rows.size - problems.room))
+    for r in empty_rows[: problems.room].tolist():
         problems.append(
             Problem("empty community id", column=id_column, fix="give every row an id", **where(r))
         )
@@ -1372,23 +1477,29 @@ def _check_keys(
             others, inverse = np.unique(phase_text[rows], return_inverse=True)
             raw[rows] = len(declared) + inverse.reshape(-1)
             labels += [str(x) for x in others.tolist()]
-            for r in rows.tolist():
+            # One did-you-mean per distinct phase, not per row.
+            fixes = {
+                p: f"use one of {declared}"
+                if p == ""
+                else suggest(p, declared) or f"use one of {declared}"
+                for p in (str(x) for x in others[: problems.room + 1].tolist())
+            }
+            problems.skip(max(0, rows.size - problems.room))
+            for r in rows[: problems.room].tolist():
                 p = str(phase_text[r])
                 problems.append(
                     Problem(
-                        "empty phase" if p == "" else f"unknown phase {p!r}",
+                        "empty phase" if p == "" else f"unknown phase {short_repr(p)}",
                         column=phase_column,
                         community_id=str(ids_text[r]) or None,
-                        fix=f"use one of {declared}"
-                        if p == ""
-                        else suggest(p, declared) or f"use one of {declared}",
+                        fix=fixes.get(p) or f"use one of {declared}",
                         **where(r),
                     )
                 )
         codes = _first_appearance(raw, labels)
-    for r, first in _repeated_rows(
-        ids_text, codes.codes if phase_text is not None else None, empty_id
-    ):
+    repeated = _repeated_rows(ids_text, codes.codes if phase_text is not None else None, empty_id)
+    problems.skip(max(0, len(repeated) - problems.room))
+    for r, first in repeated[: problems.room]:
         cid = str(ids_text[r])
         phase = codes.labels[int(codes.codes[r])]
         phase_note = f" in phase {phase!r}" if phase is not None else ""
@@ -1616,15 +1727,24 @@ def _cell_problems(
     ids_text: NDArray[np.str_],
     where: Callable[[int], dict[str, Any]],
     text_columns: set[int],
-) -> list[Problem]:
-    """Every infinite, out-of-range or fractional cell of the flagged columns."""
-    problems: list[Problem] = []
+    problems: _Problems,
+) -> None:
+    """Every infinite, out-of-range or fractional cell of the flagged columns, into ``problems``.
+
+    Once ``problems`` is full the remaining cells are only counted.
+    """
     lo, hi = system.range_arrays()
+
+    def rows_of(mask: NDArray[np.bool_]) -> list[int]:
+        rows = np.flatnonzero(mask)
+        problems.skip(max(0, rows.size - problems.room))
+        return list(rows[: problems.room].tolist())
+
     for j in np.flatnonzero(suspect).tolist():
         ind = system.indicators[j]
         col = np.array(values[:, j])
         if j not in text_columns:  # text columns reported their unreadable cells already
-            for r in np.flatnonzero(np.isinf(col)).tolist():
+            for r in rows_of(np.isinf(col)):
                 problems.append(
                     Problem(
                         "infinite value",
@@ -1638,7 +1758,7 @@ def _cell_problems(
         ok = np.isfinite(col)
         out = ok & ((col < lo[j]) | (col > hi[j]))
         huge = ok & ~out & (np.abs(col) > MAX_MAGNITUDE)
-        for r in np.flatnonzero(huge).tolist():
+        for r in rows_of(huge):
             problems.append(
                 Problem(
                     f"value beyond ±1e300 in {ind.id}: numbers this large are not measurements",
@@ -1650,7 +1770,7 @@ def _cell_problems(
                 )
             )
         out |= huge
-        for r in np.flatnonzero(out & ~huge).tolist():
+        for r in rows_of(out & ~huge):
             problems.append(
                 Problem(
                     f"value outside the range [{_num(ind.range.min)}, {_num(ind.range.max)}] "
@@ -1665,7 +1785,7 @@ def _cell_problems(
             )
         if ind.kind in INTEGER_KINDS:
             fractional = ok & ~out & (col != np.round(col))
-            for r in np.flatnonzero(fractional).tolist():
+            for r in rows_of(fractional):
                 problems.append(
                     Problem(
                         f"{ind.kind.value} indicator needs a whole number",
@@ -1682,7 +1802,6 @@ def _cell_problems(
                         **where(r),
                     )
                 )
-    return problems
 
 
 def _mark_not_measured(
