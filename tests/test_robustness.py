@@ -896,3 +896,15 @@ def test_unknown_phases_on_many_rows_are_each_named(mini: rs.IndicatorSystem) ->
     assert len(error.problems) == 3_000
     assert {p.fix for p in error.problems} == {"did you mean 't1'?"}
     assert [p.row for p in error.problems[:3]] == [1, 2, 3]
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.longdouble, np.int8, np.uint64])
+def test_numeric_context_columns_of_any_width_survive_json(
+    mini: rs.IndicatorSystem, dtype: Any
+) -> None:
+    """Found by a random sweep of in-memory cells: a longdouble column broke to_json."""
+    table = random_table(mini, 3)
+    table["households"] = np.array([38, 52, 0], dtype=dtype)
+    result = rs.evaluate(mini, table)
+    again = rs.EvaluationResult.from_json(result.to_json())
+    assert again.context["households"] == (38, 52, 0)

@@ -882,6 +882,8 @@ def _context_cells(cells: NDArray[Any]) -> tuple[Any, ...]:
     if cells.dtype.kind in "iub":
         return tuple(cells.tolist())
     if cells.dtype.kind == "f":
+        # float16/32/longdouble: tolist() of a longdouble array gives numpy scalars
+        cells = cells.astype(np.float64)
         finite = np.isfinite(cells)
         if finite.all():
             return tuple(cells.tolist())
