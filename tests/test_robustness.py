@@ -908,3 +908,34 @@ def test_numeric_context_columns_of_any_width_survive_json(
     result = rs.evaluate(mini, table)
     again = rs.EvaluationResult.from_json(result.to_json())
     assert again.context["households"] == (38, 52, 0)
+
+
+def test_judgements_that_cannot_be_completed_name_the_expert_and_node() -> None:
+    # Two experts each leave a child of dim_a unconnected: a comparison graph that is not
+    # connected cannot be completed (Harker 1987; Bozoki, Fulop & Ronyai 2010).
+    doc = yaml.safe_load(MINI_YAML)
+    services = doc["goal"]["children"][1]
+    services["weighting"] = {"method": "ahp"}
+    services["children"].append(dict(services["children"][1], id="s_extra"))
+    system = rs.load_system(doc)
+    panel = rs.load_panel(
+        {
+            "id": "p",
+            "experts": [
+                {"id": "e1", "judgements": {"services": [["s_dist", "s_sat", 3]]}},
+                {"id": "e2", "judgements": {"services": [["s_sat", "s_extra", 2]]}},
+            ],
+        },
+        system,
+    )
+    error = _error(PanelError, rs.derive_weights, system, panel)
+    assert [p.path for p in error.problems] == [
+        "experts[0].judgements.services",
+        "experts[1].judgements.services",
+    ]
+    assert error.problems[0].reason.startswith("expert 'e1' at 'services': the comparison graph")
+    assert "{s_dist, s_sat} | {s_extra}" in error.problems[0].reason
+    assert (
+        error.problems[1].fix
+        == "add at least one judgement linking the groups, e.g. s_dist vs s_sat"
+    )

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import warnings
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -41,12 +42,14 @@ from renoscore._version import __version__
 from renoscore.data import CommunityData
 from renoscore.errors import (
     InconsistencyWarning,
+    JudgementError,
     OptionError,
+    PanelError,
     Problem,
     RenoscoreWarning,
     WeightsError,
 )
-from renoscore.panel import Panel
+from renoscore.panel import Expert, Panel
 from renoscore.system import (
     Group,
     Indicator,
@@ -670,6 +673,22 @@ def _data_node(
     return np.asarray(out / total, dtype=np.float64)
 
 
+def _at_experts(exc: JudgementError, node: str, panel: Panel, experts: list[Expert]) -> PanelError:
+    """A numeric-core error about matrix k of a stack, restated for the expert who wrote it."""
+    problems = []
+    for problem in exc.problems:
+        found = re.match(r"matrix \((\d+),\)", problem.path or "")
+        expert = experts[int(found[1])] if found else None
+        path = problem.path
+        if expert is not None:
+            path = f"experts[{panel.experts.index(expert)}].judgements.{node}"
+        who = f"expert {expert.id!r} at {node!r}: " if expert is not None else f"{node!r}: "
+        problems.append(
+            Problem(who + problem.reason, fix=problem.fix, path=path, value=problem.value)
+        )
+    return PanelError(f"the judgements of {node!r} cannot be used", problems)
+
+
 def _ahp_node(
     group: Group,
     panel: Panel | None,
@@ -711,7 +730,12 @@ def _ahp_node(
     incomplete = np.asarray(np.isnan(stack).any(axis=(-2, -1)), dtype=bool)
     if incomplete.any():
         stack = stack.copy()
-        stack[incomplete] = ahp.complete(stack[incomplete], method=completion, labels=children)
+        try:
+            stack[incomplete] = ahp.complete(stack[incomplete], method=completion, labels=children)
+        except JudgementError as exc:
+            partial = [e for e, i in zip(experts, incomplete, strict=True) if i]
+            raise _at_experts(exc, group.id, panel, partial) from None
+
     try:
         ahp.random_index(n, ri)
     except OptionError:
