@@ -59,6 +59,8 @@ def indicator_specs(draw: st.DrawFn, node_id: str) -> dict[str, Any]:
         base = lo if lo is not None else draw(st.floats(-1e6, 1e6))
         top = hi if hi is not None else base + draw(st.floats(1e-3, 1e6))
         a, b = sorted(draw(st.lists(st.floats(base, top), min_size=2, max_size=2, unique=True)))
+        if b - a < 1e-6 * max(1.0, abs(a), abs(b)):
+            a, b = base, top  # goalposts a rounding error apart are tested on their own
     direction = draw(st.sampled_from(["benefit", "cost"]))
     spec: dict[str, Any] = {
         "id": node_id,
@@ -184,7 +186,7 @@ def cases(draw: st.DrawFn) -> dict[str, Any]:
 
 
 def run(case: dict[str, Any], table: dict[str, Any] | None = None, system: Any = None) -> Any:
-    """Evaluate a case; None when its data cannot give the weights it asks for."""
+    """Evaluate a case; None when it is refused with a RenoscoreError (checked to be located)."""
     system = system if system is not None else case["system"]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RenoscoreWarning)
@@ -196,9 +198,14 @@ def run(case: dict[str, Any], table: dict[str, Any] | None = None, system: Any =
         data = rs.load_data(table if table is not None else case["table"], system)
         try:
             weights = rs.derive_weights(system, case["panel"], data)
-        except rs.WeightsError:
-            return None  # e.g. entropy on a constant or too sparse column: a clear error
-        return rs.evaluate(system, data, weights, **case["options"])
+            return rs.evaluate(system, data, weights, **case["options"])
+        except RenoscoreError as exc:
+            # e.g. entropy on a constant column, or imputation with nothing observed: a clear
+            # error with its places is the promised outcome
+            refused = exc
+    assert refused.problems
+    assert all(p.reason for p in refused.problems)
+    return None
 
 
 def same_bits(a: np.ndarray, b: np.ndarray) -> bool:

@@ -939,3 +939,14 @@ def test_judgements_that_cannot_be_completed_name_the_expert_and_node() -> None:
         error.problems[1].fix
         == "add at least one judgement linking the groups, e.g. s_dist vs s_sat"
     )
+
+
+def test_goalposts_closer_than_1e_minus_300_are_refused() -> None:
+    """Found by test_properties: goalposts 0 and 5e-324 overflowed 1 / (target - floor)."""
+    text = MINI_YAML.replace(
+        "goalposts: {floor: 0, target: 1}", "goalposts: {floor: 0, target: 5e-324}"
+    )
+    problem = _only(IndicatorSystemError, rs.load_system, text)
+    assert problem.path == "goal.children[0].children[1].goalposts"
+    assert problem.line == 31
+    assert "differ by less than 1e-300" in problem.reason
