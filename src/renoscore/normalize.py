@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator, Sequence
-from typing import TypeAlias
+from typing import Literal, TypeAlias
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -367,6 +367,38 @@ def goalposts(
     """
     arr = _as_matrix(X)
     n, m = arr.shape
+    f, span = _goalpost_vectors(floor, target, m, labels, directions)
+    if out is None:
+        out = np.empty((n, m), dtype=np.float64, order=_order_of(arr))
+    elif out.shape != (n, m) or out.dtype != np.float64:
+        raise OptionError(
+            "out has the wrong shape or dtype",
+            [Problem(f"out is {out.dtype}{out.shape}, expected float64({n}, {m})")],
+        )
+    has_cost = bool((span < 0).any())
+    for src, dst, f_t, s_t in _flat_blocks(arr, out, f, span):
+        _goalposts_kernel(src, dst, f_t, s_t, has_cost, clip=False)
+        if _has_inf(dst):
+            raise DataValidationError("X contains infinite values", _inf_problems(arr, labels))
+        if clip:
+            # np.clip propagates NaN, so excluded cells stay excluded.
+            np.clip(dst, 0.0, 1.0, out=dst)
+    return out
+
+
+def _order_of(arr: NDArray[np.float64]) -> Literal["C", "F"]:
+    """ "F" for a column-major array, else "C": outputs follow their input's memory order."""
+    return "F" if arr.flags.f_contiguous and not arr.flags.c_contiguous else "C"
+
+
+def _goalpost_vectors(
+    floor: ArrayLike,
+    target: ArrayLike,
+    m: int,
+    labels: Sequence[str] | None,
+    directions: Directions | None = None,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Checked ``(floor, target - floor)`` vectors of length ``m`` (see :func:`goalposts`)."""
     f = _column_vector(floor, m, "floor", labels)
     t = _column_vector(target, m, "target", labels)
     span = t - f
@@ -401,28 +433,38 @@ def goalposts(
                     for j in wrong
                 ],
             )
-    if out is None:
-        out = np.empty((n, m), dtype=np.float64)
-    elif out.shape != (n, m) or out.dtype != np.float64:
-        raise OptionError(
-            "out has the wrong shape or dtype",
-            [Problem(f"out is {out.dtype}{out.shape}, expected float64({n}, {m})")],
-        )
-    has_cost = bool((span < 0).any())
-    for src, dst, f_t, s_t in _flat_blocks(arr, out, f, span):
-        np.subtract(src, f_t, out=dst)
-        # Division, not multiplication by a reciprocal, so that x == target gives exactly 1.
-        np.divide(dst, s_t, out=dst)
-        if has_cost:
-            # +0.0 turns the -0.0 of a cost indicator at its floor into 0.0.
-            np.add(dst, 0.0, out=dst)
-        # fmax/fmin ignore NaN, so an infinity shows up in one of the two reductions.
-        if np.isinf(np.fmax.reduce(dst, axis=None)) or np.isinf(np.fmin.reduce(dst, axis=None)):
-            raise DataValidationError("X contains infinite values", _inf_problems(arr, labels))
-        if clip:
-            # np.clip propagates NaN, so excluded cells stay excluded.
-            np.clip(dst, 0.0, 1.0, out=dst)
-    return out
+    return f, span
+
+
+def _goalposts_kernel(
+    src: NDArray[np.float64],
+    dst: NDArray[np.float64],
+    f: NDArray[np.float64],
+    span: NDArray[np.float64],
+    has_cost: bool,
+    clip: bool,
+) -> None:
+    """``dst = clip((src - f) / span, 0, 1)`` on one block (flat with tiled vectors, or 2-D)."""
+    np.subtract(src, f, out=dst)
+    # Division, not multiplication by a reciprocal, so that x == target gives exactly 1.
+    np.divide(dst, span, out=dst)
+    if has_cost:
+        # +0.0 turns the -0.0 of a cost indicator at its floor into 0.0.
+        np.add(dst, 0.0, out=dst)
+    if clip:
+        # np.clip propagates NaN, so excluded cells stay excluded.
+        np.clip(dst, 0.0, 1.0, out=dst)
+
+
+def _has_inf(block: NDArray[np.float64]) -> bool:
+    """Whether a block holds +-inf (NaN allowed): one sum, and a search only if it is not finite.
+
+    The sum of a block is finite unless the block holds NaN or an infinity (or its values
+    overflow when added, which the search then clears).
+    """
+    if np.isfinite(np.add.reduce(block, axis=None)):
+        return False
+    return bool(np.isinf(block).any())
 
 
 # ----------------------------------------------------------------------------------------------

@@ -10,14 +10,14 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 from numpy.typing import NDArray
 
 from renoscore import aggregate, normalize, ranking
 from renoscore._optional import import_optional
-from renoscore.data import CellStatus, CommunityData, load_data
+from renoscore.data import CellStatus, CommunityData, PhaseCodes, load_data
 from renoscore.errors import (
     CoverageWarning,
     DataValidationError,
@@ -25,9 +25,9 @@ from renoscore.errors import (
     Problem,
     RenoscoreError,
 )
-from renoscore.hierarchy import Tree, aggregate_tree
+from renoscore.hierarchy import Tree, aggregate_tree, score_groups, score_tree
 from renoscore.panel import Panel
-from renoscore.result import EvaluationResult, Provenance, rank_within_phase
+from renoscore.result import EvaluationResult, IndicatorScores, Provenance, rank_within_phase
 from renoscore.system import Group, IndicatorSystem, load_system
 from renoscore.weighting import Weights, derive_weights
 
@@ -181,50 +181,95 @@ def evaluate(
 
         X = data.values
         status = data.status
-        imputed = np.zeros(X.shape, dtype=bool)
-        is_missing = status == CellStatus.MISSING
-        if is_missing.any():
-            if missing == "error":
-                rows, cols = np.nonzero(is_missing)
-                raise DataValidationError(
-                    f"{rows.size} missing cell(s); choose a missing-data policy",
-                    [
-                        Problem(
-                            "missing value",
-                            row=int(r) + 1,
-                            community_id=data.ids[r],
-                            column=data.indicator_ids[c],
-                            fix="fill it, mark it n/a if it does not apply, or evaluate(..., missing='renormalize' | 'impute_mean' | 'impute_median')",
-                        )
-                        for r, c in zip(rows.tolist(), cols.tolist(), strict=True)
-                    ],
-                )
-            if missing in ("impute_mean", "impute_median"):
-                X, imputed = _impute(X, is_missing, data, missing, impute_by)
+        imputed: NDArray[np.bool_] = np.broadcast_to(np.False_, X.shape)
+        applicable: NDArray[np.bool_] | None = None
+        # One read of the int8 status matrix (an eighth of the values) settles the usual case,
+        # complete data; the per-cell masks are built only when some cell is not OK.
+        if status.any():
+            is_missing = status == CellStatus.MISSING
+            if is_missing.any():
+                if missing == "error":
+                    rows, cols = np.nonzero(is_missing)
+                    raise DataValidationError(
+                        f"{rows.size} missing cell(s); choose a missing-data policy",
+                        [
+                            Problem(
+                                "missing value",
+                                row=int(r) + 1,
+                                community_id=str(data.id_array[r]),
+                                column=data.indicator_ids[c],
+                                fix="fill it, mark it n/a if it does not apply, or evaluate(..., missing='renormalize' | 'impute_mean' | 'impute_median')",
+                            )
+                            for r, c in zip(
+                                rows.tolist(),
+                                cols.tolist(),
+                                strict=True,
+                            )
+                        ],
+                    )
+                if missing in ("impute_mean", "impute_median"):
+                    X, imputed = _impute(X, is_missing, data, missing, impute_by)
+            not_applicable = status == CellStatus.NOT_APPLICABLE
+            if not_applicable.any():
+                applicable = ~not_applicable
 
         floor, target = system.goalpost_arrays()
-        if normalization == "goalposts":
-            S = normalize.goalposts(X, floor, target, labels=system.indicator_ids)
+        tree = system_tree(system, w)
+        method: Literal["arithmetic", "geometric"] = (
+            "geometric" if aggregation == "geometric" else "arithmetic"
+        )
+        S: NDArray[np.float64] | IndicatorScores
+        if normalization == "goalposts" and aggregation in ("arithmetic", "geometric"):
+            # Goalposts and the tree in one blocked pass that reads X once; the indicator
+            # scores are left to the result, which computes them if they are read.
+            group_scores, coverage = score_groups(
+                X,
+                floor,
+                target,
+                tree,
+                method=method,
+                applicable=applicable,
+                scale=100.0,
+                check_finite=False,  # validated data hold no infinity
+                labels=system.indicator_ids,
+            )
+            S = IndicatorScores(X, floor, target, 100.0)
+        elif normalization == "goalposts":
+            S, group_scores, coverage = score_tree(
+                X,
+                floor,
+                target,
+                tree,
+                method=method,
+                applicable=applicable,
+                scale=100.0,
+                check_finite=False,
+                labels=system.indicator_ids,
+            )
+            group_scores[:, 0] = _overall_by(aggregation, S, w.indicator_weights())
         else:
             S = normalize.minmax(X, system.directions, labels=system.indicator_ids)
-        tree = system_tree(system, w)
-        group_scores, coverage = aggregate_tree(
-            S,
-            tree,
-            method="geometric" if aggregation == "geometric" else "arithmetic",
-            missing="renormalize",
-            applicable=np.asarray(status != CellStatus.NOT_APPLICABLE),
-        )
-        group_scores *= 100.0
-        if aggregation in ("topsis", "grey_relational", "fuzzy"):
-            group_scores[:, 0] = _overall_by(aggregation, S, w.indicator_weights())
+            group_scores, coverage = aggregate_tree(
+                S, tree, method=method, missing="renormalize", applicable=applicable
+            )
+            group_scores *= 100.0
+            np.multiply(S, 100.0, out=S)
+            if aggregation in ("topsis", "grey_relational", "fuzzy"):
+                group_scores[:, 0] = _overall_by(aggregation, S, w.indicator_weights())
         # The coverage rule applies to the community (the goal): a dimension observed in part
         # still shows its score, with its coverage beside it.
         low = ~(coverage[:, 0] >= min_coverage - 1e-12)
-        reasons: list[str | None] = [None] * data.n
+        # Reasons as codes into the few distinct texts (code 0: no reason): a million Nones
+        # are a tuple only if someone reads them.
+        reason_code = np.zeros(data.n, dtype=np.intp)
+        reason_text: dict[str | None, int] = {None: 0}
+
+        def give(r: int, text: str) -> None:
+            reason_code[r] = reason_text.setdefault(text, len(reason_text))
+
         if low.any():
             for r in np.flatnonzero(low).tolist():
-                reasons[r] = f"coverage {coverage[r, 0]:.0%} below the minimum {min_coverage:.0%}"
+                give(r, f"coverage {coverage[r, 0]:.0%} below the minimum {min_coverage:.0%}")
             group_scores[low, 0] = np.nan
             warnings.warn(
                 f"{int(low.sum())} row(s) not scored: coverage below {min_coverage:.0%}",
@@ -232,12 +277,16 @@ def evaluate(
                 stacklevel=2,
             )
         for r in np.flatnonzero(np.isnan(group_scores[:, 0]) & ~low).tolist():
-            reasons[r] = (
+            give(
+                r,
                 f"{aggregation} needs every indicator observed"
                 if aggregation in BATCH_RELATIVE and not np.isnan(coverage[r, 0])
-                else "no indicator observed"
+                else "no indicator observed",
             )
-        overall_rank = rank_within_phase(group_scores[:, 0], data.phases, tie_method, tie_tolerance)
+        reasons = PhaseCodes(reason_code, tuple(reason_text))
+        overall_rank = rank_within_phase(
+            group_scores[:, 0], data.phase_codes, tie_method, tie_tolerance
+        )
         grades = ranking.grade(group_scores, system.grade_thresholds()[:-1])
     for item in caught:
         warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
@@ -256,31 +305,34 @@ def evaluate(
     )
     return EvaluationResult(
         system=system,
-        ids=data.ids,
-        phases=data.phases,
-        indicator_scores=np.multiply(S, 100.0, out=S),
+        # The arrays themselves: tuples of a million ids are built only if someone reads them.
+        ids=cast(Any, data.id_array),
+        phases=cast(Any, data.phase_codes),
+        indicator_scores=cast(Any, S),
         group_scores=group_scores,
         coverage=coverage,
         overall_rank=overall_rank,
-        grades=np.asarray(grades, dtype=np.int64),
-        values=np.asarray(data.values),
-        status=np.asarray(data.status),
+        grades=grades,
+        values=data.values,
+        status=data.status,
         imputed=imputed,
-        reasons=tuple(reasons),
+        reasons=cast(Any, reasons),
         warnings=tuple(f"{c.category.__name__}: {c.message}" for c in caught),
         provenance=provenance,
         context=dict(data.context),
     )
 
 
-def _overall_by(method: str, S: NDArray[np.float64], w: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Overall score (0-100) of each row by a non-tree method, from indicator scores in [0, 1]."""
-    benefit = ["benefit"] * S.shape[1]  # goalpost scores are already oriented: higher is better
+def _overall_by(
+    method: str, S100: NDArray[np.float64], w: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Overall score (0-100) of each row by a non-tree method, from indicator scores on 0-100."""
+    benefit = ["benefit"] * S100.shape[1]  # goalpost scores are already oriented
     if method == "topsis":
-        return 100.0 * aggregate.topsis(S, w, benefit)
+        return 100.0 * aggregate.topsis(S100 / 100.0, w, benefit)
     if method == "grey_relational":
-        return 100.0 * aggregate.grey_relational(S, w, benefit, normalization="none")
-    fuzzy = aggregate.fuzzy_comprehensive(100.0 * S, w, FUZZY_GRADES, missing="renormalize")
+        return 100.0 * aggregate.grey_relational(S100 / 100.0, w, benefit, normalization="none")
+    fuzzy = aggregate.fuzzy_comprehensive(S100, w, FUZZY_GRADES, missing="renormalize")
     return np.asarray(fuzzy.score, dtype=np.float64)
 
 
@@ -308,7 +360,9 @@ def _impute(
         rows = groups == g
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            centre = stat(observed[rows], axis=0)
+            # Sorted first, so the mean adds the same numbers in the same order whatever the
+            # row order of the table (a median does not depend on it anyway).
+            centre = stat(np.sort(observed[rows], axis=0), axis=0)
         need = is_missing & rows[:, None]
         empty = need.any(axis=0) & np.isnan(centre)
         for c in np.flatnonzero(empty).tolist():

@@ -17,21 +17,28 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html import escape
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field
 
-from renoscore import ranking
+from renoscore import normalize, ranking
 from renoscore._optional import import_optional
 from renoscore._version import __version__
-from renoscore.data import CellStatus, data_digest
+from renoscore.data import (
+    CellStatus,
+    PhaseCodes,
+    RowLabels,
+    data_digest,
+    label_array,
+    label_codes,
+)
 from renoscore.errors import OptionError, Problem
 from renoscore.system import Category, IndicatorSystem, load_system
 from renoscore.weighting import Weights
 
-__all__ = ["EvaluationResult", "FixFirstItem", "Obstacle", "Provenance"]
+__all__ = ["EvaluationResult", "FixFirstItem", "IndicatorScores", "Obstacle", "Provenance"]
 
 
 class Provenance(BaseModel):
@@ -94,6 +101,49 @@ class Obstacle(BaseModel):
     communities_scored: int
 
 
+class IndicatorScores:
+    """The recipe of goalpost indicator scores, run when a result's scores are first read.
+
+    ``scale * goalposts(values, floor, target)`` (OECD/JRC 2008, section 1.5; UNDP 2010,
+    Technical note 1): the same kernel as :func:`renoscore.hierarchy.score_tree`, so the
+    numbers are the ones the group scores were aggregated from. Holds only arrays and
+    floats, so a result with pending scores pickles.
+    """
+
+    def __init__(
+        self,
+        values: NDArray[np.float64],
+        floor: NDArray[np.float64],
+        target: NDArray[np.float64],
+        scale: float = 100.0,
+    ) -> None:
+        self.values, self.floor, self.target, self.scale = values, floor, target, scale
+
+    def __call__(self) -> NDArray[np.float64]:
+        S = normalize.goalposts(self.values, self.floor, self.target)
+        return np.multiply(S, self.scale, out=S) if self.scale != 1.0 else S
+
+
+class _ComputedOnRead:
+    """An array field of a frozen dataclass that may be given as a recipe to run on first read."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._slot = f"_{name}_store"
+
+    def __get__(self, obj: object | None, owner: type | None = None) -> Any:
+        if obj is None:
+            raise AttributeError(self._slot)  # no class-level default: the field is required
+        value = obj.__dict__[self._slot]
+        if not isinstance(value, np.ndarray):
+            value = np.asarray(value(), dtype=np.float64)
+            value.setflags(write=False)
+            obj.__dict__[self._slot] = value
+        return value
+
+    def __set__(self, obj: object, value: NDArray[np.float64] | IndicatorScores) -> None:
+        obj.__dict__[self._slot] = value
+
+
 @dataclass(frozen=True, eq=False)
 class EvaluationResult:
     """Scores, ranks and grades of many communities on every node of a system.
@@ -102,9 +152,13 @@ class EvaluationResult:
     ----------
     system : IndicatorSystem
     ids, phases : tuple
-        Community id and phase of each row, in the order of the input.
+        Community id and phase of each row, in the order of the input (built on first read;
+        :attr:`id_array` and :attr:`phase_codes` give them as arrays).
     indicator_scores : ndarray, shape (N, M)
-        Normalised indicator scores on 0-100 (NaN where excluded).
+        Normalised indicator scores on 0-100 (NaN where excluded). With goalposts and a tree
+        aggregation they are computed on first read (one more pass over the values, and an
+        array the size of the input), so scoring a million communities for their overall
+        and dimension scores, ranks and grades does not hold them.
     group_scores : ndarray, shape (N, K)
         Scores of the system's groups (goal first, depth first) on 0-100; NaN where the
         community could not be scored (see ``reasons``).
@@ -127,9 +181,18 @@ class EvaluationResult:
     """
 
     system: IndicatorSystem
-    ids: tuple[str, ...]
-    phases: tuple[str | None, ...]
-    indicator_scores: NDArray[np.float64]
+    if TYPE_CHECKING:
+        ids: tuple[str, ...]
+        phases: tuple[str | None, ...]
+    else:
+        # Stored as given (a text array, PhaseCodes or tuples); a tuple is built on first read.
+        ids: RowLabels = RowLabels()
+        phases: RowLabels = RowLabels()
+    if TYPE_CHECKING:
+        indicator_scores: NDArray[np.float64]
+    else:
+        # An array, or a recipe (IndicatorScores) run on first read.
+        indicator_scores: _ComputedOnRead = _ComputedOnRead()
     group_scores: NDArray[np.float64]
     coverage: NDArray[np.float64]
     overall_rank: NDArray[np.float64]
@@ -137,14 +200,19 @@ class EvaluationResult:
     values: NDArray[np.float64]
     status: NDArray[np.int8]
     imputed: NDArray[np.bool_]
-    reasons: tuple[str | None, ...]
+    if TYPE_CHECKING:
+        reasons: tuple[str | None, ...]
+    else:
+        reasons: RowLabels = RowLabels()  # PhaseCodes of the few distinct reasons, or a tuple
     warnings: tuple[str, ...]
     provenance: Provenance
     context: dict[str, tuple[Any, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        pending = self.__dict__.get("_indicator_scores_store")
+        if isinstance(pending, np.ndarray):
+            pending.setflags(write=False)
         for arr in (
-            self.indicator_scores,
             self.group_scores,
             self.coverage,
             self.overall_rank,
@@ -160,6 +228,16 @@ class EvaluationResult:
     def weights(self) -> Weights:
         """The weights used."""
         return self.provenance.weights
+
+    @property
+    def id_array(self) -> NDArray[Any]:
+        """The community ids as a read-only numpy array (no tuple of strings is built)."""
+        return label_array(self, "ids")
+
+    @property
+    def phase_codes(self) -> PhaseCodes:
+        """The phases as integer codes into the distinct phases (first appearance order)."""
+        return label_codes(self, "phases")
 
     @property
     def group_ids(self) -> tuple[str, ...]:
@@ -187,7 +265,7 @@ class EvaluationResult:
         out[:, 0] = self.overall_rank
         out[:, 1:] = rank_within_phase(
             self.group_scores[:, 1:],
-            self.phases,
+            self.phase_codes,
             self.provenance.tie_method,
             self.provenance.tie_tolerance,
         )
@@ -225,11 +303,11 @@ class EvaluationResult:
 
     def row(self, community: str, phase: str | None = None) -> int:
         """Position of a community (in a phase) in the result."""
-        hits = [
-            r
-            for r, (i, p) in enumerate(zip(self.ids, self.phases, strict=True))
-            if i == community and (phase is None or p == phase)
-        ]
+        match = self.id_array == community
+        if phase is not None:
+            pc = self.phase_codes
+            match &= pc.codes == (pc.labels.index(phase) if phase in pc.labels else -1)
+        hits = np.flatnonzero(match).tolist()
         if not hits:
             from renoscore.system import suggest
 
@@ -239,7 +317,7 @@ class EvaluationResult:
                     Problem(
                         "unknown community",
                         community_id=community,
-                        fix=suggest(community, set(self.ids)),
+                        fix=suggest(community, set(self.id_array.tolist())),
                     )
                 ],
             )
@@ -261,12 +339,12 @@ class EvaluationResult:
 
     def select(self, phase: str) -> EvaluationResult:
         """The rows of one phase (ranks were already computed within phases)."""
-        rows = np.array([p == phase for p in self.phases], dtype=bool)
-        idx = np.flatnonzero(rows)
+        pc = self.phase_codes
+        idx = np.flatnonzero(pc.codes == (pc.labels.index(phase) if phase in pc.labels else -1))
         return EvaluationResult(
             system=self.system,
-            ids=tuple(self.ids[i] for i in idx),
-            phases=tuple(self.phases[i] for i in idx),
+            ids=cast(Any, self.id_array[idx]),
+            phases=cast(Any, pc.take(idx)),
             indicator_scores=self.indicator_scores[idx],
             group_scores=self.group_scores[idx],
             coverage=self.coverage[idx],
@@ -275,7 +353,7 @@ class EvaluationResult:
             values=self.values[idx],
             status=self.status[idx],
             imputed=self.imputed[idx],
-            reasons=tuple(self.reasons[i] for i in idx),
+            reasons=cast(Any, label_codes(self, "reasons").take(idx)),
             warnings=self.warnings,
             provenance=self.provenance,
             context={k: tuple(v[i] for i in idx) for k, v in self.context.items()},
@@ -603,9 +681,9 @@ class EvaluationResult:
 
     def __repr__(self) -> str:
         scored = int(np.count_nonzero(~np.isnan(self.overall)))
-        phases = ", ".join(str(p) for p in dict.fromkeys(self.phases))
+        phases = ", ".join(str(p) for p in self.phase_codes.labels)
         return (
-            f"EvaluationResult(system={self.system.id!r} v{self.system.version}, rows={len(self.ids)}, "
+            f"EvaluationResult(system={self.system.id!r} v{self.system.version}, rows={self.group_scores.shape[0]}, "
             f"scored={scored}, phases=[{phases}], normalization={self.provenance.normalization!r}, "
             f"aggregation={self.provenance.aggregation!r})"
         )
@@ -652,15 +730,25 @@ def _nested(a: NDArray[np.floating[Any]]) -> list[list[float | None]]:
 
 
 def rank_within_phase(
-    scores: NDArray[np.float64], phases: Sequence[str | None], method: str, tol: float
+    scores: NDArray[np.float64],
+    phases: Sequence[str | None] | PhaseCodes,
+    method: str,
+    tol: float,
 ) -> NDArray[np.float64]:
     """Rank each column of ``scores`` separately within each phase (1 = best, NaN unscored)."""
-    ranks = np.full(scores.shape, np.nan)
-    codes = {p: k for k, p in enumerate(dict.fromkeys(phases))}
-    if len(codes) == 1:
+    pc = phases if isinstance(phases, PhaseCodes) else _codes_of(phases)
+    if len(pc.labels) <= 1:
         return ranking.rank(scores, method=method, tol=tol)  # type: ignore[arg-type]
-    phase_code = np.array([codes[p] for p in phases], dtype=np.intp)
-    for k in range(len(codes)):
-        rows = np.flatnonzero(phase_code == k)
+    ranks = np.full(scores.shape, np.nan)
+    for k in range(len(pc.labels)):
+        rows = np.flatnonzero(pc.codes == k)
         ranks[rows] = ranking.rank(scores[rows], method=method, tol=tol)  # type: ignore[arg-type]
     return ranks
+
+
+def _codes_of(phases: Sequence[str | None]) -> PhaseCodes:
+    index: dict[str | None, int] = {}
+    codes = np.fromiter(
+        (index.setdefault(p, len(index)) for p in phases), dtype=np.intp, count=len(phases)
+    )
+    return PhaseCodes(codes, tuple(index))
