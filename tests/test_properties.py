@@ -6,9 +6,10 @@ not-applicable cells, and the evaluation options; then checks what renoscore pro
 valid input:
 
 * the same input gives the same result bit for bit;
-* the order of the rows changes nothing but the order of the output (to BLAS rounding: scores
-  agree within 1e-9 on the 0-100 scale), the order of the columns of the input table and of
-  the keys of the YAML nothing at all;
+* the order of the rows changes nothing but the order of the output (to rounding: scores agree
+  within 1e-9 on the 0-100 scale for goalposts whose span is at least 1/1000 of their
+  magnitude), the order of the columns of the input table and of the keys of the YAML nothing
+  at all;
 * every input row appears in the output, in input order, scored or with a reason;
 * goalpost scores lie in [0, 100]; coverage in [0, 1];
 * local weights are non-negative and sum to 1 at every node, global indicator weights too;
@@ -57,10 +58,18 @@ def indicator_specs(draw: st.DrawFn, node_id: str) -> dict[str, Any]:
         a, b = 0.0, 1.0
     else:
         base = lo if lo is not None else draw(st.floats(-1e6, 1e6))
-        top = hi if hi is not None else base + draw(st.floats(1e-3, 1e6))
+        top = (
+            hi
+            if hi is not None
+            else base + max(draw(st.floats(1e-3, 1e6)), 1e-2 * max(1.0, abs(base)))
+        )
         a, b = sorted(draw(st.lists(st.floats(base, top), min_size=2, max_size=2, unique=True)))
-        if b - a < 1e-6 * max(1.0, abs(a), abs(b)):
-            a, b = base, top  # goalposts a rounding error apart are tested on their own
+        if b - a < 1e-3 * max(1.0, abs(a), abs(b)):
+            # Well-conditioned goalposts only: rounding in a column mean is amplified by
+            # |floor| / (target - floor) in (x - floor) / (target - floor), so with goalposts
+            # -1e6 and -999999 row order moves an imputed score by 2e-8. Ill-conditioned
+            # goalposts are tested on their own (test_robustness.py).
+            a, b = base, top
     direction = draw(st.sampled_from(["benefit", "cost"]))
     spec: dict[str, Any] = {
         "id": node_id,
@@ -331,7 +340,8 @@ def test_goalpost_scores_and_coverage_stay_in_range(case: dict[str, Any]) -> Non
         values = getattr(result, name)
         finite = values[~np.isnan(values)]
         assert not np.isinf(values).any(), name
-        assert ((finite >= 0.0) & (finite <= 100.0)).all(), name
+        outside = finite[(finite < 0.0) | (finite > 100.0)]
+        assert outside.size == 0, f"{name}: {outside.tolist()!r}"
     cov = result.coverage[~np.isnan(result.coverage)]
     assert ((cov >= 0.0) & (cov <= 1.0 + 1e-12)).all()
     # an OK cell always has a score; an excluded one never does
