@@ -250,3 +250,11 @@ def test_folded_form_agrees_with_the_direct_form(order: str) -> None:
     a, _ = score_groups(far, f2, t2, TREE, check_finite=False)
     b, _ = score_groups(far, f2, t2, TREE, check_finite=True)
     np.testing.assert_array_equal(a, b)
+
+
+def test_tiny_goalpost_spans_are_not_folded() -> None:
+    # 1 / 5e-324 overflows: the folded weights would be infinite, so the direct form is used.
+    tree = Tree.build(2, [[0, 1]], [[0.5, 0.5]])
+    X = np.array([[0.0, 1.0], [5e-324, 0.5]] * 10_000)
+    g, _ = score_groups(X, [0.0, 0.0], [5e-324, 1.0], tree, check_finite=False)
+    np.testing.assert_array_equal(g[:2, 0], [0.5, 0.75])

@@ -15,9 +15,10 @@ Examples
 
 from __future__ import annotations
 
-from renoscore import aggregate, ahp, hierarchy, normalize, ranking, weights
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from renoscore._version import __version__
-from renoscore.data import CellStatus, CommunityData, load_data
 from renoscore.errors import (
     ConstantIndicatorWarning,
     CoverageWarning,
@@ -33,20 +34,71 @@ from renoscore.errors import (
     RenoscoreWarning,
     WeightsError,
 )
-from renoscore.examples import example_data, example_path
-from renoscore.panel import Expert, Panel, StakeholderGroup, example_panel, load_panel
-from renoscore.pipeline import PhaseComparison, compare, evaluate
-from renoscore.result import EvaluationResult, FixFirstItem, Provenance
-from renoscore.system import (
-    Group,
-    Indicator,
-    IndicatorSystem,
-    available_systems,
-    default_system,
-    load_system,
-    system_json_schema,
-)
-from renoscore.weighting import NodeWeights, Weights, derive_weights, load_weights
+
+if TYPE_CHECKING:
+    from renoscore import aggregate, ahp, hierarchy, normalize, ranking, weights
+    from renoscore.data import CellStatus, CommunityData, load_data
+    from renoscore.examples import example_data, example_path
+    from renoscore.panel import Expert, Panel, StakeholderGroup, example_panel, load_panel
+    from renoscore.pipeline import PhaseComparison, compare, evaluate
+    from renoscore.result import EvaluationResult, FixFirstItem, Provenance
+    from renoscore.system import (
+        Group,
+        Indicator,
+        IndicatorSystem,
+        available_systems,
+        default_system,
+        load_system,
+        system_json_schema,
+    )
+    from renoscore.weighting import NodeWeights, Weights, derive_weights, load_weights
+
+# The public names and the module each lives in: imported on first use (PEP 562), so that
+# ``import renoscore`` costs almost nothing and a script pays only for what it touches
+# (pydantic models, the YAML loader, the pipeline). The TYPE_CHECKING imports above give
+# type checkers and IDEs the same names.
+_LAZY: dict[str, str] = {
+    **{m: f"renoscore.{m}" for m in ("aggregate", "ahp", "hierarchy", "normalize", "ranking")},
+    "weights": "renoscore.weights",
+    **dict.fromkeys(("CellStatus", "CommunityData", "load_data"), "renoscore.data"),
+    **dict.fromkeys(("example_data", "example_path"), "renoscore.examples"),
+    **dict.fromkeys(
+        ("Expert", "Panel", "StakeholderGroup", "example_panel", "load_panel"), "renoscore.panel"
+    ),
+    **dict.fromkeys(("PhaseComparison", "compare", "evaluate"), "renoscore.pipeline"),
+    **dict.fromkeys(("EvaluationResult", "FixFirstItem", "Provenance"), "renoscore.result"),
+    **dict.fromkeys(
+        (
+            "Group",
+            "Indicator",
+            "IndicatorSystem",
+            "available_systems",
+            "default_system",
+            "load_system",
+            "system_json_schema",
+        ),
+        "renoscore.system",
+    ),
+    **dict.fromkeys(
+        ("NodeWeights", "Weights", "derive_weights", "load_weights"), "renoscore.weighting"
+    ),
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's module on first use and keep the name."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'renoscore' has no attribute {name!r}")
+    loaded = importlib.import_module(module)
+    value = loaded if module == f"renoscore.{name}" else getattr(loaded, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __all__ = [
     "CellStatus",

@@ -334,9 +334,9 @@ def _score_inputs(
     return arr, f, span
 
 
-#: The folded form of :func:`score_groups` is used while ``|floor / (target - floor)|`` stays
-#: below this: its rounding error is then under 1e-13 on the 0-1 scale, a hundredth of the
-#: default rank tie tolerance (1e-9 on 0-100).
+#: The folded form of :func:`score_groups` is used while ``max(|floor|, |target|)`` stays within
+#: this many goalpost spans: its rounding error is then under 1e-13 on the 0-1 scale, a
+#: hundredth of the default rank tie tolerance (1e-9 on 0-100).
 _FOLD_LIMIT = 1e3
 
 
@@ -375,15 +375,19 @@ def _score_pass(
     order = "C" if flat else _order_of(arr)
     buffer = np.empty((step, m), order=order) if S is None else None
     lo_g, hi_g = np.minimum(f, f + span), np.maximum(f, f + span)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        A = W / span[:, None]
+        c = (f / span) @ W
+        reach = np.maximum(np.abs(lo_g), np.abs(hi_g)) / np.abs(span)
     folded = (
         S is None
         and method == "arithmetic"
         and m > 0
         and not check_finite  # an infinity would be clipped away unseen
-        and float(np.max(np.abs(f / span))) <= _FOLD_LIMIT
+        # The rounding error of the folded sum is about eps * sum_j w_j |x_j / d_j|.
+        and bool(np.isfinite(A).all() and np.isfinite(c).all())
+        and float(reach.max()) <= _FOLD_LIMIT
     )
-    A = W / span[:, None]
-    c = (f / span) @ W
     if flat:
         f_use, s_use = np.tile(f, step), np.tile(span, step)
         lo_use, hi_use = np.tile(lo_g, step), np.tile(hi_g, step)
