@@ -548,16 +548,26 @@ def minmax(
     """
     arr, benefit = _prepare(X, directions, labels)
     lo, hi = _nan_colmin(arr), _nan_colmax(arr)
-    span = hi - lo
+    with np.errstate(over="ignore"):
+        span = hi - lo
     constant = span == 0
     _warn_constant(np.flatnonzero(constant), labels, "min-max scores them 1.0")
+    # A column spanning more than the float range (max - min overflows) is worked in halves:
+    # halving is exact, and (x/2 - lo/2) / (hi/2 - lo/2) is the same ratio.
+    halve = np.isinf(span) & np.isfinite(lo) & np.isfinite(hi)
+    pre = np.where(halve, 0.5, 1.0)
+    span = np.where(halve, hi * 0.5 - lo * 0.5, span)
     # Benefit: (x - lo) / span; cost: (hi - x) / span = (x - hi) / (-span).
-    origin = np.where(benefit, lo, hi)
+    origin = np.where(benefit, lo, hi) * pre
     scale = np.where(constant, 1.0, np.where(benefit, span, -span))
     out = np.empty_like(arr)
     for rows in _row_blocks(*arr.shape):
         block = out[rows]
-        np.subtract(arr[rows], origin, out=block)
+        if halve.any():
+            np.multiply(arr[rows], pre, out=block)
+            np.subtract(block, origin, out=block)
+        else:
+            np.subtract(arr[rows], origin, out=block)
         np.divide(block, scale, out=block)
         np.add(block, 0.0, out=block)  # -0.0 (cost column at its maximum) -> 0.0
     if constant.any():

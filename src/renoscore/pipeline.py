@@ -258,7 +258,8 @@ def evaluate(
                 group_scores[:, 0] = _overall_by(aggregation, S, w.indicator_weights())
         # The coverage rule applies to the community (the goal): a dimension observed in part
         # still shows its score, with its coverage beside it.
-        low = ~(coverage[:, 0] >= min_coverage - 1e-12)
+        # NaN coverage (nothing applies to the row) is not "low": it is explained below.
+        low = coverage[:, 0] < min_coverage - 1e-12
         # Reasons as codes into the few distinct texts (code 0: no reason): a million Nones
         # are a tuple only if someone reads them.
         reason_code = np.zeros(data.n, dtype=np.intp)
