@@ -952,6 +952,18 @@ _PIECE = 4096
 
 
 def _parse_numeric(
+    cells: NDArray[Any],
+) -> tuple[NDArray[np.float64], NDArray[np.int8], list[tuple[int, Any, str, str]]]:
+    """Parse one column: values (NaN where not a number), statuses and every problem.
+
+    The problems are ``(row, value, reason, fix)``; see :func:`_parse_column` for a bounded
+    variant.
+    """
+    values, status, bad, _, _ = _parse_column(cells, sys.maxsize)
+    return values, status, bad
+
+
+def _parse_column(
     cells: NDArray[Any], limit: int = MAX_PROBLEMS
 ) -> tuple[NDArray[np.float64], NDArray[np.int8], list[tuple[int, Any, str, str]], int, bool]:
     """Parse one column.
@@ -1318,7 +1330,7 @@ def load_data(
         if cells.dtype.kind in "fiub":
             sources.append(cells)
             continue
-        col_values, col_status, bad, unread, unchecked = _parse_numeric(cells, problems.room)
+        col_values, col_status, bad, unread, unchecked = _parse_column(cells, problems.room)
         problems.skip(unread)
         problems.unchecked |= unchecked
         for r, raw, reason, fix in bad:
