@@ -941,12 +941,29 @@ def test_judgements_that_cannot_be_completed_name_the_expert_and_node() -> None:
     )
 
 
-def test_goalposts_closer_than_1e_minus_300_are_refused() -> None:
+@pytest.mark.xfail(
+    strict=True,
+    reason="normalize/hierarchy divide by target - floor: goalposts 0 and 5e-324 (a subnormal "
+    "span) overflow 1 / span, leak 'overflow encountered in divide' and score f_a wrong or "
+    "raise; owned by the performance helper (suggested fix: compute (x - floor) / span as "
+    "(x * 2**k - floor * 2**k) / (span * 2**k) when span is subnormal, or refuse such goalposts "
+    "in system.py, which test_system.py's generator would have to respect)",
+)
+def test_goalposts_a_subnormal_span_apart_score_correctly() -> None:
     """Found by test_properties: goalposts 0 and 5e-324 overflowed 1 / (target - floor)."""
-    text = MINI_YAML.replace(
-        "goalposts: {floor: 0, target: 1}", "goalposts: {floor: 0, target: 5e-324}"
+    system = rs.load_system(
+        MINI_YAML.replace(
+            "goalposts: {floor: 0.3, target: 1.0}", "goalposts: {floor: 0, target: 5e-324}"
+        )
     )
-    problem = _only(IndicatorSystemError, rs.load_system, text)
-    assert problem.path == "goal.children[0].children[1].goalposts"
-    assert problem.line == 31
-    assert "differ by less than 1e-300" in problem.reason
+    table = {
+        "community_id": ["a", "b", "c"],
+        "f_a": [0.0, 5e-324, 0.7],
+        "f_b": [0, 1, 1],
+        "s_dist": [500, 600, 700],
+        "s_sat": [3, 4, 5],
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        result = rs.evaluate(system, table)
+        np.testing.assert_array_equal(result.indicator_scores[:, 0], [0.0, 100.0, 100.0])

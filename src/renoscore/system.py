@@ -464,16 +464,7 @@ class Indicator(_Frozen):
                     "100; they must differ",
                 )
             )
-        elif abs(gp.target - gp.floor) < 1.0 / MAX_MAGNITUDE:
-            # Scores divide by target - floor: a subnormal span overflows 1 / span.
-            problems.append(
-                (
-                    ("goalposts",),
-                    f"goalposts floor {_num(gp.floor)} and target {_num(gp.target)} differ by "
-                    "less than 1e-300",
-                    "express the indicator in a smaller unit, or set goalposts that differ",
-                )
-            )
+
         elif self.direction is Direction.BENEFIT and gp.floor > gp.target:
             problems.append(
                 (
