@@ -199,11 +199,8 @@ def run(case: dict[str, Any], table: dict[str, Any] | None = None, system: Any =
     system = system if system is not None else case["system"]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RenoscoreWarning)
-        # A numpy RuntimeWarning (overflow, 0/0) behind a published number is a bug ...
+        # A numpy RuntimeWarning (overflow, 0/0) behind a published number is a bug.
         warnings.simplefilter("error", RuntimeWarning)
-        # ... except the one the fuzzy evaluation of a row with nothing applicable still
-        # raises (aggregate.py; see test_robustness.py::test_fuzzy_row_with_nothing_applicable)
-        warnings.filterwarnings("ignore", category=RuntimeWarning, module=".*aggregate")
         data = rs.load_data(table if table is not None else case["table"], system)
         try:
             weights = rs.derive_weights(system, case["panel"], data)
