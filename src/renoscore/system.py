@@ -756,16 +756,10 @@ class IndicatorSystem(_Frozen):
         return tuple(g.min for g in self.grades)
 
     def _repr_html_(self) -> str:
-        rows = "".join(
-            f"<tr><td>{'&nbsp;' * 4 * (len(self.path(n.id)) - 1)}{n.id}</td>"
-            f"<td>{n.name.en} / {n.name.zh}</td>"
-            f"<td>{getattr(n, 'direction', '') and n.direction.value}</td></tr>"  # type: ignore[union-attr]
-            for n in self.nodes
-        )
-        return (
-            f"<b>{self.name.en} / {self.name.zh}</b> <code>{self.id} v{self.version}</code> — "
-            f"{len(self.indicators)} indicators<table>{rows}</table>"
-        )
+        """Escaped HTML for notebooks (names in English; see :func:`renoscore.report.repr_html`)."""
+        from renoscore.report import repr_html
+
+        return repr_html(self)
 
     def __repr__(self) -> str:
         return (

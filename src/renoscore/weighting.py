@@ -352,11 +352,10 @@ class Weights(_Frozen):
         return rows
 
     def _repr_html_(self) -> str:
-        body = "".join(
-            f"<tr><td>{r['parent']}</td><td>{r['node']}</td><td>{r['method']}</td><td>{r['local']:.4f}</td><td>{r['global']:.4f}</td></tr>"
-            for r in self.table()
-        )
-        return f"<b>Weights</b> for <code>{self.system_id} v{self.system_version}</code><table><tr><th>parent</th><th>node</th><th>method</th><th>local</th><th>global</th></tr>{body}</table>"
+        """Escaped HTML for notebooks (names in English; see :func:`renoscore.report.repr_html`)."""
+        from renoscore.report import repr_html
+
+        return repr_html(self)
 
 
 def load_weights(
@@ -751,14 +750,19 @@ def _ahp_node(
     prio = cons.priorities
     acceptable = np.asarray(cons.acceptable, dtype=bool)
     keep = acceptable if exclude_inconsistent else np.ones(len(experts), dtype=bool)
-    for e, passed in zip(experts, acceptable, strict=True):
-        if not passed:
-            action = "left out" if exclude_inconsistent else "kept"
-            warnings.warn(
-                f"expert {e.id!r} is inconsistent at {group.id!r} (CR >= threshold); {action}",
-                InconsistencyWarning,
-                stacklevel=4,
-            )
+    failing = [e.id for e, passed in zip(experts, acceptable, strict=True) if not passed]
+    if failing:
+        # One warning per node: a resident panel can hold hundreds of inconsistent answers.
+        action = "left out" if exclude_inconsistent else "kept"
+        shown = ", ".join(repr(i) for i in failing[:5])
+        more = f" and {len(failing) - 5} more" if len(failing) > 5 else ""
+        warnings.warn(
+            f"{len(failing)} of {len(experts)} expert(s) inconsistent at {group.id!r} "
+            f"(CR >= {float(np.min(cons.threshold)):.2f}): {shown}{more}; {action} "
+            "(per-expert CR in weights.nodes[...].experts)",
+            InconsistencyWarning,
+            stacklevel=4,
+        )
     if not keep.any():
         raise WeightsError(
             f"every expert is inconsistent at {group.id!r}",
