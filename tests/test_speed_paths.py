@@ -258,3 +258,14 @@ def test_tiny_goalpost_spans_are_not_folded() -> None:
     X = np.array([[0.0, 1.0], [5e-324, 0.5]] * 10_000)
     g, _ = score_groups(X, [0.0, 0.0], [5e-324, 1.0], tree, check_finite=False)
     np.testing.assert_array_equal(g[:2, 0], [0.5, 0.75])
+
+
+def test_min_ranks_with_a_few_chained_ties() -> None:
+    # Few ties (chains of 2-4 scores within the tolerance): the sparse path for "min".
+    rng = np.random.default_rng(9)
+    x = rng.random(50_000) * 100
+    x[10:14] = x[9] + np.array([1e-10, 2e-10, 3e-10, 3.5e-10])  # a chain of five
+    x[200] = x[100]  # an exact tie
+    got = rank(x)
+    np.testing.assert_array_equal(got, reference_rank(x, "min"))
+    assert len(set(got[9:14].tolist())) == 1
