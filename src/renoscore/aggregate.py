@@ -629,7 +629,7 @@ def topsis(
     best = np.where(benefit, hi, lo)
     worst = np.where(benefit, lo, hi)
     scale2 = scale * scale
-    buf = np.empty(max(1, _BLOCK_ELEMENTS // max(1, m)) * m)
+    buf = np.empty(max(1, min(n, _BLOCK_ELEMENTS // max(1, m))) * m)
     row = 0
     for x, _, best_t, worst_t in _flat_blocks(arr, arr, best, worst):
         k = x.size

@@ -24,7 +24,6 @@ from numpy.typing import ArrayLike, NDArray
 
 from renoscore.errors import DataValidationError, OptionError, Problem
 from renoscore.normalize import (
-    _BLOCK_ELEMENTS,
     _as_matrix,
     _goalpost_vectors,
     _goalposts_kernel,
@@ -372,7 +371,7 @@ def _score_pass(
     app = None if applicable is None else np.asarray(applicable, dtype=bool)
     scores = np.empty((n, k_groups))
     cover = np.empty((n, k_groups))
-    step = max(1, _SCORE_BLOCK // max(1, m))
+    step = max(1, min(n, _SCORE_BLOCK // max(1, m)))  # buffers no taller than the data
     # A C-order block is worked on as one flat run with the vectors tiled to match (one long
     # loop per operation instead of one loop of length M per row); others as 2-D blocks.
     flat = arr.flags.c_contiguous and (S is None or S.flags.c_contiguous) and m > 0

@@ -117,7 +117,7 @@ def _flat_blocks(
     Otherwise the blocks are 2-D row slices and the vectors broadcast.
     """
     n, m = src.shape
-    step = max(1, _BLOCK_ELEMENTS // max(1, m))
+    step = max(1, min(n, _BLOCK_ELEMENTS // max(1, m)))  # tiles no longer than the data
     if src.flags.c_contiguous and dst.flags.c_contiguous and m > 0:
         tiles = [np.tile(v, step) for v in vectors]
         flat_src, flat_dst = src.reshape(-1), dst.reshape(-1)
