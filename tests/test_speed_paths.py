@@ -9,6 +9,7 @@ first read. Each is compared with a direct (unblocked, unsorted) computation on 
 from __future__ import annotations
 
 import pickle
+import warnings
 from typing import Any
 
 import numpy as np
@@ -269,3 +270,17 @@ def test_min_ranks_with_a_few_chained_ties() -> None:
     got = rank(x)
     np.testing.assert_array_equal(got, reference_rank(x, "min"))
     assert len(set(got[9:14].tolist())) == 1
+
+
+def test_a_subnormal_goalpost_span_scores_without_warnings() -> None:
+    # 0.7 / 5e-324 overflows to inf, which the clip turns into the score of the target; an
+    # infinite *input* is still refused.
+    X = np.array([[0.0], [5e-324], [0.7]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(goalposts(X, [0.0], [5e-324])[:, 0], [0.0, 1.0, 1.0])
+        tree = Tree.build(1, [[0]], [[1.0]])
+        g, _ = score_groups(X, [0.0], [5e-324], tree, check_finite=False)
+        np.testing.assert_array_equal(g[:, 0], [0.0, 1.0, 1.0])
+    with pytest.raises(rs.DataValidationError, match="infinite"):
+        goalposts(np.array([[np.inf]]), [0.0], [5e-324])

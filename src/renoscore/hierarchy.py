@@ -422,7 +422,7 @@ def _score_pass(
         # by cell: it is fixed in the group scores below.
         _goalposts_kernel(src, dst, fv, sv, has_cost and S is not None, clip=not check_finite)
         if check_finite:
-            if _has_inf(dst):
+            if _has_inf(src):
                 raise DataValidationError("X contains infinite values", _inf_problems(arr, labels))
             np.clip(dst, 0.0, 1.0, out=dst)
         _aggregate_block(block, tree, W, method, "renormalize", block_app, g, cover[rows])

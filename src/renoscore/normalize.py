@@ -378,7 +378,7 @@ def goalposts(
     has_cost = bool((span < 0).any())
     for src, dst, f_t, s_t in _flat_blocks(arr, out, f, span):
         _goalposts_kernel(src, dst, f_t, s_t, has_cost, clip=False)
-        if _has_inf(dst):
+        if _has_inf(src):  # the input, not the scores: a subnormal span may overflow those
             raise DataValidationError("X contains infinite values", _inf_problems(arr, labels))
         if clip:
             # np.clip propagates NaN, so excluded cells stay excluded.
@@ -446,8 +446,10 @@ def _goalposts_kernel(
 ) -> None:
     """``dst = clip((src - f) / span, 0, 1)`` on one block (flat with tiled vectors, or 2-D)."""
     np.subtract(src, f, out=dst)
-    # Division, not multiplication by a reciprocal, so that x == target gives exactly 1.
-    np.divide(dst, span, out=dst)
+    # Division, not multiplication by a reciprocal, so that x == target gives exactly 1. With a
+    # subnormal span a value far beyond the target overflows to inf: it scores 1 once clipped.
+    with np.errstate(over="ignore"):
+        np.divide(dst, span, out=dst)
     if has_cost:
         # +0.0 turns the -0.0 of a cost indicator at its floor into 0.0.
         np.add(dst, 0.0, out=dst)
