@@ -929,14 +929,6 @@ def test_judgements_that_cannot_be_completed_name_the_expert_and_node() -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="normalize/hierarchy divide by target - floor: goalposts 0 and 5e-324 (a subnormal "
-    "span) overflow 1 / span, leak 'overflow encountered in divide' and score f_a wrong or "
-    "raise; owned by the performance helper (suggested fix: compute (x - floor) / span as "
-    "(x * 2**k - floor * 2**k) / (span * 2**k) when span is subnormal, or refuse such goalposts "
-    "in system.py, which test_system.py's generator would have to respect)",
-)
 def test_goalposts_a_subnormal_span_apart_score_correctly() -> None:
     """Found by test_properties: goalposts 0 and 5e-324 overflowed 1 / (target - floor)."""
     system = rs.load_system(
