@@ -348,3 +348,13 @@ def test_overall_by_other_methods(mini_system: rs.IndicatorSystem) -> None:
     assert np.all((topsis.overall >= 0) & (topsis.overall <= 100))
     with pytest.raises(OptionError):
         rs.evaluate(mini_system, data, aggregation="median")  # type: ignore[arg-type]
+
+
+def test_portfolio_obstacle_shares_add_up_to_one() -> None:
+    result = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
+    for by in ("indicator", "supplier", "category", "dimension"):
+        shares = [row["mean_obstacle"] for row in result.obstacles(by)]  # type: ignore[arg-type]
+        assert sum(shares) == pytest.approx(1.0)
+        assert shares == sorted(shares, reverse=True)
+    record = result.records()[0]
+    assert all(f"score_{i}" in record for i in rs.default_system().indicator_ids)

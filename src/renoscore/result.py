@@ -450,8 +450,9 @@ class EvaluationResult:
     ) -> list[dict[str, Any]]:
         """Portfolio view: the largest obstacles across all scored communities.
 
-        Mean obstacle degree of each indicator over the rows (obstacle degree as in
-        :meth:`fix_first`), sorted descending; ``by="supplier"`` / ``"category"`` /
+        Mean obstacle degree of each indicator over the communities (obstacle degree as in
+        :meth:`fix_first`; an indicator not measured in a community counts 0 there, so the
+        means add up to 1), sorted descending; ``by="supplier"`` / ``"category"`` /
         ``"dimension"`` sums the indicator means within each supplier (government, market,
         society, residents), renovation category or dimension.
         """
@@ -461,10 +462,14 @@ class EvaluationResult:
             total = np.nansum(priority, axis=1, keepdims=True)
             obstacle = np.where(total > 0, priority / total, np.nan)
         scored = ~np.isnan(obstacle)
-        mean = np.where(
-            scored.any(axis=0),
-            np.nansum(obstacle, axis=0) / np.maximum(scored.sum(axis=0), 1),
-            np.nan,
+        # Average over the communities with any obstacle, an unmeasured indicator counting 0,
+        # so that the shares of a portfolio add up to 1 like each community's do.
+        rows_scored = scored.any(axis=1)
+        n_rows = int(rows_scored.sum())
+        mean = (
+            np.nansum(obstacle[rows_scored], axis=0) / n_rows
+            if n_rows
+            else np.full(obstacle.shape[1], np.nan)
         )
         below = ((self.indicator_scores < 100.0 - 1e-9) & ~np.isnan(self.indicator_scores)).sum(
             axis=0
@@ -513,9 +518,7 @@ class EvaluationResult:
             for k, g in enumerate(self.group_ids[1:], start=1):
                 rec[f"{g}"] = _num(self.group_scores[r, k])
             for j, ind in enumerate(self.system.indicator_ids):
-                rec[f"s_{ind}" if not ind.startswith("s_") else f"score_{ind}"] = _num(
-                    self.indicator_scores[r, j]
-                )
+                rec[f"score_{ind}"] = _num(self.indicator_scores[r, j])
             out.append(rec)
         return out
 
