@@ -36,12 +36,26 @@ from renoscore.errors import (
 )
 
 if TYPE_CHECKING:
-    from renoscore import aggregate, ahp, hierarchy, normalize, ranking, weights
+    from renoscore import (
+        aggregate,
+        ahp,
+        hierarchy,
+        io,
+        normalize,
+        plot,
+        ranking,
+        report,
+        sensitivity,
+        survey,
+        weights,
+    )
     from renoscore.data import CellStatus, CommunityData, load_data
     from renoscore.examples import example_data, example_path
     from renoscore.panel import Expert, Panel, StakeholderGroup, example_panel, load_panel
     from renoscore.pipeline import PhaseComparison, compare, evaluate
+    from renoscore.report import write_report
     from renoscore.result import EvaluationResult, FixFirstItem, Provenance
+    from renoscore.sensitivity import uncertainty
     from renoscore.system import (
         Group,
         Indicator,
@@ -58,7 +72,30 @@ if TYPE_CHECKING:
 # (pydantic models, the YAML loader, the pipeline). The TYPE_CHECKING imports above give
 # type checkers and IDEs the same names.
 _LAZY: dict[str, str] = {
-    **{m: f"renoscore.{m}" for m in ("aggregate", "ahp", "hierarchy", "normalize", "ranking")},
+    **{
+        m: f"renoscore.{m}"
+        for m in (
+            "aggregate",
+            "io",
+            "plot",
+            "report",
+            "sensitivity",
+            "survey",
+            "uncertainty",
+            "write_report",
+            "ahp",
+            "hierarchy",
+            "io",
+            "normalize",
+            "plot",
+            "ranking",
+            "report",
+            "sensitivity",
+            "survey",
+        )
+    },
+    "uncertainty": "renoscore.sensitivity",
+    "write_report": "renoscore.report",
     "weights": "renoscore.weights",
     **dict.fromkeys(("CellStatus", "CommunityData", "load_data"), "renoscore.data"),
     **dict.fromkeys(("example_data", "example_path"), "renoscore.examples"),
@@ -140,12 +177,19 @@ __all__ = [
     "example_panel",
     "example_path",
     "hierarchy",
+    "io",
     "load_data",
     "load_panel",
     "load_system",
     "load_weights",
     "normalize",
+    "plot",
     "ranking",
+    "report",
+    "sensitivity",
+    "survey",
     "system_json_schema",
+    "uncertainty",
     "weights",
+    "write_report",
 ]
