@@ -323,3 +323,15 @@ def test_no_cjk_font_gives_one_clear_warning(
     assert issubclass(fonts[0].category, rs.RenoscoreWarning)
     assert "fonts-noto-cjk" in str(fonts[0].message)
     assert re.search(r"<text[^>]*>设施</text>", html)  # the browser still gets the text
+
+
+def test_report_shows_the_rank_interval_chart(tmp_path: Path) -> None:
+    # issue 9: the report shows the rank-interval chart of an uncertainty analysis
+    from renoscore.cli import main
+
+    out = tmp_path / "r.html"
+    assert main(["report", "--example", "--uncertainty", "50", "--seed", "3", "-o", str(out)]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert "How stable is the ranking?" in html
+    assert 'id="uncertainty"' in html or "#uncertainty" in html
+    assert "50 Monte Carlo draws (seed 3)" in html

@@ -75,6 +75,15 @@ def _configure(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--top", type=int, default=10, help="lines of each fix-first list (default 10)")
     p.add_argument(
+        "--uncertainty",
+        type=int,
+        default=0,
+        metavar="N",
+        help="add a rank-stability section: N Monte Carlo draws of the weights (and of the "
+        "judgements when there is a panel) in the first phase (default 0: none)",
+    )
+    p.add_argument("--seed", type=int, default=20240601, help="seed of the uncertainty draws")
+    p.add_argument(
         "-o", "--output", required=True, help="the report file: .html (self-contained) or .md"
     )
 
@@ -155,9 +164,27 @@ def _run(args: argparse.Namespace) -> int:
         comparison = None
     elif args.phases:
         comparison = rs.compare(result, phases=tuple(args.phases))
+    uncertainty: Any = None
+    if args.uncertainty > 0:
+        sources: dict[str, Any] = {"weights": {}}
+        if panel is not None:
+            sources["judgements"] = {}
+        first = next(p for p in result.phases)
+        uncertainty = rs.uncertainty(
+            system,
+            data,
+            weights,
+            panel=panel,
+            phase=first,
+            n=args.uncertainty,
+            seed=args.seed,
+            missing=missing,
+            sources=sources,
+        )
     path = write_report(
         result,
         out,
+        uncertainty=uncertainty,
         lang=args.lang,
         comparison=comparison,
         charts=not args.no_charts,

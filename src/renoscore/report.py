@@ -77,6 +77,8 @@ _T: dict[str, dict[str, str]] = {
         "scorecards": "Community scorecards",
         "quality": "Data quality",
         "provenance": "Provenance: how to repeat this evaluation",
+        "uncertainty": "How stable is the ranking? (uncertainty analysis)",
+        "uncertainty_intro": "{n} Monte Carlo draws (seed {seed}) of the uncertain inputs: {sources}. Each bar spans a community's 5-95 % rank interval; the dot is the median rank.",
         "references": "References",
         "generated": "generated",
         "system": "indicator system",
@@ -230,6 +232,8 @@ _T: dict[str, dict[str, str]] = {
         "scorecards": "小区评价档案",
         "quality": "数据质量",
         "provenance": "来源与复现",
+        "uncertainty": "排名稳定性（不确定性分析）",
+        "uncertainty_intro": "对不确定输入进行 {n} 次蒙特卡洛抽样（随机种子 {seed}）：{sources}。每条横线为该小区排名的 5%–95% 区间，圆点为排名中位数。",
         "references": "参考文献",
         "generated": "生成时间",
         "system": "指标体系",
@@ -597,7 +601,9 @@ class _Builder:
         max_scorecards: int | None,
         fix_first_top: int,
         command: str | None,
+        uncertainty: Any = None,
     ) -> None:
+        self.unc = uncertainty
         self.r = result
         self.sys = result.system
         self.lang = lang
@@ -681,6 +687,8 @@ class _Builder:
         ]
         if self.cmp is not None:
             sections.append(("comparison", t["comparison"], self.comparison_section()))
+        if self.unc is not None:
+            sections.append(("uncertainty", t["uncertainty"], self.uncertainty_section()))
         sections += [
             ("scorecards", t["scorecards"], self.scorecards_section()),
             ("quality", t["quality"], self.quality_section()),
@@ -1165,6 +1173,45 @@ class _Builder:
         ranked = [r.ids[k] for k in self.ranking_rows(first)]
         return list(dict.fromkeys([*ranked, *r.ids]))
 
+    def uncertainty_section(self) -> list[Block]:
+        """Rank intervals of the overall ranking under the declared sources of uncertainty."""
+        from renoscore.sensitivity import plot_rank_intervals
+
+        unc = self.unc
+        settings = unc.settings
+        blocks: list[Block] = [
+            _Para(
+                [
+                    self.t["uncertainty_intro"].format(
+                        n=settings.n, seed=settings.seed, sources=settings.sources.describe()
+                    )
+                ]
+            )
+        ]
+        records = unc.records(level=unc.levels[0], lang=self.lang)
+        if self.charts and records:
+            fig, ax = self.new_figure((7.0, max(2.5, 0.22 * len(records) + 1.0)))
+            plot_rank_intervals(unc, ax, level=unc.levels[0])
+            blocks.append(self.figure("rank-intervals", fig, self.t["uncertainty"]))
+        blocks.append(
+            _Table(
+                ["community", "base", "median", "5-95 %", "P(top k)", "grade"],
+                [
+                    [
+                        r["community_id"],
+                        f"{r['base_rank']:.0f}",
+                        f"{r['rank_median']:.0f}",
+                        f"{r['rank_p05']:.0f}-{r['rank_p95']:.0f}",
+                        f"{r['prob_top_k']:.2f}",
+                        f"{r['likely_grade']} ({r['likely_grade_prob']:.0%})",
+                    ]
+                    for r in sorted(records, key=lambda r: r["rank_median"])
+                ],
+                [False, True, True, False, True, False],
+            )
+        )
+        return blocks
+
     def scorecards_section(self) -> list[Block]:
         t, r = self.t, self.r
         ids = self.community_order()
@@ -1580,6 +1627,7 @@ def build_report(
     fix_first_top: int = 10,
     files_folder: str = "report_files",
     command: str | None = None,
+    uncertainty: Any = None,
 ) -> Report:
     """Build the report of an evaluation.
 
@@ -1603,6 +1651,9 @@ def build_report(
         Markdown only: the folder (relative to the report) the chart files go into.
     command : str, optional
         The command line that made the report, shown under provenance.
+    uncertainty : renoscore.sensitivity.UncertaintyResult, optional
+        A Monte Carlo analysis of the same evaluation: adds a section with the rank-interval
+        chart and table.
 
     Returns
     -------
@@ -1637,7 +1688,9 @@ def build_report(
         cmp = compare(result, phases=pair) if pair is not None else None
     else:
         cmp = comparison
-    builder = _Builder(result, lang, cmp, charts, max_scorecards, fix_first_top, command)
+    builder = _Builder(
+        result, lang, cmp, charts, max_scorecards, fix_first_top, command, uncertainty
+    )
     title, blocks = builder.build()
     if builder.font_warning:
         warnings.warn(
