@@ -483,25 +483,41 @@ def _prepare(
     return arr, benefit
 
 
+def _refuse_columns(
+    lowest: NDArray[np.float64],
+    bad: NDArray[np.bool_],
+    labels: Sequence[str] | None,
+    summary: str,
+    reason: str,
+    fix: str,
+) -> None:
+    """Raise one error naming every column flagged in ``bad`` with its lowest value."""
+    columns = np.flatnonzero(bad)
+    if columns.size:
+        raise DataValidationError(
+            summary,
+            [
+                Problem(
+                    reason, fix=fix, column=_column_name(int(j), labels), value=float(lowest[j])
+                )
+                for j in columns
+            ],
+        )
+
+
 def _require_nonnegative(
     X: FloatMatrix, columns: NDArray[np.bool_], labels: Sequence[str] | None, method: str
 ) -> None:
     """Ratio normalisations need x >= 0 (or x > 0 where the reciprocal is taken)."""
     lowest = _nan_colmin(X)
-    bad = np.flatnonzero(columns & (lowest < 0))
-    if bad.size:
-        raise DataValidationError(
-            f"{method} needs non-negative values",
-            [
-                Problem(
-                    "column has negative values",
-                    fix="use minmax or goalposts for indicators that can be negative",
-                    column=_column_name(int(j), labels),
-                    value=float(lowest[j]),
-                )
-                for j in bad
-            ],
-        )
+    _refuse_columns(
+        lowest,
+        columns & (lowest < 0),
+        labels,
+        f"{method} needs non-negative values",
+        "column has negative values",
+        "use minmax or goalposts for indicators that can be negative",
+    )
 
 
 def minmax(
@@ -765,20 +781,14 @@ def _require_positive_cost(
     X: FloatMatrix, benefit: NDArray[np.bool_], labels: Sequence[str] | None, method: str
 ) -> None:
     lowest = _nan_colmin(X)
-    bad = np.flatnonzero(~benefit & (lowest <= 0))
-    if bad.size:
-        raise DataValidationError(
-            f"{method} needs strictly positive values in cost columns",
-            [
-                Problem(
-                    "cost column has a zero or negative value, whose reciprocal is undefined",
-                    fix="use goalposts or minmax for this indicator",
-                    column=_column_name(int(j), labels),
-                    value=float(lowest[j]),
-                )
-                for j in bad
-            ],
-        )
+    _refuse_columns(
+        lowest,
+        ~benefit & (lowest <= 0),
+        labels,
+        f"{method} needs strictly positive values in cost columns",
+        "cost column has a zero or negative value, whose reciprocal is undefined",
+        "use goalposts or minmax for this indicator",
+    )
 
 
 def max_linear(
