@@ -202,3 +202,11 @@ class ConstantIndicatorWarning(RenoscoreWarning):
 
 class CoverageWarning(RenoscoreWarning):
     """A community has too few usable indicators to be scored."""
+
+
+class UsageError(Exception):
+    """The command line was used wrongly (a missing argument, an unknown output suffix).
+
+    Not a :class:`RenoscoreError`: the input files may be fine. ``renoscore`` prints it as
+    ``usage error: ...`` and exits with status 2.
+    """
