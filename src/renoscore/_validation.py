@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticCustomError
 
 from renoscore._yaml import KeyPath, Located, dotted
-from renoscore.errors import Problem
+from renoscore.errors import Problem, RenoscoreError
 
 __all__ = [
     "ID_PATTERN",
@@ -34,6 +34,7 @@ __all__ = [
     "describe_value",
     "located_error",
     "magnitude_problems",
+    "not_a_mapping",
     "plain_number",
     "problem_at",
     "problems_at",
@@ -42,7 +43,10 @@ __all__ = [
     "repeated_ids",
     "short_repr",
     "suggest",
+    "validate_document",
 ]
+
+Model = TypeVar("Model", bound=BaseModel)
 
 #: Ids are lower snake_case ASCII: a letter, then letters, digits and single underscores.
 #: They appear in file names, column headers and URLs; names carry the prose (any script).
@@ -423,3 +427,63 @@ def repeated_ids(
                 fix,
             )
         first.setdefault(value, index)
+
+
+def validate_document(
+    model: type[Model],
+    doc: Located,
+    error: type[RenoscoreError],
+    what: str,
+    rules: Callable[[Any], Iterable[LocatedProblem]] | None = None,
+    rules_kind: str = "",
+) -> Model:
+    """The ``model`` of a document, or ``error`` listing every problem of it at once.
+
+    Parameters
+    ----------
+    model : pydantic model class
+        The model that validates the whole document.
+    doc : Located
+        The document with the line of every key.
+    error : RenoscoreError subclass
+        Raised as ``error("invalid <what> in <file>", problems)``.
+    what : str
+        The document's name in the message (``"panel"``).
+    rules, rules_kind : callable and str, optional
+        The model's cross-field rules on the raw document, and the error kind its
+        after-validator raises them with. Pydantic runs that validator only when every field
+        is valid; when a field failed first, ``rules`` run on the raw document instead, so that
+        every problem is reported at once.
+
+    Examples
+    --------
+    >>> from renoscore.errors import RenoscoreError
+    >>> class Point(BaseModel):
+    ...     x: float
+    >>> validate_document(Point, Located(data={"x": "a"}), RenoscoreError, "point")
+    Traceback (most recent call last):
+    ...
+    renoscore.errors.RenoscoreError: invalid point (1 problem)
+      - x: expected a number, got the text 'a' -> write a plain number such as 0.5
+    """
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        problems = problems_from_validation(exc, doc, model)
+        if rules is not None and not any(e["type"] == rules_kind for e in exc.errors()):
+            problems += problems_at(doc, rules(doc.data))
+            problems.sort(key=lambda p: p.line or 0)
+        where = f" in {doc.file}" if doc.file else ""
+        raise error(f"invalid {what}{where}", problems) from None
+
+
+def not_a_mapping(doc: Located, fix: str) -> Problem:
+    """The problem of a document that is empty or not a mapping; ``fix`` says how it starts.
+
+    Examples
+    --------
+    >>> str(not_a_mapping(Located(data=[1], file="a.yaml"), "start with 'id:'"))
+    "a.yaml:1: the document is a list, not a mapping -> start with 'id:'"
+    """
+    got = "empty" if doc.data is None else f"a {type(doc.data).__name__}"
+    return Problem(f"the document is {got}, not a mapping", file=doc.file, line=1, fix=fix)

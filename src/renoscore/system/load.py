@@ -21,9 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
-from renoscore._validation import describe_value, problems_at, problems_from_validation, suggest
+from renoscore._validation import describe_value, suggest, validate_document
 from renoscore._yaml import Located, YamlLimits, read_yaml
 from renoscore.errors import IndicatorSystemError, Problem
 from renoscore.system.model import IndicatorSystem
@@ -82,17 +80,14 @@ def load_system(
         raise IndicatorSystemError(
             "indicator system must be a YAML mapping", [_not_a_mapping(source, doc)]
         )
-    try:
-        return IndicatorSystem.model_validate(doc.data)
-    except ValidationError as exc:
-        problems = problems_from_validation(exc, doc, IndicatorSystem)
-        if not any(e["type"] == "system_semantics" for e in exc.errors()):
-            # The tree rules did not run (a field failed first): check the raw document too,
-            # so that every problem is reported at once.
-            problems += problems_at(doc, semantic_problems(doc.data))
-            problems.sort(key=lambda p: p.line or 0)
-        where = f" in {doc.file}" if doc.file else ""
-        raise IndicatorSystemError(f"invalid indicator system{where}", problems) from None
+    return validate_document(
+        IndicatorSystem,
+        doc,
+        IndicatorSystemError,
+        "indicator system",
+        rules=semantic_problems,
+        rules_kind="system_semantics",
+    )
 
 
 def _not_a_mapping(source: object, doc: Located) -> Problem:

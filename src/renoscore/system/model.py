@@ -9,10 +9,10 @@ Examples
 --------
 >>> from renoscore.system import default_system
 >>> system = default_system()
->>> system.indicators[0].id
-'f_basic_utilities_ok'
->>> [d.id for d in system.dimensions]
-['facilities', 'public_services', 'participation', 'social_capital']
+>>> system.path("f_basic_utilities_ok")
+('renovation_performance', 'facilities', 'f_basic_utilities_ok')
+>>> system.indicators_under("facilities")[0] is system.indicators[0]
+True
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ from renoscore.system import (
 from renoscore.system.load import _schema_text
 
 SCHEMA_FILE = (
-    Path(__file__).resolve().parents[1] / "docs" / "schema" / "indicator-system.schema.json"
+    Path(__file__).resolve().parents[2] / "docs" / "schema" / "indicator-system.schema.json"
 )
 
 BASE = """\
