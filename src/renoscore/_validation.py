@@ -248,25 +248,8 @@ def _friendly(
         fix = f"add '{loc[-1]}: ...'"
         value = None
     elif kind in ("model_type", "model_attributes_type", "dict_type"):
-        target = _model_at(model, loc)
         reason = f"expected a mapping (key: value lines), got {describe_value(value)}"
-        if len(loc) >= 3 and loc[-1] in _TAG_MODELS and loc[-3] == "children":
-            fix = (
-                "each child is a mapping: an indicator (id, name, unit, kind, ...) or a group "
-                "(id, name, children)"
-            )
-        elif target is not None and kind != "dict_type":
-            keys = [n for n, f in target.model_fields.items() if f.is_required()] or list(
-                target.model_fields
-            )
-            shape = f"{{{', '.join(f'{k}: ...' for k in keys)}}}"
-            item = loc and isinstance(loc[-1], int)
-            if key is None:
-                fix = f"write the document as {shape}"
-            else:
-                fix = f"write each item of {key} as {shape}" if item else f"write {key}: {shape}"
-        else:
-            fix = f"write {key or 'it'}: {{name: value, ...}}"
+        fix = _mapping_fix(kind, model, loc, key)
     elif kind in ("tuple_type", "list_type", "set_type", "frozen_set_type"):
         reason = f"expected a list, got {describe_value(value)}"
         fix = "write a YAML list: one '- item' line per item, or [a, b, ...]"
@@ -301,22 +284,56 @@ def _friendly(
         reason = f"{short_repr(value)} is not one of: {', '.join(options)}"
         fix = suggest(str(value), options) or f"use one of: {', '.join(options)}"
     elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        words = {
-            "greater_than": "greater than",
-            "greater_than_equal": "at least",
-            "less_than": "less than",
-            "less_than_equal": "at most",
-        }[kind]
-        raw = next(iter(ctx.values()), "?")
-        bound = plain_number(raw) if isinstance(raw, (int, float)) else str(raw)
-        reason = f"{key or 'the value'} must be {words} {bound}, got {value}"
-        fix = f"use a value {words} {bound}"
+        reason, fix = _bound_reason(kind, ctx, key, value)
         value = None
     elif kind == "bool_type":
         fix = "write true or false"
     elif kind == "invalid_key":
         reason = f"key {short_repr(value)} is not text"
         fix = "keys are words such as ids; quote the key if it must be a number"
+    return reason, fix, _shown_value(value, reason)
+
+
+def _mapping_fix(kind: str, model: type[BaseModel], loc: tuple[Any, ...], key: str | None) -> str:
+    """How to write the mapping expected at ``loc``: its required keys, where they are known."""
+    target = _model_at(model, loc)
+    if len(loc) >= 3 and loc[-1] in _TAG_MODELS and loc[-3] == "children":
+        return (
+            "each child is a mapping: an indicator (id, name, unit, kind, ...) or a group "
+            "(id, name, children)"
+        )
+    if target is not None and kind != "dict_type":
+        keys = [n for n, f in target.model_fields.items() if f.is_required()] or list(
+            target.model_fields
+        )
+        shape = f"{{{', '.join(f'{k}: ...' for k in keys)}}}"
+        item = loc and isinstance(loc[-1], int)
+        if key is None:
+            return f"write the document as {shape}"
+        return f"write each item of {key} as {shape}" if item else f"write {key}: {shape}"
+    return f"write {key or 'it'}: {{name: value, ...}}"
+
+
+def _bound_reason(
+    kind: str, ctx: Mapping[str, Any], key: str | None, value: Any
+) -> tuple[str, str]:
+    """``(reason, fix)`` for a number beyond a field's bound (``gt``, ``ge``, ``lt``, ``le``)."""
+    words = {
+        "greater_than": "greater than",
+        "greater_than_equal": "at least",
+        "less_than": "less than",
+        "less_than_equal": "at most",
+    }[kind]
+    raw = next(iter(ctx.values()), "?")
+    bound = plain_number(raw) if isinstance(raw, (int, float)) else str(raw)
+    return (
+        f"{key or 'the value'} must be {words} {bound}, got {value}",
+        f"use a value {words} {bound}",
+    )
+
+
+def _shown_value(value: Any, reason: str) -> Any:
+    """The value a problem quotes: None where the reason already says it or it is too big."""
     if isinstance(value, str) and repr(value) in reason:
         value = None  # already quoted in the reason
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**15:
@@ -325,7 +342,7 @@ def _friendly(
         value = value[:77] + "..."
     if isinstance(value, (dict, list, tuple)):
         value = None
-    return reason, fix, value
+    return value
 
 
 def problems_from_validation(
