@@ -17,21 +17,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from renoscore._validation import suggest
 from renoscore.errors import IndicatorSystemError, Problem
 from renoscore.system import (
     Group,
     Indicator,
     IndicatorSystem,
-    _schema_text,
     available_systems,
     default_system,
     load_system,
-    suggest,
     system_json_schema,
 )
+from renoscore.system.load import _schema_text
 
 SCHEMA_FILE = (
-    Path(__file__).resolve().parents[1] / "docs" / "schema" / "indicator-system.schema.json"
+    Path(__file__).resolve().parents[2] / "docs" / "schema" / "indicator-system.schema.json"
 )
 
 BASE = """\
@@ -793,7 +793,7 @@ def test_json_schema_matches_the_committed_file() -> None:
 def test_json_schema_validates_shipped_yaml(name: str) -> None:
     import jsonschema
 
-    from renoscore.system import _shipped_path
+    from renoscore.system.load import shipped_yaml as _shipped_path
 
     validator = jsonschema.Draft202012Validator(system_json_schema())
     data = yaml.safe_load(_shipped_path(name).read_text(encoding="utf-8"))
