@@ -202,3 +202,10 @@ class ConstantIndicatorWarning(RenoscoreWarning):
 
 class CoverageWarning(RenoscoreWarning):
     """A community has too few usable indicators to be scored."""
+
+
+class MissingFontWarning(RenoscoreWarning):
+    """Chinese text is drawn but no CJK font is available to matplotlib."""
+
+
+__all__ += ["MissingFontWarning"]
