@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
-from typing import Any
+from typing import Any, Literal, NamedTuple
 
 from renoscore._version import __version__
 
@@ -45,13 +45,12 @@ __all__ = [
     "html_blocks",
     "html_fragment",
     "html_page",
-    "inline_html",
-    "inline_markdown",
     "markdown_blocks",
     "markdown_document",
     "md_cell",
     "md_text",
     "plain_text",
+    "render_inline",
 ]
 
 
@@ -167,32 +166,54 @@ def plain_text(part: Inline) -> str:
     return part if isinstance(part, str) else part.text
 
 
-def _inline(
-    parts: Sequence[Inline],
-    text: Callable[[str], str],
-    code: Callable[[Code], str],
-    link: Callable[[Link], str],
-) -> str:
-    """Inline parts rendered one by one: plain text, code and links each by its own rule."""
-    out = []
-    for p in parts:
-        if isinstance(p, Code):
-            out.append(code(p))
-        elif isinstance(p, Link):
-            out.append(link(p))
-        else:
-            out.append(text(p))
-    return "".join(out)
+_MD_ESCAPE = re.compile(r"([\\`*_\[\]<>|#])")
 
 
-def inline_html(parts: Sequence[Inline]) -> str:
-    """Inline parts as escaped HTML."""
-    return _inline(
-        parts,
+def md_text(text: str) -> str:
+    """Text with Markdown's special characters escaped."""
+    return _MD_ESCAPE.sub(r"\\\1", text)
+
+
+def md_cell(value: Any) -> str:
+    """A value as the text of a Markdown table cell (escaped, on one line)."""
+    return md_text(str(value)).replace("\n", " ")
+
+
+class _InlineRules(NamedTuple):
+    """How plain text, code and links read in one output format."""
+
+    text: Callable[[str], str]
+    code: Callable[[Code], str]
+    link: Callable[[Link], str]
+
+
+#: The inline rules of each output format.
+_INLINE_RULES: dict[str, _InlineRules] = {
+    "html": _InlineRules(
         text=escape,
         code=lambda c: f"<code>{escape(c.text)}</code>",
         link=lambda a: f'<a href="{escape(a.href)}">{escape(a.text)}</a>',
-    )
+    ),
+    "markdown": _InlineRules(
+        text=md_text,
+        code=lambda c: f"`{c.text}`",
+        link=lambda a: f"[{md_text(a.text)}]({a.href})",
+    ),
+}
+
+
+def render_inline(parts: Sequence[Inline], format: Literal["html", "markdown"]) -> str:
+    """Inline parts as escaped HTML or Markdown, each part by its format's rule."""
+    rules = _INLINE_RULES[format]
+    out = []
+    for p in parts:
+        if isinstance(p, Code):
+            out.append(rules.code(p))
+        elif isinstance(p, Link):
+            out.append(rules.link(p))
+        else:
+            out.append(rules.text(p))
+    return "".join(out)
 
 
 def html_blocks(blocks: Sequence[Block], out: list[str]) -> None:
@@ -205,7 +226,7 @@ def html_blocks(blocks: Sequence[Block], out: list[str]) -> None:
                 out.append("<pre>" + escape("".join(plain_text(p) for p in b.parts)) + "</pre>")
             else:
                 cls = f' class="{b.cls}"' if b.cls else ""
-                out.append(f"<p{cls}>{inline_html(b.parts)}</p>")
+                out.append(f"<p{cls}>{render_inline(b.parts, 'html')}</p>")
         elif isinstance(b, Table):
             cls = f' class="{b.cls}"' if b.cls else ""
             head = "".join(f"<th>{escape(str(h))}</th>" for h in b.header)
@@ -232,7 +253,7 @@ def html_blocks(blocks: Sequence[Block], out: list[str]) -> None:
             )
         elif isinstance(b, ItemList):
             tag = "ol" if b.ordered else "ul"
-            items = "".join(f"<li>{inline_html(it)}</li>" for it in b.items)
+            items = "".join(f"<li>{render_inline(it, 'html')}</li>" for it in b.items)
             toc = ' class="toc"' if b.items and isinstance(b.items[0][0], Link) else ""
             out.append(f"<{tag}{toc}>{items}</{tag}>")
         elif isinstance(b, Section):
@@ -258,29 +279,6 @@ def html_page(title: str, blocks: Sequence[Block], lang: str) -> str:
     )
 
 
-_MD_ESCAPE = re.compile(r"([\\`*_\[\]<>|#])")
-
-
-def md_text(text: str) -> str:
-    """Text with Markdown's special characters escaped."""
-    return _MD_ESCAPE.sub(r"\\\1", text)
-
-
-def inline_markdown(parts: Sequence[Inline]) -> str:
-    """Inline parts as Markdown, text escaped."""
-    return _inline(
-        parts,
-        text=md_text,
-        code=lambda c: f"`{c.text}`",
-        link=lambda a: f"[{md_text(a.text)}]({a.href})",
-    )
-
-
-def md_cell(value: Any) -> str:
-    """A value as the text of a Markdown table cell (escaped, on one line)."""
-    return md_text(str(value)).replace("\n", " ")
-
-
 def markdown_blocks(
     blocks: Sequence[Block], out: list[str], files: dict[str, str], folder: str
 ) -> None:
@@ -292,7 +290,7 @@ def markdown_blocks(
             if b.cls == "pre":
                 out.append("```\n" + "".join(plain_text(p) for p in b.parts) + "\n```\n")
             else:
-                out.append(inline_markdown(b.parts) + "\n")
+                out.append(render_inline(b.parts, "markdown") + "\n")
         elif isinstance(b, Table):
             out.append("| " + " | ".join(md_cell(h) for h in b.header) + " |")
             out.append(
@@ -308,7 +306,9 @@ def markdown_blocks(
         elif isinstance(b, ItemList):
             for k, it in enumerate(b.items, 1):
                 out.append(
-                    f"{k}. {inline_markdown(it)}" if b.ordered else f"- {inline_markdown(it)}"
+                    f"{k}. {render_inline(it, 'markdown')}"
+                    if b.ordered
+                    else f"- {render_inline(it, 'markdown')}"
                 )
             out.append("")
         elif isinstance(b, Section):

@@ -35,7 +35,6 @@ from renoscore.errors import MissingFontWarning
 from renoscore.plot.fonts import (
     CJK_FONT_FAMILIES,
     CSS_FONT_STACK,
-    apply_fonts,
     cjk_font,
     figure_svg,
     font_families,
@@ -49,7 +48,6 @@ __all__ = [
     "MissingFontWarning",
     "ResultPlots",
     "WeightsPlots",
-    "apply_fonts",
     "cjk_font",
     "figure_svg",
     "font_families",

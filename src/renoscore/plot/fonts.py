@@ -24,12 +24,12 @@ from typing import TYPE_CHECKING
 
 from renoscore._optional import import_optional
 from renoscore.errors import MissingFontWarning
-from renoscore.plot._common import CJK_CHAR
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = [
+    "CJK_CHAR",
     "CJK_FONT_FAMILIES",
     "CSS_FONT_STACK",
     "MissingFontWarning",
@@ -38,6 +38,9 @@ __all__ = [
     "figure_svg",
     "font_families",
 ]
+
+#: A character of Chinese, Japanese or Korean text.
+CJK_CHAR = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 
 #: CJK font families tried, in order (Linux packages first, then Windows and macOS fonts).
 CJK_FONT_FAMILIES: tuple[str, ...] = (
@@ -120,8 +123,12 @@ def font_families() -> list[str]:
     return ["DejaVu Sans"] if cjk is None else ["DejaVu Sans", cjk]
 
 
-def apply_fonts(fig: Figure) -> None:
-    """Set the font list on every text of a figure; warn when CJK text has no font."""
+def apply_fonts(fig: Figure, *, stacklevel: int = 2) -> None:
+    """Set the font list on every text of a figure; warn when CJK text has no font.
+
+    ``stacklevel`` is that of :func:`warnings.warn` for the :class:`MissingFontWarning`
+    (2: the line that called this function).
+    """
     text_cls = import_optional("matplotlib.text", "charts").Text
     families = font_families()
     has_cjk = False
@@ -135,7 +142,7 @@ def apply_fonts(fig: Figure) -> None:
             "fonts-wqy-microhei; Windows and macOS have one). The HTML report keeps chart text "
             "as SVG text, which the browser draws with its own fonts.",
             MissingFontWarning,
-            stacklevel=3,
+            stacklevel=stacklevel,
         )
 
 

@@ -19,8 +19,7 @@ from numpy.typing import NDArray
 
 from renoscore._optional import import_optional
 from renoscore.errors import OptionError, Problem
-from renoscore.plot._common import new_axes, word, wrap_label
-from renoscore.plot.fonts import apply_fonts
+from renoscore.plot._common import finished, new_axes, polar_axes, word, wrap_label
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -115,6 +114,7 @@ class ResultPlots:
         Returns
         -------
         matplotlib Axes
+            The polar Axes drawn on.
 
         Raises
         ------
@@ -152,13 +152,7 @@ class ResultPlots:
             if keep.any():
                 rows = [r for r, k in zip(rows, keep.tolist(), strict=True) if k]
                 values = values[keep]
-        if ax is None:
-            ax = new_axes(polar=True, size=(5.5, 4.6))
-        elif getattr(ax, "name", "") != "polar":
-            raise OptionError(
-                "radar needs a polar Axes",
-                [Problem("cartesian Axes given", fix="fig.add_subplot(projection='polar')")],
-            )
+        ax = polar_axes(ax, (5.5, 4.6), "radar")
         angles = np.linspace(0.0, 2.0 * np.pi, len(spokes), endpoint=False)
         closed = np.append(angles, angles[0])
         colors = import_optional("matplotlib", "charts").colormaps["tab10"].colors
@@ -184,8 +178,7 @@ class ResultPlots:
         ax.set_title(title, pad=18)
         if len(rows) > 1:
             ax.legend(loc="upper right", bbox_to_anchor=(1.35, 1.12), fontsize=8, frameon=False)
-        apply_fonts(ax.figure)  # type: ignore[arg-type]
-        return ax
+        return finished(ax)
 
     def ranking(
         self,
@@ -255,8 +248,7 @@ class ResultPlots:
         )
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-        apply_fonts(ax.figure)  # type: ignore[arg-type]
-        return ax
+        return finished(ax)
 
     def grade_distribution(
         self, phase: str | None = None, ax: Axes | None = None, *, lang: str = "en"
@@ -300,8 +292,7 @@ class ResultPlots:
             ax.legend(fontsize=8, frameon=False)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-        apply_fonts(ax.figure)  # type: ignore[arg-type]
-        return ax
+        return finished(ax)
 
     def grade_counts(self, phases: Sequence[str | None]) -> NDArray[np.int64]:
         """Counts of rows per phase (rows) and grade (columns, best first, then not scored).

@@ -18,8 +18,7 @@ import numpy as np
 
 from renoscore._optional import import_optional
 from renoscore.errors import OptionError, Problem
-from renoscore.plot._common import new_axes, word, wrap_label
-from renoscore.plot.fonts import apply_fonts
+from renoscore.plot._common import finished, new_axes, polar_axes, word, wrap_label
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -95,6 +94,8 @@ class WeightsPlots:
         Returns
         -------
         matplotlib Axes
+            The Axes drawn on: ``ax``, or the one of a new figure when ``ax`` is None (in a
+            notebook the figure shows itself).
 
         Raises
         ------
@@ -156,8 +157,7 @@ class WeightsPlots:
         ax.set_title(word(lang, "weights"))
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-        apply_fonts(ax.figure)  # type: ignore[arg-type]
-        return ax
+        return finished(ax)
 
     def sunburst(
         self,
@@ -171,13 +171,7 @@ class WeightsPlots:
         roots, children = _tree(self._weights)
         g = self._weights.global_weights()
         colors = self._colors(roots, children)
-        if ax is None:
-            ax = new_axes(polar=True, size=(7.0, 7.0))
-        elif getattr(ax, "name", "") != "polar":
-            raise OptionError(
-                "a sunburst needs a polar Axes",
-                [Problem("cartesian Axes given", fix="fig.add_subplot(projection='polar')")],
-            )
+        ax = polar_axes(ax, (7.0, 7.0), "a sunburst")
         total = sum(g[r] for r in roots)
 
         def draw(node: str, start: float, depth: int) -> None:
@@ -220,5 +214,4 @@ class WeightsPlots:
         ax.set_theta_direction(-1)  # type: ignore[attr-defined]
         ax.set_axis_off()
         ax.set_title(word(lang, "weights"))
-        apply_fonts(ax.figure)  # type: ignore[arg-type]
-        return ax
+        return finished(ax)

@@ -267,6 +267,7 @@ def write_report(
     Returns
     -------
     Path
+        The report file; Markdown's chart files are in ``<stem>_files/`` beside it.
 
     Raises
     ------

@@ -76,93 +76,75 @@ def _choices_table(ctx: ReportContext) -> Table:
 
 def _formulas(ctx: ReportContext) -> list[list[Inline]]:
     """The formulas actually used, each with its source."""
-    return [
-        _score_formula(ctx),
-        _group_formula(ctx),
-        *_coverage_and_obstacle_formulas(ctx),
-    ]
-
-
-def _score_formula(ctx: ReportContext) -> list[Inline]:
-    """An indicator's score: goalposts, or min-max over the batch."""
+    prov = ctx.r.provenance
     zh = ctx.lang == "zh"
-    if ctx.r.provenance.normalization == "goalposts":
-        return [
-            "指标得分 " if zh else "Indicator score ",
-            Code("s = clip((x − floor) / (target − floor), 0, 1) × 100"),
-            (
-                "；成本型指标的底线高于目标（如步行距离 1500 m → 300 m），同一公式即反向"
-                "（UNDP 2010 技术说明1；OECD/JRC 2008）。"
-                if zh
-                else "; a cost indicator has its floor above its target (walking "
-                "distance 1500 m → 300 m) and the same formula reverses it (UNDP 2010, "
-                "Technical note 1; OECD/JRC 2008)."
-            ),
-        ]
     return [
-        "指标得分 " if zh else "Indicator score ",
-        Code("s = (x − min) / (max − min) × 100"),
-        (
-            "，最小值与最大值取自本批次（OECD/JRC 2008）；新增小区会改变得分。"
-            if zh
-            else ", min and max over this batch (OECD/JRC 2008); adding communities "
-            "changes the scores."
-        ),
+        _formula("goalposts" if prov.normalization == "goalposts" else "minmax", zh),
+        _formula("arithmetic" if prov.aggregation == "arithmetic" else "geometric", zh),
+        _formula("coverage", zh, min_coverage=percent(prov.min_coverage)),
+        _formula("obstacle", zh),
     ]
 
 
-def _group_formula(ctx: ReportContext) -> list[Inline]:
-    """A group's score from its children: weighted arithmetic or geometric mean."""
-    zh = ctx.lang == "zh"
-    if ctx.r.provenance.aggregation == "arithmetic":
-        return [
-            "上级得分 " if zh else "Score of a group ",
-            Code("y = Σ wᵢ sᵢ / Σ wᵢ"),
-            (
-                "，对有实测值的下级求和，权重为局部权重（OECD/JRC 2008 §1.6）；综合得分自下而上逐级计算。"
-                if zh
-                else ", summed over the children observed, with their local weights "
-                "(OECD/JRC 2008 §1.6); the overall score is built level by level."
-            ),
-        ]
-    return [
-        "上级得分 " if zh else "Score of a group ",
-        Code("y = Π sᵢ^(wᵢ / Σ w)"),
-        (
-            "，加权几何平均，低分不能被高分完全补偿（OECD/JRC 2008 §1.6）。"
-            if zh
-            else ", the weighted geometric mean: a low score is not fully offset by "
-            "a high one (OECD/JRC 2008 §1.6)."
-        ),
-    ]
+def _formula(key: str, zh: bool, **values: str) -> list[Inline]:
+    """One line of the formula list: what it gives, the formula, and its source."""
+    code, en_label, en_note, zh_label, zh_note = _FORMULAS[key]
+    note = zh_note if zh else en_note
+    return [zh_label if zh else en_label, Code(code), note.format(**values) if values else note]
 
 
-def _coverage_and_obstacle_formulas(ctx: ReportContext) -> list[list[Inline]]:
-    """Coverage (who gets an overall score) and the obstacle degree (what to fix first)."""
-    zh = ctx.lang == "zh"
-    min_coverage = percent(ctx.r.provenance.min_coverage)
-    return [
-        [
-            "数据覆盖率 " if zh else "Coverage ",
-            Code("c = Σ_observed w / Σ_applicable w"),
-            (
-                f"：不适用的指标不计入分母；覆盖率低于 {min_coverage} 的小区不给综合得分（OECD/JRC 2008 §1.4）。"
-                if zh
-                else f": not-applicable indicators leave the denominator; a community "
-                f"below {min_coverage} gets no overall score (OECD/JRC 2008 §1.4)."
-            ),
-        ],
-        [
-            "障碍度 " if zh else "Obstacle degree ",
-            Code("Oⱼ = Wⱼ (1 − sⱼ) / Σₖ Wₖ (1 − sₖ)"),
-            (
-                "，Wⱼ 为全局权重（障碍度模型，如 Yang et al. 2014）；基础类未达标项优先（国办发〔2020〕23号：应改尽改）。"
-                if zh
-                else ", Wⱼ the global weight (the obstacle-degree model, e.g. Yang et al. "
-                "2014); unmet basic items come first (国办发〔2020〕23号: fixed wherever needed)."
-            ),
-        ],
-    ]
+#: Each formula the method section may show: (formula, English label, English note with its
+#: source, Chinese label, Chinese note). Notes may hold ``{min_coverage}``.
+_FORMULAS: dict[str, tuple[str, str, str, str, str]] = {
+    "goalposts": (
+        "s = clip((x − floor) / (target − floor), 0, 1) × 100",
+        "Indicator score ",
+        "; a cost indicator has its floor above its target (walking distance 1500 m → 300 m) "
+        "and the same formula reverses it (UNDP 2010, Technical note 1; OECD/JRC 2008).",
+        "指标得分 ",
+        "；成本型指标的底线高于目标（如步行距离 1500 m → 300 m），同一公式即反向"
+        "（UNDP 2010 技术说明1；OECD/JRC 2008）。",
+    ),
+    "minmax": (
+        "s = (x − min) / (max − min) × 100",
+        "Indicator score ",
+        ", min and max over this batch (OECD/JRC 2008); adding communities changes the scores.",
+        "指标得分 ",
+        "，最小值与最大值取自本批次（OECD/JRC 2008）；新增小区会改变得分。",
+    ),
+    "arithmetic": (
+        "y = Σ wᵢ sᵢ / Σ wᵢ",
+        "Score of a group ",
+        ", summed over the children observed, with their local weights (OECD/JRC 2008 §1.6); "
+        "the overall score is built level by level.",
+        "上级得分 ",
+        "，对有实测值的下级求和，权重为局部权重（OECD/JRC 2008 §1.6）；综合得分自下而上逐级计算。",
+    ),
+    "geometric": (
+        "y = Π sᵢ^(wᵢ / Σ w)",
+        "Score of a group ",
+        ", the weighted geometric mean: a low score is not fully offset by a high one "
+        "(OECD/JRC 2008 §1.6).",
+        "上级得分 ",
+        "，加权几何平均，低分不能被高分完全补偿（OECD/JRC 2008 §1.6）。",
+    ),
+    "coverage": (
+        "c = Σ_observed w / Σ_applicable w",
+        "Coverage ",
+        ": not-applicable indicators leave the denominator; a community below {min_coverage} "
+        "gets no overall score (OECD/JRC 2008 §1.4).",
+        "数据覆盖率 ",
+        "：不适用的指标不计入分母；覆盖率低于 {min_coverage} 的小区不给综合得分（OECD/JRC 2008 §1.4）。",
+    ),
+    "obstacle": (
+        "Oⱼ = Wⱼ (1 − sⱼ) / Σₖ Wₖ (1 − sₖ)",
+        "Obstacle degree ",
+        ", Wⱼ the global weight (the obstacle-degree model, e.g. Yang et al. 2014); unmet basic "
+        "items come first (国办发〔2020〕23号: fixed wherever needed).",
+        "障碍度 ",
+        "，Wⱼ 为全局权重（障碍度模型，如 Yang et al. 2014）；基础类未达标项优先（国办发〔2020〕23号：应改尽改）。",
+    ),
+}
 
 
 def _bands_table(ctx: ReportContext) -> Table:

@@ -72,10 +72,7 @@ def _phase_table(ctx: ReportContext, rows_c: list[int], n_in_phase: dict[str | N
     """The community's score, rank, grade, dimension scores and coverage in each phase."""
     t, r = ctx.t, ctx.r
     head = [
-        t["phase"],
-        t["score"],
-        t["rank"],
-        t["grade"],
+        *(t[key] for key in ("phase", "score", "rank", "grade")),
         *[ctx.node_name(d) for d in ctx.dims],
         t["coverage"],
     ]
