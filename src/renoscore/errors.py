@@ -24,7 +24,10 @@ Hierarchy::
     RenoscoreWarning (UserWarning)
     ├── InconsistencyWarning     a judgement matrix fails its consistency rule
     ├── ConstantIndicatorWarning an indicator is constant and gets zero data-driven weight
-    └── CoverageWarning          a community has too few indicators to be scored
+    ├── CoverageWarning          a community has too few indicators to be scored
+    └── MissingFontWarning       Chinese chart text but no CJK font for matplotlib
+
+    UsageError (Exception)       the command line was used wrongly (exit status 2)
 """
 
 from __future__ import annotations
@@ -40,11 +43,13 @@ __all__ = [
     "IndicatorSystemError",
     "JudgementError",
     "MissingDependencyError",
+    "MissingFontWarning",
     "OptionError",
     "PanelError",
     "Problem",
     "RenoscoreError",
     "RenoscoreWarning",
+    "UsageError",
     "WeightsError",
 ]
 
@@ -202,6 +207,10 @@ class ConstantIndicatorWarning(RenoscoreWarning):
 
 class CoverageWarning(RenoscoreWarning):
     """A community has too few usable indicators to be scored."""
+
+
+class MissingFontWarning(RenoscoreWarning):
+    """Chinese text is drawn but no CJK font is available to matplotlib."""
 
 
 class UsageError(Exception):

@@ -312,7 +312,7 @@ def test_repr_html_views(result: rs.EvaluationResult) -> None:
 def test_no_cjk_font_gives_one_clear_warning(
     monkeypatch: pytest.MonkeyPatch, result: rs.EvaluationResult
 ) -> None:
-    from renoscore import plot as rplot
+    from renoscore.plot import fonts as rplot
 
     monkeypatch.setattr(rplot, "cjk_font", lambda: None)
     with warnings.catch_warnings(record=True) as caught:
