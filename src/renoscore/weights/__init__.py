@@ -36,6 +36,9 @@ arrays (sharing the blocked passes of ``_passes``); ``model`` holds the weights 
 ``derive`` the walk through a system.
 """
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from renoscore.weights.combine import (
     COMBINATION_METHODS,
     combine,
@@ -46,17 +49,45 @@ from renoscore.weights.combine import (
 # Type aliases, importable from here as before (not part of the documented names).
 from renoscore.weights.combine import CombinationMethod as CombinationMethod
 from renoscore.weights.critic import critic
-from renoscore.weights.derive import derive_weights
 from renoscore.weights.dispersion import coefficient_of_variation, standard_deviation
 from renoscore.weights.entropy import Normalization as Normalization
 from renoscore.weights.entropy import entropy
-from renoscore.weights.model import (
-    ExpertConsistency,
-    NodeWeights,
-    Weights,
-    WeightsProvenance,
-    load_weights,
-)
+
+if TYPE_CHECKING:
+    from renoscore.weights.derive import derive_weights
+    from renoscore.weights.model import (
+        ExpertConsistency,
+        NodeWeights,
+        Weights,
+        WeightsProvenance,
+        load_weights,
+    )
+
+# The weights model and its derivation need pydantic, the indicator system, the data and the
+# panel; they are imported on first use (PEP 562), so that the numeric methods above load
+# without them and never depend on them.
+_LAZY = {
+    "derive_weights": "renoscore.weights.derive",
+    **dict.fromkeys(
+        ("ExpertConsistency", "NodeWeights", "Weights", "WeightsProvenance", "load_weights"),
+        "renoscore.weights.model",
+    ),
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import the module of a lazily loaded name on first use and keep the name."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'renoscore.weights' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __all__ = [
     "COMBINATION_METHODS",
