@@ -7,8 +7,9 @@ test suite, that is said too.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
-import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -25,6 +26,12 @@ from renoscore.weights import (
     standard_deviation,
 )
 
+
+def _pandas() -> Any:
+    """pandas, or a skip that names the extra installing it (the tests of the core need none)."""
+    return pytest.importorskip("pandas", reason="needs pandas: pip install renoscore[pandas]")
+
+
 # Xu (2004), EJOR 156(2):530-532, the 4 x 4 example (4 alternatives, 4 benefit attributes).
 XU_2004 = np.array(
     [[30, 30, 38, 29], [19, 54, 86, 29], [19, 15, 85, 28.9], [68, 70, 60, 29]], dtype=float
@@ -35,6 +42,7 @@ ZP_2016 = np.array([[3.0, 100, 10, 7], [2.5, 80, 8, 5], [1.8, 50, 20, 11], [2.2,
 ZP_2016_DIRECTIONS = ["cost", "benefit", "cost", "benefit"]
 # Diakoulaki, Mavrotas & Papayannakis (1995), Comput. Oper. Res. 22(7):763-770, the CRITIC
 # illustration (8 alternatives, 3 criteria to maximise).
+
 DIAKOULAKI_1995 = np.array(
     [
         [61, 1.08, 4.33],
@@ -362,6 +370,7 @@ def test_critic_matches_textbook_formula_with_directions():
 
 
 def test_critic_pairwise_complete_correlations_with_nan():
+    pd = _pandas()
     rng = np.random.default_rng(6)
     X = rng.normal(size=(80, 4)) @ rng.normal(size=(4, 4))
     X[rng.random(X.shape) < 0.15] = np.nan
@@ -431,6 +440,7 @@ def test_coefficient_of_variation_zero_mean_raises():
 
 
 def test_dispersion_weights_with_nan_match_pandas():
+    pd = _pandas()
     rng = np.random.default_rng(7)
     X = rng.lognormal(size=(50, 3)) + 1
     X[rng.random(X.shape) < 0.2] = np.nan
