@@ -9,7 +9,7 @@ stages, written once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -23,21 +23,13 @@ from renoscore.system import IndicatorSystem, load_system
 from renoscore.weighting import Weights, derive_weights
 
 __all__ = [
-    "DEFAULT_CHUNK_BYTES",
     "Inputs",
-    "Progress",
     "check_int",
     "declared_factors",
     "prepare_model",
     "resolve_seed",
     "scoring_options",
 ]
-
-#: Called as ``progress(done, total)`` after each chunk of runs.
-Progress = Callable[[int, int], None]
-
-#: Working memory per chunk of draws (128 MiB).
-DEFAULT_CHUNK_BYTES = 1 << 27
 
 
 def check_int(name: str, value: int, low: int) -> None:

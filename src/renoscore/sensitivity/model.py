@@ -41,13 +41,18 @@ from renoscore.sensitivity.sources import FACTORS, Sources, UncertaintySettings
 from renoscore.system import IndicatorSystem
 from renoscore.weighting import Weights
 
-__all__ = ["DrawModel", "Pools"]
+__all__ = ["DEFAULT_CHUNK_BYTES", "DrawModel", "Pools", "Progress"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
 Levels = Literal["goal", "dimensions", "all"] | Sequence[str]
 #: The runs of one chunk: realisation index of each source per run.
 Design = Callable[[IntArray], dict[str, IntArray]]
+#: Called as ``progress(done, total)`` after each chunk of runs.
+Progress = Callable[[int, int], None]
+
+#: Working memory per chunk of runs (128 MiB).
+DEFAULT_CHUNK_BYTES = 1 << 27
 
 # Stream keys: each source draws from SeedSequence(seed, spawn_key=(key, ...)), so its draws
 # do not depend on which other sources are declared.
@@ -397,7 +402,7 @@ class DrawModel:
         chunk_bytes: int,
         design: Design | None = None,
         runs_per_sample: int = 1,
-        progress: Callable[[int, int], None] | None = None,
+        progress: Progress | None = None,
     ) -> Iterator[tuple[int, int, list[FloatArray], FloatArray]]:
         """Score the runs of ``n`` samples chunk by chunk: the one Monte Carlo driver.
 
@@ -481,9 +486,8 @@ def _combine(ws: FloatArray, wo: FloatArray, combination: str, alpha: FloatArray
     return np.asarray(w / w.sum(axis=1, keepdims=True), dtype=np.float64)
 
 
-def _levels(
-    system: IndicatorSystem, levels: Literal["goal", "dimensions", "all"] | Sequence[str]
-) -> tuple[str, ...]:
+def _levels(system: IndicatorSystem, levels: Levels) -> tuple[str, ...]:
+    """The groups ranked: the goal first, then the dimensions, every group or those named."""
     groups = tuple(g.id for g in system.groups)
     goal = groups[0]
     if isinstance(levels, str):

@@ -30,15 +30,13 @@ from renoscore.errors import OptionError, Problem
 from renoscore.panel import Panel
 from renoscore.result import EvaluationResult
 from renoscore.sensitivity._common import (
-    DEFAULT_CHUNK_BYTES,
     Inputs,
-    Progress,
     check_int,
     declared_factors,
     prepare_model,
     scoring_options,
 )
-from renoscore.sensitivity.model import DrawModel, Pools
+from renoscore.sensitivity.model import DEFAULT_CHUNK_BYTES, DrawModel, Pools, Progress
 from renoscore.sensitivity.rank_stats import correlations, rank_chunk
 from renoscore.sensitivity.sources import (
     Aggregation,

@@ -29,15 +29,13 @@ from renoscore.data import CommunityData
 from renoscore.errors import OptionError, Problem
 from renoscore.panel import Panel
 from renoscore.sensitivity._common import (
-    DEFAULT_CHUNK_BYTES,
     Inputs,
-    Progress,
     check_int,
     declared_factors,
     prepare_model,
     scoring_options,
 )
-from renoscore.sensitivity.model import DrawModel
+from renoscore.sensitivity.model import DEFAULT_CHUNK_BYTES, DrawModel, Progress
 from renoscore.sensitivity.rank_stats import rank_chunk
 from renoscore.sensitivity.sources import (
     FACTORS,
