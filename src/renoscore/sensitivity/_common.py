@@ -27,7 +27,6 @@ __all__ = [
     "check_int",
     "declared_factors",
     "prepare_model",
-    "resolve_seed",
     "scoring_options",
 ]
 
@@ -40,7 +39,7 @@ def check_int(name: str, value: int, low: int) -> None:
         )
 
 
-def resolve_seed(seed: int | None) -> int:
+def _resolve_seed(seed: int | None) -> int:
     """The seed of every random stream: ``seed`` checked, or one drawn from the OS when None."""
     if seed is None:
         return int(np.random.SeedSequence().generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
@@ -114,7 +113,7 @@ def prepare_model(
 ) -> DrawModel:
     """Load the inputs, keep the rows of one phase and build the draw model.
 
-    ``seed`` is checked (or drawn, when None) after the inputs, by :func:`resolve_seed`.
+    ``seed`` is checked (or drawn, when None) after the inputs, by :func:`_resolve_seed`.
     With ``ranked``, fewer than two ranked communities are refused (there is no ranking to
     analyse).
     """
@@ -128,7 +127,7 @@ def prepare_model(
         options=options,
         levels=levels,
         completion=completion,
-        seed=resolve_seed(seed),
+        seed=_resolve_seed(seed),
     )
     if ranked:
         model.require_ranking()
