@@ -35,8 +35,8 @@ import numpy as np
 
 import renoscore as rs
 from renoscore import ranking
-from renoscore._sensitivity_draws import kendall_tau_b, spearman_rho
 from renoscore.sensitivity import Sources, WeightNoise, uncertainty
+from renoscore.sensitivity.rank_stats import correlations, kendall_tau_b, rank_chunk, spearman_rho
 
 
 def make_system(dims: int = 4, per_dim: int = 10) -> rs.IndicatorSystem:
@@ -98,14 +98,12 @@ def timed(fn: Callable[[], Any], repeats: int) -> tuple[float, Any]:
 
 def engine_stages(S: np.ndarray, W: np.ndarray, base: np.ndarray) -> dict[str, float]:
     """The stages of the engine, timed separately on one (N, draws) block."""
-    from renoscore.sensitivity import _correlations, _rank_chunk
-
     out: dict[str, float] = {}
     t = time.perf_counter()
     scores = 100.0 * (S @ W)
     out["score (one matmul)"] = time.perf_counter() - t
     t = time.perf_counter()
-    ranks, mid = _rank_chunk(scores, "min", 1e-9)
+    ranks, mid = rank_chunk(scores, "min", 1e-9)
     out["rank (renoscore.ranking.rank, 2 MB blocks)"] = time.perf_counter() - t
     t = time.perf_counter()
     np.quantile(ranks.astype(np.float32), (0.05, 0.5, 0.95), axis=1, method="inverted_cdf")
@@ -114,10 +112,10 @@ def engine_stages(S: np.ndarray, W: np.ndarray, base: np.ndarray) -> dict[str, f
     out["quantiles, top-k, grades"] = time.perf_counter() - t
     base_mid = ranking.rank(base, method="average")
     t = time.perf_counter()
-    _correlations(base_mid, mid, kendall=False)
+    correlations(base_mid, mid, kendall=False)
     out["Spearman"] = time.perf_counter() - t
     t = time.perf_counter()
-    _correlations(base_mid, mid, kendall=True)
+    correlations(base_mid, mid, kendall=True)
     out["Kendall tau-b (+ Spearman)"] = time.perf_counter() - t
     return out
 

@@ -1,0 +1,166 @@
+"""The first stages every analysis shares: check the arguments, load the inputs, build the model.
+
+:func:`~renoscore.sensitivity.uncertainty`, :func:`~renoscore.sensitivity.sensitivity` and
+:func:`~renoscore.sensitivity.one_at_a_time` check their arguments with the same rules and
+messages, gather the scoring options, load the system, data and weights, keep the rows of one
+phase and build the :class:`~renoscore.sensitivity.model.DrawModel`; these helpers are those
+stages, written once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from renoscore.data import CommunityData, load_data
+from renoscore.errors import OptionError, Problem
+from renoscore.panel import Panel
+from renoscore.sensitivity.model import DrawModel, Levels
+from renoscore.sensitivity.sources import FACTORS, Sources
+from renoscore.system import IndicatorSystem, load_system
+from renoscore.weighting import Weights, derive_weights
+
+__all__ = [
+    "Inputs",
+    "check_int",
+    "declared_factors",
+    "prepare_model",
+    "scoring_options",
+]
+
+
+def check_int(name: str, value: int, low: int) -> None:
+    """Refuse ``value`` unless it is an integer (not a bool) of at least ``low``."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+        raise OptionError(
+            f"{name} must be an integer >= {low}", [Problem(f"invalid {name}", value=value)]
+        )
+
+
+def _resolve_seed(seed: int | None) -> int:
+    """The seed of every random stream: ``seed`` checked, or one drawn from the OS when None."""
+    if seed is None:
+        return int(np.random.SeedSequence().generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise OptionError(
+            "seed must be a non-negative integer", [Problem("invalid seed", value=seed)]
+        )
+    return int(seed)
+
+
+def declared_factors(sources: Sources, example: str = "") -> tuple[str, ...]:
+    """The declared sources (:meth:`Sources.active`); an analysis needs at least one.
+
+    ``example`` ends the suggested fix (e.g. ``", e.g. sources={'weights': {}}"``).
+    """
+    factors = sources.active()
+    if not factors:
+        raise OptionError(
+            "declare at least one source of uncertainty",
+            [Problem("sources is empty", fix=f"set one of {list(FACTORS)}{example}")],
+        )
+    return factors
+
+
+def scoring_options(
+    normalization: str,
+    aggregation: str,
+    missing: str,
+    min_coverage: float,
+    impute_by: str | None,
+    tie_method: str,
+    tie_tolerance: float,
+) -> dict[str, Any]:
+    """The seven scoring options of the base evaluation, gathered in the one place they enter.
+
+    Every analysis scores its base evaluation with these options (they are checked there, by
+    :func:`renoscore.evaluate`), draws the method options around them and records them in its
+    settings. Keyword arguments of :func:`renoscore.evaluate`, by name.
+    """
+    return {
+        "normalization": normalization,
+        "aggregation": aggregation,
+        "missing": missing,
+        "min_coverage": min_coverage,
+        "impute_by": impute_by,
+        "tie_method": tie_method,
+        "tie_tolerance": tie_tolerance,
+    }
+
+
+class Inputs(NamedTuple):
+    """What an analysis scores, as its caller gave it (loaded by :func:`prepare_model`)."""
+
+    system: IndicatorSystem | str
+    data: CommunityData | Any
+    weights: Weights | str | None  # Weights, or how to derive them
+    panel: Panel | None
+    phase: str | None  # the phase analysed; needed when the data hold several
+    weights_phase: str | None  # the phase data-driven weights are derived from
+
+
+def prepare_model(
+    inputs: Inputs,
+    sources: Sources,
+    options: Mapping[str, Any],
+    *,
+    levels: Levels,
+    completion: str,
+    seed: int | None,
+    ranked: bool = True,
+) -> DrawModel:
+    """Load the inputs, keep the rows of one phase and build the draw model.
+
+    ``seed`` is checked (or drawn, when None) after the inputs, by :func:`_resolve_seed`.
+    With ``ranked``, fewer than two ranked communities are refused (there is no ranking to
+    analyse).
+    """
+    system, data, weights = _load(inputs)
+    model = DrawModel(
+        system,
+        data,
+        weights,
+        inputs.panel,
+        sources,
+        options=options,
+        levels=levels,
+        completion=completion,
+        seed=_resolve_seed(seed),
+    )
+    if ranked:
+        model.require_ranking()
+    return model
+
+
+def _load(inputs: Inputs) -> tuple[IndicatorSystem, CommunityData, Weights]:
+    """The system, the rows of one phase and the weights; several phases need ``phase``."""
+    data, weights, panel, phase, weights_phase = inputs[1:]
+    system = load_system(inputs.system)
+    if not isinstance(data, CommunityData):
+        data = load_data(data, system)
+    if isinstance(weights, Weights):
+        weights.check(system)
+        w = weights
+    else:
+        w = derive_weights(system, panel, data, method=weights, phase=weights_phase)
+    phases = list(dict.fromkeys(data.phases))
+    if phase is not None:
+        if phase not in phases:
+            raise OptionError(
+                f"no rows in phase {phase!r}",
+                [Problem("unknown phase", value=phase, fix=f"choose among {phases}")],
+            )
+        data = data.select(phase=phase)
+    elif len(phases) > 1:
+        raise OptionError(
+            "the data hold several phases; ranks are within a phase",
+            [Problem(f"phases {phases}", fix="pass phase=... (e.g. the baseline phase)")],
+        )
+    if len(set(data.ids)) != data.n:
+        raise OptionError(
+            "duplicate community ids within the phase",
+            [Problem("ambiguous rows", fix="give every community one row per phase")],
+        )
+    return system, data, w

@@ -1,0 +1,43 @@
+"""Tests of the sensitivity charts and the HTML report section."""
+
+from __future__ import annotations
+
+import pytest
+
+from renoscore.sensitivity import (
+    html_section,
+    one_at_a_time,
+    plot_one_at_a_time,
+    plot_rank_intervals,
+    plot_sobol,
+    sensitivity,
+)
+
+
+# ----------------------------------------------------------------------------- charts and report
+def test_charts_and_html(example, example_result) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("matplotlib")
+    system, data, _, weights = example
+    ax = plot_rank_intervals(example_result)
+    assert len(ax.patches) == 30
+    assert ax.get_xlabel().startswith("rank")
+    assert len(plot_rank_intervals(example_result, level="facilities", top=10).patches) == 10
+    sens = sensitivity(
+        system,
+        data,
+        weights,
+        phase="t0",
+        missing="renormalize",
+        n=16,
+        seed=1,
+        sources={"weights": {}, "missing": ("renormalize", "impute_mean")},
+    )
+    assert len(plot_sobol(sens).patches) == 4
+    assert len(plot_sobol(sens, community="LY").patches) == 4
+    oat = one_at_a_time(system, data, weights, phase="t0", missing="renormalize")
+    assert len(plot_one_at_a_time(oat).lines) == 4
+    html = html_section(example_result, sens, oat)
+    assert html.count("<svg") == 2
+    assert "Sobol" in html
+    assert "LY" in html
+    assert "<svg" not in html_section(example_result, charts=False)
