@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from renoscore.plot.weights import WeightsPlots
     from renoscore.result import EvaluationResult
     from renoscore.system import IndicatorSystem
-    from renoscore.weighting import Weights
+    from renoscore.weights import Weights
 
 __all__ = ["result_html", "result_plots", "system_html", "weights_html", "weights_plots"]
 

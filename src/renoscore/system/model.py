@@ -494,9 +494,9 @@ class IndicatorSystem(_Frozen):
 
     def _repr_html_(self) -> str:
         """Escaped HTML for notebooks (names in English; see :func:`renoscore.report.repr_html`)."""
-        from renoscore.report import repr_html
+        from renoscore import _views
 
-        return repr_html(self)
+        return _views.system_html(self)
 
     def __repr__(self) -> str:
         return (

@@ -207,9 +207,9 @@ class Weights(_Frozen):
     def plot(self) -> Any:
         """Charts of these weights (needs the ``plot`` extra): ``weights.plot()`` draws the
         hierarchy; see :class:`renoscore.plot.WeightsPlots`."""
-        from renoscore.plot import WeightsPlots
+        from renoscore import _views
 
-        return WeightsPlots(self)
+        return _views.weights_plots(self)
 
     # ------------------------------------------------------------------ files
     def to_dict(self) -> dict[str, Any]:
@@ -243,9 +243,9 @@ class Weights(_Frozen):
 
     def _repr_html_(self) -> str:
         """Escaped HTML for notebooks (names in English; see :func:`renoscore.report.repr_html`)."""
-        from renoscore.report import repr_html
+        from renoscore import _views
 
-        return repr_html(self)
+        return _views.weights_html(self)
 
 
 def _distribution_problems(
