@@ -50,7 +50,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from renoscore import ahp
-from renoscore.data import DEFAULT_MAX_BYTES, CellStatus, _parse_numeric
+from renoscore._cells import CellStatus, parse_numeric
+from renoscore._tables import DEFAULT_MAX_BYTES
 from renoscore.errors import InconsistencyWarning, OptionError, Problem
 from renoscore.panel import Expert, FullMatrix, Panel, StakeholderGroup
 from renoscore.survey.responses import SurveyDataError, SurveyResponses, _read, _title
@@ -414,7 +415,7 @@ def _parse_pairs(
         "centered": "write -8..8, 0 for equal importance",
     }[coding]
     for p, col in enumerate(columns):
-        values, status, bad = _parse_numeric(np.asarray(table.columns[col]))
+        values, status, bad = parse_numeric(np.asarray(table.columns[col]))
         if coding == "ratio" and bad:
             # Ratios are often exported as text fractions ("1/3"): read those exactly.
             still = []

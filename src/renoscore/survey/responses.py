@@ -51,15 +51,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from renoscore._cells import CellStatus, as_text, parse_numeric
 from renoscore._optional import import_optional
-from renoscore.data import (
-    DEFAULT_MAX_BYTES,
-    CellStatus,
-    CommunityData,
-    _as_text,
-    _parse_numeric,
-    _read_source,
-)
+from renoscore._tables import DEFAULT_MAX_BYTES, read_source
+from renoscore.data import CommunityData
 from renoscore.errors import DataValidationError, OptionError, Problem, RenoscoreWarning
 from renoscore.survey._stats import group_index, grouped_mean_sd, mean_interval
 from renoscore.survey.reliability import ALPHA_WARN_BELOW, item_analysis
@@ -140,7 +135,7 @@ class SurveyResponses:
 
     def column_text(self, name: str) -> NDArray[np.str_]:
         """A column as stripped text ('' for empty cells)."""
-        return _as_text(np.asarray(self.columns[name], dtype=object))
+        return as_text(np.asarray(self.columns[name], dtype=object))
 
     def keys(self) -> NDArray[np.str_]:
         """``community id`` + separator + ``phase`` of every respondent (the group key)."""
@@ -171,7 +166,7 @@ def _read(
     if isinstance(source, SurveyResponses):
         return source, _phase_problems(source, system)
     try:
-        table = _read_source(source, encoding, sheet, max_bytes)
+        table = read_source(source, encoding, sheet, max_bytes)
     except DataValidationError as exc:
         raise SurveyDataError(
             exc.summary.replace("data", "respondent table", 1), exc.problems
@@ -208,18 +203,18 @@ def _read(
             )
     n = table.n
     lines = tuple(table.lines) if table.lines is not None else None
-    ids_text = _as_text(np.asarray(table.columns[id_column], dtype=object))
+    ids_text = as_text(np.asarray(table.columns[id_column], dtype=object))
     ids = tuple(str(i) for i in ids_text.tolist())
     has_phase = phase_column is not None and phase_column in table.columns
     phases: tuple[str | None, ...] = (None,) * n
     if has_phase:
         assert phase_column is not None
-        phase_text = _as_text(np.asarray(table.columns[phase_column], dtype=object))
+        phase_text = as_text(np.asarray(table.columns[phase_column], dtype=object))
         phases = tuple(str(p) for p in phase_text.tolist())
     has_resp = respondent_column is not None and respondent_column in table.columns
     if has_resp:
         assert respondent_column is not None
-        resp_text = _as_text(np.asarray(table.columns[respondent_column], dtype=object))
+        resp_text = as_text(np.asarray(table.columns[respondent_column], dtype=object))
         respondents = tuple(str(r) for r in resp_text.tolist())
     else:
         respondents = tuple(f"row {r + 1}" for r in range(n))
@@ -919,7 +914,7 @@ def _parse_items(
             col = item.source_column
             if col not in responses.columns:
                 continue  # reported by the caller
-            values, status, bad = _parse_numeric(np.asarray(responses.columns[col]))
+            values, status, bad = parse_numeric(np.asarray(responses.columns[col]))
             for r, raw, reason, fix in bad:
                 if reason == "not a number":
                     fix = (

@@ -36,7 +36,7 @@ from renoscore import ahp, survey
 from renoscore.errors import InconsistencyWarning, OptionError, RenoscoreError
 from renoscore.survey._stats import group_index, grouped_mean_sd, mean_interval
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 GENERATOR = ROOT / "examples" / "generate_survey.py"
 SHIPPED_RESPONSES = ROOT / "src" / "renoscore" / "example_data" / "survey_responses.csv"
 
