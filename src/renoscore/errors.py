@@ -202,3 +202,19 @@ class ConstantIndicatorWarning(RenoscoreWarning):
 
 class CoverageWarning(RenoscoreWarning):
     """A community has too few usable indicators to be scored."""
+
+
+# --------------------------------------------------------------------------- resident surveys
+class ScaleError(IndicatorSystemError):
+    """A scale set (YAML file or model) is malformed or does not fit its indicator system."""
+
+
+class SurveyDataError(DataValidationError):
+    """A respondent table does not match its scales (or pairwise-comparison columns)."""
+
+
+class ReliabilityWarning(RenoscoreWarning):
+    """A scale's internal consistency (Cronbach's alpha) is below 0.70."""
+
+
+__all__ += ["ReliabilityWarning", "ScaleError", "SurveyDataError"]

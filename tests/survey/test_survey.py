@@ -643,7 +643,18 @@ def test_cli_survey(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 # ----------------------------------------------------------------------------- doctests
 @pytest.mark.parametrize(
-    "name", ["scales", "responses", "reliability", "resident_ahp", "ipa", "_stats", "__init__"]
+    "name",
+    [
+        "scales",
+        "read",
+        "scores",
+        "scoring",
+        "reliability",
+        "resident_ahp",
+        "ipa",
+        "_stats",
+        "__init__",
+    ],
 )
 def test_doctests(name: str) -> None:
     import importlib

@@ -36,6 +36,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from renoscore.errors import ReliabilityWarning, ScaleError, SurveyDataError
 from renoscore.survey.ipa import (
     QUADRANT_NAMES,
     QUADRANTS,
@@ -46,6 +47,7 @@ from renoscore.survey.ipa import (
     ipa_quadrants,
     plot_ipa,
 )
+from renoscore.survey.read import SurveyResponses, read_responses
 from renoscore.survey.reliability import (
     ALPHA_WARN_BELOW,
     ItemAnalysis,
@@ -63,26 +65,18 @@ from renoscore.survey.resident_ahp import (
     pair_columns,
     resident_ahp,
 )
-from renoscore.survey.responses import (
-    ReliabilityWarning,
-    ScaleReliability,
-    SurveyDataError,
-    SurveyResponses,
-    SurveyScores,
-    read_responses,
-    score_survey,
-)
 from renoscore.survey.scales import (
     DEFAULT_MIN_ANSWERED,
     Item,
     ResponseSet,
     Scale,
-    ScaleError,
     ScaleSet,
     available_scales,
     default_scales,
     load_scales,
 )
+from renoscore.survey.scores import ScaleReliability, SurveyScores
+from renoscore.survey.scoring import score_survey
 
 __all__ = [
     "ALPHA_WARN_BELOW",

@@ -52,9 +52,9 @@ from numpy.typing import ArrayLike, NDArray
 from renoscore import ahp
 from renoscore._cells import CellStatus, parse_numeric
 from renoscore._tables import DEFAULT_MAX_BYTES
-from renoscore.errors import InconsistencyWarning, OptionError, Problem
+from renoscore.errors import InconsistencyWarning, OptionError, Problem, SurveyDataError
 from renoscore.panel import Expert, FullMatrix, Panel, StakeholderGroup
-from renoscore.survey.responses import SurveyDataError, SurveyResponses, _read, _title
+from renoscore.survey.read import SurveyResponses, read_table, table_error
 from renoscore.system import ID_PATTERN, IndicatorSystem, load_system, suggest
 
 __all__ = [
@@ -600,15 +600,8 @@ def resident_ahp(
                 ]
                 + [Problem(f"column {col!r} compares a criterion with itself") for col in same],
             )
-    table, problems = _read(
-        responses,
-        sys_obj,
-        id_column=id_column,
-        phase_column=phase_column,
-        respondent_column=respondent_column,
-        encoding=encoding,
-        sheet=sheet,
-        max_bytes=max_bytes,
+    table, problems = read_table(
+        responses, sys_obj, id_column, phase_column, respondent_column, encoding, sheet, max_bytes
     )
     header_line = 1 if table.lines is not None else None
     for col in pair_map:
@@ -653,9 +646,7 @@ def resident_ahp(
     else:
         group_of = np.full(table.n, "residents")
     if problems:
-        raise SurveyDataError(
-            _title(table), sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
-        )
+        raise table_error(table, sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
 
     # ---- one stack
     n = len(crit)

@@ -70,7 +70,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from renoscore._yaml import Located, YamlLimits, dotted, read_yaml
-from renoscore.errors import IndicatorSystemError, Problem
+from renoscore.errors import Problem, ScaleError
 from renoscore.system import (
     ID_PATTERN,
     Indicator,
@@ -96,10 +96,6 @@ __all__ = [
 
 #: Share of a scale's items a respondent must answer for a scale score (domain brief §3.6).
 DEFAULT_MIN_ANSWERED = 2.0 / 3.0
-
-
-class ScaleError(IndicatorSystemError):
-    """A scale set (YAML file or model) is malformed or does not fit its indicator system."""
 
 
 def _fraction(value: Any) -> Any:
