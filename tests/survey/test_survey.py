@@ -650,9 +650,11 @@ def test_cli_survey(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         "scores",
         "scoring",
         "reliability",
+        "pairwise",
         "resident_ahp",
         "ipa",
         "_stats",
+        "_text",
         "__init__",
     ],
 )

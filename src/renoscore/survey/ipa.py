@@ -44,10 +44,11 @@ from numpy.typing import ArrayLike, NDArray
 
 from renoscore._optional import import_optional
 from renoscore.errors import OptionError, Problem
+from renoscore.survey._text import text_table
 
 if TYPE_CHECKING:
     from renoscore.result import EvaluationResult
-    from renoscore.survey.resident_ahp import ResidentAHP
+    from renoscore.survey.resident_weights import ResidentAHP
 
 __all__ = [
     "QUADRANTS",
@@ -221,15 +222,11 @@ class IPAResult:
                     QUADRANT_NAMES[QUADRANTS[code]][lang] if code >= 0 else "-",
                 ]
             )
-        widths = [max(len(h), *(len(b[i]) for b in body)) for i, h in enumerate(head)]
-        lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True))]
-        lines.append("  ".join("-" * w for w in widths))
-        lines += ["  ".join(c.ljust(w) for c, w in zip(b, widths, strict=True)) for b in body]
-        lines.append(
+        crosshair = (
             f"crosshair ({self.center}): importance {_fmt(self.importance_center[row])}, "
             f"performance {_fmt(self.performance_center[row])}"
         )
-        return "\n".join(line.rstrip() for line in lines)
+        return text_table(head, body) + "\n" + crosshair
 
     def plot(self, fig: Any = None, *, row: int = 0, lang: str = "en") -> Any:
         """The IPA chart of one row (see :func:`plot_ipa`)."""
@@ -437,7 +434,7 @@ def ipa_for_dimensions(
     >>> ipa.labels
     ('facilities', 'public_services', 'participation', 'social_capital')
     """
-    from renoscore.survey.resident_ahp import ResidentAHP
+    from renoscore.survey.resident_weights import ResidentAHP
 
     if isinstance(importance, ResidentAHP):
         weights = importance.weights()

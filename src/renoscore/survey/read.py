@@ -184,9 +184,21 @@ def read_table(
     if responses.n == 0:
         problems.append(Problem("the table has no respondents", file=table.source, fix="add rows"))
         return responses, problems
-    problems += _community_problems(responses)
+    problems += _empty_cells(
+        responses,
+        responses.community_ids,
+        id_column,
+        "respondent without a community",
+        "give every respondent the id of their community",
+    )
     if responses.phase_column is not None:
-        problems += _empty_phase_problems(responses)
+        problems += _empty_cells(
+            responses,
+            responses.phases,
+            responses.phase_column,
+            "empty phase",
+            "write the phase of the survey (e.g. t0)",
+        )
         problems += _phase_problems(responses, system)
     if responses.respondent_column is not None:
         problems += _respondent_problems(responses)
@@ -240,48 +252,32 @@ def _responses(
     )
 
 
-def _community_problems(responses: SurveyResponses) -> list[Problem]:
-    """Respondents without a community id."""
-    ids = np.array(responses.community_ids, dtype=str)
+def _empty_cells(
+    responses: SurveyResponses,
+    cells: tuple[str | None, ...],
+    column: str | None,
+    reason: str,
+    fix: str,
+) -> list[Problem]:
+    """A problem for every respondent whose key cell (as text) is empty."""
+    empty = np.array(cells, dtype=str) == ""
     return [
-        Problem(
-            "respondent without a community",
-            column=responses.id_column,
-            fix="give every respondent the id of their community",
-            **responses.where(r),
-        )
-        for r in np.flatnonzero(ids == "").tolist()
-    ]
-
-
-def _empty_phase_problems(responses: SurveyResponses) -> list[Problem]:
-    """Respondents without a phase (in a table with a phase column)."""
-    phase_arr = np.array(responses.phases, dtype=str)
-    return [
-        Problem(
-            "empty phase",
-            column=responses.phase_column,
-            fix="write the phase of the survey (e.g. t0)",
-            **responses.where(r),
-        )
-        for r in np.flatnonzero(phase_arr == "").tolist()
+        Problem(reason, column=column, fix=fix, **responses.where(r))
+        for r in np.flatnonzero(empty).tolist()
     ]
 
 
 def _respondent_problems(responses: SurveyResponses) -> list[Problem]:
     """Empty respondent ids, and ids used twice in one community and phase."""
-    problems: list[Problem] = []
     respondents = responses.respondent_ids
+    problems = _empty_cells(
+        responses,
+        respondents,
+        responses.respondent_column,
+        "empty respondent id",
+        "give every respondent an id (or drop the column)",
+    )
     resp_arr = np.array(respondents, dtype=str)
-    for r in np.flatnonzero(resp_arr == "").tolist():
-        problems.append(
-            Problem(
-                "empty respondent id",
-                column=responses.respondent_column,
-                fix="give every respondent an id (or drop the column)",
-                **responses.where(r),
-            )
-        )
     full = np.char.add(np.char.add(responses.keys(), KEY_SEP), resp_arr)
     _, first, inverse = np.unique(full, return_index=True, return_inverse=True)
     dup = (np.arange(responses.n) != first[inverse.reshape(-1)]) & (resp_arr != "")

@@ -23,6 +23,7 @@ from renoscore._optional import import_optional
 from renoscore.data import CommunityData
 from renoscore.errors import OptionError, Problem, RenoscoreWarning, SurveyDataError
 from renoscore.survey._stats import group_keys
+from renoscore.survey._text import text_table
 from renoscore.survey.reliability import ALPHA_WARN_BELOW
 from renoscore.survey.scales import ScaleSet
 from renoscore.system import IndicatorSystem, suggest
@@ -448,7 +449,7 @@ class SurveyScores:
                 se = f" ± {self.se[g, j]:.{digits}f}" if np.isfinite(self.se[g, j]) else ""
                 cells.append(f"{self.mean[g, j]:.{digits}f}{se} ({self.n[g, j]}{mark})")
             rows.append([cid, phase or "", *cells])
-        return _format_table(["community", "phase", *heads], rows)
+        return text_table(["community", "phase", *heads], rows)
 
     def reliability_table(self) -> str:
         """A text table: alpha and omega per scale, with the weakest item."""
@@ -471,7 +472,7 @@ class SurveyScores:
                     weak,
                 ]
             )
-        return _format_table(
+        return text_table(
             ["scale", "indicator", "items", "n", "alpha", "omega", "weakest item"], rows
         )
 
@@ -497,13 +498,3 @@ def _num(x: Any) -> float | None:
 
 def _f(x: float) -> str:
     return f"{x:.3f}" if math.isfinite(x) else "-"
-
-
-def _format_table(head: list[str], rows: list[list[str]]) -> str:
-    widths = [
-        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(head)
-    ]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True))]
-    lines.append("  ".join("-" * w for w in widths))
-    lines.extend("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows)
-    return "\n".join(line.rstrip() for line in lines)
