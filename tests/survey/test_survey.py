@@ -653,6 +653,8 @@ def test_cli_survey(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         "pairwise",
         "resident_ahp",
         "ipa",
+        "ipa_chart",
+        "quadrants",
         "_stats",
         "_text",
         "__init__",
@@ -661,7 +663,7 @@ def test_cli_survey(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_doctests(name: str) -> None:
     import importlib
 
-    if name == "ipa":
+    if name in ("ipa", "ipa_chart"):
         pytest.importorskip("matplotlib")
     module = importlib.import_module(
         "renoscore.survey" if name == "__init__" else f"renoscore.survey.{name}"
