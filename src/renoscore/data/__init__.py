@@ -34,6 +34,7 @@ text or a number (a list or a mapping is an error).
 
 Context columns are kept as JSON-ready cells (so that a result can be written and read back):
 text, numbers and booleans as they are, empty cells (None, NaN, pandas NA/NaT) as None, dates
+and times as ISO text, bytes as UTF-8 text, infinities and any other object as their text.
 
 The package is laid out by stage: :mod:`~renoscore.data.load` (reading and validating),
 :mod:`~renoscore.data.checks` (columns, row keys, values against their ranges) and

@@ -17,6 +17,13 @@ into what the rest of renoscore uses:
 * :func:`importance_performance` -- Martilla & James (1977) importance-performance analysis,
   with a chart and an HTML section for the report.
 
+One idea a module: :mod:`~renoscore.survey.read` (respondent tables),
+:mod:`~renoscore.survey.scoring` and :mod:`~renoscore.survey.scores` (score_survey and what it
+gives), :mod:`~renoscore.survey.pairwise`, :mod:`~renoscore.survey.resident_ahp` and
+:mod:`~renoscore.survey.resident_weights` (residents' judgements), :mod:`~renoscore.survey.ipa`,
+:mod:`~renoscore.survey.quadrants` and :mod:`~renoscore.survey.ipa_chart` (IPA).
+``renoscore.survey.responses`` keeps the former import path.
+
 Examples
 --------
 >>> import renoscore as rs
