@@ -488,73 +488,59 @@ def cell_problems(
     """
     lo, hi = system.range_arrays()
 
-    def rows_of(mask: NDArray[np.bool_]) -> list[int]:
+    def report(
+        column: str, col: NDArray[np.float64], mask: NDArray[np.bool_], reason: str, fix: str
+    ) -> None:
         rows = np.flatnonzero(mask)
         problems.skip(max(0, rows.size - problems.room))
-        return list(rows[: problems.room].tolist())
+        for r in rows[: problems.room].tolist():
+            problems.append(
+                Problem(
+                    reason,
+                    column=column,
+                    community_id=str(ids_text[r]) or None,
+                    value=float(col[r]),
+                    fix=fix,
+                    **where(r),
+                )
+            )
 
     for j in np.flatnonzero(suspect).tolist():
         ind = system.indicators[j]
         col = np.array(values[:, j])
         if j not in text_columns:  # text columns reported their unreadable cells already
-            for r in rows_of(np.isinf(col)):
-                problems.append(
-                    Problem(
-                        "infinite value",
-                        column=ind.id,
-                        community_id=str(ids_text[r]) or None,
-                        value=float(col[r]),
-                        fix="give a finite number",
-                        **where(r),
-                    )
-                )
+            report(ind.id, col, np.isinf(col), "infinite value", "give a finite number")
         ok = np.isfinite(col)
         out = ok & ((col < lo[j]) | (col > hi[j]))
         huge = ok & ~out & (np.abs(col) > MAX_MAGNITUDE)
-        for r in rows_of(huge):
-            problems.append(
-                Problem(
-                    f"value beyond ±1e300 in {ind.id}: numbers this large are not measurements",
-                    column=ind.id,
-                    community_id=str(ids_text[r]) or None,
-                    value=float(col[r]),
-                    fix="check the value, or express the indicator in a larger unit",
-                    **where(r),
-                )
-            )
+        report(
+            ind.id,
+            col,
+            huge,
+            f"value beyond ±1e300 in {ind.id}: numbers this large are not measurements",
+            "check the value, or express the indicator in a larger unit",
+        )
         out |= huge
-        for r in rows_of(out & ~huge):
-            problems.append(
-                Problem(
-                    f"value outside the range [{_num(ind.range.min)}, {_num(ind.range.max)}] "
-                    f"of {ind.id} ({ind.kind.value})",
-                    column=ind.id,
-                    community_id=str(ids_text[r]) or None,
-                    value=float(col[r]),
-                    fix="correct the value, or widen the range in the system if it is "
-                    "genuinely possible",
-                    **where(r),
-                )
-            )
+        report(
+            ind.id,
+            col,
+            out & ~huge,
+            f"value outside the range [{_num(ind.range.min)}, {_num(ind.range.max)}] "
+            f"of {ind.id} ({ind.kind.value})",
+            "correct the value, or widen the range in the system if it is genuinely possible",
+        )
         if ind.kind in INTEGER_KINDS:
-            fractional = ok & ~out & (col != np.round(col))
-            for r in rows_of(fractional):
-                problems.append(
-                    Problem(
-                        f"{ind.kind.value} indicator needs a whole number",
-                        column=ind.id,
-                        community_id=str(ids_text[r]) or None,
-                        value=float(col[r]),
-                        fix=(
-                            f"use one of the levels {sorted(ind.levels)}"
-                            if ind.kind is IndicatorKind.ORDINAL and ind.levels
-                            else "use a whole number"
-                            if ind.kind is IndicatorKind.ORDINAL
-                            else "use 0 or 1"
-                        ),
-                        **where(r),
-                    )
-                )
+            report(
+                ind.id,
+                col,
+                ok & ~out & (col != np.round(col)),
+                f"{ind.kind.value} indicator needs a whole number",
+                f"use one of the levels {sorted(ind.levels)}"
+                if ind.kind is IndicatorKind.ORDINAL and ind.levels
+                else "use a whole number"
+                if ind.kind is IndicatorKind.ORDINAL
+                else "use 0 or 1",
+            )
 
 
 def mark_not_measured(

@@ -1,16 +1,9 @@
 """Importance-performance analysis (IPA): where to concentrate, what to keep up.
 
 Martilla & James (1977) plot each attribute by its importance (vertical axis) and performance
-(horizontal axis) and split the plane with a crosshair into four quadrants:
-
-=========================  ==================  =====================  ===========
-quadrant                   importance          performance            中文
-=========================  ==================  =====================  ===========
-``concentrate_here``       high (>= centre)    low (< centre)         重点改进
-``keep_up_the_good_work``  high                high (>= centre)       继续保持
-``low_priority``           low                 low                    低优先
-``possible_overkill``      low                 high                   过度投入
-=========================  ==================  =====================  ===========
+(horizontal axis) and split the plane with a crosshair into four quadrants, from
+``concentrate_here`` (important, performing below the centre) to ``possible_overkill`` (see
+:mod:`renoscore.survey.quadrants`).
 
 Importance can be residents' or experts' weights (AHP), performance the dimension scores of an
 evaluation or satisfaction means. The crosshair sits at the means of the plotted attributes
@@ -18,9 +11,9 @@ evaluation or satisfaction means. The crosshair sits at the means of the plotted
 (Martilla & James, 1977, placed it by judgement; Bacon, 2003, compares the choices).
 Everything is batched: ``performance`` may hold one row per community.
 
-The quadrants are :mod:`renoscore.survey.quadrants`. The chart (:func:`plot_ipa`) and the
-HTML section (:func:`ipa_html`), :mod:`renoscore.survey.ipa_chart`, need the ``plot`` extra
-(matplotlib); the report builder embeds :func:`ipa_html` as one section.
+The chart (:func:`plot_ipa`) and the HTML section (:func:`ipa_html`), both in
+:mod:`renoscore.survey.ipa_chart`, need the ``plot`` extra (matplotlib); the report builder
+embeds :func:`ipa_html` as one section.
 
 References
 ----------
