@@ -116,17 +116,11 @@ def on_files(files: Files, config: Any) -> Files:
 
 def _cli_help() -> str:
     os.environ["COLUMNS"] = "100"  # argparse wraps to the terminal: fix it for the docs
-    from renoscore import _cli_report, cli
+    from renoscore.cli import COMMANDS
+    from renoscore.cli._common import build_parser
 
-    build = getattr(cli, "_build_parser", None)
-    if build is not None:
-        parser: argparse.ArgumentParser = build()
-    else:  # pragma: no cover - a cli without the builder
-        parser = argparse.ArgumentParser(prog="renoscore")
-        parser.add_subparsers(dest="command")
+    parser = build_parser(COMMANDS.values())
     subs = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    if "report" not in subs.choices:
-        _cli_report.add_parser(subs)
     parts = ["```text", parser.format_help().rstrip(), "```"]
     for name, sub in subs.choices.items():
         parts += ["", f"### `renoscore {name}`", "", "```text", sub.format_help().rstrip(), "```"]

@@ -65,7 +65,7 @@ if TYPE_CHECKING:
         load_system,
         system_json_schema,
     )
-    from renoscore.weighting import NodeWeights, Weights, derive_weights, load_weights
+    from renoscore.weights import NodeWeights, Weights, derive_weights, load_weights
 
 # The public names and the module each lives in: imported on first use (PEP 562), so that
 # ``import renoscore`` costs almost nothing and a script pays only for what it touches
@@ -117,7 +117,7 @@ _LAZY: dict[str, str] = {
         "renoscore.system",
     ),
     **dict.fromkeys(
-        ("NodeWeights", "Weights", "derive_weights", "load_weights"), "renoscore.weighting"
+        ("NodeWeights", "Weights", "derive_weights", "load_weights"), "renoscore.weights"
     ),
 }
 

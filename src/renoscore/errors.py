@@ -13,9 +13,11 @@ Hierarchy::
 
     RenoscoreError (ValueError)
     ├── IndicatorSystemError     a malformed indicator-system YAML or model
+    │   └── ScaleError           a malformed survey scale set, or one that misfits its system
     ├── JudgementError           a malformed pairwise-comparison matrix
     │   └── PanelError           a malformed expert panel file
     ├── DataValidationError      community data that does not match the system
+    │   └── SurveyDataError      a respondent table that does not match its scales
     ├── WeightsError             weights that cannot be derived or do not fit the system
     └── OptionError              an unknown method name or an invalid option value
 
@@ -24,7 +26,11 @@ Hierarchy::
     RenoscoreWarning (UserWarning)
     ├── InconsistencyWarning     a judgement matrix fails its consistency rule
     ├── ConstantIndicatorWarning an indicator is constant and gets zero data-driven weight
-    └── CoverageWarning          a community has too few indicators to be scored
+    ├── CoverageWarning          a community has too few indicators to be scored
+    ├── MissingFontWarning       Chinese chart text but no CJK font for matplotlib
+    └── ReliabilityWarning       a survey scale's Cronbach's alpha is below 0.70
+
+    UsageError (Exception)       the command line was used wrongly (exit status 2)
 """
 
 from __future__ import annotations
@@ -40,11 +46,16 @@ __all__ = [
     "IndicatorSystemError",
     "JudgementError",
     "MissingDependencyError",
+    "MissingFontWarning",
     "OptionError",
     "PanelError",
     "Problem",
+    "ReliabilityWarning",
     "RenoscoreError",
     "RenoscoreWarning",
+    "ScaleError",
+    "SurveyDataError",
+    "UsageError",
     "WeightsError",
 ]
 
@@ -204,6 +215,18 @@ class CoverageWarning(RenoscoreWarning):
     """A community has too few usable indicators to be scored."""
 
 
+class MissingFontWarning(RenoscoreWarning):
+    """Chinese text is drawn but no CJK font is available to matplotlib."""
+
+
+class UsageError(Exception):
+    """The command line was used wrongly (a missing argument, an unknown output suffix).
+
+    Not a :class:`RenoscoreError`: the input files may be fine. ``renoscore`` prints it as
+    ``usage error: ...`` and exits with status 2.
+    """
+
+
 # --------------------------------------------------------------------------- resident surveys
 class ScaleError(IndicatorSystemError):
     """A scale set (YAML file or model) is malformed or does not fit its indicator system."""
@@ -215,6 +238,3 @@ class SurveyDataError(DataValidationError):
 
 class ReliabilityWarning(RenoscoreWarning):
     """A scale's internal consistency (Cronbach's alpha) is below 0.70."""
-
-
-__all__ += ["ReliabilityWarning", "ScaleError", "SurveyDataError"]

@@ -1,0 +1,60 @@
+"""The ``renoscore`` command.
+
+Exit codes: 0 success, 1 invalid input (every problem is printed as a table), 2 usage error.
+
+Every sub-command is a module of this package with ``add_parser(subparsers)`` and
+``run(args)``, listed in :data:`COMMANDS`; what they share (the parser, the exit codes, the
+scoring options, the input and output arguments) lives in ``renoscore.cli._common``.
+
+Examples
+--------
+``renoscore score --example``            rank and grade the bundled example communities
+``renoscore validate SYSTEM [DATA]``     check an indicator system and a data table
+``renoscore weights SYSTEM --panel P``   AHP report: weights and consistency per node and expert
+``renoscore score SYSTEM DATA -o out.csv``
+``renoscore compare RESULT.json --phases t0 t1``
+``renoscore schema``                     the JSON Schema of the indicator-system YAML
+``renoscore report --example -o r.html`` the open report (HTML or Markdown, zh or en)
+``renoscore survey --example``           resident survey answers -> indicators, reliability
+``renoscore uncertainty --example``      rank intervals under uncertain judgements and weights
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from renoscore.cli import compare, report, schema, score, survey, uncertainty, validate, weights
+from renoscore.cli._common import Command, run_command_line
+
+__all__ = ["COMMANDS", "main"]
+
+#: The sub-commands, in the order ``renoscore --help`` lists them.
+COMMANDS: dict[str, Command] = {
+    "validate": validate,
+    "score": score,
+    "weights": weights,
+    "compare": compare,
+    "schema": schema,
+    "report": report,
+    "survey": survey,
+    "uncertainty": uncertainty,
+}
+
+#: The former table of the sub-commands kept in modules of their own (name -> module path);
+#: read by no one now, kept so that code which registers a module there still imports.
+_PLUGIN_MODULES = {
+    "report": report.__name__,
+    "survey": survey.__name__,
+    "uncertainty": uncertainty.__name__,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code.
+
+    Examples
+    --------
+    >>> main(["frobnicate"])
+    2
+    """
+    return run_command_line(COMMANDS, argv)

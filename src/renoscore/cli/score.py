@@ -1,0 +1,112 @@
+"""``renoscore score``: score, rank and grade communities; print the table, write the results.
+
+Examples
+--------
+``renoscore score --example``                          the bundled system and communities
+``renoscore score --example --phase t0 --fix-first LY`` with one community's fix-first list
+``renoscore score SYSTEM DATA --panel P --weights ahp -o scores.xlsx``
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from renoscore.cli import _common
+from renoscore.errors import UsageError
+
+__all__ = ["add_parser", "run"]
+
+#: The suffixes ``-o`` writes.
+_OUTPUT_SUFFIXES = (".csv", ".json", ".xlsx", ".parquet")
+
+
+def add_parser(subparsers: _common.Subparsers) -> None:
+    """Add ``renoscore score`` with its inputs, scoring options, display and output options."""
+    s = subparsers.add_parser("score", help="score, rank and grade communities")
+    _common.add_inputs(s, "use the bundled system and data")
+    s.add_argument(
+        "--weights",
+        help="frozen weights (YAML/JSON) or a method name (equal, ahp, entropy, critic, combined)",
+    )
+    s.add_argument("--panel", help="expert panel YAML for AHP weights")
+    _common.add_scoring_options(s)
+    s.add_argument("--phase", help="show only this phase")
+    s.add_argument("--lang", default="en", choices=["en", "zh"])
+    s.add_argument("--top", type=int, help="show only the first N rows")
+    s.add_argument(
+        "--fix-first", metavar="COMMUNITY", help="also print the fix-first list of one community"
+    )
+    s.add_argument(
+        "-o", "--output", help="write results: .xlsx (one sheet per table), .csv, .parquet or .json"
+    )
+    s.add_argument(
+        "--encoding",
+        default="utf-8",
+        help="CSV output encoding: utf-8, utf-8-sig (Excel) or gb18030",
+    )
+    s.add_argument("--sheet", help="Excel sheet of the data (name or 0-based index)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Score, rank and grade; print the table, a fix-first list if asked, write ``-o``.
+
+    Raises
+    ------
+    RenoscoreError
+        Invalid system, data, panel or weights (``renoscore`` lists the problems, exit 1).
+    UsageError
+        No SYSTEM and DATA (nor ``--example``), or an output suffix it cannot write (exit 2).
+
+    Examples
+    --------
+    >>> from renoscore.cli import main
+    >>> main(["score", "--example", "--phase", "t1", "--top", "2"])  # doctest: +ELLIPSIS
+    Evaluation of old residential community renovation (...) — goalposts, arithmetic, missing=renormalize
+    rank  community  phase  score      grade  facilities ...
+       1  GC02          t1   86.0  excellent        79.3 ...
+       2  LY            t1   85.0  excellent        85.9 ...
+    0
+    """
+    from renoscore import evaluate
+
+    system, data = _common.system_and_data(args, need_data=True)
+    panel = _common.load_panel_arg(args, system)
+    weights = _common.load_weights_arg(args.weights, system)
+    options = _common.scoring_options(args)
+    result = evaluate(system, data, weights, panel=panel, **options)
+    print(
+        f"{system.name.get(args.lang)} ({system.id} v{system.version}) — {result.provenance.normalization}, {result.provenance.aggregation}, missing={options['missing']}"
+    )
+    print(result.table(phase=args.phase, lang=args.lang, top=args.top))
+    if args.fix_first:
+        _print_fix_first(result, args.fix_first, args.phase, args.lang)
+    if args.output:
+        _write_result(result, Path(args.output), args.lang, args.encoding)
+        print(f"wrote {args.output}")
+    return 0
+
+
+def _print_fix_first(result: Any, community: str, phase: str | None, lang: str) -> None:
+    """The fix-first list of one community (in its first phase unless one is given)."""
+    if phase is None:
+        phases = [p for c, p in zip(result.ids, result.phases, strict=True) if c == community]
+        phase = phases[0] if phases else None
+    print(f"\nfix first — {community} ({phase}):")
+    for k, item in enumerate(result.fix_first(community, phase=phase), start=1):
+        name = item.name_zh if lang == "zh" else item.name_en
+        flag = "MUST" if item.must_fix else "    "
+        value = "-" if item.value is None else f"{item.value:g}"
+        obstacle = "-" if item.obstacle is None else f"{100 * item.obstacle:.1f}%"
+        print(
+            f"{k:>2}. {flag} {name[:40]:<40} value {value:>8} target {item.target:g}  obstacle {obstacle}  [{item.category}, {item.supplier}]"
+        )
+
+
+def _write_result(result: Any, path: Path, lang: str, encoding: str) -> None:
+    from renoscore.io import write_result
+
+    if path.suffix.lower() not in _OUTPUT_SUFFIXES:
+        raise UsageError(f"cannot write {path.suffix!r}; use .csv, .json, .xlsx or .parquet")
+    write_result(result, path, lang=lang, encoding=encoding)

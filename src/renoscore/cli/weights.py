@@ -1,0 +1,92 @@
+"""``renoscore weights``: derive weights; report AHP consistency per node and expert.
+
+Every node of the system prints its method, the local and global weight of each child and, for
+AHP nodes, the consistency ratio of the group and of every expert (left-out experts marked).
+
+Examples
+--------
+``renoscore weights --example``                     the bundled system, panel and data (AHP)
+``renoscore weights SYSTEM --panel P -o weights.yaml``
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from renoscore.cli import _common
+
+__all__ = ["add_parser", "run"]
+
+
+def add_parser(subparsers: _common.Subparsers) -> None:
+    """Register ``weights``; DATA is an option here, for data-driven methods only."""
+    w = subparsers.add_parser(
+        "weights", help="derive weights; report AHP consistency per node and expert"
+    )
+    w.add_argument("system", nargs="?", help="indicator system YAML (or a shipped name)")
+    w.add_argument("--panel", help="expert panel YAML")
+    w.add_argument("--data", help="community data for data-driven weights")
+    w.add_argument("--method", help="override every node's method")
+    w.add_argument("--example", action="store_true", help="use the bundled system, panel and data")
+    w.add_argument("-o", "--output", help="write the frozen weights (.yaml or .json)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Derive the weights, print every node and expert, and save them with ``-o``.
+
+    Raises
+    ------
+    RenoscoreError
+        Invalid system, panel or data, or weights that cannot be derived (exit 1).
+    UsageError
+        Neither SYSTEM nor ``--example`` (exit 2).
+
+    Examples
+    --------
+    >>> from renoscore.cli import main
+    >>> main(["weights", "--example", "--method", "equal"])  # doctest: +ELLIPSIS
+    renovation_performance [equal]
+        facilities                       local 0.2500  global 0.2500
+    ...
+    0
+    """
+    from renoscore import derive_weights
+
+    system, panel, data, method = _inputs(args)
+    weights = derive_weights(system, panel, data, method=method)
+    _print_weights(weights)
+    if args.output:
+        weights.save(args.output)
+        print(f"wrote {args.output}")
+    return 0
+
+
+def _inputs(args: argparse.Namespace) -> tuple[Any, Any, Any, str | None]:
+    """System, panel, data and method: the bundled ones (AHP) with ``--example``."""
+    from renoscore import default_system, example_data, example_panel, load_data
+
+    if args.example:
+        return default_system(), example_panel(), example_data(), args.method or "ahp"
+    system = _common.load_system_arg(args, "give SYSTEM or --example")
+    panel = _common.load_panel_arg(args, system)
+    data = load_data(args.data, system) if args.data else None
+    return system, panel, data, args.method
+
+
+def _print_weights(weights: Any) -> None:
+    """Every node's local and global weights, and every expert's consistency."""
+    glob = weights.global_weights()
+    for node, nw in weights.nodes.items():
+        extra = (
+            f"  CR {nw.cr:.3f} ({'ok' if nw.acceptable else 'FAILS'})" if nw.cr is not None else ""
+        )
+        print(f"{node} [{nw.method}]{extra}")
+        for child, local in zip(nw.children, nw.local, strict=True):
+            print(f"    {child:<32} local {local:.4f}  global {glob[child]:.4f}")
+        for e in nw.experts:
+            state = "ok" if e.acceptable else "FAILS"
+            note = " (left out)" if e.excluded else ""
+            print(
+                f"    expert {e.expert:<12} group {e.group or '-':<12} lambda_max {e.lambda_max:.3f}  CR {e.cr:.3f} {state}{note}"
+            )

@@ -1,0 +1,147 @@
+"""Reading community data (any file :func:`~renoscore.load_data` reads, or JSON) and results.
+
+Examples
+--------
+>>> import pathlib, tempfile
+>>> import renoscore as rs
+>>> from renoscore.io.read import read_result
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "records.json"
+>>> _ = path.write_text("[]", encoding="utf-8")
+>>> try:
+...     read_result(path)
+... except rs.DataValidationError as exc:
+...     print(exc.problems[0].reason)
+no 'format: renoscore.EvaluationResult/1' key
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from renoscore.data import CommunityData, load_data
+from renoscore.errors import DataValidationError, Problem
+
+if TYPE_CHECKING:
+    from renoscore.result import EvaluationResult
+    from renoscore.system import IndicatorSystem
+
+__all__ = ["read_data", "read_result"]
+
+
+def read_data(
+    source: str | Path, system: IndicatorSystem | str | Path | None = None, **options: Any
+) -> CommunityData:
+    """Read community data from any file :func:`~renoscore.load_data` reads, or from JSON.
+
+    A ``.json`` file holds a list of records (``[{"community_id": ..., "phase": ...,
+    "<indicator>": value | "n/a" | null}, ...]``, as :func:`write_data` writes) or a mapping
+    of columns; other files go to :func:`~renoscore.load_data` unchanged.
+
+    Parameters
+    ----------
+    source : str or Path
+    system : IndicatorSystem, str or Path, optional
+    **options
+        Passed to :func:`~renoscore.load_data` (``sheet=``, ``encoding=``, ``context=``...).
+
+    Returns
+    -------
+    CommunityData
+        With ``source`` the file read.
+
+    Raises
+    ------
+    DataValidationError
+        Invalid JSON, or data that does not fit the system.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import renoscore as rs
+    >>> from renoscore.io import write_data
+    >>> d = rs.example_data()
+    >>> p = write_data(d, pathlib.Path(tempfile.mkdtemp()) / "d.json")
+    >>> read_data(p) == d
+    True
+    """
+    path = Path(source)
+    if path.suffix.lower() != ".json":
+        return load_data(path, system, **options)
+    doc = _load_json(path, "utf-8-sig", "JSON")
+    if not isinstance(doc, (list, dict)):
+        raise DataValidationError(
+            "a JSON data file holds a list of records or a mapping of columns",
+            [Problem(f"found a {type(doc).__name__}", file=str(path))],
+        )
+    data = load_data(doc, system, **options)
+    return CommunityData(
+        system_id=data.system_id,
+        system_version=data.system_version,
+        indicator_ids=data.indicator_ids,
+        ids=data.ids,
+        phases=data.phases,
+        values=data.values,
+        status=data.status,
+        context=data.context,
+        source=str(path),
+    )
+
+
+def read_result(path: str | Path) -> EvaluationResult:
+    """Read a result written as JSON (:func:`write_result` or ``result.to_json()``).
+
+    Parameters
+    ----------
+    path : str or Path
+        A JSON file holding one whole result.
+
+    Returns
+    -------
+    EvaluationResult
+        Equal to the result that was written.
+
+    Raises
+    ------
+    DataValidationError
+        When the file cannot be read, is not JSON, or is not a renoscore result
+        (no ``format: renoscore.EvaluationResult/1`` key).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import renoscore as rs
+    >>> from renoscore.io import write_result
+    >>> r = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
+    >>> p = write_result(r, pathlib.Path(tempfile.mkdtemp()) / "r.json")
+    >>> read_result(p).ids == r.ids
+    True
+    """
+    from renoscore.result import EvaluationResult
+
+    path = Path(path)
+    doc = _load_json(path, "utf-8", "result")
+    if not isinstance(doc, dict) or doc.get("format") != "renoscore.EvaluationResult/1":
+        raise DataValidationError(
+            "not a renoscore result",
+            [
+                Problem(
+                    "no 'format: renoscore.EvaluationResult/1' key",
+                    file=str(path),
+                    fix="write it with write_result(result, 'x.json') or result.to_json()",
+                )
+            ],
+        )
+    return EvaluationResult.from_dict(doc)
+
+
+def _load_json(path: Path, encoding: str, what: str) -> Any:
+    """The JSON document in ``path``; a file that cannot be read or parsed is a data error."""
+    try:
+        return json.loads(path.read_text(encoding=encoding))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DataValidationError(
+            f"cannot read the {what} file",
+            [Problem(f"{type(exc).__name__}: {exc}", file=str(path), fix="check the file")],
+        ) from None

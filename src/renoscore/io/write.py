@@ -1,0 +1,337 @@
+"""Writing tables, results and community data to CSV, Excel, Parquet and JSON files.
+
+Examples
+--------
+>>> import json, pathlib, tempfile
+>>> from renoscore.io.write import write_table
+>>> path = write_table([{"id": "A", "score": None}], pathlib.Path(tempfile.mkdtemp()) / "t.json")
+>>> json.loads(path.read_text(encoding="utf-8"))
+[{'id': 'A', 'score': None}]
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from renoscore._optional import import_optional
+from renoscore.data import CellStatus, CommunityData
+from renoscore.errors import OptionError, Problem
+from renoscore.io._records import Records, clean_value
+from renoscore.io.tables import TABLES, result_tables
+
+if TYPE_CHECKING:
+    from renoscore.pipeline import PhaseComparison
+    from renoscore.result import EvaluationResult
+
+__all__ = ["ENCODINGS", "FORMATS", "write_data", "write_result", "write_table"]
+
+#: File formats by suffix.
+FORMATS: dict[str, str] = {
+    ".csv": "csv",
+    ".xlsx": "xlsx",
+    ".parquet": "parquet",
+    ".json": "json",
+}
+#: CSV encodings offered to users: UTF-8, UTF-8 with BOM (Excel on Windows opens it without
+#: asking), and GB18030 (the Chinese national standard, a superset of GBK).
+ENCODINGS: tuple[str, ...] = ("utf-8", "utf-8-sig", "gb18030")
+
+_SHEET_NAMES = {"fix_first": "fix-first"}
+
+
+def _format_of(path: Path, format: str | None) -> str:
+    if format is not None:
+        if format not in FORMATS.values():
+            raise OptionError(
+                f"unknown file format {format!r}",
+                [Problem("unknown format", value=format, fix=f"use one of {sorted(FORMATS)}")],
+            )
+        return format
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise OptionError(
+            f"cannot tell the file format of {path.name!r}",
+            [
+                Problem(
+                    "unknown suffix",
+                    file=str(path),
+                    value=path.suffix,
+                    fix="use .csv, .xlsx, .parquet or .json (or pass format=...)",
+                )
+            ],
+        )
+    return fmt
+
+
+def _check_encoding(encoding: str) -> None:
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise OptionError(
+            f"unknown encoding {encoding!r}",
+            [Problem("unknown encoding", value=encoding, fix=f"use one of {list(ENCODINGS)}")],
+        ) from None
+
+
+def _header(records: Sequence[Mapping[str, Any]]) -> list[str]:
+    header: dict[str, None] = {}
+    for rec in records:
+        header.update(dict.fromkeys(rec))
+    return list(header)
+
+
+def _write_csv(records: Records, path: Path, encoding: str, header: list[str]) -> None:
+    _check_encoding(encoding)
+    try:
+        with path.open("w", newline="", encoding=encoding) as fh:
+            writer = csv.DictWriter(fh, fieldnames=header, restval="")
+            writer.writeheader()
+            writer.writerows({k: "" if v is None else v for k, v in rec.items()} for rec in records)
+    except UnicodeEncodeError as exc:
+        path.unlink(missing_ok=True)
+        raise OptionError(
+            f"the table has text that {encoding} cannot encode",
+            [Problem(str(exc), file=str(path), fix="use utf-8, utf-8-sig or gb18030")],
+        ) from None
+
+
+def _write_xlsx(sheets: Mapping[str, Records], path: Path) -> None:
+    openpyxl = import_optional("openpyxl", "Writing Excel files")
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    wb = openpyxl.Workbook(write_only=True)
+    bold = Font(bold=True)
+    for name, records in sheets.items():
+        ws = wb.create_sheet(_SHEET_NAMES.get(name, name)[:31])
+        ws.freeze_panes = "A2"
+        header = _header(records)
+        for k, h in enumerate(header):
+            letter = openpyxl.utils.get_column_letter(k + 1)
+            ws.column_dimensions[letter].width = max(9, min(40, len(h) + 2))
+        head_cells = []
+        for h in header:
+            c = WriteOnlyCell(ws, value=h)
+            c.font = bold
+            head_cells.append(c)
+        ws.append(head_cells)
+        for rec in records:
+            row: list[Any] = []
+            for h in header:
+                v = rec.get(h)
+                if isinstance(v, str) and v.startswith("="):
+                    # Text that looks like a formula stays text (no formula injection).
+                    c = WriteOnlyCell(ws, value=v)
+                    c.data_type = "s"
+                    row.append(c)
+                else:
+                    row.append(v)
+            ws.append(row)
+    wb.save(path)
+
+
+def _arrow_column(values: list[Any]) -> Any:
+    pa = import_optional("pyarrow", "Writing Parquet files")
+    present = [v for v in values if v is not None]
+    if present and all(isinstance(v, bool) for v in present):
+        return pa.array(values, type=pa.bool_())
+    if present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
+        return pa.array(values, type=pa.int64())
+    if present and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present):
+        return pa.array([None if v is None else float(v) for v in values], type=pa.float64())
+    return pa.array([None if v is None else str(v) for v in values], type=pa.string())
+
+
+def _write_parquet(records: Records, path: Path, header: list[str]) -> None:
+    pa = import_optional("pyarrow", "Writing Parquet files")
+    pq = import_optional("pyarrow.parquet", "Writing Parquet files")
+    columns = {h: _arrow_column([rec.get(h) for rec in records]) for h in header}
+    pq.write_table(pa.table(columns), path)
+
+
+def write_table(
+    records: Sequence[Mapping[str, Any]],
+    path: str | Path,
+    *,
+    format: Literal["csv", "xlsx", "parquet", "json"] | None = None,
+    encoding: str = "utf-8",
+    sheet: str = "table",
+) -> Path:
+    """Write one table of records to CSV, Excel, Parquet or JSON.
+
+    Parameters
+    ----------
+    records : sequence of mapping
+        One mapping per row; the header is the union of keys in order of appearance. None
+        is written as an empty cell (CSV, Excel), a null (Parquet, JSON).
+    path : str or Path
+    format : {"csv", "xlsx", "parquet", "json"}, optional
+        Default: from the suffix.
+    encoding : str
+        CSV only: ``utf-8`` (default), ``utf-8-sig`` (with BOM, for Excel) or ``gb18030``.
+    sheet : str
+        Excel sheet name.
+
+    Returns
+    -------
+    Path
+        ``path``, written.
+
+    Raises
+    ------
+    OptionError
+        Unknown format or encoding, or text the encoding cannot hold.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, csv
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = write_table([{"community_id": "老城1号", "score": 61.5}], p, encoding="gb18030")
+    >>> next(csv.DictReader(p.open(encoding="gb18030")))["community_id"]
+    '老城1号'
+    """
+    path = Path(path)
+    fmt = _format_of(path, format)
+    recs = [dict(r) for r in records]
+    header = _header(recs)
+    if fmt == "csv":
+        _write_csv(recs, path, encoding, header)
+    elif fmt == "xlsx":
+        _write_xlsx({sheet: recs}, path)
+    elif fmt == "parquet":
+        _write_parquet(recs, path, header)
+    else:
+        path.write_text(
+            json.dumps(
+                [{k: clean_value(v) for k, v in r.items()} for r in recs], ensure_ascii=False
+            ),
+            encoding="utf-8",
+        )
+    return path
+
+
+def write_result(
+    result: EvaluationResult,
+    path: str | Path,
+    *,
+    table: str | None = None,
+    format: Literal["csv", "xlsx", "parquet", "json"] | None = None,
+    encoding: str = "utf-8",
+    lang: str = "en",
+    fix_first_top: int | None = 10,
+    comparison: PhaseComparison | None = None,
+) -> Path:
+    """Write a result: Excel with one sheet per table, or one table to CSV / Parquet / JSON.
+
+    Parameters
+    ----------
+    result : EvaluationResult
+    path : str or Path
+        ``.xlsx``, ``.csv``, ``.parquet`` or ``.json``.
+    table : str, optional
+        For CSV, Parquet and JSON: which table (:data:`TABLES`, or ``comparison``); default
+        ``scores``, and for JSON the whole result (round trip with :func:`read_result`). For
+        Excel: write only this sheet (default: all).
+    format : str, optional
+        Default: from the suffix.
+    encoding : str
+        CSV encoding (``utf-8``, ``utf-8-sig``, ``gb18030``).
+    lang : {"en", "zh"}
+        Language of grade labels and names.
+    fix_first_top : int or None
+        Lines of the fix-first list per row.
+    comparison : PhaseComparison, optional
+        Also write a ``comparison`` table.
+
+    Returns
+    -------
+    Path
+        The one file written, whatever the number of tables in it.
+
+    Raises
+    ------
+    OptionError
+        Unknown format, table or encoding.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import renoscore as rs
+    >>> r = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
+    >>> p = write_result(r, pathlib.Path(tempfile.mkdtemp()) / "scores.csv", encoding="utf-8-sig")
+    >>> p.read_bytes()[:3] == b"\\xef\\xbb\\xbf"
+    True
+    """
+    path = Path(path)
+    fmt = _format_of(path, format)
+    known = (*TABLES, "comparison")
+    if table is not None and table not in known:
+        raise OptionError(
+            f"unknown table {table!r}",
+            [Problem("unknown table", value=table, fix=f"use one of {list(known)}")],
+        )
+    if table == "comparison" and comparison is None:
+        raise OptionError(
+            "the comparison table needs a comparison",
+            [Problem("no comparison", fix="pass comparison=rs.compare(result, phases=(a, b))")],
+        )
+    if fmt == "json" and table is None:
+        path.write_text(result.to_json(indent=1), encoding="utf-8")
+        return path
+    tables = result_tables(result, lang=lang, fix_first_top=fix_first_top, comparison=comparison)
+    if fmt == "xlsx":
+        _write_xlsx(tables if table is None else {table: tables[table]}, path)
+        return path
+    return write_table(tables[table or "scores"], path, format=fmt, encoding=encoding)  # type: ignore[arg-type]
+
+
+def _data_records(data: CommunityData, na: str) -> Records:
+    out: Records = []
+    phased = any(p is not None for p in data.phases)
+    for r in range(data.n):
+        rec: dict[str, Any] = {"community_id": data.ids[r]}
+        if phased:
+            rec["phase"] = data.phases[r]
+        rec.update({k: clean_value(v[r]) for k, v in data.context.items()})
+        for j, ind in enumerate(data.indicator_ids):
+            st = data.status[r, j]
+            rec[ind] = (
+                float(data.values[r, j])
+                if st == CellStatus.OK
+                else (na if st == CellStatus.NOT_APPLICABLE else None)
+            )
+        out.append(rec)
+    return out
+
+
+def write_data(
+    data: CommunityData,
+    path: str | Path,
+    *,
+    format: Literal["csv", "xlsx", "parquet", "json"] | None = None,
+    encoding: str = "utf-8",
+) -> Path:
+    """Write community data in the layout :func:`~renoscore.load_data` reads back.
+
+    ``community_id``, ``phase`` (when there are phases), the context columns, then one column
+    per indicator: numbers, ``n/a`` for not applicable and empty (null) for missing. Numbers
+    are written exactly (shortest round-trip text in CSV), so ``load_data(write_data(d, p))``
+    equals ``d``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import renoscore as rs
+    >>> d = rs.example_data()
+    >>> p = write_data(d, pathlib.Path(tempfile.mkdtemp()) / "d.csv", encoding="gb18030")
+    >>> rs.load_data(p) == d
+    True
+    """
+    path = Path(path)
+    fmt = _format_of(path, format)
+    return write_table(_data_records(data, "n/a"), path, format=fmt, encoding=encoding)  # type: ignore[arg-type]

@@ -1,0 +1,82 @@
+"""What the charts of results and of weights share: new axes, label wrapping, chart words."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import TYPE_CHECKING
+
+from renoscore._optional import import_optional
+from renoscore.errors import OptionError, Problem
+from renoscore.plot.fonts import CJK_CHAR, apply_fonts
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = ["WORDS", "finished", "new_axes", "polar_axes", "word", "wrap_label"]
+
+
+def new_axes(polar: bool = False, size: tuple[float, float] = (6.0, 4.0)) -> Axes:
+    """A new pyplot figure's one Axes (what a chart draws on when given no ``ax``)."""
+    plt = import_optional("matplotlib.pyplot", "charts")
+    fig = plt.figure(figsize=size, layout="constrained")
+    ax: Axes = fig.add_subplot(projection="polar" if polar else None)
+    return ax
+
+
+def polar_axes(ax: Axes | None, size: tuple[float, float], chart: str) -> Axes:
+    """``ax`` when it is polar, a new polar Axes of ``size`` when it is None.
+
+    Raises
+    ------
+    OptionError
+        A cartesian ``ax`` (``chart`` names the chart in the message, e.g. "radar").
+    """
+    if ax is None:
+        return new_axes(polar=True, size=size)
+    if getattr(ax, "name", "") != "polar":
+        raise OptionError(
+            f"{chart} needs a polar Axes",
+            [Problem("cartesian Axes given", fix="fig.add_subplot(projection='polar')")],
+        )
+    return ax
+
+
+def wrap_label(text: str, width: int) -> str:
+    """Latin text wrapped at ``width`` characters; CJK text as it is."""
+    # CJK text has no spaces to break at; it is short enough in the shipped systems.
+    return text if CJK_CHAR.search(text) else "\n".join(textwrap.wrap(text, width)) or text
+
+
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "score": "score (0-100)",
+        "ranking": "Ranking",
+        "grades": "Grade distribution",
+        "communities": "communities",
+        "not_scored": "not scored",
+        "weights": "Global weights",
+        "global": "global weight",
+        "all": "all phases",
+    },
+    "zh": {
+        "score": "得分（0-100）",
+        "ranking": "排名",
+        "grades": "等级分布",
+        "communities": "小区数",
+        "not_scored": "未评分",
+        "weights": "全局权重",
+        "global": "全局权重",
+        "all": "全部阶段",
+    },
+}
+
+
+def word(lang: str, key: str) -> str:
+    """A chart word in ``lang`` (anything but ``zh`` is English)."""
+    return WORDS["zh" if lang == "zh" else "en"][key]
+
+
+def finished(ax: Axes) -> Axes:
+    """The drawn Axes, its figure's text given the chart fonts (:func:`apply_fonts`)."""
+    apply_fonts(ax.figure, stacklevel=4)  # type: ignore[arg-type]
+    return ax

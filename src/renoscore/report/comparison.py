@@ -1,0 +1,81 @@
+"""Before and after: the phase comparison, overall, by dimension and community by community."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from renoscore._document import Block, Heading, Paragraph, Table
+from renoscore.report._cells import number, percent
+from renoscore.report._context import ReportContext
+
+__all__ = ["comparison_section"]
+
+
+def comparison_section(ctx: ReportContext) -> list[Block]:
+    """The change between the two phases: summary, by dimension, community by community."""
+    t = ctx.t
+    cmp = ctx.cmp
+    assert cmp is not None
+    s = cmp.summary()
+    blocks: list[Block] = [
+        Paragraph(
+            [
+                t["comparison_intro"].format(
+                    b=ctx.phase_name(cmp.before_phase),
+                    a=ctx.phase_name(cmp.after_phase),
+                    n=s["communities_compared"],
+                )
+            ]
+        ),
+        Table(
+            [t["key"], t["val"]],
+            [
+                [t["mean_change"], number(s["mean_change"], 1, sign=True)],
+                [t["share_improved"], percent(s["share_improved"])],
+                [t["share_grade_up"], percent(s["share_grade_up"])],
+                [t["only_before"], ", ".join(s["only_before"]) or t["none"]],
+                [t["only_after"], ", ".join(s["only_after"]) or t["none"]],
+            ],
+            [False, False],
+        ),
+        Heading(3, t["by_dimension"], "by-dimension"),
+        Table(
+            [t["dimension"], t["change"]],
+            [
+                [ctx.node_name(d), number(v, 1, sign=True)]
+                for d, v in s["mean_change_by_dimension"].items()
+            ],
+            [False, True],
+        ),
+    ]
+    col = {n: k for k, n in enumerate(cmp.node_ids)}
+    rows = []
+    order = np.argsort(-np.nan_to_num(cmp.delta[:, 0], nan=-np.inf), kind="stable")
+    for k in order.tolist():
+        rows.append(
+            [
+                cmp.ids[k],
+                number(cmp.before[k, 0]),
+                number(cmp.after[k, 0]),
+                number(cmp.delta[k, 0], 1, sign=True),
+                ctx.grade_name(int(cmp.grade_before[k])),
+                ctx.grade_name(int(cmp.grade_after[k])),
+                *[number(cmp.delta[k, col[d]], 1, sign=True) for d in ctx.dims],
+            ]
+        )
+    blocks.append(
+        Table(
+            [
+                t["community"],
+                t["before"],
+                t["after"],
+                t["change"],
+                t["grade_before"],
+                t["grade_after"],
+                *[f"Δ {ctx.node_name(d)}" for d in ctx.dims],
+            ],
+            rows,
+            [False, True, True, True, False, False] + [True] * len(ctx.dims),
+        )
+    )
+    return blocks

@@ -1,0 +1,84 @@
+"""The consistency of every expert's AHP judgements, node by node (Saaty's CR < 0.10 rule)."""
+
+from __future__ import annotations
+
+from renoscore._document import Block, Heading, Paragraph, Table
+from renoscore.report._cells import number
+from renoscore.report._context import ReportContext
+
+__all__ = ["consistency_section"]
+
+
+def consistency_section(ctx: ReportContext) -> list[Block]:
+    """For every node judged by experts: each expert's λmax, CI, CR and priorities."""
+    t = ctx.t
+    w = ctx.r.weights
+    judged = [(n, nw) for n, nw in w.nodes.items() if nw.experts or nw.cr is not None]
+    if not judged:
+        return [Paragraph([t["no_ahp"]])]
+    wp = w.provenance
+    gm = t["gm_aip"] if wp.group_method == "aip" else t["gm_aij"]
+    blocks: list[Block] = [Paragraph([t["cr_rule"].format(ri=wp.ri_table or "saaty1980", gm=gm)])]
+    for node, nw in judged:
+        blocks.append(Heading(3, f"{ctx.node_name(node)} ({node})", f"cr-{node}"))
+        ok = "–" if nw.acceptable is None else (t["pass"] if nw.acceptable else t["fail"])
+        blocks.append(
+            Paragraph(
+                [
+                    t["node_result"].format(
+                        node=ctx.node_name(node),
+                        lam=number(nw.lambda_max, 4),
+                        cr=number(nw.cr, 4),
+                        ok=ok,
+                    )
+                ]
+            )
+        )
+        kids = [ctx.node_name(c) for c in nw.children]
+        rows = []
+        for e in nw.experts:
+            rows.append(
+                [
+                    e.expert,
+                    e.group or "–",
+                    number(e.lambda_max, 4),
+                    number(e.ci, 4),
+                    number(e.cr, 4),
+                    t["pass"] if e.acceptable else t["fail"],
+                    t["yes"] if e.completed else t["no"],
+                    t["yes"] if e.excluded else t["no"],
+                    *[f"{p:.3f}" for p in e.priorities],
+                ]
+            )
+        rows.append(
+            [
+                "∑",
+                "–",
+                number(nw.lambda_max, 4),
+                "–",
+                number(nw.cr, 4),
+                ok,
+                "–",
+                "–",
+                *[f"{p:.3f}" for p in nw.local],
+            ]
+        )
+        blocks.append(
+            Table(
+                [
+                    t["expert"],
+                    t["group"],
+                    t["lambda"],
+                    t["ci"],
+                    t["cr"],
+                    t["result"],
+                    t["completed"],
+                    t["excluded"],
+                    *kids,
+                ],
+                rows,
+                [False, False, True, True, True, False, False, False] + [True] * len(kids),
+                cls="consistency",
+            )
+        )
+    return blocks

@@ -1,0 +1,77 @@
+"""The ranking with grades, phase by phase, and the grade distribution."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import numpy as np
+
+from renoscore._document import Block, Heading, Table
+from renoscore.report._cells import number, percent
+from renoscore.report._context import ReportContext
+
+__all__ = ["grades_section", "ranking_section"]
+
+
+def ranking_section(ctx: ReportContext) -> list[Block]:
+    """The ranking of each phase: rank, score, grade, dimension scores, coverage, note."""
+    t, r = ctx.t, ctx.r
+    blocks: list[Block] = []
+    head = [
+        t["rank"],
+        t["community"],
+        *([t["name"]] if ctx.name_col is not None else []),
+        t["score"],
+        t["grade"],
+        *[ctx.node_name(d) for d in ctx.dims],
+        t["coverage"],
+        t["note"],
+    ]
+    numeric = [True, False, *([False] if ctx.name_col is not None else []), True, False]
+    numeric += [True] * len(ctx.dims) + [True, False]
+    for p in ctx.phases:
+        blocks.append(Heading(3, ctx.phase_name(p), f"ranking-{p}"))
+        rows = []
+        for k in ctx.ranking_rows(p):
+            rows.append(
+                [
+                    number(r.ranks[k, 0], 0),
+                    r.ids[k],
+                    *([ctx.name_col[k]] if ctx.name_col is not None else []),
+                    number(r.group_scores[k, 0]),
+                    ctx.grade_name(int(r.grades[k, 0])),
+                    *[number(r.scores(d)[k]) for d in ctx.dims],
+                    percent(float(r.coverage[k, 0])),
+                    r.reasons[k] or "",
+                ]
+            )
+        scored = int(
+            np.count_nonzero(~np.isnan(r.overall[[k for k, q in enumerate(r.phases) if q == p]]))
+        )
+        if ctx.charts and scored >= 2 and p == ctx.phases[0]:
+            shown = min(scored, 40)
+            fig, ax = ctx.new_figure((6.8, 1.0 + 0.22 * shown))
+            ctx.plot(partial(r.plot.ranking, p, ax, top=shown, lang=ctx.lang))
+            blocks.append(ctx.figure(f"ranking-{p}", fig, t["chart_ranking"]))
+        blocks.append(Table(head, rows, numeric, cls="ranking"))
+    return blocks
+
+
+def grades_section(ctx: ReportContext) -> list[Block]:
+    """How many communities got each grade, by phase (chart and table)."""
+    t, r = ctx.t, ctx.r
+    from renoscore.plot import ResultPlots
+
+    counts = ResultPlots(r).grade_counts(ctx.phases)
+    head = [t["phase"], *[g.name.get(ctx.lang) for g in ctx.sys.grades], t["not_scored"]]
+    rows = [
+        [ctx.phase_name(p), *[int(c) for c in row]]
+        for p, row in zip(ctx.phases, counts, strict=True)
+    ]
+    blocks: list[Block] = []
+    if ctx.charts:
+        fig, ax = ctx.new_figure((6.4, 3.4))
+        ctx.plot(lambda: r.plot.grade_distribution(ax=ax, lang=ctx.lang))
+        blocks.append(ctx.figure("grades", fig, t["chart_grades"]))
+    blocks.append(Table(head, rows, [False] + [True] * (len(head) - 1)))
+    return blocks

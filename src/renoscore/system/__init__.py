@@ -1,0 +1,92 @@
+"""The indicator system: a validated tree from the goal through dimensions to indicators.
+
+An indicator system is declared in YAML and validated by pydantic models. The tree may have any
+depth: goal -> dimensions -> optional sub-dimensions -> indicators. The order of the indicators
+in a depth-first walk is *the system's indicator order*: the column order of every array
+renoscore builds from this system.
+
+Loading collects every problem in the file into one :class:`~renoscore.errors.IndicatorSystemError`
+whose problems name the file, the line and the fix.
+
+* :mod:`~renoscore.system.enums` -- direction, category, supplier and measurement kind;
+* :mod:`~renoscore.system.model` -- the tree's nodes and the :class:`IndicatorSystem`;
+* :mod:`~renoscore.system.rules` -- the rules that span several fields or nodes;
+* :mod:`~renoscore.system.load` -- :func:`load_system`, the shipped systems, the JSON Schema.
+
+Examples
+--------
+>>> import renoscore as rs
+>>> system = rs.default_system()
+>>> system.indicators[0].id
+'f_basic_utilities_ok'
+>>> [d.id for d in system.dimensions]
+['facilities', 'public_services', 'participation', 'social_capital']
+"""
+
+from __future__ import annotations
+
+# Old import paths of the shared validation helpers (they moved to renoscore._validation);
+# kept until every importer imports them from there.
+from renoscore._validation import ID_PATTERN as ID_PATTERN
+from renoscore._validation import MAX_MAGNITUDE as MAX_MAGNITUDE
+from renoscore._validation import LocatedProblem as LocatedProblem
+from renoscore._validation import located_error as located_error
+from renoscore._validation import problems_from_validation as problems_from_validation
+from renoscore._validation import register_tags as register_tags
+from renoscore._validation import short_repr as short_repr
+from renoscore._validation import suggest as suggest
+from renoscore.system.enums import (
+    INTEGER_KINDS,
+    KIND_BOUNDS,
+    NON_NEGATIVE_KINDS,
+    Category,
+    Direction,
+    IndicatorKind,
+    Supplier,
+)
+from renoscore.system.load import (
+    available_systems,
+    default_system,
+    load_system,
+    system_json_schema,
+)
+from renoscore.system.model import (
+    DEFAULT_GRADES,
+    GROUP_TAG,
+    INDICATOR_TAG,
+    Goalposts,
+    GradeBand,
+    Group,
+    Indicator,
+    IndicatorSystem,
+    LocalizedText,
+    Phase,
+    ValueRange,
+    Weighting,
+)
+
+__all__ = [
+    "DEFAULT_GRADES",
+    "GROUP_TAG",
+    "INDICATOR_TAG",
+    "INTEGER_KINDS",
+    "KIND_BOUNDS",
+    "NON_NEGATIVE_KINDS",
+    "Category",
+    "Direction",
+    "Goalposts",
+    "GradeBand",
+    "Group",
+    "Indicator",
+    "IndicatorKind",
+    "IndicatorSystem",
+    "LocalizedText",
+    "Phase",
+    "Supplier",
+    "ValueRange",
+    "Weighting",
+    "available_systems",
+    "default_system",
+    "load_system",
+    "system_json_schema",
+]

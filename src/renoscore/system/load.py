@@ -1,0 +1,165 @@
+"""Reading an indicator system: from YAML, a mapping or a shipped name to a validated model.
+
+Loading collects every problem in the file into one
+:class:`~renoscore.errors.IndicatorSystemError` whose problems name the file, the line and the
+fix. The systems shipped with renoscore are read once and kept; their JSON Schema lets editors
+check a YAML system while it is written.
+
+Examples
+--------
+>>> from renoscore.system import available_systems, load_system
+>>> "old_community_renovation" in available_systems()
+True
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from renoscore._validation import describe_value, suggest, validate_document
+from renoscore._yaml import Located, YamlLimits, read_yaml
+from renoscore.errors import IndicatorSystemError, Problem
+from renoscore.system.model import IndicatorSystem
+from renoscore.system.rules import semantic_problems
+
+__all__ = [
+    "available_systems",
+    "default_system",
+    "load_system",
+    "shipped_yaml",
+    "system_json_schema",
+]
+
+
+def load_system(
+    source: str | Path | bytes | Mapping[str, Any] | IndicatorSystem,
+    *,
+    limits: YamlLimits | None = None,
+) -> IndicatorSystem:
+    """Load and validate an indicator system.
+
+    Parameters
+    ----------
+    source : str, Path, bytes, mapping or IndicatorSystem
+        A YAML file path, YAML text (or its UTF-8 bytes), the name of a shipped system (see
+        :func:`available_systems`), a mapping in the YAML layout, or a system (returned as is).
+    limits : YamlLimits, optional
+        Bounds on size, depth and alias expansion of the YAML.
+
+    Returns
+    -------
+    IndicatorSystem
+
+    Raises
+    ------
+    IndicatorSystemError
+        Listing every problem with its file, line, key path and fix.
+
+    Examples
+    --------
+    >>> system = load_system("old_community_renovation")
+    >>> len(system.indicators)
+    39
+    >>> load_system(system.to_yaml()) == system
+    True
+    """
+    if isinstance(source, IndicatorSystem):
+        return source
+    if isinstance(source, Mapping):
+        doc = Located(data=dict(source))
+    elif isinstance(source, str) and source in available_systems():
+        doc = read_yaml(shipped_yaml(source), IndicatorSystemError, "indicator system", limits)
+    else:
+        doc = read_yaml(source, IndicatorSystemError, "indicator system", limits)
+    if not isinstance(doc.data, Mapping):
+        raise IndicatorSystemError(
+            "indicator system must be a YAML mapping", [_not_a_mapping(source, doc)]
+        )
+    return validate_document(
+        IndicatorSystem,
+        doc,
+        IndicatorSystemError,
+        "indicator system",
+        rules=semantic_problems,
+        rules_kind="system_semantics",
+    )
+
+
+def _not_a_mapping(source: object, doc: Located) -> Problem:
+    if isinstance(source, str) and "\n" not in source.strip() and isinstance(doc.data, str):
+        # A one-line string that is neither a file nor a shipped name parses as a YAML scalar.
+        return Problem(
+            f"{source!r} is not a file, nor the name of a shipped system",
+            fix=suggest(source, available_systems())
+            or f"check the path; shipped systems are {', '.join(available_systems())}",
+        )
+    got = "empty" if doc.data is None else f"a {describe_value(doc.data).split(' ')[1]}"
+    return Problem(
+        f"the document is {got}, not a mapping",
+        file=doc.file,
+        line=1,
+        fix="start with 'id:', 'version:', 'name:' and 'goal:'",
+    )
+
+
+def shipped_yaml(name: str) -> Path:
+    """The path of a YAML file shipped with renoscore (a system or a panel) by its name.
+
+    Examples
+    --------
+    >>> shipped_yaml("panel_example").name
+    'panel_example.yaml'
+    """
+    return Path(str(resources.files("renoscore") / "indicators" / f"{name}.yaml"))
+
+
+def available_systems() -> tuple[str, ...]:
+    """Names of the indicator systems shipped with renoscore."""
+    folder = resources.files("renoscore") / "indicators"
+    return tuple(
+        sorted(
+            p.name.removesuffix(".yaml")
+            for p in folder.iterdir()
+            if p.name.endswith(".yaml") and not p.name.startswith("panel")
+        )
+    )
+
+
+def default_system() -> IndicatorSystem:
+    """The shipped 4-dimension old-community-renovation system (老旧小区改造评价指标体系).
+
+    Examples
+    --------
+    >>> default_system().id
+    'old_community_renovation'
+    """
+    return _shipped_system("old_community_renovation")
+
+
+@functools.lru_cache(maxsize=8)
+def _shipped_system(name: str) -> IndicatorSystem:
+    # Shipped files never change at run time and systems are frozen, so one parse is enough.
+    return load_system(name)
+
+
+def system_json_schema() -> dict[str, Any]:
+    """The JSON Schema of the indicator-system YAML, for editors that validate YAML.
+
+    Examples
+    --------
+    >>> system_json_schema()["title"]
+    'IndicatorSystem'
+    """
+    schema = IndicatorSystem.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
+def _schema_text() -> str:
+    # The JSON Schema as the file docs/schema/ holds it (a test keeps the two equal).
+    return json.dumps(system_json_schema(), indent=2, ensure_ascii=False) + "\n"

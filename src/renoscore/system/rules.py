@@ -1,0 +1,340 @@
+"""The rules of an indicator system that span several fields or several nodes.
+
+A field on its own is checked by its pydantic type; what needs two fields of a node (an
+indicator's goalposts against its direction and range) or the whole tree (unique ids, declared
+phases, fixed weights keyed by real children) is checked here. Each rule yields
+``(path, reason, fix)`` so that the loader can put every problem at the line of its key.
+
+The tree rules work on the plain document (or a model dump) and skip whatever is malformed,
+so that :func:`~renoscore.system.load_system` can report them together with field errors:
+pydantic runs a model's own after-validator only when all its fields are valid.
+
+Examples
+--------
+>>> from renoscore.system.rules import semantic_problems
+>>> doc = {"phases": [{"id": "t0"}, {"id": "t0"}]}
+>>> [reason for _, reason, _ in semantic_problems(doc)]
+["phase id 't0' is used twice (also phases[0])"]
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from renoscore._validation import (
+    MAX_MAGNITUDE,
+    LocatedProblem,
+    plain_number,
+    repeated_ids,
+    suggest,
+)
+from renoscore._yaml import KeyPath, dotted
+from renoscore.system.enums import KIND_BOUNDS, NON_NEGATIVE_KINDS, Direction, IndicatorKind
+
+if TYPE_CHECKING:
+    from renoscore.system.model import Indicator, Weighting
+
+__all__ = [
+    "declares_group",
+    "indicator_problems",
+    "semantic_problems",
+    "weighting_problems",
+]
+
+#: Keys only an indicator has; they tell an indicator from a group whose 'children' is misspelt.
+_INDICATOR_KEYS = frozenset(
+    {"unit", "kind", "direction", "range", "goalposts", "category", "supplier", "source", "phases"}
+)
+_DEFAULT_PHASE_IDS = ("t0", "t1")
+_DATA_METHODS = frozenset(
+    {"entropy", "critic", "standard_deviation", "coefficient_of_variation", "combined"}
+)
+
+
+def declares_group(node: Mapping[Any, Any]) -> bool:
+    """Whether a node mapping declares a group (else an indicator).
+
+    A node with ``children`` or ``weighting`` is a group; so is one with none of an
+    indicator's keys and a key close to ``children`` (a misspelt group, reported as such).
+
+    Examples
+    --------
+    >>> declares_group({"id": "x", "childrn": []}), declares_group({"id": "x", "unit": "%"})
+    (True, False)
+    """
+    keys = {str(k) for k in node}
+    if "children" in keys or "weighting" in keys:
+        return True
+    return not keys & _INDICATOR_KEYS and any(
+        difflib.get_close_matches(k, ["children", "weighting"], n=1, cutoff=0.7) for k in keys
+    )
+
+
+# --------------------------------------------------------------------------- one node
+def weighting_problems(weighting: Weighting) -> list[LocatedProblem]:
+    """The problems of a node's weighting whose fields do not fit together."""
+    return [*_fixed_weight_problems(weighting), *_combination_problems(weighting)]
+
+
+def _fixed_weight_problems(weighting: Weighting) -> Iterator[LocatedProblem]:
+    combined = weighting.method == "combined"
+    uses_fixed = weighting.method == "fixed" or (combined and weighting.subjective == "fixed")
+    if uses_fixed and not weighting.weights:
+        yield (
+            ("subjective",) if combined else ("method",),
+            "fixed weights need 'weights' keyed by child id",
+            "add weights: {child_id: weight, ...} with one positive weight per child",
+        )
+    if weighting.weights is not None and not uses_fixed:
+        yield (
+            ("weights",),
+            f"'weights' is not used with method {weighting.method!r}; only with method "
+            "'fixed' (or 'combined' with subjective: fixed)",
+            "remove 'weights', or set method: fixed",
+        )
+    for key, value in (weighting.weights or {}).items():
+        if value > MAX_MAGNITUDE:
+            yield (
+                ("weights", key),
+                f"fixed weight {plain_number(value)} for {key!r} is beyond 1e300",
+                "weights are relative: divide them all by a common factor",
+            )
+        if not value > 0:
+            yield (
+                ("weights", key),
+                f"fixed weight {plain_number(value)} for {key!r} is not positive",
+                "give every child a positive weight (they are normalised to sum 1)",
+            )
+
+
+def _combination_problems(weighting: Weighting) -> Iterator[LocatedProblem]:
+    if weighting.method == "combined":
+        for part, options in (
+            ("subjective", "ahp, fixed or equal"),
+            ("objective", "entropy, critic, standard_deviation or coefficient_of_variation"),
+        ):
+            if getattr(weighting, part) is None:
+                yield (
+                    ("method",),
+                    f"method 'combined' needs {part!r}",
+                    f"add {part}: one of {options}",
+                )
+    else:
+        for part in ("subjective", "objective"):
+            if getattr(weighting, part) is not None:
+                yield (
+                    (part,),
+                    f"{part!r} is only used with method 'combined' (method is "
+                    f"{weighting.method!r})",
+                    f"remove {part!r}, or set method: combined",
+                )
+
+
+def indicator_problems(indicator: Indicator) -> list[LocatedProblem]:
+    """The problems of an indicator whose goalposts, range, kind and levels disagree."""
+    rng = f"[{plain_number(indicator.range.min)}, {plain_number(indicator.range.max)}]"
+    return [
+        *_goalpost_problems(indicator, rng),
+        *_kind_problems(indicator, rng),
+        *_level_problems(indicator, rng),
+    ]
+
+
+def _goalpost_problems(indicator: Indicator, rng: str) -> Iterator[LocatedProblem]:
+    gp = indicator.goalposts
+    if gp.floor == gp.target:
+        yield (
+            ("goalposts",),
+            f"goalposts floor and target are both {plain_number(gp.floor)}",
+            "set floor to the value that scores 0 and target to the value that scores "
+            "100; they must differ",
+        )
+    elif indicator.direction is Direction.BENEFIT and gp.floor > gp.target:
+        yield (
+            ("goalposts",),
+            f"a benefit indicator needs floor < target (got floor {plain_number(gp.floor)}, "
+            f"target {plain_number(gp.target)})",
+            "swap floor and target, or set direction: cost",
+        )
+    elif indicator.direction is Direction.COST and gp.floor < gp.target:
+        yield (
+            ("goalposts",),
+            f"a cost indicator needs floor > target (got floor {plain_number(gp.floor)}, "
+            f"target {plain_number(gp.target)})",
+            "swap floor and target, or set direction: benefit",
+        )
+    for label, value in (("floor", gp.floor), ("target", gp.target)):
+        if not indicator.range.contains(value):
+            yield (
+                ("goalposts", label),
+                f"goalposts {label} {plain_number(value)} lies outside the range {rng}",
+                f"move the {label} inside the range, or widen the range",
+            )
+
+
+def _kind_problems(indicator: Indicator, rng: str) -> Iterator[LocatedProblem]:
+    kind, low, high = indicator.kind, indicator.range.min, indicator.range.max
+    bounds = KIND_BOUNDS.get(kind)
+    if bounds is not None:
+        lo, hi = bounds
+        if (low is None or low < lo) or (high is None or high > hi):
+            yield (
+                ("range",),
+                f"kind {kind.value} needs a range inside [{plain_number(lo)}, "
+                f"{plain_number(hi)}]; got {rng}",
+                f"set range: [{plain_number(lo)}, {plain_number(hi)}] (or narrower), or choose "
+                "another kind (e.g. continuous)",
+            )
+    if kind in NON_NEGATIVE_KINDS and (low is None or low < 0):
+        yield (
+            ("range",),
+            f"kind {kind.value} cannot be negative, but the range is {rng}",
+            "set the range min to 0 (or more)",
+        )
+
+
+def _level_problems(indicator: Indicator, rng: str) -> Iterator[LocatedProblem]:
+    if indicator.levels is not None and indicator.kind is not IndicatorKind.ORDINAL:
+        yield (
+            ("levels",),
+            f"'levels' is only used with kind ordinal (kind is {indicator.kind.value})",
+            "remove 'levels', or set kind: ordinal",
+        )
+    for level in indicator.levels or {}:
+        if not indicator.range.contains(level):
+            yield (
+                ("levels", level),
+                f"level {level} lies outside the range {rng}",
+                "widen the range to cover every level, or remove the level",
+            )
+
+
+# --------------------------------------------------------------------------- the whole tree
+def _seq(value: Any) -> list[Any]:
+    """A YAML list (or a dumped tuple) as a list; anything else as empty."""
+    return list(value) if isinstance(value, (list, tuple)) else []
+
+
+def _map(value: Any) -> Mapping[Any, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def semantic_problems(data: Mapping[str, Any]) -> Iterator[LocatedProblem]:
+    """Yield ``(path, reason, fix)`` for every rule that spans several nodes.
+
+    Works on the plain document (or a model dump), skipping whatever is malformed, so that
+    :func:`~renoscore.system.load_system` can report these problems together with field
+    errors: pydantic runs a model's own after-validator only when all its fields are valid.
+    """
+    phases = data["phases"] if "phases" in data else [{"id": p} for p in _DEFAULT_PHASE_IDS]
+    declared = [_map(phase).get("id") for phase in _seq(phases)]
+    yield from repeated_ids(declared, "phases", "phase", "give every phase its own id")
+    yield from _grade_problems(_seq(data.get("grades")))
+    goal = data.get("goal")
+    if isinstance(goal, Mapping):
+        phase_ids = [pid for pid in declared if isinstance(pid, str)]
+        yield from _node_problems(goal, ("goal",), {}, phase_ids)
+
+
+def _grade_problems(grades: list[Any]) -> Iterator[LocatedProblem]:
+    raw_mins: list[Any] = [_map(g).get("min") for g in grades]
+    if raw_mins and all(_is_number(m) for m in raw_mins):
+        mins = [float(m) for m in raw_mins]
+        if any(a <= b for a, b in itertools.pairwise(mins)):
+            yield (
+                ("grades",),
+                "grade bands must be strictly descending by min; got "
+                f"{[plain_number(m) for m in mins]}",
+                "list the best grade first",
+            )
+        if mins[-1] != 0.0:
+            yield (
+                ("grades", len(mins) - 1, "min"),
+                f"the lowest grade band must start at 0 (got {plain_number(mins[-1])}) so that "
+                "every score has a grade",
+                "set min: 0 on the last band",
+            )
+    ids = [_map(grade).get("id") for grade in grades]
+    yield from repeated_ids(ids, "grades", "grade", "give every grade its own id")
+
+
+def _node_problems(
+    node: Mapping[Any, Any], path: KeyPath, seen: dict[str, KeyPath], phase_ids: list[str]
+) -> Iterator[LocatedProblem]:
+    """The tree rules for ``node`` and every node below it; ``seen`` maps ids to their paths."""
+    node_id = node.get("id")
+    if isinstance(node_id, str):
+        if node_id in seen:
+            yield (
+                (*path, "id"),
+                f"id {node_id!r} is used twice (also at {dotted(seen[node_id])})",
+                "ids must be unique across the whole system",
+            )
+        else:
+            seen[node_id] = path
+    if not declares_group(node):
+        yield from _phase_references(node, path, phase_ids)
+        return
+    yield from _weight_keys(node, path)
+    yield from _scope_problems(node, path)
+    for index, child in enumerate(_seq(node.get("children"))):
+        if isinstance(child, Mapping):
+            yield from _node_problems(child, (*path, "children", index), seen, phase_ids)
+
+
+def _phase_references(
+    indicator: Mapping[Any, Any], path: KeyPath, phase_ids: list[str]
+) -> Iterator[LocatedProblem]:
+    for index, phase in enumerate(_seq(indicator.get("phases"))):
+        if isinstance(phase, str) and phase not in phase_ids:
+            yield (
+                (*path, "phases", index),
+                f"phase {phase!r} is not declared in the system's phases",
+                suggest(phase, phase_ids) or f"declare it or use one of {phase_ids}",
+            )
+
+
+def _weight_keys(group: Mapping[Any, Any], path: KeyPath) -> Iterator[LocatedProblem]:
+    """Fixed weights must be keyed by the group's children, every child with one."""
+    children = [c for c in _seq(group.get("children")) if isinstance(c, Mapping)]
+    child_ids = [c.get("id") for c in children if isinstance(c.get("id"), str)]
+    weights = _map(group.get("weighting")).get("weights")
+    if isinstance(weights, Mapping) and weights:
+        for key in weights:
+            if key not in child_ids:
+                yield (
+                    (*path, "weighting", "weights", key),
+                    f"fixed weight for {key!r}, which is not a child of {group.get('id')!r}",
+                    suggest(str(key), child_ids) or f"children are {child_ids}",
+                )
+        missing = [c for c in child_ids if c not in weights]
+        if missing:
+            yield (
+                (*path, "weighting", "weights"),
+                f"fixed weights do not cover children {missing}",
+                "give every child a weight (weights are keyed by child id, never by position)",
+            )
+
+
+def _scope_problems(group: Mapping[Any, Any], path: KeyPath) -> Iterator[LocatedProblem]:
+    """Data-driven weights of a group's children need children that carry data."""
+    weighting = _map(group.get("weighting"))
+    method = weighting.get("method", "equal")
+    scope = weighting.get("scope", "children")
+    if isinstance(method, str) and method in _DATA_METHODS and scope == "children":
+        for child in _seq(group.get("children")):
+            if isinstance(child, Mapping) and declares_group(child):
+                yield (
+                    (*path, "weighting", "scope"),
+                    f"data-driven weights with scope 'children' need indicator children, "
+                    f"but {child.get('id')!r} is a group",
+                    "use scope: indicators to derive weights from all indicators below",
+                )
+                break
