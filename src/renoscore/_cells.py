@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from renoscore._tables import MAX_PROBLEMS
-from renoscore.system import short_repr
+from renoscore._validation import short_repr
 
 __all__ = [
     "NA_TOKENS",

@@ -62,7 +62,14 @@ class PhaseCodes:
 
 
 def first_appearance(codes: NDArray[np.intp], labels: Sequence[str | None]) -> PhaseCodes:
-    """Renumber codes so that labels come in order of first appearance; drop absent labels."""
+    """Renumber codes so that labels come in order of first appearance; drop absent labels.
+
+    Examples
+    --------
+    >>> pc = first_appearance(np.array([2, 0, 2]), ["t0", "t1", "t2"])
+    >>> pc.codes.tolist(), pc.labels, pc.as_tuple()
+    ([0, 1, 0], ('t2', 't0'), ('t2', 't0', 't2'))
+    """
     n = codes.shape[0]
     first = np.full(len(labels), n, dtype=np.intp)
     if len(labels) <= 8:

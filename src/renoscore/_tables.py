@@ -22,8 +22,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from renoscore._optional import import_optional
+from renoscore._validation import suggest
 from renoscore.errors import DataValidationError, Problem
-from renoscore.system import suggest
 
 __all__ = [
     "DEFAULT_MAX_BYTES",

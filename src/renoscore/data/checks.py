@@ -23,15 +23,9 @@ from numpy.typing import NDArray
 from renoscore._cells import CellStatus, is_blank
 from renoscore._labels import PhaseCodes, first_appearance
 from renoscore._tables import Problems, Table, duplicate_columns, missing_id_column
+from renoscore._validation import MAX_MAGNITUDE, short_repr, suggest
 from renoscore.errors import DataValidationError, Problem
-from renoscore.system import (
-    INTEGER_KINDS,
-    MAX_MAGNITUDE,
-    IndicatorKind,
-    IndicatorSystem,
-    short_repr,
-    suggest,
-)
+from renoscore.system import INTEGER_KINDS, IndicatorKind, IndicatorSystem
 
 __all__ = [
     "Locator",
@@ -325,6 +319,13 @@ def repeated_rows(
     Rows where ``skip`` is True are left out. Tables are usually sorted by id, so a strictly
     increasing id within each phase settles it in one comparison; otherwise rows are hashed
     and only rows whose hash repeats are compared exactly.
+
+    Examples
+    --------
+    >>> repeated_rows(np.array(["LY", "JS", "LY", "LY"]), None, None)
+    [(2, 0), (3, 0)]
+    >>> repeated_rows(np.array(["LY", "LY"]), np.array([0, 1]), None)  # two phases
+    []
     """
     n = ids_text.shape[0]
     if n < 2:

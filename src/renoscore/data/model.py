@@ -18,9 +18,9 @@ from numpy.typing import NDArray
 
 from renoscore._cells import CellStatus
 from renoscore._labels import PhaseCodes, RowLabels, label_array, label_codes, label_count
+from renoscore._validation import suggest
 from renoscore.data.checks import repeated_rows
 from renoscore.errors import DataValidationError, Problem
-from renoscore.system import suggest
 
 __all__ = ["CellStatus", "CommunityData", "data_digest"]
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from renoscore.system import Indicator, IndicatorSystem, LocatedProblem, suggest
+from renoscore._validation import LocatedProblem, suggest
+from renoscore.system import Indicator, IndicatorSystem
 
 if TYPE_CHECKING:
     from renoscore.survey.scales import ScaleSet

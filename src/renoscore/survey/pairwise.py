@@ -35,9 +35,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from renoscore._cells import CellStatus, parse_numeric
+from renoscore._validation import suggest
 from renoscore.errors import OptionError, Problem
 from renoscore.survey.read import SurveyResponses
-from renoscore.system import suggest
 
 __all__ = [
     "DEFAULT_PATTERN",

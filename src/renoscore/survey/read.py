@@ -27,9 +27,10 @@ from renoscore._tables import (
     missing_id_column,
     read_source,
 )
+from renoscore._validation import suggest
 from renoscore.errors import DataValidationError, Problem, SurveyDataError
 from renoscore.survey._stats import KEY_SEP, group_keys
-from renoscore.system import IndicatorSystem, load_system, suggest
+from renoscore.system import IndicatorSystem, load_system
 
 __all__ = ["SurveyResponses", "read_responses", "read_table", "table_error"]
 

@@ -38,6 +38,7 @@ from numpy.typing import NDArray
 
 from renoscore import ahp
 from renoscore._tables import DEFAULT_MAX_BYTES
+from renoscore._validation import suggest
 from renoscore.errors import InconsistencyWarning, OptionError, Problem, SurveyDataError
 from renoscore.survey.pairwise import (
     DEFAULT_PATTERN,
@@ -49,7 +50,7 @@ from renoscore.survey.pairwise import (
 )
 from renoscore.survey.read import SurveyResponses, read_table, table_error
 from renoscore.survey.resident_weights import ResidentAHP
-from renoscore.system import IndicatorSystem, default_system, load_system, suggest
+from renoscore.system import IndicatorSystem, default_system, load_system
 
 __all__ = [
     "PAIR_CODINGS",

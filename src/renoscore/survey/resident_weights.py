@@ -25,15 +25,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from renoscore import ahp
+from renoscore._validation import ID_RE
 from renoscore.panel import Expert, FullMatrix, Panel, StakeholderGroup
 from renoscore.survey._text import text_table
-from renoscore.system import ID_PATTERN
 
 __all__ = ["ResidentAHP"]
 
 FloatArray = NDArray[np.float64]
-
-_ID_RE = re.compile(ID_PATTERN)
 
 
 @dataclass(frozen=True, eq=False)
@@ -245,10 +243,10 @@ def _slugs(texts: Sequence[str], prefix: str) -> list[str]:
     seen: set[str] = set()
     for k, text in enumerate(texts):
         slug = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
-        if not slug or not _ID_RE.match(slug):
+        if not slug or not ID_RE.match(slug):
             slug = (
                 f"{prefix}_{slug}"
-                if slug and _ID_RE.match(f"{prefix}_{slug}")
+                if slug and ID_RE.match(f"{prefix}_{slug}")
                 else f"{prefix}_{k + 1}"
             )
         base, i = slug, 2

@@ -69,18 +69,17 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
-from renoscore._yaml import Located, YamlLimits, dotted, read_yaml
-from renoscore.errors import Problem, ScaleError
-from renoscore.survey._scale_rules import fit_problems, set_problems
-from renoscore.system import (
+from renoscore._validation import (
     ID_PATTERN,
-    IndicatorSystem,
-    LocalizedText,
     LocatedProblem,
     located_error,
     problems_from_validation,
     suggest,
 )
+from renoscore._yaml import Located, YamlLimits, dotted, read_yaml
+from renoscore.errors import Problem, ScaleError
+from renoscore.survey._scale_rules import fit_problems, set_problems
+from renoscore.system import IndicatorSystem, LocalizedText
 
 __all__ = [
     "DEFAULT_MIN_ANSWERED",

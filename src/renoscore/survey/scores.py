@@ -20,13 +20,14 @@ from numpy.typing import NDArray
 
 from renoscore._cells import CellStatus
 from renoscore._optional import import_optional
+from renoscore._validation import suggest
 from renoscore.data import CommunityData
 from renoscore.errors import OptionError, Problem, RenoscoreWarning, SurveyDataError
 from renoscore.survey._stats import group_keys
 from renoscore.survey._text import text_table
 from renoscore.survey.reliability import ALPHA_WARN_BELOW
 from renoscore.survey.scales import ScaleSet
-from renoscore.system import IndicatorSystem, suggest
+from renoscore.system import IndicatorSystem
 
 __all__ = ["ScaleReliability", "SurveyScores"]
 

@@ -49,6 +49,7 @@ from numpy.typing import NDArray
 
 from renoscore._cells import CellStatus, parse_numeric
 from renoscore._tables import DEFAULT_MAX_BYTES
+from renoscore._validation import suggest
 from renoscore.data import CommunityData
 from renoscore.errors import OptionError, Problem, ReliabilityWarning
 from renoscore.survey._stats import GroupIndex, group_index, grouped_mean_sd, mean_interval
@@ -56,7 +57,7 @@ from renoscore.survey.read import SurveyResponses, read_table, table_error
 from renoscore.survey.reliability import ALPHA_WARN_BELOW, item_analysis
 from renoscore.survey.scales import ScaleSet, load_scales
 from renoscore.survey.scores import ScaleReliability, SurveyScores
-from renoscore.system import IndicatorSystem, available_systems, load_system, suggest
+from renoscore.system import IndicatorSystem, available_systems, load_system
 
 __all__ = ["score_survey"]
 
