@@ -13,9 +13,11 @@ Hierarchy::
 
     RenoscoreError (ValueError)
     ├── IndicatorSystemError     a malformed indicator-system YAML or model
+    │   └── ScaleError           a malformed survey scale set, or one that misfits its system
     ├── JudgementError           a malformed pairwise-comparison matrix
     │   └── PanelError           a malformed expert panel file
     ├── DataValidationError      community data that does not match the system
+    │   └── SurveyDataError      a respondent table that does not match its scales
     ├── WeightsError             weights that cannot be derived or do not fit the system
     └── OptionError              an unknown method name or an invalid option value
 
@@ -25,7 +27,8 @@ Hierarchy::
     ├── InconsistencyWarning     a judgement matrix fails its consistency rule
     ├── ConstantIndicatorWarning an indicator is constant and gets zero data-driven weight
     ├── CoverageWarning          a community has too few indicators to be scored
-    └── MissingFontWarning       Chinese chart text but no CJK font for matplotlib
+    ├── MissingFontWarning       Chinese chart text but no CJK font for matplotlib
+    └── ReliabilityWarning       a survey scale's Cronbach's alpha is below 0.70
 
     UsageError (Exception)       the command line was used wrongly (exit status 2)
 """
@@ -47,8 +50,11 @@ __all__ = [
     "OptionError",
     "PanelError",
     "Problem",
+    "ReliabilityWarning",
     "RenoscoreError",
     "RenoscoreWarning",
+    "ScaleError",
+    "SurveyDataError",
     "UsageError",
     "WeightsError",
 ]
@@ -219,3 +225,16 @@ class UsageError(Exception):
     Not a :class:`RenoscoreError`: the input files may be fine. ``renoscore`` prints it as
     ``usage error: ...`` and exits with status 2.
     """
+
+
+# --------------------------------------------------------------------------- resident surveys
+class ScaleError(IndicatorSystemError):
+    """A scale set (YAML file or model) is malformed or does not fit its indicator system."""
+
+
+class SurveyDataError(DataValidationError):
+    """A respondent table does not match its scales (or pairwise-comparison columns)."""
+
+
+class ReliabilityWarning(RenoscoreWarning):
+    """A scale's internal consistency (Cronbach's alpha) is below 0.70."""

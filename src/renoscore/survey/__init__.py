@@ -17,6 +17,13 @@ into what the rest of renoscore uses:
 * :func:`importance_performance` -- Martilla & James (1977) importance-performance analysis,
   with a chart and an HTML section for the report.
 
+One idea a module: :mod:`~renoscore.survey.read` (respondent tables),
+:mod:`~renoscore.survey.scoring` and :mod:`~renoscore.survey.scores` (score_survey and what it
+gives), :mod:`~renoscore.survey.pairwise`, :mod:`~renoscore.survey.resident_ahp` and
+:mod:`~renoscore.survey.resident_weights` (residents' judgements), :mod:`~renoscore.survey.ipa`,
+:mod:`~renoscore.survey.quadrants` and :mod:`~renoscore.survey.ipa_chart` (IPA).
+``renoscore.survey.responses`` keeps the former import path.
+
 Examples
 --------
 >>> import renoscore as rs
@@ -36,6 +43,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from renoscore.errors import ReliabilityWarning, ScaleError, SurveyDataError
 from renoscore.survey.ipa import (
     QUADRANT_NAMES,
     QUADRANTS,
@@ -46,6 +54,7 @@ from renoscore.survey.ipa import (
     ipa_quadrants,
     plot_ipa,
 )
+from renoscore.survey.read import SurveyResponses, read_responses
 from renoscore.survey.reliability import (
     ALPHA_WARN_BELOW,
     ItemAnalysis,
@@ -63,26 +72,18 @@ from renoscore.survey.resident_ahp import (
     pair_columns,
     resident_ahp,
 )
-from renoscore.survey.responses import (
-    ReliabilityWarning,
-    ScaleReliability,
-    SurveyDataError,
-    SurveyResponses,
-    SurveyScores,
-    read_responses,
-    score_survey,
-)
 from renoscore.survey.scales import (
     DEFAULT_MIN_ANSWERED,
     Item,
     ResponseSet,
     Scale,
-    ScaleError,
     ScaleSet,
     available_scales,
     default_scales,
     load_scales,
 )
+from renoscore.survey.scores import ScaleReliability, SurveyScores
+from renoscore.survey.scoring import score_survey
 
 __all__ = [
     "ALPHA_WARN_BELOW",

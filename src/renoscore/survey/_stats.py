@@ -12,6 +12,7 @@ Student (1908). The probable error of a mean. Biometrika 6(1), 1-25.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,10 +21,35 @@ from scipy import stats
 
 from renoscore.errors import OptionError, Problem
 
-__all__ = ["GroupIndex", "group_index", "grouped_mean_sd", "grouped_sum", "mean_interval"]
+__all__ = [
+    "KEY_SEP",
+    "GroupIndex",
+    "group_index",
+    "group_keys",
+    "grouped_mean_sd",
+    "grouped_sum",
+    "mean_interval",
+]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
+
+#: Joins the parts of a group key: a control character that no id or phase holds.
+KEY_SEP = "\x1f"
+
+
+def group_keys(ids: Sequence[str], phases: Sequence[str | None]) -> NDArray[np.str_]:
+    """``community id`` + :data:`KEY_SEP` + ``phase`` ('' for None) of every row: its group key.
+
+    Examples
+    --------
+    >>> group_keys(["LY", "JS"], ["t0", None]).tolist()
+    ['LY\\x1ft0', 'JS\\x1f']
+    """
+    return np.char.add(
+        np.char.add(np.array(ids, dtype=str), KEY_SEP),
+        np.array(["" if p is None else p for p in phases], dtype=str),
+    )
 
 
 @dataclass(frozen=True, eq=False)

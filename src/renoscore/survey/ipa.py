@@ -1,16 +1,9 @@
 """Importance-performance analysis (IPA): where to concentrate, what to keep up.
 
 Martilla & James (1977) plot each attribute by its importance (vertical axis) and performance
-(horizontal axis) and split the plane with a crosshair into four quadrants:
-
-=========================  ==================  =====================  ===========
-quadrant                   importance          performance            中文
-=========================  ==================  =====================  ===========
-``concentrate_here``       high (>= centre)    low (< centre)         重点改进
-``keep_up_the_good_work``  high                high (>= centre)       继续保持
-``low_priority``           low                 low                    低优先
-``possible_overkill``      low                 high                   过度投入
-=========================  ==================  =====================  ===========
+(horizontal axis) and split the plane with a crosshair into four quadrants, from
+``concentrate_here`` (important, performing below the centre) to ``possible_overkill`` (see
+:mod:`renoscore.survey.quadrants`).
 
 Importance can be residents' or experts' weights (AHP), performance the dimension scores of an
 evaluation or satisfaction means. The crosshair sits at the means of the plotted attributes
@@ -18,8 +11,9 @@ evaluation or satisfaction means. The crosshair sits at the means of the plotted
 (Martilla & James, 1977, placed it by judgement; Bacon, 2003, compares the choices).
 Everything is batched: ``performance`` may hold one row per community.
 
-The chart (:func:`plot_ipa`) and the HTML section (:func:`ipa_html`) need the ``plot`` extra
-(matplotlib); the report builder embeds :func:`ipa_html` as one section.
+The chart (:func:`plot_ipa`) and the HTML section (:func:`ipa_html`), both in
+:mod:`renoscore.survey.ipa_chart`, need the ``plot`` extra (matplotlib); the report builder
+embeds :func:`ipa_html` as one section.
 
 References
 ----------
@@ -31,23 +25,23 @@ International Journal of Market Research 45(1), 55-71.
 
 from __future__ import annotations
 
-import io
 import math
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from html import escape
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from renoscore._optional import import_optional
 from renoscore.errors import OptionError, Problem
+from renoscore.survey._text import number_text, text_table
+from renoscore.survey.ipa_chart import ipa_html, plot_ipa
+from renoscore.survey.quadrants import QUADRANT_NAMES, QUADRANTS, ipa_quadrants
+from renoscore.survey.resident_weights import ResidentAHP
 
 if TYPE_CHECKING:
     from renoscore.result import EvaluationResult
-    from renoscore.survey.resident_ahp import ResidentAHP
 
 __all__ = [
     "QUADRANTS",
@@ -61,65 +55,6 @@ __all__ = [
 ]
 
 FloatArray = NDArray[np.float64]
-
-#: Quadrant codes 0-3 (-1: not classified, a NaN input) and their ids.
-QUADRANTS: tuple[str, ...] = (
-    "concentrate_here",
-    "keep_up_the_good_work",
-    "low_priority",
-    "possible_overkill",
-)
-
-#: Display names of the quadrants (Martilla & James, 1977), English and Chinese.
-QUADRANT_NAMES: Mapping[str, Mapping[str, str]] = {
-    "concentrate_here": {"en": "Concentrate here", "zh": "重点改进"},
-    "keep_up_the_good_work": {"en": "Keep up the good work", "zh": "继续保持"},
-    "low_priority": {"en": "Low priority", "zh": "低优先"},
-    "possible_overkill": {"en": "Possible overkill", "zh": "过度投入"},
-}
-
-
-def ipa_quadrants(
-    importance: ArrayLike,
-    performance: ArrayLike,
-    importance_center: ArrayLike,
-    performance_center: ArrayLike,
-) -> NDArray[np.int8]:
-    """Quadrant code of every attribute (Martilla & James, 1977).
-
-    High means at or above the centre. Codes: 0 concentrate here (important, performing
-    below the centre), 1 keep up the good work, 2 low priority, 3 possible overkill; -1 where
-    an input is NaN. All arguments broadcast.
-
-    Parameters
-    ----------
-    importance, performance : array_like
-        Attribute importance and performance.
-    importance_center, performance_center : array_like
-        The crosshair.
-
-    Returns
-    -------
-    ndarray of int8
-
-    References
-    ----------
-    Martilla & James (1977).
-
-    Examples
-    --------
-    >>> ipa_quadrants([0.4, 0.4, 0.1, 0.1], [50, 80, 50, 80], 0.25, 65).tolist()
-    [0, 1, 2, 3]
-    """
-    imp = np.asarray(importance, dtype=np.float64)
-    perf = np.asarray(performance, dtype=np.float64)
-    ic = np.asarray(importance_center, dtype=np.float64)
-    pc = np.asarray(performance_center, dtype=np.float64)
-    high_i = imp >= ic
-    high_p = perf >= pc
-    code = np.where(high_i, np.where(high_p, 1, 0), np.where(high_p, 3, 2))
-    valid = np.isfinite(imp) & np.isfinite(perf) & np.isfinite(ic) & np.isfinite(pc)
-    return np.where(valid, code, -1).astype(np.int8)
 
 
 @dataclass(frozen=True, eq=False)
@@ -216,20 +151,16 @@ class IPAResult:
             body.append(
                 [
                     self.name(self.labels[k], lang),
-                    _fmt(self.importance[row, k]),
-                    _fmt(self.performance[row, k]),
+                    number_text(self.importance[row, k]),
+                    number_text(self.performance[row, k]),
                     QUADRANT_NAMES[QUADRANTS[code]][lang] if code >= 0 else "-",
                 ]
             )
-        widths = [max(len(h), *(len(b[i]) for b in body)) for i, h in enumerate(head)]
-        lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True))]
-        lines.append("  ".join("-" * w for w in widths))
-        lines += ["  ".join(c.ljust(w) for c, w in zip(b, widths, strict=True)) for b in body]
-        lines.append(
-            f"crosshair ({self.center}): importance {_fmt(self.importance_center[row])}, "
-            f"performance {_fmt(self.performance_center[row])}"
+        crosshair = (
+            f"crosshair ({self.center}): importance {number_text(self.importance_center[row])}, "
+            f"performance {number_text(self.performance_center[row])}"
         )
-        return "\n".join(line.rstrip() for line in lines)
+        return text_table(head, body) + "\n" + crosshair
 
     def plot(self, fig: Any = None, *, row: int = 0, lang: str = "en") -> Any:
         """The IPA chart of one row (see :func:`plot_ipa`)."""
@@ -243,13 +174,6 @@ class IPAResult:
 def _num(x: float) -> float | None:
     v = float(x)
     return v if math.isfinite(v) else None
-
-
-def _fmt(x: float) -> str:
-    v = float(x)
-    if not math.isfinite(v):
-        return "-"
-    return f"{v:.3f}" if abs(v) < 10 else f"{v:.1f}"
 
 
 def _as_rows(x: ArrayLike, what: str) -> FloatArray:
@@ -437,8 +361,6 @@ def ipa_for_dimensions(
     >>> ipa.labels
     ('facilities', 'public_services', 'participation', 'social_capital')
     """
-    from renoscore.survey.resident_ahp import ResidentAHP
-
     if isinstance(importance, ResidentAHP):
         weights = importance.weights()
         source = importance_source or "residents' AHP weights"
@@ -485,206 +407,3 @@ def ipa_for_dimensions(
         importance_source=source,
         performance_source="score (0-100)",
     )
-
-
-# --------------------------------------------------------------------------- chart and HTML
-_CJK_FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "SimHei", "Microsoft YaHei",
-              "WenQuanYi Zen Hei", "PingFang SC", "DejaVu Sans"]  # fmt: skip
-
-
-def _cjk_font() -> dict[str, Any]:
-    """Text properties naming the installed CJK fonts (none named if none is installed, so
-    that matplotlib does not log a lookup failure per label)."""
-    fm = import_optional("matplotlib.font_manager", "The importance-performance chart")
-    installed = {f.name for f in fm.fontManager.ttflist}
-    families = [f for f in _CJK_FONTS if f in installed]
-    return {"fontfamily": families} if families else {}
-
-
-def plot_ipa(
-    ipa: IPAResult,
-    fig: Any = None,
-    *,
-    row: int = 0,
-    lang: str = "en",
-    title: str | None = None,
-) -> Any:
-    """Draw the importance-performance grid of one row on a matplotlib Figure.
-
-    Performance on the horizontal axis, importance on the vertical, the crosshair as dashed
-    lines and the quadrant names in the corners (Martilla & James, 1977).
-
-    Parameters
-    ----------
-    ipa : IPAResult
-        The analysis.
-    fig : matplotlib.figure.Figure, optional
-        Draw into this figure (its first axes, created if there is none). By default a new
-        Figure is made on the Agg canvas, outside pyplot, so that nothing is shown or kept in
-        pyplot's figure list and the caller's backend is left alone.
-    row : int, default 0
-        Which row of the result.
-    lang : {"en", "zh"}
-        Labels in English or Chinese (Chinese needs a CJK font installed).
-    title : str, optional
-        The title (default: the row's name).
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-
-    Raises
-    ------
-    MissingDependencyError
-        If matplotlib is not installed (``pip install 'renoscore[plot]'``).
-
-    References
-    ----------
-    Martilla & James (1977).
-
-    Examples
-    --------
-    >>> res = importance_performance(["F", "S", "P"], [.5, .3, .2], [40, 80, 60])
-    >>> fig = plot_ipa(res)
-    >>> len(fig.axes[0].collections)  # one marker per attribute
-    3
-    """
-    figure_mod = import_optional("matplotlib.figure", "The importance-performance chart")
-    if fig is None:
-        agg = import_optional("matplotlib.backends.backend_agg", "The importance-performance chart")
-        fig = figure_mod.Figure(figsize=(6.4, 5.2), layout="constrained")
-        agg.FigureCanvasAgg(fig)
-    ax = fig.axes[0] if fig.axes else fig.add_subplot(1, 1, 1)
-    x = ipa.performance[row]
-    y = ipa.importance[row]
-    xc, yc = float(ipa.performance_center[row]), float(ipa.importance_center[row])
-    ok = np.isfinite(x) & np.isfinite(y)
-    colours = ["#c0392b", "#27ae60", "#7f8c8d", "#2980b9"]
-    font = _cjk_font() if lang == "zh" else {}
-    for k in np.flatnonzero(ok).tolist():
-        code = int(ipa.quadrant[row, k])
-        ax.scatter([x[k]], [y[k]], s=46, color=colours[code] if code >= 0 else "black", zorder=3)
-        ax.annotate(
-            ipa.name(ipa.labels[k], lang),
-            (x[k], y[k]),
-            textcoords="offset points",
-            xytext=(5, 4),
-            fontsize=9,
-            **font,
-        )
-    if ok.any():
-        xs = np.append(x[ok], xc)
-        ys = np.append(y[ok], yc)
-        padx = max(float(np.ptp(xs)) * 0.15, 1e-6 + abs(xc) * 0.02)
-        pady = max(float(np.ptp(ys)) * 0.15, 1e-6 + abs(yc) * 0.02)
-        ax.set_xlim(float(xs.min()) - padx, float(xs.max()) + padx)
-        ax.set_ylim(float(ys.min()) - pady, float(ys.max()) + pady)
-    ax.axvline(xc, color="0.4", linestyle="--", linewidth=1)
-    ax.axhline(yc, color="0.4", linestyle="--", linewidth=1)
-    corners = {
-        "concentrate_here": (0.02, 0.98, "left", "top"),
-        "keep_up_the_good_work": (0.98, 0.98, "right", "top"),
-        "low_priority": (0.02, 0.02, "left", "bottom"),
-        "possible_overkill": (0.98, 0.02, "right", "bottom"),
-    }
-    for q, (cx, cy, ha, va) in corners.items():
-        ax.text(
-            cx, cy, QUADRANT_NAMES[q][lang], transform=ax.transAxes, ha=ha, va=va,
-            fontsize=9, color=colours[QUADRANTS.index(q)], alpha=0.8, **font,
-        )  # fmt: skip
-    ax.set_xlabel(ipa.performance_source if lang == "en" else f"表现 ({ipa.performance_source})",
-                  **font)  # fmt: skip
-    ax.set_ylabel(ipa.importance_source if lang == "en" else f"重要性 ({ipa.importance_source})",
-                  **font)  # fmt: skip
-    ax.set_title(title if title is not None else ipa.rows[row], **font)
-    return fig
-
-
-def ipa_html(
-    ipa: IPAResult,
-    *,
-    row: int = 0,
-    lang: str = "en",
-    chart: bool = True,
-    title: str | None = None,
-) -> str:
-    """An HTML ``<section>`` for the report: the IPA table and, optionally, the chart (SVG).
-
-    The report builder calls this once per grid it shows; the section is self-contained (the
-    chart is inline SVG, no external file).
-
-    Parameters
-    ----------
-    ipa : IPAResult
-        The analysis.
-    row : int, default 0
-        Which row of the result.
-    lang : {"en", "zh"}
-        Language of headings and names.
-    chart : bool, default True
-        Include the chart (needs matplotlib).
-    title : str, optional
-        The heading (default "Importance-performance analysis" / "重要性-表现分析").
-
-    Returns
-    -------
-    str
-        HTML text.
-
-    Raises
-    ------
-    MissingDependencyError
-        If ``chart`` is set and matplotlib is not installed.
-
-    Examples
-    --------
-    >>> res = importance_performance(["F", "S"], [.7, .3], [40, 90])
-    >>> "Concentrate here" in ipa_html(res, chart=False)
-    True
-    """
-    zh = lang == "zh"
-    heading = title or ("重要性-表现分析 (IPA)" if zh else "Importance-performance analysis")
-    head = (
-        ["指标", "重要性", "表现", "象限"]
-        if zh
-        else ["Attribute", "Importance", "Performance", "Quadrant"]
-    )
-    recs = [r for r in ipa.records(lang) if r["row"] == ipa.rows[row]]
-    order = sorted(
-        recs,
-        key=lambda r: (QUADRANTS.index(r["quadrant"]) if r["quadrant"] else 9,
-                       -(r["importance"] or 0.0)),
-    )  # fmt: skip
-    body = "".join(
-        "<tr>"
-        f"<td>{escape(r['name'])}</td>"
-        f"<td>{_fmt(r['importance'] if r['importance'] is not None else math.nan)}</td>"
-        f"<td>{_fmt(r['performance'] if r['performance'] is not None else math.nan)}</td>"
-        f"<td class='ipa-{r['quadrant'] or 'none'}'>{escape(r['quadrant_name'] or '-')}</td>"
-        "</tr>"
-        for r in order
-    )
-    caption = (
-        f"{'十字线' if zh else 'Crosshair'} ({ipa.center}): "
-        f"{'重要性' if zh else 'importance'} {_fmt(ipa.importance_center[row])}, "
-        f"{'表现' if zh else 'performance'} {_fmt(ipa.performance_center[row])}. "
-        f"{escape(ipa.importance_source)} / {escape(ipa.performance_source)}. "
-        "Martilla &amp; James (1977)."
-    )
-    parts = [
-        "<section class='renoscore-ipa'>",
-        f"<h2>{escape(heading)}</h2>",
-        f"<p>{escape(ipa.rows[row])}</p>",
-        "<table><thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead>",
-        f"<tbody>{body}</tbody></table>",
-        f"<p class='caption'>{caption}</p>",
-    ]
-    if chart:
-        fig = plot_ipa(ipa, row=row, lang=lang)
-        buf = io.StringIO()
-        fig.savefig(buf, format="svg")
-        svg = buf.getvalue()
-        svg = svg[svg.find("<svg") :]
-        parts.append(f"<figure>{svg}</figure>")
-    parts.append("</section>")
-    return "\n".join(parts)

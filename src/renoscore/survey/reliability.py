@@ -111,6 +111,17 @@ def cronbach_alpha(C: ArrayLike) -> FloatArray:
     return np.asarray(out, dtype=np.float64)
 
 
+def _item_parts(C: ArrayLike) -> tuple[int, FloatArray, FloatArray, FloatArray]:
+    """The parts of the item statistics: ``k``, the item variances ``s_ii``, each item's
+    covariance with the total ``sum_j s_ij``, and the variance of the total without each item,
+    ``sum C - 2 sum_j s_ij + s_ii`` (all shape ``(..., k)`` but ``k``)."""
+    arr = _cov_stack(C)
+    diag = np.diagonal(arr, axis1=-2, axis2=-1)
+    rows = arr.sum(axis=-1)
+    total = arr.sum(axis=(-2, -1))[..., None]
+    return arr.shape[-1], diag, rows, total - 2.0 * rows + diag
+
+
 def alpha_if_item_deleted(C: ArrayLike) -> FloatArray:
     """Cronbach's alpha of the scale without each item in turn.
 
@@ -126,6 +137,7 @@ def alpha_if_item_deleted(C: ArrayLike) -> FloatArray:
     Returns
     -------
     ndarray, shape (..., k)
+        Entry ``i``: alpha of the other ``k - 1`` items.
 
     References
     ----------
@@ -137,14 +149,9 @@ def alpha_if_item_deleted(C: ArrayLike) -> FloatArray:
     >>> print(alpha_if_item_deleted(R).round(3))
     [0.333 0.333 0.75 ]
     """
-    arr = _cov_stack(C)
-    k = arr.shape[-1]
-    diag = np.diagonal(arr, axis1=-2, axis2=-1)
-    rows = arr.sum(axis=-1)
+    k, diag, _, tot_i = _item_parts(C)
     trace = diag.sum(axis=-1, keepdims=True)
-    total = arr.sum(axis=(-2, -1))[..., None]
     tr_i = trace - diag
-    tot_i = total - 2.0 * rows + diag
     if k < 3:
         return np.full(diag.shape, np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -169,6 +176,7 @@ def corrected_item_total(C: ArrayLike) -> FloatArray:
     Returns
     -------
     ndarray, shape (..., k)
+        Entry ``i``: the correlation of item ``i`` with the sum of the others.
 
     References
     ----------
@@ -180,12 +188,7 @@ def corrected_item_total(C: ArrayLike) -> FloatArray:
     >>> print(corrected_item_total(R).round(4))
     [0.5774 0.5774 0.5774]
     """
-    arr = _cov_stack(C)
-    k = arr.shape[-1]
-    diag = np.diagonal(arr, axis1=-2, axis2=-1)
-    rows = arr.sum(axis=-1)
-    total = arr.sum(axis=(-2, -1))[..., None]
-    rest_var = total - 2.0 * rows + diag
+    k, diag, rows, rest_var = _item_parts(C)
     denom = diag * rest_var
     if k < 2:
         return np.full(diag.shape, np.nan)

@@ -60,7 +60,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from fractions import Fraction
 from functools import cached_property
 from importlib import resources
@@ -69,18 +69,17 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
-from renoscore._yaml import Located, YamlLimits, dotted, read_yaml
-from renoscore.errors import IndicatorSystemError, Problem
-from renoscore.system import (
+from renoscore._validation import (
     ID_PATTERN,
-    Indicator,
-    IndicatorSystem,
-    LocalizedText,
     LocatedProblem,
     located_error,
     problems_from_validation,
     suggest,
 )
+from renoscore._yaml import Located, YamlLimits, dotted, read_yaml
+from renoscore.errors import Problem, ScaleError
+from renoscore.survey._scale_rules import fit_problems, set_problems
+from renoscore.system import IndicatorSystem, LocalizedText
 
 __all__ = [
     "DEFAULT_MIN_ANSWERED",
@@ -96,10 +95,6 @@ __all__ = [
 
 #: Share of a scale's items a respondent must answer for a scale score (domain brief §3.6).
 DEFAULT_MIN_ANSWERED = 2.0 / 3.0
-
-
-class ScaleError(IndicatorSystemError):
-    """A scale set (YAML file or model) is malformed or does not fit its indicator system."""
 
 
 def _fraction(value: Any) -> Any:
@@ -292,7 +287,7 @@ class ScaleSet(_Frozen):
 
     @model_validator(mode="after")
     def _check(self) -> ScaleSet:
-        problems = list(_set_problems(self))
+        problems = list(set_problems(self))
         if problems:
             raise located_error("scale_set", problems)
         return self
@@ -376,7 +371,7 @@ class ScaleSet(_Frozen):
         """
         problems = [
             Problem(reason, fix=fix, path=dotted(path) or None)
-            for path, reason, fix in _fit_problems(self, system)
+            for path, reason, fix in fit_problems(self, system)
         ]
         if problems:
             raise ScaleError(f"scale set {self.id!r} does not fit system {system.id!r}", problems)
@@ -384,120 +379,6 @@ class ScaleSet(_Frozen):
     def to_yaml_dict(self) -> dict[str, Any]:
         """The set as plain data in the YAML layout."""
         return self.model_dump(mode="json", exclude_none=True)
-
-
-def _set_problems(scales: ScaleSet) -> Iterator[LocatedProblem]:
-    """Rules spanning several fields, as ``(path, reason, fix)``."""
-    first: dict[str, int] = {}
-    for r, rs in enumerate(scales.response_sets):
-        if rs.id in first:
-            yield (
-                ("response_sets", r, "id"),
-                f"response set {rs.id!r} is declared twice",
-                "give every response set its own id",
-            )
-        first.setdefault(rs.id, r)
-    responses = {rs.id: rs for rs in scales.response_sets}
-    seen_scale: dict[str, int] = {}
-    seen_item: dict[str, tuple[int, int]] = {}
-    seen_column: dict[str, tuple[int, int]] = {}
-    for s, scale in enumerate(scales.scales):
-        where = ("scales", s)
-        if scale.id in seen_scale:
-            yield (
-                (*where, "id"),
-                f"scale {scale.id!r} is declared twice",
-                "give every scale its own id",
-            )
-        seen_scale.setdefault(scale.id, s)
-        if scale.response not in responses:
-            yield (
-                (*where, "response"),
-                f"unknown response set {scale.response!r}",
-                suggest(scale.response, list(responses))
-                or f"declared response sets: {list(responses)}",
-            )
-        for i, item in enumerate(scale.items):
-            if item.id in seen_item:
-                ps, pi = seen_item[item.id]
-                yield (
-                    (*where, "items", i, "id"),
-                    f"item {item.id!r} is also item {pi + 1} of scale {scales.scales[ps].id!r}",
-                    "give every item its own id",
-                )
-            else:
-                seen_item[item.id] = (s, i)
-            col = item.source_column
-            if col in seen_column and seen_column[col] != seen_item.get(item.id):
-                ps, pi = seen_column[col]
-                yield (
-                    (*where, "items", i),
-                    f"column {col!r} is already read by item {pi + 1} of scale "
-                    f"{scales.scales[ps].id!r}",
-                    "every item needs its own column",
-                )
-            else:
-                seen_column.setdefault(col, (s, i))
-    for c, code in enumerate(scales.missing_codes):
-        inside = [rs.id for rs in scales.response_sets if rs.min <= code <= rs.max]
-        if inside:
-            yield (
-                ("missing_codes", c),
-                f"missing code {code:g} is a valid answer of response set {inside[0]!r}",
-                "use a code outside every response range (e.g. 99)",
-            )
-
-
-def _fit_problems(scales: ScaleSet, system: IndicatorSystem) -> list[LocatedProblem]:
-    problems: list[LocatedProblem] = []
-    if scales.system is not None and scales.system != system.id:
-        problems.append(
-            (
-                ("system",),
-                f"the scales are declared for system {scales.system!r}, not {system.id!r}",
-                "load the matching system, or change 'system:' in the scales file",
-            )
-        )
-    ids = system.indicator_ids
-    fed: dict[str, int] = {}
-    responses = {rs.id: rs for rs in scales.response_sets}
-    for s, scale in enumerate(scales.scales):
-        if scale.indicator is None:
-            continue
-        where = ("scales", s, "indicator")
-        if scale.indicator not in ids:
-            problems.append(
-                (
-                    where,
-                    f"system {system.id!r} has no indicator {scale.indicator!r}",
-                    suggest(scale.indicator, ids) or "name an indicator of the system",
-                )
-            )
-            continue
-        if scale.indicator in fed:
-            problems.append(
-                (
-                    where,
-                    f"indicator {scale.indicator!r} is already fed by scale "
-                    f"{scales.scales[fed[scale.indicator]].id!r}",
-                    "let one scale feed each indicator",
-                )
-            )
-        fed.setdefault(scale.indicator, s)
-        node = system.node(scale.indicator)
-        rs = responses.get(scale.response)
-        if isinstance(node, Indicator) and rs is not None:
-            lo, hi = node.range.min, node.range.max
-            if (lo is not None and rs.min < lo) or (hi is not None and rs.max > hi):
-                problems.append(
-                    (
-                        where,
-                        f"answers run {rs.min:g}..{rs.max:g} but {scale.indicator!r} accepts "
-                        f"{'open' if lo is None else f'{lo:g}'}..{'open' if hi is None else f'{hi:g}'}",
-                        "feed an indicator whose range contains the response range",
-                    )
-                )
-    return problems
 
 
 # --------------------------------------------------------------------------- loading
@@ -591,7 +472,7 @@ def load_scales(
                 problems_from_validation(exc, doc, ScaleSet),
             ) from None
     if system is not None:
-        misfits = _fit_problems(scales, system)
+        misfits = fit_problems(scales, system)
         if misfits:
             raise ScaleError(
                 f"scale set {scales.id!r} does not fit system {system.id!r}",

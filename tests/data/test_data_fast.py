@@ -18,11 +18,11 @@ from renoscore.data import (
     CellStatus,
     CommunityData,
     PhaseCodes,
-    _repeated_rows,
-    _text_hash,
     label_array,
     load_data,
 )
+from renoscore.data.checks import repeated_rows as _repeated_rows
+from renoscore.data.checks import text_hash as _text_hash
 from renoscore.errors import DataValidationError
 from renoscore.system import IndicatorSystem, default_system, load_system
 

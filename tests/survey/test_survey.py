@@ -36,7 +36,7 @@ from renoscore import ahp, survey
 from renoscore.errors import InconsistencyWarning, OptionError, RenoscoreError
 from renoscore.survey._stats import group_index, grouped_mean_sd, mean_interval
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 GENERATOR = ROOT / "examples" / "generate_survey.py"
 SHIPPED_RESPONSES = ROOT / "src" / "renoscore" / "example_data" / "survey_responses.csv"
 
@@ -643,12 +643,27 @@ def test_cli_survey(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 # ----------------------------------------------------------------------------- doctests
 @pytest.mark.parametrize(
-    "name", ["scales", "responses", "reliability", "resident_ahp", "ipa", "_stats", "__init__"]
+    "name",
+    [
+        "scales",
+        "read",
+        "scores",
+        "scoring",
+        "reliability",
+        "pairwise",
+        "resident_ahp",
+        "ipa",
+        "ipa_chart",
+        "quadrants",
+        "_stats",
+        "_text",
+        "__init__",
+    ],
 )
 def test_doctests(name: str) -> None:
     import importlib
 
-    if name == "ipa":
+    if name in ("ipa", "ipa_chart"):
         pytest.importorskip("matplotlib")
     module = importlib.import_module(
         "renoscore.survey" if name == "__init__" else f"renoscore.survey.{name}"

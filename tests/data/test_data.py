@@ -397,7 +397,7 @@ def test_acceptance_case_on_an_inline_table(tmp_path: Path, system: IndicatorSys
 
 
 EXAMPLE_CSV = (
-    Path(__file__).resolve().parents[1] / "src" / "renoscore" / "example_data" / "communities.csv"
+    Path(__file__).resolve().parents[2] / "src" / "renoscore" / "example_data" / "communities.csv"
 )
 
 

@@ -1,0 +1,135 @@
+"""Rules of a scale set that span several fields, and its fit to an indicator system.
+
+Each rule gives ``(path, reason, fix)`` located problems: :class:`~renoscore.survey.ScaleSet`
+raises those of :func:`set_problems` when it is validated, :func:`~renoscore.survey.load_scales`
+and :meth:`~renoscore.survey.ScaleSet.check_against` those of :func:`fit_problems`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from renoscore._validation import LocatedProblem, suggest
+from renoscore.system import Indicator, IndicatorSystem
+
+if TYPE_CHECKING:
+    from renoscore.survey.scales import ScaleSet
+
+__all__ = ["fit_problems", "set_problems"]
+
+
+def set_problems(scales: ScaleSet) -> Iterator[LocatedProblem]:
+    """Rules spanning several fields, as ``(path, reason, fix)``."""
+    first: dict[str, int] = {}
+    for r, rs in enumerate(scales.response_sets):
+        if rs.id in first:
+            yield (
+                ("response_sets", r, "id"),
+                f"response set {rs.id!r} is declared twice",
+                "give every response set its own id",
+            )
+        first.setdefault(rs.id, r)
+    responses = {rs.id: rs for rs in scales.response_sets}
+    seen_scale: dict[str, int] = {}
+    seen_item: dict[str, tuple[int, int]] = {}
+    seen_column: dict[str, tuple[int, int]] = {}
+    for s, scale in enumerate(scales.scales):
+        where = ("scales", s)
+        if scale.id in seen_scale:
+            yield (
+                (*where, "id"),
+                f"scale {scale.id!r} is declared twice",
+                "give every scale its own id",
+            )
+        seen_scale.setdefault(scale.id, s)
+        if scale.response not in responses:
+            yield (
+                (*where, "response"),
+                f"unknown response set {scale.response!r}",
+                suggest(scale.response, list(responses))
+                or f"declared response sets: {list(responses)}",
+            )
+        for i, item in enumerate(scale.items):
+            if item.id in seen_item:
+                ps, pi = seen_item[item.id]
+                yield (
+                    (*where, "items", i, "id"),
+                    f"item {item.id!r} is also item {pi + 1} of scale {scales.scales[ps].id!r}",
+                    "give every item its own id",
+                )
+            else:
+                seen_item[item.id] = (s, i)
+            col = item.source_column
+            if col in seen_column and seen_column[col] != seen_item.get(item.id):
+                ps, pi = seen_column[col]
+                yield (
+                    (*where, "items", i),
+                    f"column {col!r} is already read by item {pi + 1} of scale "
+                    f"{scales.scales[ps].id!r}",
+                    "every item needs its own column",
+                )
+            else:
+                seen_column.setdefault(col, (s, i))
+    for c, code in enumerate(scales.missing_codes):
+        inside = [rs.id for rs in scales.response_sets if rs.min <= code <= rs.max]
+        if inside:
+            yield (
+                ("missing_codes", c),
+                f"missing code {code:g} is a valid answer of response set {inside[0]!r}",
+                "use a code outside every response range (e.g. 99)",
+            )
+
+
+def fit_problems(scales: ScaleSet, system: IndicatorSystem) -> list[LocatedProblem]:
+    """How the scales misfit ``system``: another declared system, indicators it lacks or that
+    two scales feed, response ranges outside an indicator's range."""
+    problems: list[LocatedProblem] = []
+    if scales.system is not None and scales.system != system.id:
+        problems.append(
+            (
+                ("system",),
+                f"the scales are declared for system {scales.system!r}, not {system.id!r}",
+                "load the matching system, or change 'system:' in the scales file",
+            )
+        )
+    ids = system.indicator_ids
+    fed: dict[str, int] = {}
+    responses = {rs.id: rs for rs in scales.response_sets}
+    for s, scale in enumerate(scales.scales):
+        if scale.indicator is None:
+            continue
+        where = ("scales", s, "indicator")
+        if scale.indicator not in ids:
+            problems.append(
+                (
+                    where,
+                    f"system {system.id!r} has no indicator {scale.indicator!r}",
+                    suggest(scale.indicator, ids) or "name an indicator of the system",
+                )
+            )
+            continue
+        if scale.indicator in fed:
+            problems.append(
+                (
+                    where,
+                    f"indicator {scale.indicator!r} is already fed by scale "
+                    f"{scales.scales[fed[scale.indicator]].id!r}",
+                    "let one scale feed each indicator",
+                )
+            )
+        fed.setdefault(scale.indicator, s)
+        node = system.node(scale.indicator)
+        rs = responses.get(scale.response)
+        if isinstance(node, Indicator) and rs is not None:
+            lo, hi = node.range.min, node.range.max
+            if (lo is not None and rs.min < lo) or (hi is not None and rs.max > hi):
+                problems.append(
+                    (
+                        where,
+                        f"answers run {rs.min:g}..{rs.max:g} but {scale.indicator!r} accepts "
+                        f"{'open' if lo is None else f'{lo:g}'}..{'open' if hi is None else f'{hi:g}'}",
+                        "feed an indicator whose range contains the response range",
+                    )
+                )
+    return problems
