@@ -5,18 +5,9 @@ explicit opt-ins, mainly for TOPSIS-style ranking of one batch; :func:`renoscore
 is the default because its scores compare across batches and phases. Each method reads the
 matrix in cache-sized row blocks: the column statistics first, then the scores.
 
-References
-----------
-OECD/JRC (2008). *Handbook on Constructing Composite Indicators: Methodology and User Guide*.
-    OECD Publishing, Paris. Section 1.5 (normalisation).
-Hwang, C.-L. & Yoon, K. (1981). *Multiple Attribute Decision Making: Methods and Applications*.
-    Springer, Berlin. Section 2.2 (vector and linear scale transformations).
-Jahan, A. & Edwards, K. L. (2015). A state-of-the-art survey on the influence of normalization
-    techniques in ranking: improving the materials selection process in engineering design.
-    *Materials & Design* 65, 335-342.
-Vafaei, N., Ribeiro, R. A. & Camarinha-Matos, L. M. (2016). Normalization techniques for
-    multi-criteria decision making: analytical hierarchy process case study. *DoCEIS 2016*,
-    IFIP AICT 470, 261-269.
+The full references (Hwang & Yoon 1981, section 2.2; Jahan & Edwards 2015; Vafaei et al.
+2016; OECD/JRC 2008, section 1.5) are listed in :mod:`renoscore.normalize`; each function cites
+the sections it follows.
 """
 
 from __future__ import annotations
@@ -146,8 +137,11 @@ def minmax(
     Parameters
     ----------
     X : array_like, shape (N, M)
+        Raw values; the minimum and maximum of a column skip its NaN cells.
     directions : sequence of str or array of bool
+        A cost column is reversed: its maximum scores 0 and its minimum 1.
     labels : sequence of str, optional
+        Indicator ids for the warning about constant columns.
 
     Returns
     -------
@@ -155,7 +149,10 @@ def minmax(
 
     Raises
     ------
-    DataValidationError, OptionError
+    DataValidationError
+        ``X`` is not a numeric matrix or holds an infinite value.
+    OptionError
+        Unknown directions, or not one per column.
 
     References
     ----------
@@ -214,16 +211,21 @@ def zscore(
     Parameters
     ----------
     X : array_like, shape (N, M)
+        Raw values; the mean and standard deviation use the non-missing cells.
     directions : sequence of str or array of bool
+        ``"cost"`` flips the sign, so that higher is better in every column.
     labels : sequence of str, optional
+        Indicator ids, named when a column is constant.
 
     Returns
     -------
     ndarray, shape (N, M), float64
+        Standard scores, 0 at the batch mean (not bounded).
 
     Raises
     ------
     DataValidationError, OptionError
+        As :func:`minmax`.
 
     References
     ----------
@@ -277,21 +279,28 @@ def vector(
     Parameters
     ----------
     X : array_like, shape (N, M)
+        Raw values (NaN cells are left out of the norm and stay NaN).
     directions : sequence of str or array of bool
+        Cost columns give ``1 - r``.
     labels : sequence of str, optional
 
     Returns
     -------
     ndarray, shape (N, M), float64
+        ``r`` for benefit columns, ``1 - r`` for cost columns.
 
     Raises
     ------
-    DataValidationError, OptionError
+    DataValidationError
+        Not a numeric matrix, or an infinite value.
+    OptionError
+        Bad directions.
 
     References
     ----------
-    Hwang, C.-L. & Yoon, K. (1981), *Multiple Attribute Decision Making*, section 2.2.1.
-    Jahan, A. & Edwards, K. L. (2015), *Materials & Design* 65, 335-342.
+    Hwang, C.-L. & Yoon, K. (1981), *Multiple Attribute Decision Making*, section 2.2.1
+    (vector normalisation, the benefit form); Jahan, A. & Edwards, K. L. (2015), *Materials &
+    Design* 65, 335-342, Table 1 (the cost form).
 
     Examples
     --------
@@ -331,18 +340,23 @@ def sum_norm(
     Parameters
     ----------
     X : array_like, shape (N, M)
+        Non-negative values (strictly positive in cost columns); sums skip NaN cells.
     directions : sequence of str or array of bool
+        Cost columns share the reciprocals ``1/x``.
     labels : sequence of str, optional
+        Indicator ids, used to name the columns that are refused.
 
     Returns
     -------
     ndarray, shape (N, M), float64
+        Each column's shares of its total; a column's non-missing cells sum to 1.
 
     Raises
     ------
     DataValidationError
         Negative values, or a zero in a cost column.
     OptionError
+        Bad directions.
 
     References
     ----------
@@ -400,29 +414,36 @@ def max_linear(
     Parameters
     ----------
     X : array_like, shape (N, M)
+        Non-negative values, strictly positive in cost columns.
     directions : sequence of str or array of bool
+        The best value of a column is its maximum (benefit) or its minimum (cost).
     labels : sequence of str, optional
+        Indicator ids for errors and warnings.
 
     Returns
     -------
     ndarray, shape (N, M), float64, in [0, 1]
+        The ratio to the column's best value, which scores 1.
 
     Raises
     ------
+    OptionError
+        Bad directions.
     DataValidationError
         Negative values, or a zero in a cost column.
-    OptionError
 
     References
     ----------
-    Hwang, C.-L. & Yoon, K. (1981), *Multiple Attribute Decision Making*, section 2.2.1.
-    Jahan, A. & Edwards, K. L. (2015), *Materials & Design* 65, 335-342.
+    Hwang, C.-L. & Yoon, K. (1981), *Multiple Attribute Decision Making*, section 2.2.1
+    (linear scale transformation).
+    Jahan, A. & Edwards, K. L. (2015), *Materials & Design* 65, 335-342, Table 1.
 
     Examples
     --------
-    >>> max_linear([[2.0, 2.0], [4.0, 4.0]], ["benefit", "cost"])
-    array([[0.5, 1. ],
-           [1. , 0.5]])
+    >>> max_linear([[2.0, 2.0], [4.0, 4.0], [1.0, 8.0]], ["benefit", "cost"])
+    array([[0.5 , 1.  ],
+           [1.  , 0.5 ],
+           [0.25, 0.25]])
     """
     arr, benefit = _prepare(X, directions, labels)
     _require_nonnegative(arr, np.ones(arr.shape[1], dtype=np.bool_), labels, "linear-max")
