@@ -143,3 +143,13 @@ def test_tree_means_checks_the_draws_and_returns_chosen_groups() -> None:
         tree_means(np.ones((3, 1, 3)), TREE, local)
     with pytest.raises(OptionError):
         tree_means(np.ones((1, 3)), TREE, method="median")  # type: ignore[arg-type]
+
+
+def test_geometric_child_of_zero_weight_never_matters() -> None:
+    # One kernel for one weighting and for draws: a zero-weight child at 0 does not turn the
+    # group's geometric mean into 0 ** 0 (NaN); a zero with positive weight still makes it 0.
+    tree = Tree.build(3, [[0, 1, 2]], [[0.5, 0.5, 0.0]])
+    scores, _ = aggregate_tree(
+        np.array([[0.25, 1.0, 0.0], [0.0, 1.0, 0.5]]), tree, method="geometric"
+    )
+    np.testing.assert_allclose(scores[:, 0], [0.5, 0.0])

@@ -71,7 +71,8 @@ def present_sums(
     present : ndarray of bool, optional
         ``~isnan(values)`` when the caller already has it.
     geometric : bool
-        Sum ``ln s`` instead of ``s`` (a present zero adds nothing: it is reported instead).
+        Sum ``ln s`` instead of ``s``. A present zero makes the sum ``-inf`` (the mean 0);
+        where a child has zero weight, zeros are reported in ``zero`` instead.
 
     Returns
     -------
@@ -80,11 +81,17 @@ def present_sums(
     den : ndarray
         ``sum_j w_j`` over the present children.
     zero : ndarray of bool or None
-        For the geometric mean: whether a present zero has positive weight.
+        For the geometric mean with a zero-weight child: whether a present zero has positive
+        weight.
     """
     ok = ~np.isnan(values) if present is None else present
     zero: NDArray[np.bool_] | None = None
-    if geometric:
+    if geometric and bool((w > 0).all()):
+        # Every child weighs: a present zero gives ln 0 = -inf, and the mean exp(-inf) = 0.
+        with np.errstate(divide="ignore"):
+            terms = np.log(np.where(ok, values, 1.0))
+    elif geometric:
+        # A zero-weight child must not matter, even at 0 (0 * -inf would be NaN).
         terms = np.log(np.where(ok & (values > 0), values, 1.0))
         hits = (ok & (values == 0)).astype(np.float64)
         zero = weighted_total(hits, (w > 0).astype(np.float64)) > 0

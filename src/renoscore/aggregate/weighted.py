@@ -7,7 +7,7 @@
 
 ``missing="propagate"`` makes a node score NaN as soon as one of its positively weighted
 indicators is NaN; ``missing="renormalize"`` skips NaN cells and re-normalises the weights over
-the indicators present (the formula of :mod:`renoscore.aggregate._means`).
+the indicators present (one formula with the tree mean of :func:`renoscore.aggregate.tree_means`).
 
 References
 ----------

@@ -45,7 +45,7 @@ class IndicatorScores:
     """The recipe of goalpost indicator scores, run when a result's scores are first read.
 
     ``scale * goalposts(values, floor, target)`` (OECD/JRC 2008, section 1.5; UNDP 2010,
-    Technical note 1): the same kernel as :func:`renoscore.hierarchy.score_tree`, so the
+    Technical note 1): the same kernel as :func:`renoscore.aggregate.score_tree`, so the
     numbers are the ones the group scores were aggregated from. Holds only arrays and
     floats, so a result with pending scores pickles.
     """
