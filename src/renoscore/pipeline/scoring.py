@@ -298,7 +298,10 @@ def _coverage_rule(scored: _Scores, options: ScoringOptions, n: int) -> PhaseCod
 
     if low.any():
         for r in np.flatnonzero(low).tolist():
-            give(r, f"coverage {coverage[r, 0]:.0%} below the minimum {min_coverage:.0%}")
+            # Rounded first: a share summed in another order (rows in another order) may
+            # differ in its last bit, and 0.625 must not show as 62% in one order, 63% in another.
+            shown = round(float(coverage[r, 0]), 12)
+            give(r, f"coverage {shown:.0%} below the minimum {min_coverage:.0%}")
         group_scores[low, 0] = np.nan
         warnings.warn(
             f"{int(low.sum())} row(s) not scored: coverage below {min_coverage:.0%}",
