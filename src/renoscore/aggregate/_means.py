@@ -279,10 +279,12 @@ def _add(total: FloatArray | None, part: FloatArray) -> FloatArray:
 
 
 def _either(a: NDArray[np.bool_] | None, b: NDArray[np.bool_] | None) -> NDArray[np.bool_] | None:
+    """``a | b`` where either may be absent."""
     return b if a is None else a if b is None else a | b
 
 
 def _both(a: NDArray[np.bool_] | None, b: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """``a & b`` where ``a`` may be absent."""
     return b if a is None else a & b
 
 
