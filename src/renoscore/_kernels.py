@@ -42,7 +42,9 @@ __all__ = [
     "as_matrix",
     "benefit_mask",
     "blocked_column_stats",
+    "cell_problems",
     "column_name",
+    "column_problems",
     "column_reduce",
     "column_vector",
     "flat_blocks",
@@ -134,21 +136,54 @@ def order_of(arr: NDArray[np.float64]) -> Literal["C", "F"]:
     return "F" if arr.flags.f_contiguous and not arr.flags.c_contiguous else "C"
 
 
-def inf_problems(X: FloatMatrix, labels: Sequence[str] | None) -> list[Problem]:
-    """Locate infinite cells (slow path, only run once an infinity is known to exist)."""
-    rows, cols = np.nonzero(np.isinf(X))
+def column_problems(
+    columns: NDArray[np.intp],
+    labels: Sequence[str] | None,
+    reason: str,
+    fix: str,
+    values: NDArray[np.float64] | None = None,
+) -> list[Problem]:
+    """One problem per column in ``columns``, named by its label, with its value if given."""
+    return [
+        Problem(
+            reason,
+            fix=fix,
+            column=column_name(int(j), labels),
+            value=None if values is None else float(values[j]),
+        )
+        for j in columns
+    ]
+
+
+def cell_problems(
+    X: FloatMatrix, bad: NDArray[np.bool_], labels: Sequence[str] | None, reason: str, fix: str
+) -> tuple[list[Problem], int]:
+    """Problems of the first :data:`MAX_CELLS` cells flagged in ``bad``, and how many there are."""
+    rows, cols = np.nonzero(bad)
     problems = [
         Problem(
-            "value is infinite",
-            fix="use NaN for a missing value, or a finite number",
+            reason,
+            fix=fix,
             row=int(i) + 1,
             column=column_name(int(j), labels),
             value=float(X[i, j]),
         )
         for i, j in zip(rows[:MAX_CELLS], cols[:MAX_CELLS], strict=True)
     ]
-    if rows.size > MAX_CELLS:
-        problems.append(Problem(f"... and {rows.size - MAX_CELLS} more infinite cells"))
+    return problems, int(rows.size)
+
+
+def inf_problems(X: FloatMatrix, labels: Sequence[str] | None) -> list[Problem]:
+    """Locate infinite cells (slow path, only run once an infinity is known to exist)."""
+    problems, count = cell_problems(
+        X,
+        np.isinf(X),
+        labels,
+        "value is infinite",
+        "use NaN for a missing value, or a finite number",
+    )
+    if count > MAX_CELLS:
+        problems.append(Problem(f"... and {count - MAX_CELLS} more infinite cells"))
     return problems
 
 
@@ -254,15 +289,7 @@ def column_vector(
     if bad.size:
         raise OptionError(
             f"{name} must be finite",
-            [
-                Problem(
-                    f"{name} is not finite",
-                    fix="give a finite number",
-                    column=column_name(int(j), labels),
-                    value=float(arr[j]),
-                )
-                for j in bad
-            ],
+            column_problems(bad, labels, f"{name} is not finite", "give a finite number", arr),
         )
     return arr
 
@@ -282,15 +309,13 @@ def goalpost_vectors(
     if equal.size:
         raise OptionError(
             "floor and target must differ",
-            [
-                Problem(
-                    "floor equals target, so the scale is undefined",
-                    fix="set target above floor (benefit) or below floor (cost)",
-                    column=column_name(int(j), labels),
-                    value=float(f[j]),
-                )
-                for j in equal
-            ],
+            column_problems(
+                equal,
+                labels,
+                "floor equals target, so the scale is undefined",
+                "set target above floor (benefit) or below floor (cost)",
+                f,
+            ),
         )
     if directions is not None:
         benefit = benefit_mask(directions, m, labels=labels)
@@ -396,13 +421,8 @@ def blocked_column_stats(
     if empty.size:
         raise DataValidationError(
             "an indicator has no value in any community",
-            [
-                Problem(
-                    "column is entirely missing",
-                    fix="drop the indicator or supply values",
-                    column=column_name(int(j), labels),
-                )
-                for j in empty
-            ],
+            column_problems(
+                empty, labels, "column is entirely missing", "drop the indicator or supply values"
+            ),
         )
     return lo, hi, sq

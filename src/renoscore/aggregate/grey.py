@@ -25,7 +25,7 @@ from renoscore._kernels import (
     as_matrix,
     benefit_mask,
     blocked_column_stats,
-    column_name,
+    column_problems,
     row_blocks,
     warn_constant,
 )
@@ -133,14 +133,12 @@ def grey_relational(
         if not benefit.all():
             raise OptionError(
                 "normalization='none' expects scores where higher is better",
-                [
-                    Problem(
-                        "cost direction with already-normalised scores",
-                        fix="normalise first (e.g. goalposts) or use normalization='minmax'",
-                        column=column_name(int(j), labels),
-                    )
-                    for j in np.flatnonzero(~benefit)
-                ],
+                column_problems(
+                    np.flatnonzero(~benefit),
+                    labels,
+                    "cost direction with already-normalised scores",
+                    "normalise first (e.g. goalposts) or use normalization='minmax'",
+                ),
             )
         origin, scale, add = np.zeros(m), np.ones(m), np.zeros(m)
     if reference is None:

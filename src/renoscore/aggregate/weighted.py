@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from renoscore._kernels import FloatArray, as_matrix, column_name, inf_problems, row_blocks
+from renoscore._kernels import FloatArray, as_matrix, cell_problems, inf_problems, row_blocks
 from renoscore.aggregate._checks import Missing, check_missing, node_weights
 from renoscore.aggregate._means import finish_mean, present_sums
 from renoscore.errors import CoverageWarning, DataValidationError, OptionError, Problem
@@ -288,20 +288,14 @@ def weighted_geometric(
         if np.isinf(block).any():
             raise DataValidationError("S contains infinite values", inf_problems(arr, labels))
         if (block < 0).any():
-            bad_r, bad_c = np.nonzero(arr < 0)
-            raise DataValidationError(
-                "the geometric mean needs non-negative scores",
-                [
-                    Problem(
-                        "score is negative",
-                        fix="normalise to [0, 1] first (e.g. goalposts)",
-                        row=int(i) + 1,
-                        column=column_name(int(j), labels),
-                        value=float(arr[i, j]),
-                    )
-                    for i, j in zip(bad_r[:20], bad_c[:20], strict=True)
-                ],
+            problems, _ = cell_problems(
+                arr,
+                arr < 0,
+                labels,
+                "score is negative",
+                "normalise to [0, 1] first (e.g. goalposts)",
             )
+            raise DataValidationError("the geometric mean needs non-negative scores", problems)
         nan = np.isnan(block)
         vals = np.maximum(block, epsilon) if epsilon > 0 else block
         zero = vals == 0

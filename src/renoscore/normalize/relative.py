@@ -22,12 +22,12 @@ from renoscore._kernels import (
     FloatMatrix,
     as_matrix,
     benefit_mask,
-    column_name,
+    column_problems,
     inf_problems,
     row_blocks,
     warn_constant,
 )
-from renoscore.errors import DataValidationError, Problem
+from renoscore.errors import DataValidationError
 
 __all__ = ["max_linear", "minmax", "sum_norm", "vector", "zscore"]
 
@@ -78,13 +78,7 @@ def _refuse_columns(
     """Raise one error naming every column flagged in ``bad`` with its lowest value."""
     columns = np.flatnonzero(bad)
     if columns.size:
-        raise DataValidationError(
-            summary,
-            [
-                Problem(reason, fix=fix, column=column_name(int(j), labels), value=float(lowest[j]))
-                for j in columns
-            ],
-        )
+        raise DataValidationError(summary, column_problems(columns, labels, reason, fix, lowest))
 
 
 def _require_nonnegative(
