@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import renoscore as rs
-from renoscore.hierarchy import Tree, aggregate_tree, effective_weights, score_groups, score_tree
+from renoscore.aggregate import Tree, aggregate_tree, effective_weights, score_groups, score_tree
 from renoscore.normalize import goalposts
 from renoscore.ranking import _stable_argsort, grade, rank
 from renoscore.result import EvaluationResult

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from renoscore.aggregate import Tree, aggregate_tree, effective_weights, tree_means
 from renoscore.errors import OptionError
-from renoscore.hierarchy import Tree, aggregate_tree, effective_weights
 
 # goal (group 0) = 0.6 * group 1 + 0.4 * leaf 2; group 1 = 0.5 * leaf 0 + 0.5 * leaf 1
 TREE = Tree.build(3, [[4, 2], [0, 1]], [[0.6, 0.4], [0.5, 0.5]])
@@ -94,3 +94,62 @@ def test_scores_in_unit_interval_and_row_independent(S: np.ndarray, mask: np.nda
     assert np.all((cover >= 0) & (cover <= 1 + 1e-12))
     alone, _ = aggregate_tree(S[3:4], TREE)
     np.testing.assert_allclose(alone, scores[3:4], atol=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    method=st.sampled_from(["arithmetic", "geometric"]),
+    share_missing=st.floats(0.0, 0.5),
+)
+def test_tree_means_of_draws_equal_the_single_weights_kernel(
+    seed: int, method: str, share_missing: float
+) -> None:
+    # A stack of weight draws goes through the kernel of aggregate_tree: each draw must score
+    # like the tree built from that draw's weights (the groups mix leaves and groups).
+    rng = np.random.default_rng(seed)
+    kids = [[0, 1], [2, 6, 3], [7, 4, 5]]
+    S = rng.random((9, 6))
+    S[rng.random(S.shape) < share_missing] = np.nan
+    S[0, 0] = 0.0
+    draws = 5
+    local = [rng.dirichlet(np.ones(len(c)), size=draws) for c in kids]
+    shared = tree_means(S, Tree.build(6, kids, [w[0] for w in local]), local, method=method)
+    own = tree_means(np.broadcast_to(S, (draws, *S.shape)), _tree_of(kids), local, method=method)
+    assert shared.coverage is None
+    for d in range(draws):
+        tree = Tree.build(6, kids, [w[d] for w in local])
+        ref, cover = aggregate_tree(S, tree, method=method)  # type: ignore[arg-type]
+        single = tree_means(S, tree, method=method, coverage=True)  # type: ignore[arg-type]
+        # aggregate_tree takes one product for complete blocks, tree_means goes level by level
+        np.testing.assert_allclose(single.scores, ref, atol=1e-13)
+        np.testing.assert_allclose(single.coverage, cover, atol=1e-13)
+        np.testing.assert_allclose(shared.scores[:, :, d], ref, atol=1e-13)
+        np.testing.assert_allclose(own.scores[:, :, d], ref, atol=1e-13)
+
+
+def _tree_of(kids: list[list[int]]) -> Tree:
+    """A tree with these children and equal local weights (the draws replace them)."""
+    return Tree.build(6, kids, [np.full(len(c), 1.0 / len(c)) for c in kids])
+
+
+def test_tree_means_checks_the_draws_and_returns_chosen_groups() -> None:
+    local = [np.array([[0.5, 0.5], [1.0, 0.0]]), np.array([[0.6, 0.4], [0.2, 0.8]])]
+    out = tree_means(np.array([[1.0, 0.0, 0.5]]), TREE, local, groups=[1])
+    np.testing.assert_allclose(out.scores[:, 0, :], [[0.6, 0.2]])  # group 1: 0.6 * 1 + 0.4 * 0
+    with pytest.raises(OptionError):
+        tree_means(np.ones((1, 3)), TREE, local[:1])
+    with pytest.raises(OptionError):
+        tree_means(np.ones((3, 1, 3)), TREE, local)
+    with pytest.raises(OptionError):
+        tree_means(np.ones((1, 3)), TREE, method="median")  # type: ignore[arg-type]
+
+
+def test_geometric_child_of_zero_weight_never_matters() -> None:
+    # One kernel for one weighting and for draws: a zero-weight child at 0 does not turn the
+    # group's geometric mean into 0 ** 0 (NaN); a zero with positive weight still makes it 0.
+    tree = Tree.build(3, [[0, 1, 2]], [[0.5, 0.5, 0.0]])
+    scores, _ = aggregate_tree(
+        np.array([[0.25, 1.0, 0.0], [0.0, 1.0, 0.5]]), tree, method="geometric"
+    )
+    np.testing.assert_allclose(scores[:, 0], [0.5, 0.0])

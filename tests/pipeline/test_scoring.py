@@ -1,4 +1,4 @@
-"""End-to-end scoring: evaluate, fix_first, compare, and their invariants."""
+"""End-to-end scoring: evaluate, its missing-data policies, options and invariants."""
 
 from __future__ import annotations
 
@@ -11,24 +11,9 @@ from hypothesis import strategies as st
 
 import renoscore as rs
 from renoscore.data import load_data
-from renoscore.errors import CoverageWarning, DataValidationError, OptionError, RenoscoreError
+from renoscore.errors import CoverageWarning, DataValidationError, OptionError
 from tests.conftest import random_data, random_table
-
-
-def _mini_data(system: rs.IndicatorSystem, rows: list[dict[str, object]]) -> rs.CommunityData:
-    return load_data(rows, system)
-
-
-# ---------------------------------------------------------------- hand-checked numbers
-# Community A: f_a 0.65 -> (0.65-0.3)/0.7 = 0.5; f_b 1 -> 1; s_dist 900 -> (900-1500)/(300-1500)
-# = 0.5; s_sat 4.6 -> clipped to 1. Facilities (0.5+1)/2 = 0.75, services (0.5+1)/2 = 0.75,
-# overall 0.6*0.75 + 0.4*0.75 = 0.75 -> 75 ("good").
-# Community B: f_a 1.0 -> 1; f_b 0 -> 0; s_dist 300 -> 1; s_sat 2.5 -> 0.5. Facilities 0.5,
-# services 0.75, overall 0.6*0.5 + 0.4*0.75 = 0.6 -> 60 ("fair", 60 is the pass line).
-ROWS = [
-    {"community_id": "A", "phase": "t0", "f_a": 0.65, "f_b": 1, "s_dist": 900, "s_sat": 4.6},
-    {"community_id": "B", "phase": "t0", "f_a": 1.0, "f_b": 0, "s_dist": 300, "s_sat": 2.5},
-]
+from tests.pipeline._mini import ROWS, _mini_data
 
 
 def test_hand_checked_scores_ranks_grades(mini_system: rs.IndicatorSystem) -> None:
@@ -42,34 +27,6 @@ def test_hand_checked_scores_ranks_grades(mini_system: rs.IndicatorSystem) -> No
     assert result.grade_labels("zh") == ("良好", "一般")
     # contributions (global weight x score) add up to the overall score
     np.testing.assert_allclose(result.contributions().sum(axis=1), result.overall, atol=1e-12)
-
-
-def test_fix_first_basic_items_first_then_obstacle_degree(mini_system: rs.IndicatorSystem) -> None:
-    result = rs.evaluate(mini_system, _mini_data(mini_system, ROWS))
-    # A: gaps f_a 0.5 (basic), s_dist 0.5; global weights 0.3 and 0.2 -> priorities 0.15, 0.10
-    a = result.fix_first("A", top=None)
-    assert [i.indicator for i in a[:2]] == ["f_a", "s_dist"]
-    assert a[0].must_fix
-    assert a[0].obstacle == pytest.approx(0.6)
-    assert a[1].obstacle == pytest.approx(0.4)
-    assert sum(i.obstacle or 0 for i in a) == pytest.approx(1.0)
-    # B: f_a at target (not must-fix); f_b gap 1 x 0.3, s_sat gap 0.5 x 0.2 -> 0.75, 0.25
-    b = result.fix_first("B", top=2)
-    assert [(i.indicator, round(i.obstacle or 0, 12)) for i in b] == [
-        ("f_b", 0.75),
-        ("s_sat", 0.25),
-    ]
-    assert not any(i.must_fix for i in b)
-
-
-def test_basic_gap_listed_first_even_with_small_weight(mini_system: rs.IndicatorSystem) -> None:
-    # f_a barely below target (tiny obstacle) still comes before a large non-basic gap
-    rows = [{"community_id": "C", "phase": "t0", "f_a": 0.99, "f_b": 0, "s_dist": 1500, "s_sat": 1}]
-    items = rs.evaluate(mini_system, _mini_data(mini_system, rows)).fix_first("C", top=None)
-    assert items[0].indicator == "f_a"
-    assert items[0].must_fix
-    assert items[0].obstacle is not None
-    assert items[0].obstacle < items[1].obstacle  # type: ignore[operator]
 
 
 def test_missing_error_policy_lists_every_cell(mini_system: rs.IndicatorSystem) -> None:
@@ -159,57 +116,6 @@ def test_data_for_another_system_is_refused(mini_system: rs.IndicatorSystem) -> 
         rs.evaluate(mini_system, data)
 
 
-# ---------------------------------------------------------------- phases
-PHASE_ROWS = [
-    *ROWS,
-    {"community_id": "A", "phase": "t1", "f_a": 1.0, "f_b": 1, "s_dist": 900, "s_sat": 3.0},
-    {"community_id": "C", "phase": "t1", "f_a": 0.5, "f_b": 1, "s_dist": 400, "s_sat": 3.0},
-]
-
-
-def test_compare_phases(mini_system: rs.IndicatorSystem) -> None:
-    result = rs.evaluate(mini_system, _mini_data(mini_system, PHASE_ROWS))
-    # ranks are within phase
-    assert result.ranks[:, 0].tolist() == [1.0, 2.0, 1.0, 2.0]
-    cmp = rs.compare(result, phases=("t0", "t1"))
-    assert cmp.ids == ("A",)
-    assert cmp.only_before == ("B",)
-    assert cmp.only_after == ("C",)
-    a = cmp.community("A")
-    # t1: facilities (1+1)/2 = 1; services (0.5 + 2/3)/2; overall 0.6 + 0.4*0.58333
-    after = 0.6 * 1.0 + 0.4 * (0.5 + 2 / 3) / 2
-    assert a["overall_after"] == pytest.approx(100 * after)
-    assert a["overall_change"] == pytest.approx(100 * after - 75.0)
-    assert a["newly_at_target"] == ["f_a"]
-    assert a["worse"] == ["s_sat"]
-    summary = cmp.summary()
-    assert summary["communities_compared"] == 1
-    assert summary["share_improved"] == 1.0
-    # 75.0 -> 83.3: better, but still "good" (70 <= score < 85)
-    assert (a["grade_before"], a["grade_after"]) == ("good", "good")
-    assert summary["share_grade_up"] == 0.0
-    assert "only in t0: B" in cmp.table()
-
-
-def test_compare_refuses_different_weights(mini_system: rs.IndicatorSystem) -> None:
-    data = _mini_data(mini_system, PHASE_ROWS)
-    fixed = rs.evaluate(mini_system, data.select(phase="t0"))
-    equal = rs.evaluate(mini_system, data.select(phase="t1"), weights="equal")
-    with pytest.raises(RenoscoreError, match="different weights"):
-        rs.compare(fixed, equal)
-    cmp = rs.compare(fixed, equal, allow_different_weights=True)
-    assert cmp.ids == ("A",)
-
-
-def test_frozen_weights_reused_across_phases(mini_system: rs.IndicatorSystem) -> None:
-    data = _mini_data(mini_system, PHASE_ROWS)
-    w = rs.derive_weights(mini_system)
-    frozen = rs.load_weights(w.to_json(), mini_system)
-    before = rs.evaluate(mini_system, data.select(phase="t0"), frozen)
-    after = rs.evaluate(mini_system, data.select(phase="t1"), frozen)
-    assert rs.compare(before, after).ids == ("A",)
-
-
 # ---------------------------------------------------------------- the default system
 def test_default_system_out_of_the_box() -> None:
     system = rs.default_system()
@@ -230,23 +136,6 @@ def test_all_at_target_scores_100() -> None:
     result = rs.evaluate(system, load_data(table, system))
     np.testing.assert_allclose(result.group_scores, 100.0)
     assert result.fix_first("x", top=1)[0].obstacle == 0.0
-
-
-def test_result_json_round_trip_is_equal() -> None:
-    system = rs.default_system()
-    data = random_data(system, 20, seed=5)
-    result = rs.evaluate(system, data)
-    again = rs.EvaluationResult.from_json(result.to_json())
-    assert again == result
-    assert again.fix_first("c00003") == result.fix_first("c00003")
-
-
-def test_repr_and_html() -> None:
-    system = rs.default_system()
-    result = rs.evaluate(system, random_data(system, 5))
-    assert "rows=5" in repr(result)
-    assert "<table>" in result._repr_html_()
-    assert result.table().splitlines()[0].split()[:4] == ["rank", "community", "phase", "score"]
 
 
 # ---------------------------------------------------------------- properties
@@ -348,13 +237,3 @@ def test_overall_by_other_methods(mini_system: rs.IndicatorSystem) -> None:
     assert np.all((topsis.overall >= 0) & (topsis.overall <= 100))
     with pytest.raises(OptionError):
         rs.evaluate(mini_system, data, aggregation="median")  # type: ignore[arg-type]
-
-
-def test_portfolio_obstacle_shares_add_up_to_one() -> None:
-    result = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
-    for by in ("indicator", "supplier", "category", "dimension"):
-        shares = [row["mean_obstacle"] for row in result.obstacles(by)]  # type: ignore[arg-type]
-        assert sum(shares) == pytest.approx(1.0)
-        assert shares == sorted(shares, reverse=True)
-    record = result.records()[0]
-    assert all(f"score_{i}" in record for i in rs.default_system().indicator_ids)

@@ -1,4 +1,4 @@
-"""Evaluation results: scores, ranks, grades, coverage, the fix-first list and provenance.
+"""Evaluation results: scores, ranks, grades and coverage of every community on every node.
 
 An :class:`EvaluationResult` is immutable. Its arrays are read-only; its provenance records
 every choice that produced it (system, weights, methods, options, renoscore version and a
@@ -13,19 +13,15 @@ from __future__ import annotations
 import functools
 import json
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from html import escape
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 from numpy.typing import NDArray
-from pydantic import BaseModel, ConfigDict, Field
 
-from renoscore import normalize, ranking
+from renoscore import normalize
 from renoscore._optional import import_optional
-from renoscore._version import __version__
 from renoscore.data import (
     CellStatus,
     PhaseCodes,
@@ -35,77 +31,21 @@ from renoscore.data import (
     label_codes,
 )
 from renoscore.errors import OptionError, Problem
-from renoscore.system import Category, IndicatorSystem, load_system
+from renoscore.result._numbers import nested_lists, optional_float
+from renoscore.result.explain import FixFirstItem, fix_first_items, obstacle_records
+from renoscore.result.phase_ranks import rank_within_phase
+from renoscore.result.provenance import Provenance
+from renoscore.system import IndicatorSystem, load_system
 from renoscore.weighting import Weights
 
-__all__ = ["EvaluationResult", "FixFirstItem", "IndicatorScores", "Obstacle", "Provenance"]
-
-
-class Provenance(BaseModel):
-    """Every choice behind a result; enough to repeat the run."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    renoscore_version: str = __version__
-    created: str = Field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
-    system_id: str
-    system_version: str
-    data_digest: str | None = None
-    data_source: str | None = None
-    normalization: str
-    aggregation: str
-    missing: str
-    min_coverage: float
-    tie_method: str
-    tie_tolerance: float
-    rank_within: str = "phase"
-    weights: Weights
-
-
-class FixFirstItem(BaseModel):
-    """One line of a community's problem ledger (问题台账)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    indicator: str
-    name_en: str
-    name_zh: str
-    dimension: str
-    category: str
-    supplier: str
-    direction: str
-    unit: str
-    value: float | None
-    floor: float
-    target: float
-    score: float | None
-    gap: float | None
-    global_weight: float
-    priority: float | None
-    obstacle: float | None
-    must_fix: bool
-    status: str
-
-
-class Obstacle(BaseModel):
-    """An indicator's obstacle degree across many communities (portfolio view)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    indicator: str
-    dimension: str
-    category: str
-    supplier: str
-    mean_obstacle: float
-    communities_below_target: int
-    communities_scored: int
+__all__ = ["EvaluationResult", "IndicatorScores"]
 
 
 class IndicatorScores:
     """The recipe of goalpost indicator scores, run when a result's scores are first read.
 
     ``scale * goalposts(values, floor, target)`` (OECD/JRC 2008, section 1.5; UNDP 2010,
-    Technical note 1): the same kernel as :func:`renoscore.hierarchy.score_tree`, so the
+    Technical note 1): the same kernel as :func:`renoscore.aggregate.score_tree`, so the
     numbers are the ones the group scores were aggregated from. Holds only arrays and
     floats, so a result with pending scores pickles.
     """
@@ -404,46 +344,7 @@ class EvaluationResult:
         >>> len(items)
         3
         """
-        r = self.row(community, phase)
-        w = self.weights.indicator_weights()
-        s = self.indicator_scores[r] / 100.0
-        gap = 1.0 - s
-        priority = w * gap
-        total = np.nansum(priority)
-        obstacle = priority / total if total > 0 else np.where(np.isnan(priority), np.nan, 0.0)
-        items: list[FixFirstItem] = []
-        for j, ind in enumerate(self.system.indicators):
-            measured = not np.isnan(s[j])
-            items.append(
-                FixFirstItem(
-                    indicator=ind.id,
-                    name_en=ind.name.en,
-                    name_zh=ind.name.zh,
-                    dimension=self.system.dimension_of(ind.id),
-                    category=ind.category.value,
-                    supplier=ind.supplier.value,
-                    direction=ind.direction.value,
-                    unit=ind.unit,
-                    value=_num(self.values[r, j]),
-                    floor=ind.goalposts.floor,
-                    target=ind.goalposts.target,
-                    score=_num(self.indicator_scores[r, j]),
-                    gap=_num(gap[j]),
-                    global_weight=float(w[j]),
-                    priority=_num(priority[j]),
-                    obstacle=_num(obstacle[j]),
-                    must_fix=bool(measured and ind.category is Category.BASIC and gap[j] > 1e-12),
-                    status=CellStatus(int(self.status[r, j])).name.lower(),
-                )
-            )
-
-        def order(item: FixFirstItem) -> tuple[int, float]:
-            if item.obstacle is None:
-                return (2, 0.0)
-            return (0 if item.must_fix else 1, -item.obstacle)
-
-        items.sort(key=order)
-        return items if top is None else items[:top]
+        return fix_first_items(self, community, phase, top)
 
     def obstacles(
         self, by: Literal["indicator", "supplier", "category", "dimension"] = "indicator"
@@ -456,48 +357,7 @@ class EvaluationResult:
         ``"dimension"`` sums the indicator means within each supplier (government, market,
         society, residents), renovation category or dimension.
         """
-        w = self.weights.indicator_weights()
-        priority = w * (1.0 - self.indicator_scores / 100.0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            total = np.nansum(priority, axis=1, keepdims=True)
-            obstacle = np.where(total > 0, priority / total, np.nan)
-        scored = ~np.isnan(obstacle)
-        # Average over the communities with any obstacle, an unmeasured indicator counting 0,
-        # so that the shares of a portfolio add up to 1 like each community's do.
-        rows_scored = scored.any(axis=1)
-        n_rows = int(rows_scored.sum())
-        mean = (
-            np.nansum(obstacle[rows_scored], axis=0) / n_rows
-            if n_rows
-            else np.full(obstacle.shape[1], np.nan)
-        )
-        below = ((self.indicator_scores < 100.0 - 1e-9) & ~np.isnan(self.indicator_scores)).sum(
-            axis=0
-        )
-        rows = [
-            Obstacle(
-                indicator=ind.id,
-                dimension=self.system.dimension_of(ind.id),
-                category=ind.category.value,
-                supplier=ind.supplier.value,
-                mean_obstacle=float(mean[j]),
-                communities_below_target=int(below[j]),
-                communities_scored=int(scored[:, j].sum()),
-            )
-            for j, ind in enumerate(self.system.indicators)
-        ]
-        if by == "indicator":
-            out = [o.model_dump() for o in rows]
-        else:
-            sums: dict[str, float] = {}
-            for o in rows:
-                key = getattr(o, by)
-                sums[key] = sums.get(key, 0.0) + (
-                    0.0 if math.isnan(o.mean_obstacle) else o.mean_obstacle
-                )
-            out = [{by: k, "mean_obstacle": v} for k, v in sums.items()]
-        out.sort(key=lambda d: -(d["mean_obstacle"] if not math.isnan(d["mean_obstacle"]) else -1))
-        return out
+        return obstacle_records(self, by)
 
     # ------------------------------------------------------------------ tables
     def records(self, lang: str = "en") -> list[dict[str, Any]]:
@@ -509,16 +369,16 @@ class EvaluationResult:
             rec: dict[str, Any] = {
                 "community_id": self.ids[r],
                 "phase": self.phases[r],
-                "score": _num(self.group_scores[r, 0]),
-                "rank": _num(self.overall_rank[r]),
+                "score": optional_float(self.group_scores[r, 0]),
+                "rank": optional_float(self.overall_rank[r]),
                 "grade": None if self.grades[r, 0] < 0 else grade_names[self.grades[r, 0]],
-                "coverage": _num(self.coverage[r, 0]),
+                "coverage": optional_float(self.coverage[r, 0]),
                 "reason": self.reasons[r],
             }
             for k, g in enumerate(self.group_ids[1:], start=1):
-                rec[f"{g}"] = _num(self.group_scores[r, k])
+                rec[f"{g}"] = optional_float(self.group_scores[r, k])
             for j, ind in enumerate(self.system.indicator_ids):
-                rec[f"score_{ind}"] = _num(self.indicator_scores[r, j])
+                rec[f"score_{ind}"] = optional_float(self.indicator_scores[r, j])
             out.append(rec)
         return out
 
@@ -533,10 +393,10 @@ class EvaluationResult:
                         "phase": self.phases[r],
                         "node": g,
                         "kind": "group",
-                        "score": _num(self.group_scores[r, k]),
-                        "rank": _num(self.ranks[r, k]),
+                        "score": optional_float(self.group_scores[r, k]),
+                        "rank": optional_float(self.ranks[r, k]),
                         "grade": int(self.grades[r, k]),
-                        "coverage": _num(self.coverage[r, k]),
+                        "coverage": optional_float(self.coverage[r, k]),
                     }
                 )
             for j, ind in enumerate(self.system.indicator_ids):
@@ -546,7 +406,7 @@ class EvaluationResult:
                         "phase": self.phases[r],
                         "node": ind,
                         "kind": "indicator",
-                        "score": _num(self.indicator_scores[r, j]),
+                        "score": optional_float(self.indicator_scores[r, j]),
                         "rank": None,
                         "grade": None,
                         "coverage": 1.0 if self.status[r, j] == CellStatus.OK else 0.0,
@@ -579,12 +439,12 @@ class EvaluationResult:
             "provenance": self.full_provenance().model_dump(mode="json"),
             "ids": list(self.ids),
             "phases": list(self.phases),
-            "indicator_scores": _nested(self.indicator_scores),
-            "group_scores": _nested(self.group_scores),
-            "coverage": _nested(self.coverage),
-            "ranks": _nested(self.ranks),
+            "indicator_scores": nested_lists(self.indicator_scores),
+            "group_scores": nested_lists(self.group_scores),
+            "coverage": nested_lists(self.coverage),
+            "ranks": nested_lists(self.ranks),
             "grades": self.grades.tolist(),
-            "values": _nested(self.values),
+            "values": nested_lists(self.values),
             "status": self.status.tolist(),
             "imputed": self.imputed.tolist(),
             "reasons": list(self.reasons),
@@ -710,48 +570,9 @@ class EvaluationResult:
         return f"<p>{escape(repr(self))}</p><table><tr>{head}</tr>{''.join(rows)}</table>"
 
 
-def _num(x: float) -> float | None:
-    return (
-        None
-        if x is None
-        or (isinstance(x, float) and math.isnan(x))
-        or (hasattr(x, "dtype") and np.isnan(x))
-        else float(x)
-    )
-
-
 def _fmt(x: Any) -> str:
     if x is None:
         return "-"
     if isinstance(x, float):
         return f"{x:.1f}"
     return str(x)
-
-
-def _nested(a: NDArray[np.floating[Any]]) -> list[list[float | None]]:
-    return [[None if math.isnan(v) else v for v in row] for row in a.tolist()]
-
-
-def rank_within_phase(
-    scores: NDArray[np.float64],
-    phases: Sequence[str | None] | PhaseCodes,
-    method: str,
-    tol: float,
-) -> NDArray[np.float64]:
-    """Rank each column of ``scores`` separately within each phase (1 = best, NaN unscored)."""
-    pc = phases if isinstance(phases, PhaseCodes) else _codes_of(phases)
-    if len(pc.labels) <= 1:
-        return ranking.rank(scores, method=method, tol=tol)  # type: ignore[arg-type]
-    ranks = np.full(scores.shape, np.nan)
-    for k in range(len(pc.labels)):
-        rows = np.flatnonzero(pc.codes == k)
-        ranks[rows] = ranking.rank(scores[rows], method=method, tol=tol)  # type: ignore[arg-type]
-    return ranks
-
-
-def _codes_of(phases: Sequence[str | None]) -> PhaseCodes:
-    index: dict[str | None, int] = {}
-    codes = np.fromiter(
-        (index.setdefault(p, len(index)) for p in phases), dtype=np.intp, count=len(phases)
-    )
-    return PhaseCodes(codes, tuple(index))

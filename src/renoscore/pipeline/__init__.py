@@ -1,0 +1,38 @@
+"""The scoring pipeline: :func:`evaluate` and :func:`compare`.
+
+* :mod:`renoscore.pipeline.scoring`: :func:`evaluate` (and :func:`system_tree`), a list of
+  stages from the inputs to an :class:`~renoscore.EvaluationResult`;
+* :mod:`renoscore.pipeline.imputation`: what happens to missing cells;
+* :mod:`renoscore.pipeline.comparison`: :func:`compare` and :class:`PhaseComparison`.
+
+The scoring options are :class:`ScoringOptions`; the names of their choices
+(``ScoreNormalization``, ``Aggregation``, ``MissingPolicy``) are kept here too, and
+``Normalization`` is the old name of ``ScoreNormalization``.
+"""
+
+from renoscore._options import (
+    BATCH_RELATIVE,
+    Aggregation,
+    MissingPolicy,
+    ScoreNormalization,
+    ScoringOptions,
+)
+from renoscore.pipeline.comparison import PhaseComparison, compare
+from renoscore.pipeline.scoring import FUZZY_GRADES, evaluate, system_tree
+
+#: The old name of :data:`ScoreNormalization` (how raw values become scores).
+Normalization = ScoreNormalization
+
+__all__ = [
+    "BATCH_RELATIVE",
+    "FUZZY_GRADES",
+    "Aggregation",
+    "MissingPolicy",
+    "Normalization",
+    "PhaseComparison",
+    "ScoreNormalization",
+    "ScoringOptions",
+    "compare",
+    "evaluate",
+    "system_tree",
+]

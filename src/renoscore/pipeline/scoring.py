@@ -1,0 +1,331 @@
+"""The scoring pipeline: :func:`evaluate`, a list of stages from inputs to a result.
+
+This module composes the numeric core (:mod:`renoscore.normalize`, :mod:`renoscore.aggregate`,
+:mod:`renoscore.ranking`) with the domain model (system, data, weights). It has no maths of its
+own: every formula lives in the core, where it is cited and tested.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any, NamedTuple, cast
+
+import numpy as np
+from numpy.typing import NDArray
+
+from renoscore import aggregate, normalize, ranking
+from renoscore._options import (
+    BATCH_RELATIVE,
+    Aggregation,
+    MissingPolicy,
+    ScoreNormalization,
+    ScoringOptions,
+)
+from renoscore.aggregate import Tree, aggregate_tree, score_groups, score_tree
+from renoscore.data import CommunityData, PhaseCodes, load_data
+from renoscore.errors import CoverageWarning, DataValidationError, Problem
+from renoscore.panel import Panel
+from renoscore.pipeline.imputation import Cells, cells_to_score
+from renoscore.ranking import TieMethod
+from renoscore.result import EvaluationResult, IndicatorScores, Provenance, rank_within_phase
+from renoscore.system import IndicatorSystem, load_system
+from renoscore.weighting import Weights, derive_weights
+
+__all__ = ["FUZZY_GRADES", "evaluate", "system_tree"]
+
+#: Grade centres of the fuzzy comment set {优, 良, 中, 差} (domain brief §6, a community-service FCE).
+FUZZY_GRADES = (85.0, 70.0, 55.0, 40.0)
+
+
+def system_tree(system: IndicatorSystem, weights: Weights) -> Tree:
+    """The numeric tree of ``system`` with the local weights of ``weights``."""
+    m = len(system.indicators)
+    index = {ind.id: j for j, ind in enumerate(system.indicators)}
+    index.update({g.id: m + k for k, g in enumerate(system.groups)})
+    children = []
+    local = []
+    for g in system.groups:
+        nw = weights.nodes[g.id]
+        children.append([index[c] for c in nw.children])
+        local.append(list(nw.local))
+    return Tree.build(m, children, local)
+
+
+def evaluate(
+    system: IndicatorSystem | str,
+    data: CommunityData | Any,
+    weights: Weights | str | None = None,
+    *,
+    panel: Panel | None = None,
+    normalization: ScoreNormalization = "goalposts",
+    aggregation: Aggregation = "arithmetic",
+    missing: MissingPolicy = "error",
+    min_coverage: float = 2.0 / 3.0,
+    impute_by: str | None = None,
+    tie_method: TieMethod = "min",
+    tie_tolerance: float = 1e-9,
+    weights_phase: str | None = None,
+    options: ScoringOptions | None = None,
+) -> EvaluationResult:
+    """Score, rank and grade every community on every node of an indicator system.
+
+    Parameters
+    ----------
+    system : IndicatorSystem or str
+        The indicator system (or a path / shipped name for :func:`~renoscore.load_system`).
+    data : CommunityData or table
+        Validated data, or anything :func:`~renoscore.load_data` reads.
+    weights : Weights, str or None
+        Frozen :class:`~renoscore.Weights` (checked against the system); a method name
+        (``"equal"``, ``"ahp"``, ``"entropy"``, ``"critic"``, ``"combined"``, ...) resolved
+        by :func:`~renoscore.derive_weights` with ``panel`` and the data; or None for the
+        system's own declared weighting. The default system declares fixed dimension weights
+        (the AIJ group result of its example panel) and equal weights within dimensions, so
+        ``evaluate(default_system(), data)`` works without a panel.
+    panel : Panel, optional
+        Expert judgements for AHP weighting.
+    normalization : {"goalposts", "minmax"}
+        ``goalposts`` (default): each indicator scored from its floor (0) to its target
+        (100), so a community's score does not depend on the batch. ``minmax``: relative to
+        the batch (explicit opt-in; scores then change when communities are added).
+    aggregation : {"arithmetic", "geometric", "topsis", "grey_relational", "fuzzy"}
+        Weighted arithmetic mean up the tree (default, compensatory) or weighted geometric
+        mean (partly compensatory). The last three replace only the *overall* score, computed
+        from the indicator scores with the global weights (dimension scores stay arithmetic):
+        TOPSIS closeness (Hwang & Yoon 1981) and grey relational grade (Deng 1982) are
+        relative to the batch, like min-max; ``fuzzy`` is the weighted score of a fuzzy
+        comprehensive evaluation on the comment set {85, 70, 55, 40} (M(·,⊕) operator).
+        TOPSIS and grey relational need every indicator observed in a row.
+    missing : {"error", "renormalize", "impute_mean", "impute_median"}
+        What to do with missing cells. ``error`` (default) lists every missing cell.
+        ``renormalize`` re-normalises weights over the indicators present within each node
+        and records the coverage. ``impute_*`` fills missing cells with the column mean or
+        median of the observed cells (within the context column ``impute_by`` if given);
+        imputed cells are recorded. Not-applicable cells are always excluded by
+        re-normalisation.
+    min_coverage : float
+        A community whose observed share of the goal's weight is below this gets no overall
+        score, rank or grade (default 2/3); the row stays in the result with the reason.
+        Dimension scores are shown with their own coverage. Coverage counts only the weight
+        that applies: not-applicable cells (including indicators not measured in a row's
+        phase) leave the denominator, so a mid-works ``t_proc`` row that measures only
+        participation is scored on what that phase measures.
+    impute_by : str, optional
+        A context column (e.g. ``district``) within which to impute.
+    tie_method, tie_tolerance
+        How ties are ranked, and the score difference (on 0-100) below which two scores tie.
+    weights_phase : str, optional
+        For data-driven weights: use only the rows of this phase.
+    options : ScoringOptions, optional
+        The seven scoring options above as one validated object (keywords left at their
+        defaults); recorded in the result's provenance either way.
+
+    Returns
+    -------
+    EvaluationResult
+
+    Raises
+    ------
+    OptionError
+        Invalid scoring options, every one listed.
+    DataValidationError
+        With ``missing="error"``, listing every missing cell.
+    WeightsError
+        When weights do not fit the system or cannot be derived.
+
+    Examples
+    --------
+    >>> import renoscore as rs
+    >>> result = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
+    >>> bool(((result.overall >= 0) & (result.overall <= 100) | np.isnan(result.overall)).all())
+    True
+    """
+    opts = ScoringOptions.of(
+        options,
+        normalization=normalization,
+        aggregation=aggregation,
+        missing=missing,
+        min_coverage=min_coverage,
+        impute_by=impute_by,
+        tie_method=tie_method,
+        tie_tolerance=tie_tolerance,
+    )
+    system, data = _matching_inputs(system, data)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        w = _weights(system, data, weights, panel, weights_phase)
+        cells = cells_to_score(data, opts)
+        scored = _scores(system, cells, w, opts)
+        reasons = _coverage_rule(scored, opts, data.n)
+        overall_rank = rank_within_phase(
+            scored.groups[:, 0], data.phase_codes, opts.tie_method, opts.tie_tolerance
+        )
+        grades = ranking.grade(scored.groups, system.grade_thresholds()[:-1])
+    for item in caught:
+        warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
+    provenance = Provenance.record(
+        opts,
+        weights=w,
+        system_id=system.id,
+        system_version=system.version,
+        data_source=data.source,
+    )
+    return EvaluationResult(
+        system=system,
+        # The arrays themselves: tuples of a million ids are built only if someone reads them.
+        ids=cast(Any, data.id_array),
+        phases=cast(Any, data.phase_codes),
+        indicator_scores=cast(Any, scored.indicators),
+        group_scores=scored.groups,
+        coverage=scored.coverage,
+        overall_rank=overall_rank,
+        grades=grades,
+        values=data.values,
+        status=data.status,
+        imputed=cells.imputed,
+        reasons=cast(Any, reasons),
+        warnings=tuple(f"{c.category.__name__}: {c.message}" for c in caught),
+        provenance=provenance,
+        context=dict(data.context),
+    )
+
+
+def _matching_inputs(
+    system: IndicatorSystem | str, data: CommunityData | Any
+) -> tuple[IndicatorSystem, CommunityData]:
+    """The system, and the data validated against it (refused if validated against another)."""
+    system = load_system(system)
+    if not isinstance(data, CommunityData):
+        data = load_data(data, system)
+    if data.system_id != system.id or data.indicator_ids != system.indicator_ids:
+        raise DataValidationError(
+            "the data were validated against another system",
+            [
+                Problem(
+                    f"data system {data.system_id!r}, evaluation system {system.id!r}",
+                    fix="load the data with this system",
+                )
+            ],
+        )
+    return system, data
+
+
+def _weights(
+    system: IndicatorSystem,
+    data: CommunityData,
+    weights: Weights | str | None,
+    panel: Panel | None,
+    phase: str | None,
+) -> Weights:
+    """Frozen weights checked against the system, or weights derived by a method name."""
+    if isinstance(weights, Weights):
+        weights.check(system)
+        return weights
+    return derive_weights(system, panel, data, method=weights, phase=phase)
+
+
+class _Scores(NamedTuple):
+    """Indicator scores (an array, or the recipe run on first read), group scores, coverage."""
+
+    indicators: NDArray[np.float64] | IndicatorScores
+    groups: NDArray[np.float64]
+    coverage: NDArray[np.float64]
+
+
+def _scores(system: IndicatorSystem, cells: Cells, w: Weights, options: ScoringOptions) -> _Scores:
+    """Normalise and aggregate: indicator and group scores on 0-100, with coverage."""
+    X, applicable = cells.values, cells.applicable
+    floor, target = system.goalpost_arrays()
+    tree = system_tree(system, w)
+    method = options.tree_method
+    aggregation = options.aggregation
+    if options.normalization == "goalposts" and aggregation in ("arithmetic", "geometric"):
+        # Goalposts and the tree in one blocked pass that reads X once; the indicator
+        # scores are left to the result, which computes them if they are read.
+        group_scores, coverage = score_groups(
+            X,
+            floor,
+            target,
+            tree,
+            method=method,
+            applicable=applicable,
+            scale=100.0,
+            check_finite=False,  # validated data hold no infinity
+            labels=system.indicator_ids,
+        )
+        return _Scores(IndicatorScores(X, floor, target, 100.0), group_scores, coverage)
+    if options.normalization == "goalposts":
+        S, group_scores, coverage = score_tree(
+            X,
+            floor,
+            target,
+            tree,
+            method=method,
+            applicable=applicable,
+            scale=100.0,
+            check_finite=False,
+            labels=system.indicator_ids,
+        )
+        group_scores[:, 0] = _overall_by(aggregation, S, w.indicator_weights())
+        return _Scores(S, group_scores, coverage)
+    S = normalize.minmax(X, system.directions, labels=system.indicator_ids)
+    group_scores, coverage = aggregate_tree(
+        S, tree, method=method, missing="renormalize", applicable=applicable
+    )
+    group_scores *= 100.0
+    np.multiply(S, 100.0, out=S)
+    if aggregation in ("topsis", "grey_relational", "fuzzy"):
+        group_scores[:, 0] = _overall_by(aggregation, S, w.indicator_weights())
+    return _Scores(S, group_scores, coverage)
+
+
+def _coverage_rule(scored: _Scores, options: ScoringOptions, n: int) -> PhaseCodes:
+    """Unscore communities below the minimum coverage; the reason of every unscored row.
+
+    The rule applies to the community (the goal): a dimension observed in part still shows
+    its score, with its coverage beside it. NaN coverage (nothing applies to the row) is not
+    "low": it is explained below.
+    """
+    group_scores, coverage, min_coverage = scored.groups, scored.coverage, options.min_coverage
+    low = coverage[:, 0] < min_coverage - 1e-12
+    # Reasons as codes into the few distinct texts (code 0: no reason): a million Nones
+    # are a tuple only if someone reads them.
+    reason_code = np.zeros(n, dtype=np.intp)
+    reason_text: dict[str | None, int] = {None: 0}
+
+    def give(r: int, text: str) -> None:
+        reason_code[r] = reason_text.setdefault(text, len(reason_text))
+
+    if low.any():
+        for r in np.flatnonzero(low).tolist():
+            # Rounded first: a share summed in another order (rows in another order) may
+            # differ in its last bit, and 0.625 must not show as 62% in one order, 63% in another.
+            shown = round(float(coverage[r, 0]), 12)
+            give(r, f"coverage {shown:.0%} below the minimum {min_coverage:.0%}")
+        group_scores[low, 0] = np.nan
+        warnings.warn(
+            f"{int(low.sum())} row(s) not scored: coverage below {min_coverage:.0%}",
+            CoverageWarning,
+            stacklevel=3,  # the caller of evaluate
+        )
+    for r in np.flatnonzero(np.isnan(group_scores[:, 0]) & ~low).tolist():
+        give(
+            r,
+            f"{options.aggregation} needs every indicator observed"
+            if options.aggregation in BATCH_RELATIVE and not np.isnan(coverage[r, 0])
+            else "no indicator observed",
+        )
+    return PhaseCodes(reason_code, tuple(reason_text))
+
+
+def _overall_by(
+    method: str, S100: NDArray[np.float64], w: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Overall score (0-100) of each row by a non-tree method, from indicator scores on 0-100."""
+    benefit = ["benefit"] * S100.shape[1]  # goalpost scores are already oriented
+    if method == "topsis":
+        return 100.0 * aggregate.topsis(S100 / 100.0, w, benefit)
+    if method == "grey_relational":
+        return 100.0 * aggregate.grey_relational(S100 / 100.0, w, benefit, normalization="none")
+    fuzzy = aggregate.fuzzy_comprehensive(S100, w, FUZZY_GRADES, missing="renormalize")
+    return np.asarray(fuzzy.score, dtype=np.float64)
