@@ -14,7 +14,6 @@ import functools
 import json
 import math
 from dataclasses import dataclass, field
-from html import escape
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
@@ -306,9 +305,9 @@ class EvaluationResult:
         ``result.plot.radar(community, phase=None)``, ``result.plot.ranking(phase=None)``;
         see :class:`renoscore.plot.ResultPlots`.
         """
-        from renoscore.plot import ResultPlots
+        from renoscore import _views
 
-        return ResultPlots(self)
+        return _views.result_plots(self)
 
     # ------------------------------------------------------------------ explanation
     def fix_first(
@@ -552,27 +551,7 @@ class EvaluationResult:
         )
 
     def _repr_html_(self) -> str:
-        dims = [d.id for d in self.system.dimensions]
-        rows = []
-        for rec in self.ranking()[:50]:
-            cells = [
-                rec["rank"],
-                rec["community_id"],
-                rec["phase"],
-                rec["score"],
-                rec["grade"],
-                *[rec[d] for d in dims],
-            ]
-            rows.append("<tr>" + "".join(f"<td>{escape(_fmt(c))}</td>" for c in cells) + "</tr>")
-        head = "".join(
-            f"<th>{escape(h)}</th>" for h in ["rank", "community", "phase", "score", "grade", *dims]
-        )
-        return f"<p>{escape(repr(self))}</p><table><tr>{head}</tr>{''.join(rows)}</table>"
+        """Escaped HTML for notebooks: the ranking (see :func:`renoscore.report.repr_html`)."""
+        from renoscore import _views
 
-
-def _fmt(x: Any) -> str:
-    if x is None:
-        return "-"
-    if isinstance(x, float):
-        return f"{x:.1f}"
-    return str(x)
+        return _views.result_html(self)
