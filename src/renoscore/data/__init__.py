@@ -24,7 +24,7 @@ read as the same digits), with surrounding spaces; full-width forms of the point
 the exponent (``１．５``, ``－５``, ``＋５``, ``５ｅ２``, as a Chinese input method types them) and the
 minus sign U+2212 are read as their ASCII forms. Rejected with a reason: text that is not a
 number, ``nan``/``inf`` written as text, values that overflow (``1e309``), values beyond
-±1e300 (:data:`~renoscore.system.MAX_MAGNITUDE`: the difference of any two accepted values, and
+±1e300 (``MAX_MAGNITUDE``: the difference of any two accepted values, and
 so every normalisation, stays finite), thousands separators (``1,200``, ``1_000``, ``1 000``
 with any kind of space) and decimal commas (``1,5`` or ``1，5``), which are ambiguous. In a
 DataFrame, a list of records or a mapping of columns, a number is taken as it is (``True``/``False``

@@ -248,7 +248,7 @@ class EvaluationResult:
             match &= pc.codes == (pc.labels.index(phase) if phase in pc.labels else -1)
         hits = np.flatnonzero(match).tolist()
         if not hits:
-            from renoscore.system import suggest
+            from renoscore._validation import suggest
 
             raise OptionError(
                 f"no community {community!r}" + (f" in phase {phase!r}" if phase else ""),

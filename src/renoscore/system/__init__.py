@@ -25,16 +25,6 @@ Examples
 
 from __future__ import annotations
 
-# Old import paths of the shared validation helpers (they moved to renoscore._validation);
-# kept until every importer imports them from there.
-from renoscore._validation import ID_PATTERN as ID_PATTERN
-from renoscore._validation import MAX_MAGNITUDE as MAX_MAGNITUDE
-from renoscore._validation import LocatedProblem as LocatedProblem
-from renoscore._validation import located_error as located_error
-from renoscore._validation import problems_from_validation as problems_from_validation
-from renoscore._validation import register_tags as register_tags
-from renoscore._validation import short_repr as short_repr
-from renoscore._validation import suggest as suggest
 from renoscore.system.enums import (
     INTEGER_KINDS,
     KIND_BOUNDS,

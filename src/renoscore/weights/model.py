@@ -30,9 +30,10 @@ import yaml
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from renoscore._validation import LocatedProblem, located_error
 from renoscore._version import __version__
 from renoscore.errors import Problem, WeightsError
-from renoscore.system import IndicatorSystem, LocatedProblem, located_error
+from renoscore.system import IndicatorSystem
 
 __all__ = ["ExpertConsistency", "NodeWeights", "Weights", "WeightsProvenance", "load_weights"]
 
@@ -337,8 +338,8 @@ def load_weights(
     """
     from pydantic import ValidationError
 
+    from renoscore._validation import problems_from_validation
     from renoscore._yaml import Located, read_yaml
-    from renoscore.system import problems_from_validation
 
     doc = (
         Located(data=dict(source))

@@ -1,0 +1,74 @@
+"""The examples in the docstrings of every module of renoscore run and show what they say.
+
+One runner for the whole package (``pytest`` is the only test command): each module's
+examples run in a fresh namespace; a module whose examples need an optional extra that is not
+installed is skipped with the extra named, never failed.
+"""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import pkgutil
+import warnings
+
+import pytest
+
+import renoscore
+from renoscore.errors import MissingDependencyError
+
+#: Optional modules and the extra that installs them.
+EXTRAS = {
+    "pandas": "pandas",
+    "pyarrow": "pandas",
+    "openpyxl": "pandas",
+    "matplotlib": "plot",
+}
+
+MODULES = [
+    "renoscore",
+    *sorted(m.name for m in pkgutil.walk_packages(renoscore.__path__, prefix="renoscore.")),
+]
+
+
+class _Runner(doctest.DocTestRunner):
+    """A runner that remembers the exceptions raised by examples (to tell a missing extra)."""
+
+    def __init__(self) -> None:
+        super().__init__(optionflags=doctest.NORMALIZE_WHITESPACE, verbose=False)
+        self.exceptions: list[BaseException] = []
+        self.output: list[str] = []
+
+    def report_unexpected_exception(self, out, test, example, exc_info):  # type: ignore[no-untyped-def]
+        self.exceptions.append(exc_info[1])
+        super().report_unexpected_exception(out, test, example, exc_info)
+
+
+def _missing_extra(exc: BaseException) -> str | None:
+    if isinstance(exc, MissingDependencyError):
+        return str(exc)
+    if isinstance(exc, ModuleNotFoundError) and exc.name in EXTRAS:
+        return f"{exc.name} (pip install renoscore[{EXTRAS[exc.name]}])"
+    return None
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_examples_run(name: str) -> None:
+    try:
+        module = importlib.import_module(name)
+    except (MissingDependencyError, ModuleNotFoundError) as exc:
+        missing = _missing_extra(exc)
+        if missing is None:
+            raise
+        pytest.skip(f"needs {missing}")
+    runner = _Runner()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for test in doctest.DocTestFinder().find(module, name):
+            runner.run(test, out=runner.output.append)
+    failed = runner.summarize(verbose=False).failed
+    if failed:
+        missing = [m for m in map(_missing_extra, runner.exceptions) if m]
+        if missing and len(missing) == len(runner.exceptions):
+            pytest.skip(f"needs {missing[0]}")
+    assert failed == 0, "".join(runner.output)
