@@ -1,0 +1,1 @@
+"""Statistical audit of an index, as the JRC audits composite indicators (placeholder)."""
