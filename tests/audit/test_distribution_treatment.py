@@ -66,9 +66,14 @@ def test_degenerate_columns_give_nan_without_warnings() -> None:
     with np.errstate(all="raise"):
         s = column_stats(X)
     assert s.constant.tolist() == [False, True, False, False]
-    assert np.isnan(s.skew[1]) and np.isnan(s.kurt[1]) and s.sd[1] == 0.0
-    assert np.isnan(s.mean[2]) and s.n[2] == 0 and np.isnan(s.median[2])
-    assert np.isnan(s.kurt[0]) and not np.isnan(s.skew[0])  # 3 values: skew yes, kurtosis no
+    assert np.isnan(s.skew[1])
+    assert np.isnan(s.kurt[1])
+    assert s.sd[1] == 0.0
+    assert np.isnan(s.mean[2])
+    assert s.n[2] == 0
+    assert np.isnan(s.median[2])
+    assert np.isnan(s.kurt[0])
+    assert not np.isnan(s.skew[0])
     assert np.isnan(s.skew[3])
 
 
@@ -130,7 +135,8 @@ def test_published_coinr_treat_winmax_one_goes_to_log(asem: dict[str, Any]) -> N
     X = np.column_stack([asem["Flights"], asem["Goods"]])
     t = treat(X, winmax=1)
     goods = next(c for c in t.columns if c.column == 1)
-    assert goods.step == "log" and goods.winsorised == 1
+    assert goods.step == "log"
+    assert goods.winsorised == 1
     assert goods.skew[1] == pytest.approx(2.469910, abs=5e-7)
     assert goods.kurt[1] == pytest.approx(7.087309, abs=5e-7)
     assert goods.skew[2] == pytest.approx(0.03104001, abs=5e-9)
@@ -193,19 +199,23 @@ def test_missing_cells_stay_missing_and_ties_move_together() -> None:
     x = np.array([*range(1, 21), 100, 100, np.nan])  # skew 2.82, kurtosis 7.13
     v, count, side = winsorise(x, winmax=5)
     assert np.isnan(v[-1, 0])
-    assert count[0] == 2 and v[20, 0] == v[21, 0] == 20.0
+    assert count[0] == 2
+    assert v[20, 0] == v[21, 0] == 20.0
     assert side[20, 0] == side[21, 0] == 1
 
 
 def test_negative_skew_winsorises_the_low_end() -> None:
     x = -VECTOR
     t = treat(x, winmax=2)
-    assert t.points[0].side == "low" and t.points[0].after == -30.0
+    assert t.points[0].side == "low"
+    assert t.points[0].after == -30.0
 
 
 def test_log_ct_of_a_constant_column_is_left_alone() -> None:
     v, lo, shift = log_ct(np.ones((4, 1)))
-    assert np.array_equal(v, np.ones((4, 1))) and np.isnan(lo[0]) and np.isnan(shift[0])
+    assert np.array_equal(v, np.ones((4, 1)))
+    assert np.isnan(lo[0])
+    assert np.isnan(shift[0])
 
 
 def test_bad_settings_are_refused_together() -> None:

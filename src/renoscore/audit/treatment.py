@@ -51,8 +51,8 @@ from renoscore.errors import DataValidationError, OptionError, Problem
 
 __all__ = [
     "ColumnTreatment",
-    "Treatment",
     "TreatedPoint",
+    "Treatment",
     "apply_treatment",
     "log_ct",
     "treat",
@@ -452,7 +452,7 @@ def apply_treatment(X: ArrayLike, record: Treatment | dict[str, Any]) -> FloatAr
     problems: list[Problem] = []
     for p in doc.get("points", []):
         r, j = int(p["row"]), int(p["column"])
-        if not values[r, j] == float(p["before"]):
+        if values[r, j] != float(p["before"]):
             problems.append(
                 Problem("the data differ from the treated data", row=r + 1, column=str(j),
                         value=float(values[r, j]), fix=f"expected {p['before']!r}")
