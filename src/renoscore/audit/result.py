@@ -228,7 +228,8 @@ class AuditResult:
             lines.append(f"\n{w[section if section != 'communities' else 'availability']}")
             for f in mine:
                 where = f" [{f.phase}]" if f.phase else ""
-                lines.append(f"  {f.subject}{where}: {f.text(lang, show)}")
+                who = f.subject if f.code == "screened" else f"{show(f.subject)} ({f.subject})"
+                lines.append(f"  {who}{where}: {f.text(lang, show)}")
         if not self.flags:
             lines.append(w["no_flags"])
         return "\n".join(lines)
