@@ -119,9 +119,9 @@ def _correlation(a: AuditResult, lang: str) -> list[dict[str, Any]]:
 def _consistency(a: AuditResult, lang: str) -> list[dict[str, Any]]:
     out = []
     for g, gc in a.consistency.items():
-        names = (
-            ", ".join(a.system.node(g).children[k].id for k in gc.constant) if gc.constant else ""
-        )
+        node = a.system.node(g)
+        kids = () if node.is_indicator else getattr(node, "children", ())
+        names = ", ".join(kids[k].id for k in gc.constant)
         out.append(
             {"group": g, "children": gc.k, "alpha": _num(gc.alpha),
              "alpha_note": a.reason(gc.alpha_reason, lang),

@@ -2,8 +2,8 @@
 
 Examples
 --------
->>> WORDS["zh"]["availability"], FLAGS["zh"]["saturated"]
-('数据可得性', '目标值饱和')
+>>> WORDS["zh"]["availability"], FLAGS["zh"]["saturated"].format(value=0.63)
+('数据可得性', '目标值饱和：63%的小区已达到目标值')
 """
 
 from __future__ import annotations

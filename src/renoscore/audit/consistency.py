@@ -87,14 +87,15 @@ def principal_components(X: FloatArray) -> tuple[FloatArray, NDArray[np.bool_]]:
     >>> x = np.array([[1.0, 2.0], [2.0, 3.5], [3.0, 6.5], [4.0, 8.0]])
     >>> ev, const = principal_components(x)
     >>> ev.round(4).tolist(), const.tolist()
-    [[1.9871, 0.0129], [False, False]]
+    ([1.9899, 0.0101], [False, False])
     """
     sd = X.std(axis=0)
     constant = sd <= 1e-12 * (np.abs(X).max(axis=0) + 1e-300)
     if constant.any() or X.shape[0] < 2:
         return np.array([]), constant
     R = np.corrcoef(X, rowvar=False)
-    return np.linalg.eigvalsh(R)[::-1], constant
+    ev: FloatArray = np.asarray(np.linalg.eigvalsh(R)[::-1], dtype=np.float64)
+    return ev, np.asarray(constant, dtype=bool)
 
 
 def group_consistency(

@@ -151,7 +151,7 @@ def column_stats(X: ArrayLike) -> ColumnStats:
     >>> s.n.tolist(), s.constant.tolist()
     ([4, 3], [False, True])
     >>> print(round(float(s.skew[0]), 4), float(s.skew[1]))
-    1.8131 nan
+    1.7636 nan
     """
     arr = _matrix(X)
     n, mean, lo, hi, m2, m3, m4 = _central_sums(arr)

@@ -94,7 +94,13 @@ def _binned(
     sums = np.bincount(flat, weights=yy, minlength=size).reshape(X.shape[1], bins)
     squares = np.bincount(flat, weights=yy * yy, minlength=size).reshape(X.shape[1], bins)
     constant = np.asarray((counts > 0).sum(axis=1) == 1)
-    return counts, sums, squares, n.astype(np.int64), constant
+    return (
+        counts,
+        sums.astype(np.float64),
+        squares.astype(np.float64),
+        n.astype(np.int64),
+        constant.astype(bool),
+    )
 
 
 def _kernel_parts(bins: int, bandwidths: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -156,7 +162,11 @@ def main_effects(
     used = counts[None] > 0
     bad = (used & (~good | ~(leverage < 1.0 - 1e-9))).any(axis=2)
     cv = np.where(bad, np.inf, np.where(used, loo, 0.0).sum(axis=2))
-    best = np.argmin(cv, axis=0)  # (C,)
+    # A variable none of whose bandwidths can be cross-validated (a value held by a single
+    # row has leverage 1: few distinct values) takes the smoothest fit that exists there.
+    fits = (used & ~np.isnan(fit)).sum(axis=2) == used.sum(axis=2)
+    fallback = np.where(fits.any(axis=0), fits.shape[0] - 1 - np.argmax(fits[::-1], axis=0), 0)
+    best = np.where(np.isfinite(cv).any(axis=0), np.argmin(cv, axis=0), fallback)
     cols = np.arange(Xa.shape[1])
     m = fit[best, cols]  # (C, G)
     nf = n.astype(np.float64)
@@ -165,7 +175,7 @@ def main_effects(
         var_y = squares.sum(axis=1) / nf - mean_y**2
         var_fit = np.where(used[0], counts * (np.nan_to_num(m) - mean_y[:, None]) ** 2, 0.0)
         S = np.clip(var_fit.sum(axis=1) / nf / var_y, 0.0, 1.0)
-    finite = np.isfinite(cv[best, cols])
+    finite = fits[best, cols]
     defined = (n >= 5) & (var_y > 1e-12 * np.maximum(mean_y**2, 1e-300))
     S = np.where(defined & constant, 0.0, np.where(defined & finite, S, np.nan))
     bandwidth = np.where(defined & finite & ~constant, hs[best], np.nan)

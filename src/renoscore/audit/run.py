@@ -168,7 +168,8 @@ def _scores(
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = evaluate(system, data, weights, panel=panel, missing=cfg.missing)
+        missing: Any = cfg.missing  # validated by AuditSettings' pattern
+        result = evaluate(system, data, weights, panel=panel, missing=missing)
     return result, tuple(str(c.message) for c in caught)
 
 

@@ -20,6 +20,7 @@ from renoscore.plot._common import finished, new_axes, wrap_label
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.patches import Rectangle
 
     from renoscore.audit import AuditResult
 
@@ -115,7 +116,7 @@ class AuditPlots:
         return finished(ax)
 
 
-def _box(j: int, i: int) -> object:
+def _box(j: int, i: int) -> Rectangle:
     from matplotlib.patches import Rectangle
 
     return Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, lw=0.8, ec="black")

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from renoscore._document import Block, Heading, Link, Paragraph, Table, html_fragment
+from renoscore._document import Block, Heading, Inline, Link, Paragraph, Table, html_fragment
 from renoscore.audit._words import WORDS
 from renoscore.report._cells import number, percent
 from renoscore.report._context import ReportContext
@@ -66,7 +66,9 @@ def audit_blocks(
         *_importance(a, lang, figures),
         Heading(3, w["uncertainty_link"], "audit-uncertainty"),
     ]
-    link = [Link(w["uncertainty_link"], "#uncertainty"), " — "] if has_uncertainty else []
+    link: list[Inline] = []
+    if has_uncertainty:
+        link = [Link(w["uncertainty_link"], "#uncertainty"), " — "]
     blocks.append(Paragraph([*link, w["link_text"]]))
     return blocks
 
