@@ -27,6 +27,7 @@ OECD/JRC (2008). Handbook on Constructing Composite Indicators, step 4 (multivar
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -90,13 +91,33 @@ def pearson_p_values(r: FloatArray, n: NDArray[np.int64]) -> FloatArray:
     return np.where((df > 0) & ~np.isnan(r), p, np.nan)
 
 
-def spearman_pairwise(Z: FloatArray) -> FloatArray:
-    """Spearman's rho of every pair of columns on the pair's complete rows.
+def _subset_ranks(
+    order: NDArray[np.intp], group: NDArray[np.intp], keep: NDArray[np.bool_]
+) -> FloatArray:
+    """Average ranks of the kept rows of one column, from its sorted order and tie groups.
 
-    Each column is ranked once over its observed values (average ranks for ties); a pair
-    whose complete rows differ from those of either column is re-ranked on its own complete
-    rows (R's ``cor(method = "spearman", use = "pairwise.complete.obs")``), so the loop runs
-    only over the pairs that missing cells make different.
+    ``order`` lists the column's observed rows in increasing order, ``group`` numbers their
+    tie groups; a kept row's rank is the number of kept rows in lower groups plus the middle
+    of its own group's kept rows. NaN for rows not kept. One pass over the column, no sort.
+    """
+    kept_sorted = keep[order]
+    per_group = np.bincount(group, weights=kept_sorted)
+    below = np.cumsum(per_group) - per_group
+    out = np.full(keep.shape[0], np.nan)
+    out[order[kept_sorted]] = (below[group] + (per_group[group] + 1.0) / 2.0)[kept_sorted]
+    return out
+
+
+def spearman_pairwise(
+    Z: FloatArray, rows: Sequence[int] | None = None, cols: Sequence[int] | None = None
+) -> FloatArray:
+    """Spearman's rho of pairs of columns, each pair on its own complete rows.
+
+    Average ranks for ties, recomputed on each pair's complete rows as R's
+    ``cor(method = "spearman", use = "pairwise.complete.obs")`` and pandas do. Every column is
+    sorted once; a pair whose complete rows differ from a column's observed rows re-ranks that
+    column by one pass over its sorted order (no new sort). ``rows`` and ``cols`` restrict the
+    pairs computed (default: all); the others are NaN.
 
     Examples
     --------
@@ -105,29 +126,62 @@ def spearman_pairwise(Z: FloatArray) -> FloatArray:
     [1.0, 0.8, -0.5]
     """
     observed = ~np.isnan(Z)
-    ranks = rank(Z, method="average", descending=False, tol=0.0)
-    rho = pairwise_moments(ranks).r
     m = Z.shape[1]
-    for a in range(m):
-        for b in range(a + 1, m):
+    rows_i = list(range(m)) if rows is None else [int(r) for r in rows]
+    cols_i = list(range(m)) if cols is None else [int(c) for c in cols]
+    needed = sorted(set(rows_i) | set(cols_i))
+    ranks = np.full(Z.shape, np.nan)
+    ranks[:, needed] = rank(Z[:, needed], method="average", descending=False, tol=0.0)
+    orders: dict[int, tuple[NDArray[np.intp], NDArray[np.intp]]] = {}
+    for j in needed:
+        order = np.flatnonzero(observed[:, j])
+        order = order[np.argsort(ranks[order, j], kind="stable")]
+        values = Z[order, j]
+        group = np.concatenate([[0], np.cumsum(values[1:] != values[:-1])]).astype(np.intp)
+        orders[j] = (order, group)
+    rho = np.full((m, m), np.nan)
+    for a in rows_i:
+        for b in cols_i:
+            if not np.isnan(rho[a, b]) or a == b:
+                rho[a, b] = 1.0 if a == b and observed[:, a].sum() > 1 else rho[a, b]
+                continue
             both = observed[:, a] & observed[:, b]
-            if np.array_equal(both, observed[:, a]) and np.array_equal(both, observed[:, b]):
-                continue
             if both.sum() < 2:
-                rho[a, b] = rho[b, a] = np.nan
                 continue
-            sub = rank(Z[both][:, [a, b]], method="average", descending=False, tol=0.0)
-            rho[a, b] = rho[b, a] = pairwise_moments(sub).r[0, 1]
+            ra = (
+                ranks[:, a]
+                if np.array_equal(both, observed[:, a])
+                else _subset_ranks(*orders[a], both)
+            )
+            rb = (
+                ranks[:, b]
+                if np.array_equal(both, observed[:, b])
+                else _subset_ranks(*orders[b], both)
+            )
+            rho[a, b] = rho[b, a] = _pearson(ra[both], rb[both])
     return rho
 
 
-def correlations(Z: FloatArray) -> Correlations:
+def _pearson(x: FloatArray, y: FloatArray) -> float:
+    dx = x - x.mean()
+    dy = y - y.mean()
+    den = float(np.sqrt((dx * dx).sum() * (dy * dy).sum()))
+    return float((dx * dy).sum() / den) if den > 0 else float("nan")
+
+
+def correlations(
+    Z: FloatArray,
+    spearman_rows: Sequence[int] | None = None,
+    spearman_cols: Sequence[int] | None = None,
+) -> Correlations:
     """Pearson (with p-values) and Spearman correlations of every pair of columns of ``Z``.
 
     Parameters
     ----------
     Z : ndarray, shape (N, V)
         Node scores (indicators and groups), NaN where not observed.
+    spearman_rows, spearman_cols : sequence of int, optional
+        The pairs for Spearman's rho (default all); Pearson's r is computed for every pair.
 
     Returns
     -------
@@ -144,7 +198,7 @@ def correlations(Z: FloatArray) -> Correlations:
     pm = pairwise_moments(Z)
     return Correlations(
         pearson=pm.r,
-        spearman=spearman_pairwise(Z),
+        spearman=spearman_pairwise(Z, spearman_rows, spearman_cols),
         n=pm.n,
         p_pearson=pearson_p_values(pm.r, pm.n),
         moments=pm,

@@ -102,7 +102,8 @@ def audit(
                     kurt_threshold=cfg.kurt_threshold)  # fmt: skip
     node_ids = (*system.indicator_ids, *result.group_ids)
     Z = np.hstack([np.asarray(result.indicator_scores)[rows], result.group_scores[rows]])
-    corr = correlations(Z)
+    m = len(system.indicators)
+    corr = correlations(Z, range(m), range(m, len(node_ids)))  # Spearman: indicator x group
     groups = {g.id: [c.id for c in g.children] for g in system.groups}
     col = {n: k for k, n in enumerate(node_ids)}
     consistency = {g: group_consistency(Z, [col[c] for c in ch], corr.moments)
