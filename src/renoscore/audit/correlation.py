@@ -109,7 +109,10 @@ def _subset_ranks(
 
 
 def spearman_pairwise(
-    Z: FloatArray, rows: Sequence[int] | None = None, cols: Sequence[int] | None = None
+    Z: FloatArray,
+    rows: Sequence[int] | None = None,
+    cols: Sequence[int] | None = None,
+    ranks: FloatArray | None = None,
 ) -> FloatArray:
     """Spearman's rho of pairs of columns, each pair on its own complete rows.
 
@@ -117,7 +120,8 @@ def spearman_pairwise(
     ``cor(method = "spearman", use = "pairwise.complete.obs")`` and pandas do. Every column is
     sorted once; a pair whose complete rows differ from a column's observed rows re-ranks that
     column by one pass over its sorted order (no new sort). ``rows`` and ``cols`` restrict the
-    pairs computed (default: all); the others are NaN.
+    pairs computed (default: all); the others are NaN. ``ranks``: the columns' average ranks
+    over their observed values, when the caller has them already.
 
     Examples
     --------
@@ -130,16 +134,28 @@ def spearman_pairwise(
     rows_i = list(range(m)) if rows is None else [int(r) for r in rows]
     cols_i = list(range(m)) if cols is None else [int(c) for c in cols]
     needed = sorted(set(rows_i) | set(cols_i))
-    ranks = np.full(Z.shape, np.nan)
-    ranks[:, needed] = rank(Z[:, needed], method="average", descending=False, tol=0.0)
-    orders: dict[int, tuple[NDArray[np.intp], NDArray[np.intp]]] = {}
-    for j in needed:
-        order = np.flatnonzero(observed[:, j])
-        order = order[np.argsort(ranks[order, j], kind="stable")]
-        values = Z[order, j]
-        group = np.concatenate([[0], np.cumsum(values[1:] != values[:-1])]).astype(np.intp)
-        orders[j] = (order, group)
+    if ranks is None:
+        ranks = np.full(Z.shape, np.nan)
+        ranks[:, needed] = rank(Z[:, needed], method="average", descending=False, tol=0.0)
     rho = np.full((m, m), np.nan)
+    if observed[:, needed].all():  # complete data: Pearson of the ranks, one matrix product
+        block = pairwise_moments(ranks[:, needed]).r
+        where = {j: k for k, j in enumerate(needed)}
+        for a in rows_i:
+            for b in cols_i:
+                rho[a, b] = rho[b, a] = block[where[a], where[b]]
+        return rho
+    orders: dict[int, tuple[NDArray[np.intp], NDArray[np.intp]]] = {}
+
+    def order_of(j: int) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+        if j not in orders:
+            order = np.flatnonzero(observed[:, j])
+            order = order[np.argsort(ranks[order, j], kind="stable")]
+            values = Z[order, j]
+            group = np.concatenate([[0], np.cumsum(values[1:] != values[:-1])]).astype(np.intp)
+            orders[j] = (order, group)
+        return orders[j]
+
     for a in rows_i:
         for b in cols_i:
             if not np.isnan(rho[a, b]) or a == b:
@@ -151,12 +167,12 @@ def spearman_pairwise(
             ra = (
                 ranks[:, a]
                 if np.array_equal(both, observed[:, a])
-                else _subset_ranks(*orders[a], both)
+                else _subset_ranks(*order_of(a), both)
             )
             rb = (
                 ranks[:, b]
                 if np.array_equal(both, observed[:, b])
-                else _subset_ranks(*orders[b], both)
+                else _subset_ranks(*order_of(b), both)
             )
             rho[a, b] = rho[b, a] = _pearson(ra[both], rb[both])
     return rho
@@ -173,6 +189,7 @@ def correlations(
     Z: FloatArray,
     spearman_rows: Sequence[int] | None = None,
     spearman_cols: Sequence[int] | None = None,
+    ranks: FloatArray | None = None,
 ) -> Correlations:
     """Pearson (with p-values) and Spearman correlations of every pair of columns of ``Z``.
 
@@ -182,6 +199,8 @@ def correlations(
         Node scores (indicators and groups), NaN where not observed.
     spearman_rows, spearman_cols : sequence of int, optional
         The pairs for Spearman's rho (default all); Pearson's r is computed for every pair.
+    ranks : ndarray, shape (N, V), optional
+        Average ranks of each column over its observed values, if already at hand.
 
     Returns
     -------
@@ -198,7 +217,7 @@ def correlations(
     pm = pairwise_moments(Z)
     return Correlations(
         pearson=pm.r,
-        spearman=spearman_pairwise(Z, spearman_rows, spearman_cols),
+        spearman=spearman_pairwise(Z, spearman_rows, spearman_cols, ranks),
         n=pm.n,
         p_pearson=pearson_p_values(pm.r, pm.n),
         moments=pm,

@@ -20,6 +20,7 @@ COINr: an R package for developing composite indicators. Journal of Open Source 
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -169,15 +170,13 @@ def _nan_median(arr: FloatArray, n: NDArray[np.int64]) -> FloatArray:
     out = np.full(arr.shape[1], np.nan)
     some = np.flatnonzero(n > 0)
     if some.size:
-        # Each column's median by partitioning (NaN sorts last, so a partial partition at the
-        # middle of the observed values is enough).
         part = arr[:, some]
-        k = n[some]
-        low = (k - 1) // 2
-        high = k // 2
-        s = np.sort(part, axis=0)
-        cols = np.arange(some.size)
-        out[some] = 0.5 * (s[low, cols] + s[high, cols])
+        if n[some].min() == arr.shape[0]:  # no NaN: selection, not a sort
+            out[some] = np.median(part, axis=0)
+        else:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                out[some] = np.nanmedian(part, axis=0)
     return out
 
 

@@ -77,12 +77,14 @@ class MainEffects:
 
 
 def _binned(
-    X: FloatArray, y: FloatArray, bins: int
+    X: FloatArray, y: FloatArray, bins: int, ranks: FloatArray | None
 ) -> tuple[FloatArray, FloatArray, FloatArray, NDArray[np.int64], NDArray[np.bool_]]:
     """Counts, sums of y and of y^2 per grid point of each column's rank scale."""
     ok = ~np.isnan(X) & ~np.isnan(y)[:, None]
-    Xo = np.where(ok, X, np.nan)
-    r = rank(Xo, method="average", descending=False, tol=0.0)
+    if ranks is not None and not np.isnan(y).any():
+        r = ranks  # y observed everywhere: a column's complete rows are its observed rows
+    else:
+        r = rank(np.where(ok, X, np.nan), method="average", descending=False, tol=0.0)
     n = ok.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         u = (r - 0.5) / n
@@ -117,6 +119,7 @@ def main_effects(
     *,
     bins: int = BINS,
     bandwidths: tuple[float, ...] = BANDWIDTHS,
+    ranks: ArrayLike | None = None,
 ) -> MainEffects:
     """Main effect ``S_i = V[E(y|x_i)] / V(y)`` of every column of ``X`` on ``y``.
 
@@ -132,6 +135,8 @@ def main_effects(
         Grid points of the rank scale.
     bandwidths : tuple of float
         Candidate bandwidths (rank scale).
+    ranks : array_like, shape (N, V), optional
+        Average ranks of each column over its observed values, if already at hand.
 
     Returns
     -------
@@ -147,7 +152,8 @@ def main_effects(
     """
     Xa = np.asarray(X, dtype=np.float64)
     ya = np.asarray(y, dtype=np.float64)
-    counts, sums, squares, n, constant = _binned(Xa, ya, bins)
+    given = None if ranks is None else np.asarray(ranks, dtype=np.float64)
+    counts, sums, squares, n, constant = _binned(Xa, ya, bins, given)
     hs = np.asarray(bandwidths, dtype=np.float64)
     K0, K1, K2 = _kernel_parts(bins, hs)
     s0, s1, s2 = (np.einsum("hgb,cb->hcg", K, counts) for K in (K0, K1, K2))

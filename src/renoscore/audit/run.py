@@ -31,6 +31,7 @@ from renoscore.audit.result import AuditResult, AuditSettings
 from renoscore.audit.treatment import treat
 from renoscore.data import CommunityData, load_data
 from renoscore.errors import DataValidationError, OptionError, Problem
+from renoscore.ranking import rank
 from renoscore.system import IndicatorSystem, load_system
 
 __all__ = ["audit"]
@@ -103,13 +104,15 @@ def audit(
     node_ids = (*system.indicator_ids, *result.group_ids)
     Z = np.hstack([np.asarray(result.indicator_scores)[rows], result.group_scores[rows]])
     m = len(system.indicators)
-    corr = correlations(Z, range(m), range(m, len(node_ids)))  # Spearman: indicator x group
+    ranks = rank(Z, method="average", descending=False, tol=0.0)  # one sort per column
+    corr = correlations(Z, range(m), range(m, len(node_ids)), ranks)  # Spearman: ind. x group
     groups = {g.id: [c.id for c in g.children] for g in system.groups}
     col = {n: k for k, n in enumerate(node_ids)}
     consistency = {g: group_consistency(Z, [col[c] for c in ch], corr.moments)
                    for g, ch in groups.items()}  # fmt: skip
     imp_ids = (*system.indicator_ids, *(d.id for d in system.dimensions if d.id in col))
-    effects = main_effects(Z[:, [col[n] for n in imp_ids]], result.overall[rows])
+    picked = [col[n] for n in imp_ids]
+    effects = main_effects(Z[:, picked], result.overall[rows], ranks=ranks[:, picked])
     gw = result.weights.global_weights()
     nominal = np.array([gw.get(n, np.nan) for n in imp_ids])
     flags = _flags(system, cfg, (phases, codes, chosen), data, av, disc, stats, corr,
