@@ -417,7 +417,11 @@ def _records(
     return tuple(records), points
 
 
-def apply_treatment(X: ArrayLike, record: Treatment | dict[str, Any]) -> FloatArray:
+def apply_treatment(
+    X: ArrayLike,
+    record: Treatment | dict[str, Any],
+    column_names: Sequence[str] | None = None,
+) -> FloatArray:
     """Replay a treatment record on the data it was made from.
 
     Winsorised points take their recorded new value; log-transformed columns are transformed
@@ -429,7 +433,10 @@ def apply_treatment(X: ArrayLike, record: Treatment | dict[str, Any]) -> FloatAr
     X : array_like, shape (N, M)
         The untreated data.
     record : Treatment or dict
-        A :class:`Treatment`, or its :meth:`Treatment.to_dict` with columns as positions.
+        A :class:`Treatment`, or its :meth:`Treatment.to_dict` (columns as positions, or as
+        names with ``column_names``, as a result's ``provenance.treatment`` has them).
+    column_names : sequence of str, optional
+        The names of the columns of ``X``.
 
     Returns
     -------
@@ -449,9 +456,14 @@ def apply_treatment(X: ArrayLike, record: Treatment | dict[str, Any]) -> FloatAr
     """
     doc = record.to_dict() if isinstance(record, Treatment) else record
     values = _matrix(X).copy()
+    where = {name: j for j, name in enumerate(column_names or ())}
+
+    def col(c: Any) -> int:
+        return where[c] if isinstance(c, str) else int(c)
+
     problems: list[Problem] = []
     for p in doc.get("points", []):
-        r, j = int(p["row"]), int(p["column"])
+        r, j = int(p["row"]), col(p["column"])
         if values[r, j] != float(p["before"]):
             problems.append(
                 Problem("the data differ from the treated data", row=r + 1, column=str(j),
@@ -461,7 +473,7 @@ def apply_treatment(X: ArrayLike, record: Treatment | dict[str, Any]) -> FloatAr
         values[r, j] = float(p["after"])
     for c in doc.get("columns", []):
         if c["step"] == "log":
-            j = int(c["column"])
+            j = col(c["column"])
             with np.errstate(invalid="ignore", divide="ignore"):
                 values[:, j] = np.log(values[:, j] - float(c["log_min"]) + float(c["log_shift"]))
     if problems:
