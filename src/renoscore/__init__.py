@@ -49,6 +49,7 @@ if TYPE_CHECKING:
         survey,
         weights,
     )
+    from renoscore.audit import AuditResult, audit
     from renoscore.data import CellStatus, CommunityData, load_data
     from renoscore.examples import example_data, example_path
     from renoscore.panel import Expert, Panel, StakeholderGroup, example_panel, load_panel
@@ -95,6 +96,8 @@ _LAZY: dict[str, str] = {
         )
     },
     "uncertainty": "renoscore.sensitivity",
+    "audit": "renoscore.audit",
+    "AuditResult": "renoscore.audit",
     "write_report": "renoscore.report",
     "weights": "renoscore.weights",
     **dict.fromkeys(("CellStatus", "CommunityData", "load_data"), "renoscore.data"),
@@ -138,6 +141,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "AuditResult",
     "CellStatus",
     "CommunityData",
     "ConstantIndicatorWarning",
@@ -168,6 +172,7 @@ __all__ = [
     "__version__",
     "aggregate",
     "ahp",
+    "audit",
     "available_systems",
     "compare",
     "default_system",

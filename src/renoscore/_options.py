@@ -30,7 +30,7 @@ import math
 from collections.abc import Callable
 from typing import Any, Literal, TypeAlias, get_args
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from renoscore.errors import OptionError, Problem
 from renoscore.ranking import TieMethod
@@ -46,6 +46,7 @@ __all__ = [
     "MissingPolicy",
     "ScoreNormalization",
     "ScoringOptions",
+    "TreatmentOptions",
     "TreeAggregation",
 ]
 
@@ -66,6 +67,38 @@ MISSING_POLICIES: tuple[str, ...] = get_args(MissingPolicy)
 TIE_METHODS: tuple[str, ...] = get_args(TieMethod)
 #: Overall scores from these methods are relative to the batch, not to fixed goalposts.
 BATCH_RELATIVE: tuple[str, ...] = ("topsis", "grey_relational")
+
+
+class TreatmentOptions(BaseModel):
+    """How outliers are treated before scoring (COINr's ``Treat``; :mod:`renoscore.audit.treatment`).
+
+    Parameters
+    ----------
+    winmax : int, default 5
+        Points winsorised at most per indicator.
+    skew_threshold, kurt_threshold : float, default 2 and 3.5
+        An indicator is treated when ``|skewness| >= skew_threshold`` and
+        ``kurtosis >= kurt_threshold``.
+    log : bool
+        Log-transform an indicator that winsorisation does not bring within the thresholds.
+        Never with goalposts (a transform would change the goalposts' units): the default is
+        True with min-max, False with goalposts.
+    combine : bool, default False
+        Log-transform the winsorised values instead of the original ones.
+
+    Examples
+    --------
+    >>> ScoringOptions(treat=True).treat.log, ScoringOptions(treat=True, normalization="minmax").treat.log
+    (False, True)
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    winmax: int = Field(default=5, ge=0)
+    skew_threshold: float = Field(default=2.0, gt=0.0)
+    kurt_threshold: float = Field(default=3.5, gt=0.0)
+    log: bool | None = None
+    combine: bool = False
 
 
 class ScoringOptions(BaseModel):
@@ -89,6 +122,9 @@ class ScoringOptions(BaseModel):
         How tied scores are ranked.
     tie_tolerance : float, default 1e-9
         The score difference (on 0-100) below which two scores tie.
+    treat : bool, dict or TreatmentOptions, optional
+        Treat outliers before scoring, as COINr's ``Treat`` does (winsorise up to ``winmax``
+        points, then a log transform with min-max): True for the defaults. Off by default.
 
     Raises
     ------
@@ -110,6 +146,25 @@ class ScoringOptions(BaseModel):
     impute_by: str | None = None
     tie_method: TieMethod = "min"
     tie_tolerance: float = 1e-9
+    treat: TreatmentOptions | None = None
+
+    @field_validator("treat", mode="before")
+    @classmethod
+    def _treatment(cls, spec: Any, info: ValidationInfo) -> Any:
+        """``treat=True`` means the defaults, False none; the log step follows the scale."""
+        if spec is False or spec is None:
+            return None
+        fields = (
+            {} if spec is True else (spec.model_dump() if isinstance(spec, BaseModel) else spec)
+        )
+        if not isinstance(fields, dict):
+            return spec  # pydantic reports the type
+        goalposts = info.data.get("normalization", "goalposts") == "goalposts"
+        if fields.get("log") is None:
+            return {**fields, "log": not goalposts}
+        if fields["log"] and goalposts:
+            raise ValueError("a log transform would change the goalposts' units")
+        return fields
 
     def __init__(self, **options: Any) -> None:
         try:
@@ -221,6 +276,12 @@ _MESSAGES: dict[str, tuple[Callable[[Any], str], str, str]] = {
         lambda v: "unknown tie method",
         "method must be one of 'min', 'max', 'dense', 'average', 'ordinal'",
         "e.g. 'min' (competition ranking) or 'average' (mid-ranks)",
+    ),
+    "treat": (
+        lambda v: "invalid outlier treatment",
+        "not a treatment renoscore can apply",
+        "treat=True, or e.g. treat={'winmax': 3}; with goalposts no log transform "
+        "(use normalization='minmax' for one)",
     ),
     "tie_tolerance": (
         lambda v: "tol must be finite and >= 0",

@@ -19,13 +19,23 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from renoscore.audit import AuditResult
+    from renoscore.plot.audit import AuditPlots
     from renoscore.plot.results import ResultPlots
     from renoscore.plot.weights import WeightsPlots
     from renoscore.result import EvaluationResult
     from renoscore.system import IndicatorSystem
     from renoscore.weights import Weights
 
-__all__ = ["result_html", "result_plots", "system_html", "weights_html", "weights_plots"]
+__all__ = [
+    "audit_html",
+    "audit_plots",
+    "result_html",
+    "result_plots",
+    "system_html",
+    "weights_html",
+    "weights_plots",
+]
 
 
 def system_html(system: IndicatorSystem) -> str:
@@ -70,3 +80,20 @@ def weights_plots(weights: Weights) -> WeightsPlots:
     from renoscore.plot.weights import WeightsPlots
 
     return WeightsPlots(weights)
+
+
+def audit_html(audit: AuditResult) -> str:
+    """Escaped HTML of an audit for notebooks: its flags and the consistency table.
+
+    The same as :func:`renoscore.report.repr_html` of the audit.
+    """
+    from renoscore.report.audit import audit_html as view
+
+    return view(audit)
+
+
+def audit_plots(audit: AuditResult) -> AuditPlots:
+    """The charts of an audit (``audit.plot``; needs the ``plot`` extra to draw)."""
+    from renoscore.plot.audit import AuditPlots
+
+    return AuditPlots(audit)

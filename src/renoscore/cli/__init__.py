@@ -17,13 +17,24 @@ Examples
 ``renoscore report --example -o r.html`` the open report (HTML or Markdown, zh or en)
 ``renoscore survey --example``           resident survey answers -> indicators, reliability
 ``renoscore uncertainty --example``      rank intervals under uncertain judgements and weights
+``renoscore audit --example``            statistical audit: data, outliers, correlations, importance
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from renoscore.cli import compare, report, schema, score, survey, uncertainty, validate, weights
+from renoscore.cli import (
+    audit,
+    compare,
+    report,
+    schema,
+    score,
+    survey,
+    uncertainty,
+    validate,
+    weights,
+)
 from renoscore.cli._common import Command, run_command_line
 
 __all__ = ["COMMANDS", "main"]
@@ -38,6 +49,7 @@ COMMANDS: dict[str, Command] = {
     "report": report,
     "survey": survey,
     "uncertainty": uncertainty,
+    "audit": audit,
 }
 
 #: The former table of the sub-commands kept in modules of their own (name -> module path);

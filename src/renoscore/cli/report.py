@@ -32,8 +32,8 @@ _HELP = "write the evaluation report (self-contained HTML or Markdown, zh or en)
 _DESCRIPTION = (
     "Write the evaluation report: method and every weight with its source, AHP "
     "consistency per node and expert, ranking with grades, grade distribution, phase "
-    "comparison, a scorecard per community (radar chart and fix-first list) and the "
-    "data quality."
+    "comparison, a scorecard per community (radar chart and fix-first list), the "
+    "data quality and, with --audit, the statistical audit of the index."
 )
 
 #: The suffixes of the report formats.
@@ -90,6 +90,11 @@ def _add_section_options(p: argparse.ArgumentParser) -> None:
         help="scorecards for at most N communities, by rank (default 200; 0 for none)",
     )
     p.add_argument("--top", type=int, default=10, help="lines of each fix-first list (default 10)")
+    p.add_argument(
+        "--audit",
+        action="store_true",
+        help="add the statistical audit (availability, outliers, correlations, importance)",
+    )
 
 
 def _add_rank_stability_options(p: argparse.ArgumentParser) -> None:
@@ -143,10 +148,16 @@ def run(args: argparse.Namespace) -> int:
     uncertainty: Any = None
     if args.uncertainty > 0:
         uncertainty = _uncertainty(args, (system, data, weights, panel), result.phases, options)
+    audited: Any = None
+    if args.audit:
+        from renoscore.audit import audit
+
+        audited = audit(system, data, weights, panel=panel)
     path = write_report(
         result,
         out,
         uncertainty=uncertainty,
+        audit=audited,
         lang=args.lang,
         comparison=comparison,
         charts=not args.no_charts,
@@ -214,5 +225,7 @@ def _command_line(args: argparse.Namespace) -> str:
         words.append("--no-comparison")
     if args.no_charts:
         words.append("--no-charts")
+    if args.audit:
+        words.append("--audit")
     words += ["-o", args.output]
     return " ".join(shlex.quote(w) for w in words)

@@ -26,6 +26,7 @@ from renoscore.data import CommunityData, PhaseCodes, load_data
 from renoscore.errors import CoverageWarning, DataValidationError, Problem
 from renoscore.panel import Panel
 from renoscore.pipeline.imputation import Cells, cells_to_score
+from renoscore.pipeline.treatment import treated_data
 from renoscore.ranking import TieMethod
 from renoscore.result import EvaluationResult, IndicatorScores, Provenance, rank_within_phase
 from renoscore.system import IndicatorSystem, load_system
@@ -66,6 +67,7 @@ def evaluate(
     tie_tolerance: float = 1e-9,
     weights_phase: str | None = None,
     options: ScoringOptions | None = None,
+    treat: Any = None,
 ) -> EvaluationResult:
     """Score, rank and grade every community on every node of an indicator system.
 
@@ -117,8 +119,14 @@ def evaluate(
     weights_phase : str, optional
         For data-driven weights: use only the rows of this phase.
     options : ScoringOptions, optional
-        The seven scoring options above as one validated object (keywords left at their
+        The scoring options above as one validated object (keywords left at their
         defaults); recorded in the result's provenance either way.
+    treat : bool, dict or TreatmentOptions, optional
+        Treat outliers first, as COINr's ``Treat`` does (:mod:`renoscore.pipeline.treatment`):
+        winsorise up to ``winmax`` points per indicator and, with min-max only, log-transform
+        what winsorisation does not fix. Off by default; with goalposts it rarely changes a
+        score (a value beyond its goalpost scores 0 or 100 anyway). Every treated point is
+        recorded in ``result.provenance.treatment``.
 
     Returns
     -------
@@ -149,12 +157,14 @@ def evaluate(
         impute_by=impute_by,
         tie_method=tie_method,
         tie_tolerance=tie_tolerance,
+        treat=treat,
     )
     system, data = _matching_inputs(system, data)
+    scored_data, record = (data, None) if opts.treat is None else treated_data(data, opts.treat)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        w = _weights(system, data, weights, panel, weights_phase)
-        cells = cells_to_score(data, opts)
+        w = _weights(system, scored_data, weights, panel, weights_phase)
+        cells = cells_to_score(scored_data, opts)
         scored = _scores(system, cells, w, opts)
         reasons = _coverage_rule(scored, opts, data.n)
         overall_rank = rank_within_phase(
@@ -169,6 +179,7 @@ def evaluate(
         system_id=system.id,
         system_version=system.version,
         data_source=data.source,
+        treatment=record,
     )
     return EvaluationResult(
         system=system,

@@ -35,6 +35,7 @@ from renoscore.report.build import Report, build_report, choose_phases, write_re
 from renoscore.report.notebook import result_html, system_html, weights_html
 
 if TYPE_CHECKING:
+    from renoscore.audit import AuditResult
     from renoscore.result import EvaluationResult
     from renoscore.system import IndicatorSystem
     from renoscore.weighting import Weights
@@ -43,7 +44,7 @@ __all__ = ["Report", "build_report", "choose_phases", "repr_html", "write_report
 
 
 def repr_html(
-    obj: IndicatorSystem | Weights | EvaluationResult,
+    obj: IndicatorSystem | Weights | EvaluationResult | AuditResult,
     *,
     lang: Lang = "en",
     system: IndicatorSystem | None = None,
@@ -53,7 +54,7 @@ def repr_html(
 
     Parameters
     ----------
-    obj : IndicatorSystem, Weights or EvaluationResult
+    obj : IndicatorSystem, Weights, EvaluationResult or AuditResult
     lang : {"en", "zh"}
         Language of names.
     system : IndicatorSystem, optional
@@ -77,10 +78,15 @@ def repr_html(
     >>> "基础设施" in html and html.count("<tr>") == 1 + len(rs.default_system().nodes)
     True
     """
+    from renoscore.audit import AuditResult
     from renoscore.result import EvaluationResult
     from renoscore.system import IndicatorSystem
     from renoscore.weighting import Weights
 
+    if isinstance(obj, AuditResult):
+        from renoscore.report.audit import audit_html
+
+        return audit_html(obj, lang)
     if isinstance(obj, IndicatorSystem):
         return system_html(obj, lang)
     if isinstance(obj, Weights):

@@ -44,6 +44,7 @@ class ReportContext:
     command : str or None
         The command line that made the report.
     uncertainty : UncertaintyResult, optional
+    audit : AuditResult, optional
     """
 
     def __init__(
@@ -56,8 +57,10 @@ class ReportContext:
         fix_first_top: int,
         command: str | None,
         uncertainty: Any = None,
+        audit: Any = None,
     ) -> None:
         self.unc = uncertainty
+        self.audit = audit
         self.r = result
         self.sys = result.system
         self.lang = lang

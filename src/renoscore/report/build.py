@@ -29,6 +29,7 @@ from renoscore._version import __version__
 from renoscore.errors import OptionError, Problem, RenoscoreWarning
 from renoscore.report._context import ReportContext
 from renoscore.report._words import Lang
+from renoscore.report.audit import audit_section
 from renoscore.report.comparison import comparison_section
 from renoscore.report.consistency import consistency_section
 from renoscore.report.method import method_section, weights_section
@@ -125,8 +126,10 @@ def _sections(ctx: ReportContext) -> list[tuple[str, str, list[Block]]]:
     chosen += [
         ("scorecards", scorecards_section),
         ("quality", quality_section),
-        ("provenance", provenance_section),
     ]
+    if ctx.audit is not None:
+        chosen.append(("audit", audit_section))
+    chosen.append(("provenance", provenance_section))
     return [(anchor, ctx.t[anchor], build(ctx)) for anchor, build in chosen]
 
 
@@ -164,6 +167,7 @@ def build_report(
     files_folder: str = "report_files",
     command: str | None = None,
     uncertainty: Any = None,
+    audit: Any = None,
 ) -> Report:
     """Build the report of an evaluation.
 
@@ -190,6 +194,9 @@ def build_report(
     uncertainty : renoscore.sensitivity.UncertaintyResult, optional
         A Monte Carlo analysis of the same evaluation: adds a section with the rank-interval
         chart and table.
+    audit : renoscore.audit.AuditResult, optional
+        The statistical audit of the same data and weights: adds a section with its flags,
+        tables and charts, linked to the rank stability.
 
     Returns
     -------
@@ -225,7 +232,7 @@ def build_report(
     else:
         cmp = comparison
     ctx = ReportContext(
-        result, lang, cmp, charts, max_scorecards, fix_first_top, command, uncertainty
+        result, lang, cmp, charts, max_scorecards, fix_first_top, command, uncertainty, audit
     )
     title, blocks = _report_blocks(ctx)
     if ctx.font_warning:

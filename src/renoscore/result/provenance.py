@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from renoscore._options import ScoringOptions
+from renoscore._options import ScoringOptions, TreatmentOptions
 from renoscore._version import __version__
 from renoscore.weighting import Weights
 
@@ -27,7 +27,12 @@ __all__ = ["Provenance"]
 
 
 class Provenance(BaseModel):
-    """Every choice behind a result; enough to repeat the run."""
+    """Every choice behind a result; enough to repeat the run.
+
+    ``treat`` is the outlier treatment chosen (None: none) and ``treatment`` its record: every
+    indicator treated and every winsorised point (row, community, old and new value), which
+    :func:`renoscore.audit.treatment.apply_treatment` replays on the untreated values.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -46,6 +51,8 @@ class Provenance(BaseModel):
     tie_tolerance: float
     rank_within: str = "phase"
     weights: Weights
+    treat: TreatmentOptions | None = None
+    treatment: dict[str, Any] | None = None
 
     @classmethod
     def record(cls, options: ScoringOptions, *, weights: Weights, **facts: Any) -> Provenance:
