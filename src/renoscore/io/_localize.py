@@ -130,6 +130,17 @@ def _value_words(table: str, system: Any, lang: str) -> dict[str, Callable[[Any]
     return words
 
 
+def _provenance_item(key: str) -> str:
+    """The Chinese name of a provenance item; a nested item (``a.b.c``) by its nearest parent."""
+    parts = key.split(".")
+    for n in range(len(parts), 0, -1):
+        label = PROVENANCE.get(".".join(parts[:n]))
+        if label is not None:
+            rest = ".".join(parts[n:])
+            return f"{label}（{rest}）" if rest else label
+    return key
+
+
 def _provenance_rows(records: Records, lang: str) -> Records:
     """The provenance table with a readable item, the field it comes from, and its value."""
     methods = METHOD_NAMES[lang_of(lang)]
@@ -140,7 +151,7 @@ def _provenance_rows(records: Records, lang: str) -> Records:
             value = methods.get(value, value)
         out.append(
             {
-                column_word("key", lang): PROVENANCE.get(str(key), str(key)),
+                column_word("key", lang): _provenance_item(str(key)),
                 column_word("field", lang): key,
                 column_word("content", lang): value,
             }

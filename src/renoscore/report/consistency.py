@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from renoscore._document import Block, Heading, Paragraph, Table
+from renoscore._vocabulary import stakeholder_word
 from renoscore.report._cells import number
 from renoscore.report._context import ReportContext
 
@@ -40,7 +41,7 @@ def consistency_section(ctx: ReportContext) -> list[Block]:
             rows.append(
                 [
                     e.expert,
-                    e.group or "–",
+                    stakeholder_word(e.group, ctx.lang, wp.group_names),
                     number(e.lambda_max, 4),
                     number(e.ci, 4),
                     number(e.cr, 4),

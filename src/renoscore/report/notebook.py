@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from renoscore._document import Block, Code, Paragraph, Table, html_fragment
+from renoscore._vocabulary import stakeholder_word, unit_label
 from renoscore.report._cells import number, percent
 from renoscore.report._words import CATEGORY, SUPPLIER, Lang
 
@@ -72,7 +73,7 @@ def _system_blocks(system: IndicatorSystem, lang: Lang) -> list[Block]:
                     ind.kind.value,
                     ind.direction.value,
                     f"{ind.goalposts.floor:g} → {ind.goalposts.target:g}",
-                    ind.unit,
+                    unit_label(ind, lang),
                     CATEGORY[lang].get(ind.category.value, ind.category.value),
                     SUPPLIER[lang].get(ind.supplier.value, ind.supplier.value),
                 ]
@@ -156,7 +157,7 @@ def _weights_blocks(weights: Weights, system: IndicatorSystem | None, lang: Lang
         [
             node,
             e.expert,
-            e.group or "–",
+            stakeholder_word(e.group, lang, weights.provenance.group_names),
             f"{e.lambda_max:.4f}",
             f"{e.cr:.4f}",
             "passes" if e.acceptable else "FAILS",
