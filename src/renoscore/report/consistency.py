@@ -19,7 +19,9 @@ def consistency_section(ctx: ReportContext) -> list[Block]:
         return [Paragraph([t["no_ahp"]])]
     wp = w.provenance
     gm = t["gm_aip"] if wp.group_method == "aip" else t["gm_aij"]
-    blocks: list[Block] = [Paragraph([t["cr_rule"].format(ri=wp.ri_table or "saaty1980", gm=gm)])]
+    blocks: list[Block] = [
+        Paragraph([t["cr_rule"].format(ri=ctx.code(wp.ri_table or "saaty1980"), gm=gm)])
+    ]
     for node, nw in judged:
         blocks.append(Heading(3, f"{ctx.node_name(node)} ({node})", f"cr-{node}"))
         ok = "–" if nw.acceptable is None else (t["pass"] if nw.acceptable else t["fail"])
