@@ -208,7 +208,7 @@ def weights_section(ctx: ReportContext) -> list[Block]:
         )
     blocks.append(
         Table(
-            [t["parent"], t["node"], "id", t["method_col"], t["local"], t["global"]],
+            [t["parent"], t["node"], t["code"], t["method_col"], t["local"], t["global"]],
             rows2,
             [False, False, False, False, True, True],
         )

@@ -19,7 +19,7 @@ def provenance_section(ctx: ReportContext) -> list[Block]:
         [t["created"], prov.created],
         [t["system"], f"{prov.system_id} v{prov.system_version}"],
         [t["data"], Path(prov.data_source).name if prov.data_source else "–"],
-        [t["digest"], prov.data_digest],
+        [t["digest"], prov.data_digest or "–"],
         [t["normalization"], ctx.code(prov.normalization)],
         [t["aggregation"], ctx.code(prov.aggregation)],
         [t["missing_policy"], ctx.code(prov.missing)],
