@@ -22,7 +22,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from renoscore._vocabulary import (
@@ -76,19 +76,25 @@ def sheet_name(table: str, lang: str) -> str:
     return SHEETS[lang_of(lang)].get(table, table)[:31]
 
 
-def _node_name(system: Any, node: str) -> str | None:
-    try:
-        return str(system.node(node).name.zh)
-    except Exception:  # not a node of this system
-        return None
+def _node_names(system: Any) -> dict[str, str]:
+    """The Chinese name of every node of ``system``, by id."""
+    return {n.id: str(n.name.zh) for n in getattr(system, "nodes", ())}
 
 
-def header_word(table: str, key: str, system: Any, lang: str, context: Collection[str] = ()) -> str:
+def header_word(
+    table: str,
+    key: str,
+    system: Any,
+    lang: str,
+    context: Collection[str] = (),
+    nodes: Mapping[str, str] | None = None,
+) -> str:
     """The header of column ``key`` of ``table`` in ``lang``.
 
     A context column takes its label (:func:`~renoscore._vocabulary.context_label`), a column
     named for a node the node's name (``facilities`` → ``设施得分``, ``rank_facilities`` →
     ``设施排名``), any other column its word in the vocabulary; a key none of them knows stays.
+    ``nodes`` (the nodes' Chinese names by id) saves looking them up again for every column.
     """
     if lang_of(lang) != "zh":
         return key
@@ -97,18 +103,16 @@ def header_word(table: str, key: str, system: Any, lang: str, context: Collectio
     fixed = column_word(_TABLE_KEYS.get((table, key), key), lang)
     if fixed != key:
         return fixed
-    name = _node_name(system, key)
-    if name is not None:
-        return f"{name}得分"
+    names = nodes if nodes is not None else _node_names(system)
+    if key in names:
+        return f"{names[key]}得分"
     for prefix, word in _NODE_PREFIXES:
-        if key.startswith(prefix):
-            name = _node_name(system, key[len(prefix) :])
-            if name is not None:
-                return f"{name}{word}"
+        if key.startswith(prefix) and key[len(prefix) :] in names:
+            return f"{names[key[len(prefix) :]]}{word}"
     return key
 
 
-def _value_words(table: str, system: Any, lang: str) -> dict[str, Callable[[Any], Any]]:
+def _value_words(lang: str, nodes: Mapping[str, str]) -> dict[str, Callable[[Any], Any]]:
     """How the coded values of each column of ``table`` read in ``lang``."""
     yes, no = YES_NO[lang_of(lang)]
     status = STATUS[lang_of(lang)]
@@ -125,7 +129,7 @@ def _value_words(table: str, system: Any, lang: str) -> dict[str, Callable[[Any]
         "method": lambda v: methods.get(v, v),
         "must_fix": flag,
         "parent_cr_acceptable": flag,
-        "dimension": lambda v: _node_name(system, v) or v,
+        "dimension": lambda v: nodes.get(v, v),
     }
     return words
 
@@ -172,13 +176,14 @@ def localized_table(
     if table == "provenance":
         return _provenance_rows(records, lang)
     keys = list(dict.fromkeys(k for rec in records for k in rec))
+    nodes = _node_names(system)
     headers: dict[str, str] = {}
     taken: set[str] = set()
     for key in keys:
-        word = header_word(table, key, system, lang, context)
+        word = header_word(table, key, system, lang, context, nodes)
         headers[key] = f"{word}（{key}）" if word in taken else word
         taken.add(headers[key])
-    words = _value_words(table, system, lang)
+    words = _value_words(lang, nodes)
     return [
         {headers[k]: (words[k](v) if k in words and v is not None else v) for k, v in rec.items()}
         for rec in records
