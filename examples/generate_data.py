@@ -223,6 +223,8 @@ MCAR: tuple[tuple[tuple[str, ...], float], ...] = (
 REF_YEAR = 2024
 CENTRE = (34.75, 113.65)
 ORIGINS = ("work_unit", "mixed", "orphan")
+#: How the origin reads in the data, as an office's table writes it.
+ORIGIN_NAMES = {"work_unit": "单位家属院", "mixed": "混合型小区", "orphan": "无主管楼院"}
 
 #: Small variant: (code, district, streets, bearing of the district's sector in degrees).
 SMALL_DISTRICTS: tuple[tuple[str, str, tuple[str, ...], float], ...] = (
@@ -966,7 +968,7 @@ def rows_of(g: Generated) -> list[list[str]]:
         [str(v) for v in e.households.tolist()],
         [str(v) for v in e.residents.tolist()],
         [str(v) for v in e.storeys.tolist()],
-        [ORIGINS[o] for o in e.origin.tolist()],
+        [ORIGIN_NAMES[ORIGINS[o]] for o in e.origin.tolist()],
         [f"{v:.3f}" for v in e.share_60plus.tolist()],
         [f"{v:.3f}" for v in e.renter_share.tolist()],
         [f"{v:.2f}" for v in e.km.tolist()],

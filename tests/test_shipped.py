@@ -257,7 +257,8 @@ def test_indicator_details() -> None:
     assert _ind(s, "s_dist_health_m").phases == ("t0", "t1")
     assert _ind(s, "c_trust").phases == ("t0", "t1", "t2")
     suppliers = {i.supplier.value for i in s.indicators}
-    assert suppliers == {"government", "market", "society", "residents"}
+    assert suppliers == {"government", "market", "society", "residents", "utilities"}
+    assert _ind(s, "f_basic_utilities_ok").supplier.value == "utilities"  # 专业经营单位
 
 
 @pytest.mark.parametrize(

@@ -263,8 +263,9 @@ def html_blocks(blocks: Sequence[Block], out: list[str]) -> None:
             out.append("</section>")
 
 
-def html_page(title: str, blocks: Sequence[Block], lang: str) -> str:
-    """A whole HTML page: the blocks under :data:`PAGE_CSS`, in ``lang`` (``zh`` or ``en``)."""
+def html_page(title: str, blocks: Sequence[Block], lang: str, css: str = PAGE_CSS) -> str:
+    """A whole HTML page: the blocks under ``css`` (:data:`PAGE_CSS`), in ``lang`` (``zh`` or
+    ``en``)."""
     out: list[str] = []
     html_blocks(blocks, out)
     html_lang = "zh-CN" if lang == "zh" else "en"
@@ -273,7 +274,7 @@ def html_page(title: str, blocks: Sequence[Block], lang: str) -> str:
         f'<html lang="{html_lang}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta name="generator" content="renoscore {escape(__version__)}">\n'
-        f"<title>{escape(title)}</title>\n<style>{PAGE_CSS}</style>\n</head>\n<body>\n"
+        f"<title>{escape(title)}</title>\n<style>{css}</style>\n</head>\n<body>\n"
         + "\n".join(out)
         + "\n</body>\n</html>\n"
     )

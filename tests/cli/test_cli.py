@@ -23,9 +23,38 @@ def test_score_example_prints_ranked_graded_table(capsys: pytest.CaptureFixture[
 def test_score_example_fix_first_and_chinese(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["score", "--example", "--phase", "t0", "--fix-first", "LY", "--lang", "zh"]) == 0
     out = capsys.readouterr().out
+    assert "优先整改事项 — LY（改造前）" in out
+    assert "必改" in out  # LY's unmet basic items come first
+    assert "较差" in out or "一般" in out or "良好" in out
+    assert "基础类" in out
+    assert "rank" not in out
+    assert "MUST" not in out
+    assert "t0" in out  # phase codes are ids
+
+
+def test_chinese_console_tables_line_up(capsys: pytest.CaptureFixture[str]) -> None:
+    from renoscore._display import display_width
+
+    assert main(["score", "--example", "--phase", "t0", "--fix-first", "LY", "--lang", "zh"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    table = lines[1 : lines.index("")]
+    # every row of the ranking ends in the same terminal column (right-aligned coverage)
+    assert len({display_width(line) for line in table}) == 1
+    head = lines[lines.index("") + 2]
+    ledger = [ln for ln in lines[lines.index("") + 3 :] if ln.strip()]
+    assert len(ledger) == 10
+    # the obstacle column is right-aligned: its "%" ends in the header's column on every line
+    end = display_width(head[: head.index("障碍度") + len("障碍度")])
+    assert {display_width(ln[: ln.index("%") + 1]) for ln in ledger} == {end}
+    # the Chinese names take two columns a character: ljust would have made these differ
+    assert len({display_width(ln[: ln.index("%")]) for ln in ledger}) == 1
+
+
+def test_score_example_fix_first_english(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["score", "--example", "--phase", "t0", "--fix-first", "LY"]) == 0
+    out = capsys.readouterr().out
     assert "fix first — LY (t0)" in out
-    assert "MUST" in out  # LY's unmet basic items come first
-    assert "较差" in out or "一般" in out
+    assert "MUST" in out
 
 
 def test_score_writes_csv_and_json(tmp_path: Path) -> None:

@@ -138,7 +138,7 @@ def test_fix_first_table_equals_fix_first_for_every_row(result: rs.EvaluationRes
 
 
 def test_result_tables_hold_the_result(result: rs.EvaluationResult) -> None:
-    tables = result_tables(result, lang="zh", comparison=rs.compare(result, phases=("t0", "t1")))
+    tables = result_tables(result, comparison=rs.compare(result, phases=("t0", "t1")))
     assert list(tables) == [*TABLES, "comparison"]
     scores = tables["scores"]
     assert len(scores) == len(result.ids)
@@ -146,7 +146,7 @@ def test_result_tables_hold_the_result(result: rs.EvaluationResult) -> None:
     np.testing.assert_allclose(
         [np.nan if s["score"] is None else s["score"] for s in scores], result.overall
     )
-    assert {s["grade"] for s in scores} <= {g.name.zh for g in result.system.grades} | {None}
+    assert {s["grade"] for s in scores} <= {g.name.en for g in result.system.grades} | {None}
     ranks = tables["ranks"]
     assert [r["rank_facilities"] for r in ranks] == [
         None if np.isnan(x) else x for x in result.ranks[:, result.group_ids.index("facilities")]
@@ -201,10 +201,10 @@ def test_scores_csv_in_each_encoding(
     path = write_result(result, tmp_path / "s.csv", encoding=encoding, lang="zh")
     with path.open(encoding=encoding, newline="") as fh:
         rows = list(csv.DictReader(fh))
-    assert [r["community_id"] for r in rows] == list(result.ids)
-    assert rows[0]["name"] == result.context["name"][0]
-    assert {r["grade"] for r in rows} <= {g.name.zh for g in result.system.grades}
-    np.testing.assert_allclose([float(r["score"]) for r in rows], result.overall)
+    assert [r["小区编号"] for r in rows] == list(result.ids)
+    assert rows[0]["小区名称"] == result.context["name"][0]
+    assert {r["等级"] for r in rows} <= {g.name.zh for g in result.system.grades}
+    np.testing.assert_allclose([float(r["综合得分"]) for r in rows], result.overall)
 
 
 def test_parquet_and_json_tables(tmp_path: Path, result: rs.EvaluationResult) -> None:

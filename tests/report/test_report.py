@@ -300,7 +300,8 @@ def test_repr_html_views(result: rs.EvaluationResult) -> None:
     w = repr_html(result.weights, system=result.system, lang="zh")
     assert "expert_c" in w
     assert "0.1109" in w
-    assert "FAILS" in w
+    assert "未通过" in w  # expert_c's CR fails, in Chinese
+    assert "一致性比率 CR" in w
     assert w.count("<tr>") == 1 + len(result.weights.table()) + 1 + 5  # 3 + 2 expert rows
     r = repr_html(result, max_rows=10)
     assert r.count("<tr>") == 1 + 10

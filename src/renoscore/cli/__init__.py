@@ -15,6 +15,7 @@ Examples
 ``renoscore compare RESULT.json --phases t0 t1``
 ``renoscore schema``                     the JSON Schema of the indicator-system YAML
 ``renoscore report --example -o r.html`` the open report (HTML or Markdown, zh or en)
+``renoscore notice LY --example -o 公示.html`` one community's one-page notice for residents
 ``renoscore survey --example``           resident survey answers -> indicators, reliability
 ``renoscore uncertainty --example``      rank intervals under uncertain judgements and weights
 ``renoscore audit --example``            statistical audit: data, outliers, correlations, importance
@@ -27,6 +28,7 @@ from collections.abc import Sequence
 from renoscore.cli import (
     audit,
     compare,
+    notice,
     report,
     schema,
     score,
@@ -47,6 +49,7 @@ COMMANDS: dict[str, Command] = {
     "compare": compare,
     "schema": schema,
     "report": report,
+    "notice": notice,
     "survey": survey,
     "uncertainty": uncertainty,
     "audit": audit,

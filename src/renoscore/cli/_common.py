@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
+from renoscore._display import display_width, pad
 from renoscore.errors import MissingDependencyError, RenoscoreError, UsageError
 
 __all__ = [
@@ -177,10 +178,10 @@ def print_problems(exc: RenoscoreError) -> None:
         )
         for p in exc.problems
     ]
-    widths = [min(40, max(len(r[i]) for r in rows)) for i in range(2)]
-    print(f"  {'where':<{widths[0]}}  {'problem':<{widths[1]}}  fix", file=sys.stderr)
+    widths = [min(40, max(display_width(r[i]) for r in rows)) for i in range(2)]
+    print(f"  {pad('where', widths[0])}  {pad('problem', widths[1])}  fix", file=sys.stderr)
     for where, what, fix in rows:
-        print(f"  {where:<{widths[0]}}  {what:<{widths[1]}}  {fix}", file=sys.stderr)
+        print(f"  {pad(where, widths[0])}  {pad(what, widths[1])}  {fix}".rstrip(), file=sys.stderr)
 
 
 def _print_usage_error(exc: UsageError) -> None:

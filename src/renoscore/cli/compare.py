@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import Any
 
 from renoscore.cli import _common
 
@@ -25,6 +26,7 @@ def add_parser(subparsers: _common.Subparsers) -> None:
     c.add_argument("--phases", nargs=2, metavar=("BEFORE", "AFTER"))
     _common.add_inputs(c, None, system_help=None, data_help=None)
     _common.add_scoring_options(c, methods=False, missing_default="renormalize", missing_help=None)
+    c.add_argument("--lang", default="en", choices=["en", "zh"], help="language of the output")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,8 +43,8 @@ def run(args: argparse.Namespace) -> int:
     --------
     >>> from renoscore.cli import main
     >>> main(["compare", "--example", "--phases", "t0", "t1"])  # doctest: +ELLIPSIS
-    community       before   after  change
-    JS03              43.0    76.7   +33.7
+    community  before  after  change
+    JS03         43.0   76.7   +33.7
     ...
      "share_improved": 1.0,
     ...
@@ -54,6 +56,54 @@ def run(args: argparse.Namespace) -> int:
     result = evaluate(system, data, **_common.scoring_options(args))
     phases = tuple(args.phases) if args.phases else None
     cmp = compare(result, phases=phases)
-    print(cmp.table())
-    print(json.dumps(cmp.summary(), ensure_ascii=False, indent=1))
+    print(cmp.table(lang=args.lang))
+    if args.lang == "zh":
+        print(_summary_zh(cmp))
+    else:
+        print(json.dumps(cmp.summary(), ensure_ascii=False, indent=1))
     return 0
+
+
+def _summary_zh(cmp: Any) -> str:
+    """The comparison's summary as Chinese lines (the English summary is JSON).
+
+    Examples
+    --------
+    >>> import renoscore as rs
+    >>> r = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
+    >>> print(_summary_zh(rs.compare(r, phases=("t0", "t1"))))  # doctest: +ELLIPSIS
+    改造前 → 改造后一年：12个小区两个阶段均有评价，使用相同的权重与目标值。
+    综合得分平均变化：+24.8分
+    得分提高的小区比例：100%
+    等级提升的小区比例：100%
+    各维度平均变化：设施 +42.8分；公共服务 +11.0分；...
+    """
+    from renoscore._vocabulary import phase_word
+    from renoscore.report._words import WORDS
+
+    t, s = WORDS["zh"], cmp.summary()
+
+    def points(x: float | None) -> str:
+        return "–" if x is None else f"{x:+.1f}分"
+
+    def share(x: float | None) -> str:
+        return "–" if x is None else f"{100 * x:.0f}%"
+
+    dims = "；".join(
+        f"{cmp.system.node(d).name.zh} {points(v)}"
+        for d, v in s["mean_change_by_dimension"].items()
+    )
+    intro = t["comparison_intro"].format(
+        b=phase_word(cmp.system, cmp.before_phase, "zh"),
+        a=phase_word(cmp.system, cmp.after_phase, "zh"),
+        n=s["communities_compared"],
+    )
+    return "\n".join(
+        [
+            intro,
+            f"{t['mean_change']}：{points(s['mean_change'])}",
+            f"{t['share_improved']}：{share(s['share_improved'])}",
+            f"{t['share_grade_up']}：{share(s['share_grade_up'])}",
+            f"{t['by_dimension']}：{dims}",
+        ]
+    )

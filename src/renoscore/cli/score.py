@@ -13,6 +13,15 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from renoscore._display import clip, text_table
+from renoscore._vocabulary import (
+    CONSOLE,
+    METHOD_NAMES,
+    category_word,
+    phase_word,
+    supplier_word,
+    unit_label,
+)
 from renoscore.cli import _common
 from renoscore.errors import UsageError
 
@@ -76,32 +85,61 @@ def run(args: argparse.Namespace) -> int:
     weights = _common.load_weights_arg(args.weights, system)
     options = _common.scoring_options(args)
     result = evaluate(system, data, weights, panel=panel, **options)
+    words = CONSOLE[args.lang]
     print(
-        f"{system.name.get(args.lang)} ({system.id} v{system.version}) — {result.provenance.normalization}, {result.provenance.aggregation}, missing={options['missing']}"
+        f"{system.name.get(args.lang)} ({system.id} v{system.version}) — {_options_line(result, args.lang)}"
     )
     print(result.table(phase=args.phase, lang=args.lang, top=args.top))
     if args.fix_first:
         _print_fix_first(result, args.fix_first, args.phase, args.lang)
     if args.output:
         _write_result(result, Path(args.output), args.lang, args.encoding)
-        print(f"wrote {args.output}")
+        print(words["wrote"].format(path=args.output))
     return 0
+
+
+def _options_line(result: Any, lang: str) -> str:
+    """How the result was scored: normalisation, aggregation, missing-data policy."""
+    prov = result.provenance
+    names = METHOD_NAMES[lang] if lang == "zh" else {}
+    return CONSOLE[lang]["options"].format(
+        normalization=names.get(prov.normalization, prov.normalization),
+        aggregation=names.get(prov.aggregation, prov.aggregation),
+        missing=names.get(prov.missing, prov.missing),
+    )
 
 
 def _print_fix_first(result: Any, community: str, phase: str | None, lang: str) -> None:
     """The fix-first list of one community (in its first phase unless one is given)."""
+    words = CONSOLE[lang]
     if phase is None:
         phases = [p for c, p in zip(result.ids, result.phases, strict=True) if c == community]
         phase = phases[0] if phases else None
-    print(f"\nfix first — {community} ({phase}):")
+    where = phase_word(result.system, phase, lang) if lang == "zh" else phase
+    print("\n" + words["fix_first"].format(community=community, phase=where))
+    rows = []
     for k, item in enumerate(result.fix_first(community, phase=phase), start=1):
-        name = item.name_zh if lang == "zh" else item.name_en
-        flag = "MUST" if item.must_fix else "    "
-        value = "-" if item.value is None else f"{item.value:g}"
-        obstacle = "-" if item.obstacle is None else f"{100 * item.obstacle:.1f}%"
-        print(
-            f"{k:>2}. {flag} {name[:40]:<40} value {value:>8} target {item.target:g}  obstacle {obstacle}  [{item.category}, {item.supplier}]"
+        indicator = result.system.node(item.indicator)
+        rows.append(
+            [
+                f"{k}.",
+                words["must"] if item.must_fix else "",
+                clip(item.name_zh if lang == "zh" else item.name_en, 40),
+                "-" if item.value is None else f"{item.value:g}",
+                f"{item.target:g}",
+                clip(unit_label(indicator, lang), 22),
+                "-" if item.obstacle is None else f"{100 * item.obstacle:.1f}%",
+                category_word(item.category, lang),
+                supplier_word(item.supplier, lang),
+            ]
         )
+    head = [
+        "#",
+        "",
+        *(words[k] for k in ("indicator", "value", "target", "unit", "obstacle")),
+        *(words[k] for k in ("category", "supplier")),
+    ]
+    print(text_table(head, rows, align=">><>><><<", rule=False, indent="  "))
 
 
 def _write_result(result: Any, path: Path, lang: str, encoding: str) -> None:

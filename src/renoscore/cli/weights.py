@@ -14,7 +14,10 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from renoscore._display import text_table
+from renoscore._vocabulary import CONSOLE, METHOD_NAMES, stakeholder_word
 from renoscore.cli import _common
+from renoscore.report._words import WORDS
 
 __all__ = ["add_parser", "run"]
 
@@ -30,6 +33,7 @@ def add_parser(subparsers: _common.Subparsers) -> None:
     w.add_argument("--method", help="override every node's method")
     w.add_argument("--example", action="store_true", help="use the bundled system, panel and data")
     w.add_argument("-o", "--output", help="write the frozen weights (.yaml or .json)")
+    w.add_argument("--lang", default="en", choices=["en", "zh"], help="language of the output")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -55,10 +59,13 @@ def run(args: argparse.Namespace) -> int:
 
     system, panel, data, method = _inputs(args)
     weights = derive_weights(system, panel, data, method=method)
-    _print_weights(weights)
+    if args.lang == "zh":
+        _print_weights_zh(weights, system)
+    else:
+        _print_weights(weights)
     if args.output:
         weights.save(args.output)
-        print(f"wrote {args.output}")
+        print(CONSOLE[args.lang]["wrote"].format(path=args.output))
     return 0
 
 
@@ -90,3 +97,50 @@ def _print_weights(weights: Any) -> None:
             print(
                 f"    expert {e.expert:<12} group {e.group or '-':<12} lambda_max {e.lambda_max:.3f}  CR {e.cr:.3f} {state}{note}"
             )
+
+
+def _print_weights_zh(weights: Any, system: Any) -> None:
+    """Every node's weights and every expert's consistency, in Chinese, columns lined up.
+
+    Examples
+    --------
+    >>> import renoscore as rs
+    >>> w = rs.derive_weights(rs.default_system(), method="equal")
+    >>> _print_weights_zh(w, rs.default_system())  # doctest: +ELLIPSIS
+    老旧小区改造成效（renovation_performance）— 等权
+      下级      局部权重  全局权重
+      设施        0.2500    0.2500
+    ...
+    """
+    glob = weights.global_weights()
+    names = weights.provenance.group_names
+    t = WORDS["zh"]
+    for node, nw in weights.nodes.items():
+        check = ""
+        if nw.cr is not None:
+            check = f"；{t['cr']} {nw.cr:.3f}（{t['pass'] if nw.acceptable else t['fail']}）"
+        method = METHOD_NAMES["zh"].get(nw.method, nw.method)
+        print(f"{system.node(node).name.zh}（{node}）— {method}{check}")
+        rows = [
+            [system.node(c).name.zh, f"{local:.4f}", f"{glob[c]:.4f}"]
+            for c, local in zip(nw.children, nw.local, strict=True)
+        ]
+        print(
+            text_table(
+                ["下级", t["local"], t["global"]], rows, align="<>>", rule=False, indent="  "
+            )
+        )
+        if nw.experts:
+            experts = [
+                [
+                    e.expert,
+                    stakeholder_word(e.group, "zh", names),
+                    f"{e.lambda_max:.3f}",
+                    f"{e.cr:.3f}",
+                    (t["pass"] if e.acceptable else t["fail"])
+                    + (f"（{t['excluded']}）" if e.excluded else ""),
+                ]
+                for e in nw.experts
+            ]
+            head = [t["expert"], t["group"], t["lambda"], t["cr"], t["result"]]
+            print(text_table(head, experts, align="<<>><", rule=False, indent="  "))

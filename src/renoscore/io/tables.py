@@ -6,8 +6,11 @@ Examples
 >>> from renoscore.io.tables import result_tables
 >>> r = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
 >>> ranks = result_tables(r, lang="zh")["ranks"]
->>> [k for k in ranks[0] if k.startswith("grade_")][:2]
-['grade_renovation_performance', 'grade_facilities']
+>>> list(ranks[0])[:3]
+['小区编号', '阶段', '老旧小区改造成效排名']
+
+In Chinese (``lang="zh"``) every header, and every coded value (category, supplier, status,
+method, yes/no), is Chinese; see :mod:`renoscore.io._localize`.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from renoscore._vocabulary import unit_label
 from renoscore.data import CellStatus
+from renoscore.io._localize import localized_table
 from renoscore.io._records import Records, clean_value
 from renoscore.system import Category, IndicatorSystem
 
@@ -46,13 +51,14 @@ def fix_first_table(result: EvaluationResult, *, top: int | None = 10, lang: str
     top : int or None
         Lines per row (None: every indicator).
     lang : {"en", "zh"}
-        Language of the indicator names.
+        Language of the names, units, headers and coded values.
 
     Returns
     -------
     list of dict
         ``community_id, phase, order, indicator, name, dimension, category, supplier, value,
-        target, unit, score, gap, global_weight, obstacle, must_fix, status``.
+        target, unit, score, gap, global_weight, obstacle, must_fix, status`` (in Chinese with
+        ``lang="zh"``: ``小区编号, 阶段, 序号, 指标编号, 指标名称, ...``).
 
     Examples
     --------
@@ -101,7 +107,7 @@ def fix_first_table(result: EvaluationResult, *, top: int | None = 10, lang: str
                     "supplier": ind.supplier.value,
                     "value": clean_value(result.values[r, j]),
                     "target": ind.goalposts.target,
-                    "unit": ind.unit,
+                    "unit": unit_label(ind, lang),
                     "score": clean_value(result.indicator_scores[r, j]),
                     "gap": clean_value(gap[r, j]),
                     "global_weight": float(w[j]),
@@ -110,7 +116,7 @@ def fix_first_table(result: EvaluationResult, *, top: int | None = 10, lang: str
                     "status": CellStatus(int(result.status[r, j])).name.lower(),
                 }
             )
-    return out
+    return localized_table("fix_first", out, system, lang)
 
 
 def _scores_table(result: EvaluationResult, lang: str) -> Records:
@@ -207,7 +213,7 @@ def result_tables(
     ----------
     result : EvaluationResult
     lang : {"en", "zh"}
-        Language of grade labels and names.
+        Language of the headers, grade labels, names, units and coded values.
     fix_first_top : int or None
         Lines of the fix-first list per row.
     comparison : PhaseComparison, optional
@@ -224,13 +230,20 @@ def result_tables(
     >>> list(result_tables(r))
     ['scores', 'ranks', 'fix_first', 'weights', 'provenance']
     """
+    context = tuple(result.context)
+
+    def local(table: str, records: Records) -> Records:
+        return localized_table(
+            table, records, result.system, lang, context if table == "scores" else ()
+        )
+
     tables = {
-        "scores": _scores_table(result, lang),
-        "ranks": _ranks_table(result, lang),
+        "scores": local("scores", _scores_table(result, lang)),
+        "ranks": local("ranks", _ranks_table(result, lang)),
         "fix_first": fix_first_table(result, top=fix_first_top, lang=lang),
-        "weights": _weights_table(result, result.system, lang),
-        "provenance": _provenance_table(result),
+        "weights": local("weights", _weights_table(result, result.system, lang)),
+        "provenance": local("provenance", _provenance_table(result)),
     }
     if comparison is not None:
-        tables["comparison"] = _comparison_table(comparison)
+        tables["comparison"] = local("comparison", _comparison_table(comparison))
     return tables

@@ -18,9 +18,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from renoscore._display import display_width
 from renoscore._optional import import_optional
 from renoscore.data import CellStatus, CommunityData
 from renoscore.errors import OptionError, Problem
+from renoscore.io._localize import sheet_name
 from renoscore.io._records import Records, clean_value
 from renoscore.io.tables import TABLES, result_tables
 
@@ -40,8 +42,6 @@ FORMATS: dict[str, str] = {
 #: CSV encodings offered to users: UTF-8, UTF-8 with BOM (Excel on Windows opens it without
 #: asking), and GB18030 (the Chinese national standard, a superset of GBK).
 ENCODINGS: tuple[str, ...] = ("utf-8", "utf-8-sig", "gb18030")
-
-_SHEET_NAMES = {"fix_first": "fix-first"}
 
 
 def _format_of(path: Path, format: str | None) -> str:
@@ -100,7 +100,7 @@ def _write_csv(records: Records, path: Path, encoding: str, header: list[str]) -
         ) from None
 
 
-def _write_xlsx(sheets: Mapping[str, Records], path: Path) -> None:
+def _write_xlsx(sheets: Mapping[str, Records], path: Path, lang: str = "en") -> None:
     openpyxl = import_optional("openpyxl", "Writing Excel files")
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -108,12 +108,12 @@ def _write_xlsx(sheets: Mapping[str, Records], path: Path) -> None:
     wb = openpyxl.Workbook(write_only=True)
     bold = Font(bold=True)
     for name, records in sheets.items():
-        ws = wb.create_sheet(_SHEET_NAMES.get(name, name)[:31])
+        ws = wb.create_sheet(sheet_name(name, lang))
         ws.freeze_panes = "A2"
         header = _header(records)
         for k, h in enumerate(header):
             letter = openpyxl.utils.get_column_letter(k + 1)
-            ws.column_dimensions[letter].width = max(9, min(40, len(h) + 2))
+            ws.column_dimensions[letter].width = max(9, min(40, display_width(h) + 2))
         head_cells = []
         for h in header:
             c = WriteOnlyCell(ws, value=h)
@@ -242,7 +242,8 @@ def write_result(
     encoding : str
         CSV encoding (``utf-8``, ``utf-8-sig``, ``gb18030``).
     lang : {"en", "zh"}
-        Language of grade labels and names.
+        Language of the headers, sheet names, grade labels, names, units and coded values
+        (Chinese: ``评价得分``, ``小区编号``, ``基础类`` ...).
     fix_first_top : int or None
         Lines of the fix-first list per row.
     comparison : PhaseComparison, optional
@@ -285,7 +286,7 @@ def write_result(
         return path
     tables = result_tables(result, lang=lang, fix_first_top=fix_first_top, comparison=comparison)
     if fmt == "xlsx":
-        _write_xlsx(tables if table is None else {table: tables[table]}, path)
+        _write_xlsx(tables if table is None else {table: tables[table]}, path, lang)
         return path
     return write_table(tables[table or "scores"], path, format=fmt, encoding=encoding)  # type: ignore[arg-type]
 

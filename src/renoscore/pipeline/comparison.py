@@ -14,7 +14,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from renoscore._display import text_table
 from renoscore._optional import import_optional
+from renoscore._vocabulary import CONSOLE, lang_of, phase_word
 from renoscore.errors import OptionError, Problem, RenoscoreError
 from renoscore.result import EvaluationResult
 from renoscore.system import IndicatorSystem
@@ -143,19 +145,42 @@ class PhaseComparison:
         pd = import_optional("pandas", "PhaseComparison.to_frame")
         return pd.DataFrame(self.records())
 
-    def table(self) -> str:
-        """A plain-text table of changes, largest improvement first."""
+    def table(self, lang: str = "en") -> str:
+        """A plain-text table of changes, largest improvement first (Chinese with ``lang="zh"``).
+
+        Examples
+        --------
+        >>> import renoscore as rs
+        >>> result = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
+        >>> print("\\n".join(rs.compare(result, phases=("t0", "t1")).table(lang="zh").splitlines()[:2]))
+        小区  之前  之后   变化
+        JS03  43.0  76.7  +33.7
+        """
+        words = CONSOLE[lang_of(lang)]
         recs = sorted(
             self.records(), key=lambda r: -(r["change"] if r["change"] is not None else -math.inf)
         )
-        lines = [f"{'community':<14} {'before':>7} {'after':>7} {'change':>7}"]
-        for r in recs:
-            lines.append(
-                f"{r['community_id']:<14} {_f(r['before']):>7} {_f(r['after']):>7} {_f(r['change'], sign=True):>7}"
-            )
+        rows = [
+            [str(r["community_id"]), _f(r["before"]), _f(r["after"]), _f(r["change"], sign=True)]
+            for r in recs
+        ]
+        head = [words[k] for k in ("community", "before", "after", "change")]
+        lines = [text_table(head, rows, align="<>>>", rule=False)]
         if self.only_before or self.only_after:
+            sep = "；" if lang == "zh" else "; "
+            colon = "：" if lang == "zh" else ": "
             lines.append(
-                f"only in {self.before_phase}: {', '.join(self.only_before) or '-'}; only in {self.after_phase}: {', '.join(self.only_after) or '-'}"
+                sep.join(
+                    words["only_in"].format(
+                        phase=phase_word(self.system, p, lang) if lang == "zh" else p
+                    )
+                    + colon
+                    + (("、" if lang == "zh" else ", ").join(ids) or words["none"])
+                    for p, ids in (
+                        (self.before_phase, self.only_before),
+                        (self.after_phase, self.only_after),
+                    )
+                )
             )
         return "\n".join(lines)
 

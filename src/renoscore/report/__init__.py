@@ -14,6 +14,9 @@ with its own CJK font whatever fonts the machine that wrote the report had. Mark
 same content; its charts are written as SVG files into a folder beside it
 (``report_files/`` for ``report.md``).
 
+:func:`build_notice` writes the other publication: one community's result on one A4 page in
+plain words, for the notice board of the estate (公示).
+
 Examples
 --------
 >>> import warnings
@@ -33,6 +36,7 @@ from renoscore.errors import OptionError, Problem
 from renoscore.report._words import Lang
 from renoscore.report.build import Report, build_report, choose_phases, write_report
 from renoscore.report.notebook import result_html, system_html, weights_html
+from renoscore.report.notice import build_notice, write_notice
 
 if TYPE_CHECKING:
     from renoscore.audit import AuditResult
@@ -40,7 +44,15 @@ if TYPE_CHECKING:
     from renoscore.system import IndicatorSystem
     from renoscore.weighting import Weights
 
-__all__ = ["Report", "build_report", "choose_phases", "repr_html", "write_report"]
+__all__ = [
+    "Report",
+    "build_notice",
+    "build_report",
+    "choose_phases",
+    "repr_html",
+    "write_notice",
+    "write_report",
+]
 
 
 def repr_html(

@@ -107,6 +107,14 @@ class ReportContext:
             return "–"
         return self.m.get(key, key)
 
+    def code(self, key: str | None) -> str:
+        """An option code as recorded (``goalposts``); in Chinese its name with the code after it."""
+        if key is None:
+            return "–"
+        if self.lang != "zh" or key not in self.m:
+            return key
+        return f"{self.m[key]}（{key}）"
+
     def plot(self, draw: Callable[[], T]) -> T:
         """Run a drawing call, noting (not repeating) a missing-font warning."""
         with warnings.catch_warnings(record=True) as caught:

@@ -1,4 +1,8 @@
-"""The words of the report in English and Chinese: headings, labels, method and category names.
+"""The words of the report in English and Chinese: its headings, labels and sentences.
+
+The words every output shares (categories, suppliers, methods, statuses, table columns) live in
+:mod:`renoscore._vocabulary`; the names this module re-exports from there are kept for the
+report's sections.
 
 Examples
 --------
@@ -9,12 +13,9 @@ Examples
 
 from __future__ import annotations
 
-from typing import Literal
+from renoscore._vocabulary import CATEGORY, METHOD_NAMES, SUPPLIER, Lang
 
 __all__ = ["CATEGORY", "METHOD_NAMES", "SUPPLIER", "WORDS", "Lang"]
-
-#: The languages of the report.
-Lang = Literal["en", "zh"]
 
 #: Every heading, label and sentence of the report, by language.
 WORDS: dict[str, dict[str, str]] = {
@@ -62,6 +63,7 @@ WORDS: dict[str, dict[str, str]] = {
         "coverage": "coverage",
         "note": "note",
         "node": "node",
+        "code": "id",
         "parent": "parent",
         "method_col": "method",
         "local": "local weight",
@@ -218,6 +220,7 @@ WORDS: dict[str, dict[str, str]] = {
         "coverage": "数据覆盖率",
         "note": "说明",
         "node": "节点",
+        "code": "编号",
         "parent": "上级",
         "method_col": "赋权方法",
         "local": "局部权重",
@@ -324,80 +327,4 @@ WORDS: dict[str, dict[str, str]] = {
         "equal_text": "等权",
         "fixed_text": "指标体系文件中规定的固定权重",
     },
-}
-
-#: Readable names of the methods and options a result records, by language.
-METHOD_NAMES: dict[str, dict[str, str]] = {
-    "en": {
-        "equal": "equal",
-        "fixed": "fixed",
-        "ahp": "AHP (expert panel)",
-        "entropy": "entropy",
-        "critic": "CRITIC",
-        "standard_deviation": "standard deviation",
-        "coefficient_of_variation": "coefficient of variation",
-        "combined": "combined (subjective + objective)",
-        "goalposts": "goalposts: floor 0, target 100 (independent of the batch)",
-        "minmax": "min-max within this batch",
-        "arithmetic": "weighted arithmetic mean",
-        "geometric": "weighted geometric mean",
-        "error": "stop on any missing cell",
-        "renormalize": "re-normalise weights over the indicators observed",
-        "impute_mean": "fill with the column mean",
-        "impute_median": "fill with the column median",
-        "eigenvector": "principal eigenvector (Saaty 1980)",
-        "geometric_mean": "row geometric mean (Crawford & Williams 1985)",
-        "normalized_columns": "normalised column averages (Saaty 1980)",
-        "aij": "aggregation of individual judgements (AIJ)",
-        "aip": "aggregation of individual priorities (AIP)",
-        "min": "shared best rank (1, 2, 2, 4)",
-        "max": "shared worst rank (1, 3, 3, 4)",
-        "dense": "dense (1, 2, 2, 3)",
-        "average": "average rank (1, 2.5, 2.5, 4)",
-        "ordinal": "in order of appearance",
-    },
-    "zh": {
-        "equal": "等权",
-        "fixed": "固定权重",
-        "ahp": "层次分析法（专家组）",
-        "entropy": "熵权法",
-        "critic": "CRITIC法",
-        "standard_deviation": "标准差法",
-        "coefficient_of_variation": "变异系数法",
-        "combined": "主客观组合赋权",
-        "goalposts": "目标值法：底线为0分，目标为100分（不随批次变化）",
-        "minmax": "本批次内极差标准化",
-        "arithmetic": "加权算术平均",
-        "geometric": "加权几何平均",
-        "error": "出现缺失值即停止",
-        "renormalize": "在有实测值的指标间重新归一化权重",
-        "impute_mean": "用该列均值插补",
-        "impute_median": "用该列中位数插补",
-        "eigenvector": "特征向量法（Saaty 1980）",
-        "geometric_mean": "行几何平均法（Crawford & Williams 1985）",
-        "normalized_columns": "列归一化平均法（Saaty 1980）",
-        "aij": "判断矩阵集结（AIJ）",
-        "aip": "排序权重集结（AIP）",
-        "min": "并列取最好名次（1, 2, 2, 4）",
-        "max": "并列取最差名次（1, 3, 3, 4）",
-        "dense": "紧密排名（1, 2, 2, 3）",
-        "average": "平均名次（1, 2.5, 2.5, 4）",
-        "ordinal": "按出现顺序",
-    },
-}
-
-#: Indicator categories (国办发〔2020〕23号: basic, improvement, upgrade), by language.
-CATEGORY = {
-    "en": {"basic": "basic", "improvement": "improvement", "upgrade": "upgrade", "none": "-"},
-    "zh": {"basic": "基础类", "improvement": "完善类", "upgrade": "提升类", "none": "-"},
-}
-#: Who supplies an indicator's improvement, by language.
-SUPPLIER = {
-    "en": {
-        "government": "government",
-        "market": "market",
-        "society": "society",
-        "residents": "residents",
-    },
-    "zh": {"government": "政府", "market": "市场", "society": "社会", "residents": "居民"},
 }

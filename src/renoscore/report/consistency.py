@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from renoscore._document import Block, Heading, Paragraph, Table
+from renoscore._vocabulary import stakeholder_word
 from renoscore.report._cells import number
 from renoscore.report._context import ReportContext
 
@@ -18,7 +19,9 @@ def consistency_section(ctx: ReportContext) -> list[Block]:
         return [Paragraph([t["no_ahp"]])]
     wp = w.provenance
     gm = t["gm_aip"] if wp.group_method == "aip" else t["gm_aij"]
-    blocks: list[Block] = [Paragraph([t["cr_rule"].format(ri=wp.ri_table or "saaty1980", gm=gm)])]
+    blocks: list[Block] = [
+        Paragraph([t["cr_rule"].format(ri=ctx.code(wp.ri_table or "saaty1980"), gm=gm)])
+    ]
     for node, nw in judged:
         blocks.append(Heading(3, f"{ctx.node_name(node)} ({node})", f"cr-{node}"))
         ok = "–" if nw.acceptable is None else (t["pass"] if nw.acceptable else t["fail"])
@@ -40,7 +43,7 @@ def consistency_section(ctx: ReportContext) -> list[Block]:
             rows.append(
                 [
                     e.expert,
-                    e.group or "–",
+                    stakeholder_word(e.group, ctx.lang, wp.group_names),
                     number(e.lambda_max, 4),
                     number(e.ci, 4),
                     number(e.cr, 4),

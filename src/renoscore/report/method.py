@@ -102,7 +102,7 @@ _FORMULAS: dict[str, tuple[str, str, str, str, str]] = {
         "; a cost indicator has its floor above its target (walking distance 1500 m → 300 m) "
         "and the same formula reverses it (UNDP 2010, Technical note 1; OECD/JRC 2008).",
         "指标得分 ",
-        "；成本型指标的底线高于目标（如步行距离 1500 m → 300 m），同一公式即反向"
+        "；成本型指标的底线高于目标（如步行距离 1500米 → 300米），同一公式即反向"
         "（UNDP 2010 技术说明1；OECD/JRC 2008）。",
     ),
     "minmax": (
@@ -165,7 +165,7 @@ def weights_section(ctx: ReportContext) -> list[Block]:
     rows = [
         [t["panel"], wp.panel or "–"],
         [t["prioritisation"], ctx.method(wp.prioritisation) if wp.panel else "–"],
-        [t["ri_table"], wp.ri_table or "–"],
+        [t["ri_table"], ctx.code(wp.ri_table)],
         [t["group_method"], ctx.method(wp.group_method)],
         [t["data_rows"], "–" if wp.data_rows is None else str(wp.data_rows)],
         [t["data_phase"], wp.data_phase or "–"],
@@ -208,7 +208,7 @@ def weights_section(ctx: ReportContext) -> list[Block]:
         )
     blocks.append(
         Table(
-            [t["parent"], t["node"], "id", t["method_col"], t["local"], t["global"]],
+            [t["parent"], t["node"], t["code"], t["method_col"], t["local"], t["global"]],
             rows2,
             [False, False, False, False, True, True],
         )

@@ -17,8 +17,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from renoscore._document import Block, Code, Paragraph, Table, html_fragment
+from renoscore._vocabulary import CONSOLE, stakeholder_word, unit_label
 from renoscore.report._cells import number, percent
-from renoscore.report._words import CATEGORY, SUPPLIER, Lang
+from renoscore.report._words import CATEGORY, SUPPLIER, WORDS, Lang
 
 if TYPE_CHECKING:
     from renoscore.result import EvaluationResult
@@ -72,7 +73,7 @@ def _system_blocks(system: IndicatorSystem, lang: Lang) -> list[Block]:
                     ind.kind.value,
                     ind.direction.value,
                     f"{ind.goalposts.floor:g} → {ind.goalposts.target:g}",
-                    ind.unit,
+                    unit_label(ind, lang),
                     CATEGORY[lang].get(ind.category.value, ind.category.value),
                     SUPPLIER[lang].get(ind.supplier.value, ind.supplier.value),
                 ]
@@ -122,6 +123,7 @@ def _weights_blocks(weights: Weights, system: IndicatorSystem | None, lang: Lang
         except Exception:  # weights of another version of the system
             return node
 
+    t = WORDS[lang]
     g = weights.global_weights()
     rows = []
     for row in weights.table():
@@ -147,7 +149,9 @@ def _weights_blocks(weights: Weights, system: IndicatorSystem | None, lang: Lang
             ]
         ),
         Table(
-            ["parent", "node", "method", "local", "global", "parent CR"],
+            ["parent", "node", "method", "local", "global", "parent CR"]
+            if lang != "zh"
+            else [t[k] for k in ("parent", "node", "method_col", "local", "global", "cr")],
             rows,
             [False, False, False, True, True, True],
         ),
@@ -156,11 +160,13 @@ def _weights_blocks(weights: Weights, system: IndicatorSystem | None, lang: Lang
         [
             node,
             e.expert,
-            e.group or "–",
+            stakeholder_word(e.group, lang, weights.provenance.group_names),
             f"{e.lambda_max:.4f}",
             f"{e.cr:.4f}",
-            "passes" if e.acceptable else "FAILS",
-            "left out" if e.excluded else "",
+            (t["pass"] if e.acceptable else t["fail"])
+            if lang == "zh"
+            else ("passes" if e.acceptable else "FAILS"),
+            t["excluded"] if e.excluded else "",
         ]
         for node, nw in weights.nodes.items()
         for e in nw.experts
@@ -168,7 +174,9 @@ def _weights_blocks(weights: Weights, system: IndicatorSystem | None, lang: Lang
     if experts:
         blocks.append(
             Table(
-                ["node", "expert", "group", "λmax", "CR", "CR < 0.10", ""],
+                ["node", "expert", "group", "λmax", "CR", "CR < 0.10", ""]
+                if lang != "zh"
+                else [t[k] for k in ("node", "expert", "group", "lambda", "cr", "result")] + [""],
                 experts,
                 [False, False, False, True, True, False, False],
             )
@@ -178,6 +186,7 @@ def _weights_blocks(weights: Weights, system: IndicatorSystem | None, lang: Lang
 
 def _result_blocks(result: EvaluationResult, lang: Lang, max_rows: int) -> list[Block]:
     dims = [d.id for d in result.system.dimensions]
+    words = CONSOLE[lang]
     recs = result.ranking(lang=lang)
     rows = [
         [
@@ -194,7 +203,11 @@ def _result_blocks(result: EvaluationResult, lang: Lang, max_rows: int) -> list[
     blocks: list[Block] = [
         Paragraph([repr(result)]),
         Table(
-            ["rank", "community", "phase", "score", "grade", *dims, "coverage"],
+            [
+                *(words[k] for k in ("rank", "community", "phase", "score", "grade")),
+                *(result.system.node(d).name.zh if lang == "zh" else d for d in dims),
+                words["coverage"] if lang == "zh" else "coverage",
+            ],
             rows,
             [True, False, False, True, False] + [True] * len(dims) + [True],
         ),

@@ -19,12 +19,12 @@ def provenance_section(ctx: ReportContext) -> list[Block]:
         [t["created"], prov.created],
         [t["system"], f"{prov.system_id} v{prov.system_version}"],
         [t["data"], Path(prov.data_source).name if prov.data_source else "–"],
-        [t["digest"], prov.data_digest],
-        [t["normalization"], prov.normalization],
-        [t["aggregation"], prov.aggregation],
-        [t["missing_policy"], prov.missing],
+        [t["digest"], prov.data_digest or "–"],
+        [t["normalization"], ctx.code(prov.normalization)],
+        [t["aggregation"], ctx.code(prov.aggregation)],
+        [t["missing_policy"], ctx.code(prov.missing)],
         [t["min_cov"], f"{prov.min_coverage:g}"],
-        [t["ties"], f"{prov.tie_method}, {prov.tie_tolerance:g}"],
+        [t["ties"], f"{ctx.code(prov.tie_method)}, {prov.tie_tolerance:g}"],
     ]
     blocks: list[Block] = [Table([t["key"], t["val"]], rows, [False, False])]
     code = (

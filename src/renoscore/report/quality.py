@@ -56,7 +56,7 @@ def quality_section(ctx: ReportContext) -> list[Block]:
     if rows:
         blocks.append(
             Table(
-                ["id", t["indicator"], t["missing"], t["na"], t["observed"]],
+                [t["code"], t["indicator"], t["missing"], t["na"], t["observed"]],
                 rows,
                 [False, False, True, True, True],
             )

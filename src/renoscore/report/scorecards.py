@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from renoscore._document import Block, Heading, Paragraph, Section, Table
+from renoscore._vocabulary import context_label, unit_label
 from renoscore.report._cells import number, percent
 from renoscore.report._context import ReportContext
 from renoscore.report._words import SUPPLIER
@@ -58,13 +59,14 @@ def _card_head(ctx: ReportContext, num: int, cid: str, rows_c: list[int]) -> lis
     t, r = ctx.t, ctx.r
     title = cid if ctx.name_col is None else f"{cid} {ctx.name_col[rows_c[0]]}"
     card: list[Block] = [Heading(3, title, f"c{num}")]
+    colon, sep = ("：", "；") if ctx.lang == "zh" else (": ", "; ")
     about = [
-        f"{k}: {v[rows_c[0]]}"
+        f"{context_label(ctx.sys, k, ctx.lang)}{colon}{v[rows_c[0]]}"
         for k, v in r.context.items()
         if k != "name" and v[rows_c[0]] not in (None, "")
     ]
     if about:
-        card.append(Paragraph([f"{t['context']} — " + "; ".join(about)], cls="about"))
+        card.append(Paragraph([f"{t['context']} — " + sep.join(about)], cls="about"))
     return card
 
 
@@ -147,7 +149,7 @@ def _fix_first(ctx: ReportContext, cid: str, k: int) -> list[Block]:
                 ctx.node_name(it.dimension),
                 "–" if it.value is None else f"{it.value:g}",
                 f"{it.target:g}",
-                it.unit,
+                unit_label(ctx.sys.node(it.indicator), ctx.lang),
                 number(it.score),
                 percent(it.obstacle, 1),
                 t["yes"] if it.must_fix else "",

@@ -20,7 +20,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from renoscore import normalize
+from renoscore._display import clip, text_table
 from renoscore._optional import import_optional
+from renoscore._vocabulary import CONSOLE, lang_of
 from renoscore.data import (
     CellStatus,
     PhaseCodes,
@@ -519,27 +521,42 @@ class EvaluationResult:
 
     # ------------------------------------------------------------------ display
     def table(self, phase: str | None = None, lang: str = "en", top: int | None = None) -> str:
-        """A plain-text ranking table that fits a terminal."""
-        dims = [d.id for d in self.system.dimensions]
-        head = ["rank", "community", "phase", "score", "grade", *[d[:12] for d in dims], "cover"]
+        """A plain-text ranking table that fits a terminal.
+
+        With ``lang="zh"`` the headers, dimension names and grades are Chinese; columns line up
+        by display width (a Chinese character takes two columns of a terminal).
+
+        Examples
+        --------
+        >>> import renoscore as rs
+        >>> result = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
+        >>> print(result.table(phase="t1", lang="zh", top=2))
+        排名  小区  阶段  得分  等级  设施  公共服务  居民参与  社会资本  覆盖率
+           1  GC02    t1  86.0  优秀  79.3      88.2      93.5      92.7    100%
+           2  LY      t1  85.0  优秀  85.9      88.6      82.2      79.9    100%
+        """
+        words = CONSOLE[lang_of(lang)]
+        dims = self.system.dimensions
+        head = [
+            *(words[k] for k in ("rank", "community", "phase", "score", "grade")),
+            *[d.name.zh if lang == "zh" else d.id[:12] for d in dims],
+            words["coverage"],
+        ]
         lines = []
         for rec in self.ranking(phase, lang)[: top or None]:
-            cells = [
-                "-" if rec["rank"] is None else f"{rec['rank']:.0f}",
-                str(rec["community_id"])[:14],
-                str(rec["phase"] or "-"),
-                "-" if rec["score"] is None else f"{rec['score']:.1f}",
-                str(rec["grade"] or rec["reason"] or "-")[:12],
-                *["-" if rec[d] is None else f"{rec[d]:.1f}" for d in dims],
-                "-" if rec["coverage"] is None else f"{100 * rec['coverage']:.0f}%",
-            ]
-            lines.append(cells)
-        widths = [
-            max(len(h), *(len(row[i]) for row in lines)) if lines else len(h)
-            for i, h in enumerate(head)
-        ]
-        fmt = "  ".join(f"{{:>{w}}}" if i != 1 else f"{{:<{w}}}" for i, w in enumerate(widths))
-        return "\n".join([fmt.format(*head), *(fmt.format(*row) for row in lines)])
+            reason = words["not_scored"] if lang == "zh" else rec["reason"]
+            lines.append(
+                [
+                    "-" if rec["rank"] is None else f"{rec['rank']:.0f}",
+                    clip(str(rec["community_id"]), 14),
+                    str(rec["phase"] or "-"),
+                    "-" if rec["score"] is None else f"{rec['score']:.1f}",
+                    clip(str(rec["grade"] or reason or "-"), 12),
+                    *["-" if rec[d.id] is None else f"{rec[d.id]:.1f}" for d in dims],
+                    "-" if rec["coverage"] is None else f"{100 * rec['coverage']:.0f}%",
+                ]
+            )
+        return text_table(head, lines, align="><" + ">" * (len(head) - 2), rule=False)
 
     def __repr__(self) -> str:
         scored = int(np.count_nonzero(~np.isnan(self.overall)))

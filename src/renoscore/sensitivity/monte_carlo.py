@@ -24,7 +24,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from renoscore import ranking
+from renoscore._display import clip, text_table
 from renoscore._optional import import_optional
+from renoscore._vocabulary import CONSOLE, lang_of
 from renoscore.data import CommunityData
 from renoscore.errors import OptionError, Problem
 from renoscore.panel import Panel
@@ -237,11 +239,14 @@ class UncertaintyResult:
         recs = sorted(
             self.records(self.levels[k], lang), key=lambda r: (r["rank_median"], r["base_rank"])
         )
-        kk = self.settings.top_k
-        head = ["community", "base", "median", "5-95 %", f"P(top {kk})", "likely grade"]
+        words = CONSOLE[lang_of(lang)]
+        head = [
+            words[k] for k in ("community", "base_rank", "median_rank", "interval", "top_k")
+        ] + [words["likely_grade"]]
+        head[4] = head[4].format(k=self.settings.top_k)
         rows = [
             [
-                str(r["community_id"])[:16],
+                clip(str(r["community_id"]), 16),
                 f"{r['base_rank']:.0f}",
                 f"{r['rank_median']:.0f}",
                 f"{r['rank_p05']:.0f}-{r['rank_p95']:.0f}",
@@ -250,12 +255,7 @@ class UncertaintyResult:
             ]
             for r in recs[: top or None]
         ]
-        widths = [
-            max(len(h), *(len(row[i]) for row in rows)) if rows else len(h)
-            for i, h in enumerate(head)
-        ]
-        fmt = "  ".join(f"{{:<{w}}}" if i in (0, 5) else f"{{:>{w}}}" for i, w in enumerate(widths))
-        return "\n".join([fmt.format(*head), *(fmt.format(*row) for row in rows)])
+        return text_table(head, rows, align="<>>>><", rule=False)
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
         """The rank-interval chart (:func:`renoscore.sensitivity.plot_rank_intervals`)."""

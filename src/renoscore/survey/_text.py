@@ -1,35 +1,17 @@
 """Text for displays: the survey results' plain-text tables and their numbers.
 
-The ``table()`` methods of the survey results print through :func:`text_table`; the IPA table
-and its HTML section show numbers through :func:`number_text`.
+The ``table()`` methods of the survey results print through :func:`text_table` (the one
+display-width table of :mod:`renoscore._display`, so Chinese names line up); the IPA table and
+its HTML section show numbers through :func:`number_text`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+
+from renoscore._display import text_table
 
 __all__ = ["number_text", "text_table"]
-
-
-def text_table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """Columns padded to their widest cell, a rule under the header, no trailing spaces.
-
-    Examples
-    --------
-    >>> print(text_table(["scale", "n"], [["trust", "31"], ["belonging", "7"]]))
-    scale      n
-    ---------  --
-    trust      31
-    belonging  7
-    """
-    widths = [
-        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(head)
-    ]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True))]
-    lines.append("  ".join("-" * w for w in widths))
-    lines.extend("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows)
-    return "\n".join(line.rstrip() for line in lines)
 
 
 def number_text(x: float) -> str:

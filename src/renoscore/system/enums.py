@@ -43,12 +43,17 @@ class Category(StrEnum):
 
 
 class Supplier(StrEnum):
-    """Who supplies the service: the paper's multi-centre supply of public services."""
+    """Who supplies the service: the paper's multi-centre supply of public services.
+
+    ``utilities`` are the utility companies (专业经营单位: power, telecom, water, drainage, gas,
+    heating) that renovate their own lines and plant in a renovated estate (建办城〔2021〕50号).
+    """
 
     GOVERNMENT = "government"
     MARKET = "market"
     SOCIETY = "society"
     RESIDENTS = "residents"
+    UTILITIES = "utilities"
 
 
 class IndicatorKind(StrEnum):

@@ -155,6 +155,7 @@ def derive_weights(
         prioritisation=prioritisation,
         ri_table=ri if used_panel else None,
         group_method=group_method if used_panel else None,
+        group_names=_group_names(panel) if used_panel else {},
         data_digest=data.digest() if used_data and data is not None else None,
         data_rows=data.n if used_data and data is not None else None,
         data_phase=phase if used_data else None,
@@ -180,6 +181,13 @@ class _AhpSettings:
     group_method: Literal["aij", "aip"]
     exclude_inconsistent: bool
     completion: Literal["optimal", "harker"]
+
+
+def _group_names(panel: Panel | None) -> dict[str, dict[str, str]]:
+    """The declared names of the panel's stakeholder groups, by group id."""
+    if panel is None:
+        return {}
+    return {g.id: {"en": g.name.en, "zh": g.name.zh} for g in panel.groups if g.name is not None}
 
 
 def _override(group: Group, method: str) -> Weighting:

@@ -85,7 +85,11 @@ class NodeWeights(_Frozen):
 
 
 class WeightsProvenance(_Frozen):
-    """Where a set of weights came from."""
+    """Where a set of weights came from.
+
+    ``group_names`` keeps the panel's names of its stakeholder groups (``{"en": ..., "zh":
+    ...}`` by group id), so that reports name the groups in either language.
+    """
 
     renoscore_version: str = __version__
     created: str = Field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
@@ -93,6 +97,7 @@ class WeightsProvenance(_Frozen):
     prioritisation: str = "eigenvector"
     ri_table: str | None = None
     group_method: str | None = None
+    group_names: dict[str, dict[str, str]] = Field(default_factory=dict)
     data_digest: str | None = None
     data_rows: int | None = None
     data_phase: str | None = None
