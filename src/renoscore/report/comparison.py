@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from renoscore._document import Block, Heading, Paragraph, Table
-from renoscore.report._cells import number, percent
+from renoscore._format import cell_number, cell_percent
 from renoscore.report._context import ReportContext
 
 __all__ = ["comparison_section"]
@@ -30,9 +30,9 @@ def comparison_section(ctx: ReportContext) -> list[Block]:
         Table(
             [t["key"], t["val"]],
             [
-                [t["mean_change"], number(s["mean_change"], 1, sign=True)],
-                [t["share_improved"], percent(s["share_improved"])],
-                [t["share_grade_up"], percent(s["share_grade_up"])],
+                [t["mean_change"], cell_number(s["mean_change"], 1, sign=True)],
+                [t["share_improved"], cell_percent(s["share_improved"])],
+                [t["share_grade_up"], cell_percent(s["share_grade_up"])],
                 [t["only_before"], ", ".join(s["only_before"]) or t["none"]],
                 [t["only_after"], ", ".join(s["only_after"]) or t["none"]],
             ],
@@ -42,7 +42,7 @@ def comparison_section(ctx: ReportContext) -> list[Block]:
         Table(
             [t["dimension"], t["change"]],
             [
-                [ctx.node_name(d), number(v, 1, sign=True)]
+                [ctx.node_name(d), cell_number(v, 1, sign=True)]
                 for d, v in s["mean_change_by_dimension"].items()
             ],
             [False, True],
@@ -55,12 +55,12 @@ def comparison_section(ctx: ReportContext) -> list[Block]:
         rows.append(
             [
                 cmp.ids[k],
-                number(cmp.before[k, 0]),
-                number(cmp.after[k, 0]),
-                number(cmp.delta[k, 0], 1, sign=True),
+                cell_number(cmp.before[k, 0]),
+                cell_number(cmp.after[k, 0]),
+                cell_number(cmp.delta[k, 0], 1, sign=True),
                 ctx.grade_name(int(cmp.grade_before[k])),
                 ctx.grade_name(int(cmp.grade_after[k])),
-                *[number(cmp.delta[k, col[d]], 1, sign=True) for d in ctx.dims],
+                *[cell_number(cmp.delta[k, col[d]], 1, sign=True) for d in ctx.dims],
             ]
         )
     blocks.append(

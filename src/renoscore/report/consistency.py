@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from renoscore._document import Block, Heading, Paragraph, Table
+from renoscore._format import cell_number
 from renoscore._vocabulary import stakeholder_word
-from renoscore.report._cells import number
 from renoscore.report._context import ReportContext
 
 __all__ = ["consistency_section"]
@@ -30,8 +30,8 @@ def consistency_section(ctx: ReportContext) -> list[Block]:
                 [
                     t["node_result"].format(
                         node=ctx.node_name(node),
-                        lam=number(nw.lambda_max, 4),
-                        cr=number(nw.cr, 4),
+                        lam=cell_number(nw.lambda_max, 4),
+                        cr=cell_number(nw.cr, 4),
                         ok=ok,
                     )
                 ]
@@ -44,9 +44,9 @@ def consistency_section(ctx: ReportContext) -> list[Block]:
                 [
                     e.expert,
                     stakeholder_word(e.group, ctx.lang, wp.group_names),
-                    number(e.lambda_max, 4),
-                    number(e.ci, 4),
-                    number(e.cr, 4),
+                    cell_number(e.lambda_max, 4),
+                    cell_number(e.ci, 4),
+                    cell_number(e.cr, 4),
                     t["pass"] if e.acceptable else t["fail"],
                     t["yes"] if e.completed else t["no"],
                     t["yes"] if e.excluded else t["no"],
@@ -57,9 +57,9 @@ def consistency_section(ctx: ReportContext) -> list[Block]:
             [
                 "∑",
                 "–",
-                number(nw.lambda_max, 4),
+                cell_number(nw.lambda_max, 4),
                 "–",
-                number(nw.cr, 4),
+                cell_number(nw.cr, 4),
                 ok,
                 "–",
                 "–",

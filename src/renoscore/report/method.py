@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from renoscore._document import Block, Code, Heading, Inline, ItemList, Paragraph, Table
-from renoscore.report._cells import number, percent
+from renoscore._format import cell_number, cell_percent
 from renoscore.report._context import ReportContext
 
 __all__ = ["REFERENCES", "method_section", "weights_section"]
@@ -63,7 +63,7 @@ def _choices_table(ctx: ReportContext) -> Table:
             [t["normalization"], ctx.method(prov.normalization)],
             [t["aggregation"], ctx.method(prov.aggregation)],
             [t["missing_policy"], ctx.method(prov.missing)],
-            [t["min_cov"], percent(prov.min_coverage)],
+            [t["min_cov"], cell_percent(prov.min_coverage)],
             [
                 t["ties"],
                 t["tie_text"].format(m=ctx.method(prov.tie_method), t=prov.tie_tolerance),
@@ -81,7 +81,7 @@ def _formulas(ctx: ReportContext) -> list[list[Inline]]:
     return [
         _formula("goalposts" if prov.normalization == "goalposts" else "minmax", zh),
         _formula("arithmetic" if prov.aggregation == "arithmetic" else "geometric", zh),
-        _formula("coverage", zh, min_coverage=percent(prov.min_coverage)),
+        _formula("coverage", zh, min_coverage=cell_percent(prov.min_coverage)),
         _formula("obstacle", zh),
     ]
 
@@ -181,7 +181,7 @@ def weights_section(ctx: ReportContext) -> list[Block]:
                 ctx.node_name(node),
                 ctx.method(nw.method),
                 len(nw.children),
-                number(nw.cr, 3),
+                cell_number(nw.cr, 3),
                 "–" if nw.acceptable is None else (t["pass"] if nw.acceptable else t["fail"]),
             ]
         )

@@ -7,8 +7,8 @@ import math
 import numpy as np
 
 from renoscore._document import Block, Heading, ItemList, Paragraph, Table
+from renoscore._format import cell_percent
 from renoscore.data import CellStatus
-from renoscore.report._cells import percent
 from renoscore.report._context import ReportContext
 
 __all__ = ["quality_section"]
@@ -29,10 +29,10 @@ def quality_section(ctx: ReportContext) -> list[Block]:
                 [t["cells"], str(n_cells)],
                 [
                     t["observed"],
-                    f"{int((st == CellStatus.OK).sum())} ({percent((st == CellStatus.OK).mean(), 1)})",
+                    f"{int((st == CellStatus.OK).sum())} ({cell_percent((st == CellStatus.OK).mean(), 1)})",
                 ],
-                [t["missing"], f"{int(miss.sum())} ({percent(miss.mean(), 1)})"],
-                [t["na"], f"{int(na.sum())} ({percent(na.mean(), 1)})"],
+                [t["missing"], f"{int(miss.sum())} ({cell_percent(miss.mean(), 1)})"],
+                [t["na"], f"{int(na.sum())} ({cell_percent(na.mean(), 1)})"],
                 [t["imputed"], str(int(r.imputed.sum()))],
                 [t["missing_policy"], ctx.method(r.provenance.missing)],
             ],
@@ -48,7 +48,7 @@ def quality_section(ctx: ReportContext) -> list[Block]:
             ind.name.get(ctx.lang),
             int(per_m[j]),
             int(per_na[j]),
-            percent(1.0 - (per_m[j] + per_na[j]) / max(len(r.ids), 1)),
+            cell_percent(1.0 - (per_m[j] + per_na[j]) / max(len(r.ids), 1)),
         ]
         for j, ind in enumerate(ctx.sys.indicators)
         if per_m[j] or per_na[j]
@@ -72,8 +72,8 @@ def quality_section(ctx: ReportContext) -> list[Block]:
         cov_rows.append(
             [
                 ctx.phase_name(p),
-                percent(float(c.min())) if c.size else "–",
-                percent(float(np.median(c))) if c.size else "–",
+                cell_percent(float(c.min())) if c.size else "–",
+                cell_percent(float(np.median(c))) if c.size else "–",
                 f"{int((c >= 1 - 1e-12).sum())} / {c.size}",
             ]
         )
@@ -94,7 +94,7 @@ def quality_section(ctx: ReportContext) -> list[Block]:
                     [
                         r.ids[k],
                         ctx.phase_name(r.phases[k]),
-                        percent(float(r.coverage[k, 0])),
+                        cell_percent(float(r.coverage[k, 0])),
                         r.reasons[k] or "",
                     ]
                     for k in unscored

@@ -7,7 +7,7 @@ from functools import partial
 import numpy as np
 
 from renoscore._document import Block, Heading, Table
-from renoscore.report._cells import number, percent
+from renoscore._format import cell_number, cell_percent
 from renoscore.report._context import ReportContext
 
 __all__ = ["grades_section", "ranking_section"]
@@ -35,13 +35,13 @@ def ranking_section(ctx: ReportContext) -> list[Block]:
         for k in ctx.ranking_rows(p):
             rows.append(
                 [
-                    number(r.ranks[k, 0], 0),
+                    cell_number(r.ranks[k, 0], 0),
                     r.ids[k],
                     *([ctx.name_col[k]] if ctx.name_col is not None else []),
-                    number(r.group_scores[k, 0]),
+                    cell_number(r.group_scores[k, 0]),
                     ctx.grade_name(int(r.grades[k, 0])),
-                    *[number(r.scores(d)[k]) for d in ctx.dims],
-                    percent(float(r.coverage[k, 0])),
+                    *[cell_number(r.scores(d)[k]) for d in ctx.dims],
+                    cell_percent(float(r.coverage[k, 0])),
                     r.reasons[k] or "",
                 ]
             )

@@ -7,8 +7,8 @@ import math
 import numpy as np
 
 from renoscore._document import Block, Heading, Paragraph, Section, Table
+from renoscore._format import cell_number, cell_percent
 from renoscore._vocabulary import context_label, unit_label
-from renoscore.report._cells import number, percent
 from renoscore.report._context import ReportContext
 from renoscore.report._words import SUPPLIER
 
@@ -81,13 +81,13 @@ def _phase_table(ctx: ReportContext, rows_c: list[int], n_in_phase: dict[str | N
     rows = [
         [
             ctx.phase_name(r.phases[k]),
-            number(r.group_scores[k, 0]),
+            cell_number(r.group_scores[k, 0]),
             "–"
             if math.isnan(r.ranks[k, 0])
             else f"{r.ranks[k, 0]:.0f} {t['of']} {n_in_phase[r.phases[k]]}",
             ctx.grade_name(int(r.grades[k, 0])),
-            *[number(r.scores(d)[k]) for d in ctx.dims],
-            percent(float(r.coverage[k, 0])),
+            *[cell_number(r.scores(d)[k]) for d in ctx.dims],
+            cell_percent(float(r.coverage[k, 0])),
         ]
         for k in rows_c
     ]
@@ -105,7 +105,7 @@ def _change_line(ctx: ReportContext, cid: str) -> Paragraph:
             t["change_line"].format(
                 b=ctx.phase_name(ctx.cmp.before_phase),
                 a=ctx.phase_name(ctx.cmp.after_phase),
-                d=number(c["overall_change"], 1, sign=True),
+                d=cell_number(c["overall_change"], 1, sign=True),
                 new=", ".join(names(i) for i in c["newly_at_target"]) or t["none"],
                 worse=", ".join(names(i) for i in c["worse"]) or t["none"],
             )
@@ -150,8 +150,8 @@ def _fix_first(ctx: ReportContext, cid: str, k: int) -> list[Block]:
                 "–" if it.value is None else f"{it.value:g}",
                 f"{it.target:g}",
                 unit_label(ctx.sys.node(it.indicator), ctx.lang),
-                number(it.score),
-                percent(it.obstacle, 1),
+                cell_number(it.score),
+                cell_percent(it.obstacle, 1),
                 t["yes"] if it.must_fix else "",
                 SUPPLIER[ctx.lang].get(it.supplier, it.supplier),
             ]

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from renoscore._document import Block, Table
-from renoscore.report._cells import number
+from renoscore._format import cell_number
 from renoscore.report._context import ReportContext
 
 __all__ = ["meta_table", "summary_section"]
@@ -62,10 +62,10 @@ def summary_section(ctx: ReportContext) -> list[Block]:
                 ctx.phase_name(p),
                 int(sel.sum()),
                 int(ok.size),
-                number(float(ok.mean())) if ok.size else "–",
-                number(float(np.median(ok))) if ok.size else "–",
-                number(float(ok.max())) if ok.size else "–",
-                number(float(ok.min())) if ok.size else "–",
+                cell_number(float(ok.mean())) if ok.size else "–",
+                cell_number(float(np.median(ok))) if ok.size else "–",
+                cell_number(float(ok.max())) if ok.size else "–",
+                cell_number(float(ok.min())) if ok.size else "–",
                 *[int(c) for c in counts],
             ]
         )

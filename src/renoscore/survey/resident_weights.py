@@ -25,6 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from renoscore import ahp
+from renoscore._format import text_number, text_percent
 from renoscore._validation import ID_RE
 from renoscore.panel import Expert, FullMatrix, Panel, StakeholderGroup
 from renoscore.survey._text import text_table
@@ -161,10 +162,10 @@ class ResidentAHP:
                 r["group"],
                 str(r["respondents"]),
                 str(r["complete"]),
-                f"{r['consistent']} ({100 * (r['share_consistent'] or 0):.0f}%)",
-                "-" if r["mean_cr"] is None else f"{r['mean_cr']:.3f}",
+                f"{r['consistent']} ({text_percent(r['share_consistent'] or 0)})",
+                text_number(r["mean_cr"], ".3f"),
                 str(r["used"]),
-                *("-" if r[c] is None else f"{r[c]:.{digits}f}" for c in self.criteria),
+                *(text_number(r[c], f".{digits}f") for c in self.criteria),
             ]
             for r in rows
         ]
