@@ -2,7 +2,8 @@
 
 One runner for the whole package (``pytest`` is the only test command): each module's
 examples run in a fresh namespace; a module whose examples need an optional extra that is not
-installed is skipped with the extra named, never failed.
+installed is skipped with the extra named, never failed. Every public module (no part of its
+dotted name starts with "_") shows at least one example.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import doctest
 import importlib
 import pkgutil
 import warnings
+from types import ModuleType
 
 import pytest
 
@@ -52,15 +54,20 @@ def _missing_extra(exc: BaseException) -> str | None:
     return None
 
 
-@pytest.mark.parametrize("name", MODULES)
-def test_examples_run(name: str) -> None:
+def _import(name: str) -> ModuleType:
+    """The module, or a skip naming the extra that a missing dependency needs."""
     try:
-        module = importlib.import_module(name)
+        return importlib.import_module(name)
     except (MissingDependencyError, ModuleNotFoundError) as exc:
         missing = _missing_extra(exc)
         if missing is None:
             raise
         pytest.skip(f"needs {missing}")
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_examples_run(name: str) -> None:
+    module = _import(name)
     runner = _Runner()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -72,3 +79,29 @@ def test_examples_run(name: str) -> None:
         if missing and len(missing) == len(runner.exceptions):
             pytest.skip(f"needs {missing[0]}")
     assert failed == 0, "".join(runner.output)
+
+
+#: Public modules whose examples are written in another part of the restructuring (the
+#: sensitivity package and the report's uncertainty section are being moved); strict, so that
+#: the entry must go once their examples land.
+EXAMPLES_PENDING = {
+    "renoscore.report.uncertainty",
+    "renoscore.sensitivity",
+    "renoscore.sensitivity.model",
+}
+
+PUBLIC_MODULES = [
+    pytest.param(
+        name,
+        marks=pytest.mark.xfail(name in EXAMPLES_PENDING, reason="examples pending", strict=True),
+    )
+    for name in MODULES
+    if not any(part.startswith("_") for part in name.split("."))
+]
+
+
+@pytest.mark.parametrize("name", PUBLIC_MODULES)
+def test_every_public_module_has_an_example(name: str) -> None:
+    module = _import(name)
+    examples = sum(len(test.examples) for test in doctest.DocTestFinder().find(module, name))
+    assert examples > 0, f"{name} has no docstring example"

@@ -4,6 +4,17 @@
 pandas tables (``to_frame(section)``), as one JSON document (``to_json``; the settings and the
 audited phase included, so the audit can be repeated), as text (``table``) and in a notebook
 (``_repr_html_``, drawn by :mod:`renoscore.report` through :mod:`renoscore._views`).
+
+Examples
+--------
+>>> import renoscore as rs
+>>> a = rs.audit(rs.default_system(), rs.example_data())
+>>> a
+AuditResult(old_community_renovation: 30 communities in phase t0, 58 flags)
+>>> a.records("availability")[0]
+{'indicator': 'f_basic_utilities_ok', 'phase': 't0', 'applicable': 30, 'observed': 1.0}
+>>> [f.subject for f in a.flagged("saturated")][:2]
+['f_activity_space_m2', 'f_green_per_capita']
 """
 
 from __future__ import annotations

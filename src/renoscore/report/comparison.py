@@ -1,4 +1,30 @@
-"""Before and after: the phase comparison, overall, by dimension and community by community."""
+"""Before and after: the phase comparison, overall, by dimension and community by community.
+
+Examples
+--------
+The section's heading in both languages, the mean change by dimension from before renovation
+to a year after, and the community that gained most:
+
+>>> import renoscore as rs
+>>> from renoscore._document import markdown_document
+>>> from renoscore.report._context import ReportContext
+>>> result = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
+>>> [ReportContext(result, lang).t["comparison"] for lang in ("en", "zh")]
+['Before and after', '改造前后对比']
+>>> cmp = rs.compare(result, phases=("t0", "t1"))
+>>> blocks = comparison_section(ReportContext(result, "en", cmp))
+>>> print(markdown_document(blocks[2:4], "files")[0], end="")
+### mean change by dimension
+<BLANKLINE>
+| dimension | change |
+|---|---:|
+| facilities | +42.8 |
+| public services | +11.0 |
+| resident participation | +26.1 |
+| social capital | +5.7 |
+>>> blocks[4].rows[0]
+['JS03', '43.0', '76.7', '+33.7', 'poor', 'good', '+57.5', '+11.4', '+36.3', '+13.8']
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,26 @@
-"""The quality of the data: observed, missing and not-applicable cells, coverage, rows not scored."""
+"""The quality of the data: observed, missing and not-applicable cells, coverage, rows not scored.
+
+Examples
+--------
+The section's heading in both languages, and the cells of the example data:
+
+>>> import renoscore as rs
+>>> from renoscore._document import markdown_document
+>>> from renoscore.report._context import ReportContext
+>>> result = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
+>>> [ReportContext(result, lang).t["quality"] for lang in ("en", "zh")]
+['Data quality', '数据质量']
+>>> print(markdown_document(quality_section(ReportContext(result, "en"))[:1], "files")[0], end="")
+| item | value |
+|---|---|
+| rows | 50 |
+| cells | 1950 |
+| observed | 1669 (85.6%) |
+| missing | 14 (0.7%) |
+| not applicable | 267 (13.7%) |
+| imputed | 0 |
+| missing-data policy | re-normalise weights over the indicators observed |
+"""
 
 from __future__ import annotations
 
