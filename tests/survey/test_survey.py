@@ -36,6 +36,7 @@ import renoscore as rs
 from renoscore import ahp, survey
 from renoscore.errors import InconsistencyWarning, OptionError, RenoscoreError
 from renoscore.survey._stats import group_index, grouped_mean_sd, mean_interval
+from tests._extras import needs
 
 ROOT = Path(__file__).resolve().parents[2]
 GENERATOR = ROOT / "examples" / "generate_survey.py"
@@ -589,7 +590,7 @@ def test_ipa_of_dimensions_from_residents_weights(
 
 
 def test_ipa_chart_and_html_section() -> None:
-    pytest.importorskip("matplotlib")
+    needs("matplotlib")
     ipa = survey.importance_performance(
         ["F", "S", "P", "C"], [0.45, 0.25, 0.12, 0.18], [55, 72, 48, 80]
     )
