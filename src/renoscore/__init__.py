@@ -49,6 +49,7 @@ if TYPE_CHECKING:
         survey,
         weights,
     )
+    from renoscore._options import ScoringOptions
     from renoscore.audit import AuditResult, audit
     from renoscore.data import CellStatus, CommunityData, load_data
     from renoscore.examples import example_data, example_path
@@ -77,13 +78,6 @@ _LAZY: dict[str, str] = {
         m: f"renoscore.{m}"
         for m in (
             "aggregate",
-            "io",
-            "plot",
-            "report",
-            "sensitivity",
-            "survey",
-            "uncertainty",
-            "write_report",
             "ahp",
             "hierarchy",
             "io",
@@ -93,13 +87,14 @@ _LAZY: dict[str, str] = {
             "report",
             "sensitivity",
             "survey",
+            "weights",
         )
     },
+    "ScoringOptions": "renoscore._options",
     "uncertainty": "renoscore.sensitivity",
     "audit": "renoscore.audit",
     "AuditResult": "renoscore.audit",
     "write_report": "renoscore.report",
-    "weights": "renoscore.weights",
     **dict.fromkeys(("CellStatus", "CommunityData", "load_data"), "renoscore.data"),
     **dict.fromkeys(("example_data", "example_path"), "renoscore.examples"),
     **dict.fromkeys(
@@ -166,6 +161,7 @@ __all__ = [
     "Provenance",
     "RenoscoreError",
     "RenoscoreWarning",
+    "ScoringOptions",
     "StakeholderGroup",
     "Weights",
     "WeightsError",

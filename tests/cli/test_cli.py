@@ -10,6 +10,7 @@ import pytest
 
 import renoscore as rs
 from renoscore.cli import main
+from tests._extras import needs
 
 
 def test_score_example_prints_ranked_graded_table(capsys: pytest.CaptureFixture[str]) -> None:
@@ -131,7 +132,7 @@ def test_bad_system_file_exits_1_with_line(
 
 
 def test_score_writes_excel_with_one_sheet_per_table(tmp_path: Path) -> None:
-    pytest.importorskip("openpyxl")
+    needs("openpyxl")
     import openpyxl
 
     out = tmp_path / "scores.xlsx"
@@ -141,7 +142,7 @@ def test_score_writes_excel_with_one_sheet_per_table(tmp_path: Path) -> None:
 
 
 def test_score_reads_an_excel_sheet(tmp_path: Path) -> None:
-    pd = pytest.importorskip("pandas")
+    pd = needs("pandas")
     xlsx = tmp_path / "data.xlsx"
     frame = pd.read_csv(rs.example_path(), dtype=str, keep_default_na=False)
     with pd.ExcelWriter(xlsx) as writer:

@@ -16,7 +16,7 @@ from renoscore.sensitivity import (
 
 # ----------------------------------------------------------------------------- charts and report
 def test_charts_and_html(example, example_result) -> None:  # type: ignore[no-untyped-def]
-    pytest.importorskip("matplotlib")
+    pytest.importorskip("matplotlib", reason="needs matplotlib (pip install 'renoscore[plot]')")
     system, data, _, weights = example
     ax = plot_rank_intervals(example_result)
     assert len(ax.patches) == 30

@@ -19,6 +19,7 @@ from renoscore.sensitivity import (
     WeightNoise,
     uncertainty,
 )
+from tests._extras import needs
 
 
 # ----------------------------------------------------------------------------- uncertainty
@@ -221,7 +222,7 @@ def test_result_outputs(example_result) -> None:  # type: ignore[no-untyped-def]
     assert doc["settings"]["seed"] == 11
     assert doc["settings"]["sources"]["judgements"]["probability"] == 0.3
     assert set(doc["summary"]["levels"]) == set(res.levels)
-    pd = pytest.importorskip("pandas")
+    pd = needs("pandas")
     frame = res.to_frame()
     assert isinstance(frame, pd.DataFrame)
     assert len(frame) == 30 * 5

@@ -4,12 +4,22 @@
 pandas tables (``to_frame(section)``), as one JSON document (``to_json``; the settings and the
 audited phase included, so the audit can be repeated), as text (``table``) and in a notebook
 (``_repr_html_``, drawn by :mod:`renoscore.report` through :mod:`renoscore._views`).
+
+Examples
+--------
+>>> import renoscore as rs
+>>> a = rs.audit(rs.default_system(), rs.example_data())
+>>> a
+AuditResult(old_community_renovation: 30 communities in phase t0, 58 flags)
+>>> a.records("availability")[0]
+{'indicator': 'f_basic_utilities_ok', 'phase': 't0', 'applicable': 30, 'observed': 1.0}
+>>> [f.subject for f in a.flagged("saturated")][:2]
+['f_activity_space_m2', 'f_green_per_capita']
 """
 
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -19,6 +29,7 @@ from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field
 
 from renoscore import _views
+from renoscore._format import finite_or_none
 from renoscore._optional import import_optional
 from renoscore.audit._words import REASONS, WORDS
 from renoscore.audit.availability import DAT_THRESH, T_AVAIL, Availability
@@ -92,13 +103,6 @@ class AuditSettings(BaseModel):
     alpha_below: float = Field(default=0.70, ge=0.0, le=1.0)
     importance_ratio: float = Field(default=2.0, gt=1.0)
     missing: str = Field(default="renormalize", pattern="^(renormalize|impute_mean|impute_median)$")
-
-
-def _num(x: Any) -> float | None:
-    if x is None:
-        return None
-    v = float(x)
-    return None if math.isnan(v) or math.isinf(v) else v
 
 
 @dataclass(frozen=True, eq=False)
@@ -260,7 +264,7 @@ def _clean(obj: Any) -> Any:
     if isinstance(obj, list | tuple):
         return [_clean(v) for v in obj]
     if isinstance(obj, float | np.floating):
-        return _num(obj)
+        return finite_or_none(obj)
     if isinstance(obj, np.integer):
         return int(obj)
     if isinstance(obj, np.bool_):

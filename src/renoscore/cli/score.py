@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from renoscore._display import clip, text_table
+from renoscore._format import text_number, text_percent
 from renoscore._vocabulary import (
     CONSOLE,
     METHOD_NAMES,
@@ -125,10 +126,10 @@ def _print_fix_first(result: Any, community: str, phase: str | None, lang: str) 
                 f"{k}.",
                 words["must"] if item.must_fix else "",
                 clip(item.name_zh if lang == "zh" else item.name_en, 40),
-                "-" if item.value is None else f"{item.value:g}",
+                text_number(item.value, "g"),
                 f"{item.target:g}",
                 clip(unit_label(indicator, lang), 22),
-                "-" if item.obstacle is None else f"{100 * item.obstacle:.1f}%",
+                text_percent(item.obstacle, 1),
                 category_word(item.category, lang),
                 supplier_word(item.supplier, lang),
             ]

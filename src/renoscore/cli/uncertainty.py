@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from renoscore._format import quantile_text
 from renoscore.cli import _common
 from renoscore.errors import OptionError, Problem, UsageError
 
@@ -325,16 +326,9 @@ def _print_uncertainty(args: argparse.Namespace, result: Any, inputs: tuple[Any,
     print("\nrank correlation with the base ranking (median, 5-95 % of draws):")
     for lv, v in result.summary()["levels"].items():
         print(
-            f"  {lv:<24} Spearman {_q(v['spearman'])}  Kendall {_q(v['kendall'])}  "
-            f"mean |rank shift| {_q(v['mean_abs_shift'], '.2f')}"
+            f"  {lv:<24} Spearman {quantile_text(v['spearman'])}  Kendall {quantile_text(v['kendall'])}  "
+            f"mean |rank shift| {quantile_text(v['mean_abs_shift'], '.2f')}"
         )
-
-
-def _q(q: dict[str, float | None], spec: str = ".3f") -> str:
-    """Median and 5-95 % range of a rank statistic."""
-    if q["median"] is None:
-        return "-"
-    return f"{q['median']:{spec}} ({q['p05']:{spec}}-{q['p95']:{spec}})"
 
 
 def _write(path: Path, result: Any, sens: Any, oat: Any, lang: str) -> None:

@@ -41,6 +41,15 @@ The package is laid out by stage: :mod:`~renoscore.data.load` (reading and valid
 :mod:`~renoscore.data.model` (the validated table). Tables are read by the private module
 ``renoscore._tables``, cells parsed by ``renoscore._cells`` and row labels kept by
 ``renoscore._labels``, which resident surveys and results share.
+
+Examples
+--------
+>>> import renoscore as rs
+>>> data = rs.load_data(rs.example_path("communities.csv"), rs.default_system())
+>>> data.n, data.values.shape, data.ids[:3], data.phases[:3]
+(50, (50, 39), ('JS01', 'JS02', 'JS02'), ('t0', 't0', 't1'))
+>>> int((data.status == rs.CellStatus.NOT_APPLICABLE).sum())
+267
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from renoscore._cells import CellStatus, is_blank
+from renoscore._format import plain_number
 from renoscore._labels import PhaseCodes, first_appearance
 from renoscore._tables import Problems, Table, duplicate_columns, missing_id_column
 from renoscore._validation import MAX_MAGNITUDE, short_repr, suggest
@@ -526,7 +527,7 @@ def cell_problems(
             ind.id,
             col,
             out & ~huge,
-            f"value outside the range [{_num(ind.range.min)}, {_num(ind.range.max)}] "
+            f"value outside the range [{plain_number(ind.range.min)}, {plain_number(ind.range.max)}] "
             f"of {ind.id} ({ind.kind.value})",
             "correct the value, or widen the range in the system if it is genuinely possible",
         )
@@ -562,7 +563,3 @@ def mark_not_measured(
         rows = ~measured[codes.codes]
         col = status[:, j]
         col[rows & (col == CellStatus.MISSING)] = CellStatus.NOT_APPLICABLE
-
-
-def _num(value: float | None) -> str:
-    return "open" if value is None else f"{value:g}"

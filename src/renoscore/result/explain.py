@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
+from renoscore._format import optional_float
 from renoscore.data import CellStatus
-from renoscore.result._numbers import optional_float
 from renoscore.system import Category
 
 if TYPE_CHECKING:

@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 
 from renoscore import normalize
 from renoscore._display import clip, text_table
+from renoscore._format import nested_lists, optional_float, text_number, text_percent
 from renoscore._optional import import_optional
 from renoscore._vocabulary import CONSOLE, lang_of
 from renoscore.data import (
@@ -32,7 +33,6 @@ from renoscore.data import (
     label_codes,
 )
 from renoscore.errors import OptionError, Problem
-from renoscore.result._numbers import nested_lists, optional_float
 from renoscore.result.explain import FixFirstItem, fix_first_items, obstacle_records
 from renoscore.result.phase_ranks import rank_within_phase
 from renoscore.result.provenance import Provenance
@@ -547,13 +547,13 @@ class EvaluationResult:
             reason = words["not_scored"] if lang == "zh" else rec["reason"]
             lines.append(
                 [
-                    "-" if rec["rank"] is None else f"{rec['rank']:.0f}",
+                    text_number(rec["rank"], ".0f"),
                     clip(str(rec["community_id"]), 14),
                     str(rec["phase"] or "-"),
-                    "-" if rec["score"] is None else f"{rec['score']:.1f}",
+                    text_number(rec["score"]),
                     clip(str(rec["grade"] or reason or "-"), 12),
-                    *["-" if rec[d.id] is None else f"{rec[d.id]:.1f}" for d in dims],
-                    "-" if rec["coverage"] is None else f"{100 * rec['coverage']:.0f}%",
+                    *[text_number(rec[d.id]) for d in dims],
+                    text_percent(rec["coverage"]),
                 ]
             )
         return text_table(head, lines, align="><" + ">" * (len(head) - 2), rule=False)

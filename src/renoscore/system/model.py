@@ -38,11 +38,11 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
+from renoscore._format import plain_number
 from renoscore._validation import (
     ID_PATTERN,
     located_error,
     magnitude_problems,
-    plain_number,
     register_tags,
     suggest,
 )

@@ -24,10 +24,10 @@ import itertools
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from renoscore._format import plain_number
 from renoscore._validation import (
     MAX_MAGNITUDE,
     LocatedProblem,
-    plain_number,
     repeated_ids,
     suggest,
 )

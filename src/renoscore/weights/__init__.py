@@ -34,6 +34,19 @@ The weights of a whole indicator system (what :mod:`renoscore.weighting` offered
 Modules: ``entropy``, ``critic``, ``dispersion`` and ``combine`` hold the numeric methods on
 arrays (sharing the blocked passes of ``_passes``); ``model`` holds the weights records and
 ``derive`` the walk through a system.
+
+Examples
+--------
+Entropy weights of four communities on two indicators (the second hardly varies, so it carries
+almost no information), and a half-and-half combination with subjective weights:
+
+>>> import numpy as np
+>>> import renoscore as rs
+>>> X = np.array([[0.2, 30.0], [0.5, 32.0], [0.9, 31.0], [0.4, 29.0]])
+>>> rs.weights.entropy(X).round(3)
+array([0.995, 0.005])
+>>> rs.weights.combine([0.5, 0.5], [0.8, 0.2], "linear", alpha=0.5)
+array([0.65, 0.35])
 """
 
 import importlib
