@@ -223,7 +223,7 @@ def ahp_priorities(
         P[:, incomplete] = ahp.complete(P[:, incomplete], method=completion, labels=node.children)
     return ahp.aggregate_panels(
         P,
-        node.membership,
+        node.membership.tolist(),
         method=node.group_method,
         priority_method=node.prioritisation,
         group_weights=node.group_weights,

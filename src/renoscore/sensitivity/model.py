@@ -28,7 +28,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from renoscore import normalize, ranking
-from renoscore import weights as objective
 from renoscore.data import CommunityData
 from renoscore.errors import ConstantIndicatorWarning, OptionError, Problem
 from renoscore.hierarchy import Tree
@@ -40,6 +39,7 @@ from renoscore.sensitivity.draws import aggregate_draws
 from renoscore.sensitivity.sources import FACTORS, Sources, UncertaintySettings
 from renoscore.system import IndicatorSystem
 from renoscore.weighting import Weights
+from renoscore.weights.combine import CombinationMethod, combine_valid
 
 __all__ = ["DEFAULT_CHUNK_BYTES", "DrawModel", "Pools", "Progress"]
 
@@ -66,7 +66,7 @@ class _Combined:
 
     subjective: FloatArray
     objective: FloatArray
-    combination: str
+    combination: CombinationMethod
     alpha: float
 
 
@@ -215,7 +215,8 @@ class DrawModel:
                 out[k] = _Combined(
                     subjective=sub,
                     objective=obj,
-                    combination=str(nw.parameters.get("combination", "linear")),
+                    # A name the weights were combined with, hence one of COMBINATION_METHODS.
+                    combination=nw.parameters.get("combination", "linear"),
                     alpha=float(nw.parameters.get("alpha", 0.5)),
                 )
         return out
@@ -297,17 +298,15 @@ class DrawModel:
                 w = subjective
             if k in self.combined and (subjective is not None or alpha is not None):
                 comb = self.combined[k]
-                ws = (
-                    subjective
-                    if subjective is not None
-                    else np.broadcast_to(comb.subjective, (c, base.size))
-                )
-                a = alpha if alpha is not None else np.full(c, comb.alpha)
-                w = _combine(ws, comb.objective, comb.combination, a)
+                ws = subjective if subjective is not None else comb.subjective
+                a = alpha if alpha is not None else comb.alpha
+                # The draws are valid weights: the one combination, without checking them again.
+                shares = np.stack([a, 1.0 - a], axis=-1)
+                w = combine_valid([ws, comb.objective], comb.combination, shares)
             if k in pools.eps:
                 w = w * pools.eps[k][index["weights"]]
                 w = w / w.sum(axis=1, keepdims=True)
-            out.append(np.array(w, dtype=np.float64))
+            out.append(np.array(np.broadcast_to(w, (c, base.size)), dtype=np.float64))
         return out
 
     def codes(self, pools: Pools, index: Mapping[str, IntArray], c: int) -> dict[str, IntArray]:
@@ -463,27 +462,6 @@ class DrawModel:
             weights=self.weights,
             options=options or {},
         )
-
-
-def _combine(ws: FloatArray, wo: FloatArray, combination: str, alpha: FloatArray) -> FloatArray:
-    """Combined weights for a batch of subjective vectors and alphas, shape (C, n).
-
-    Linear: ``w = alpha w_s + (1 - alpha) w_o`` (Ma, Fan & Huang 1999); minimum information:
-    ``w ∝ w_s^alpha w_o^(1 - alpha)`` (Kullback 1959); the other rules ignore alpha and are
-    computed by :func:`renoscore.weights.combine`.
-    """
-    # The batched twin of renoscore.weights.combine with a per-run alpha; kept as one function
-    # so that it moves to the one weight combination whole.
-    a = alpha[:, None]
-    if combination == "linear":
-        w = a * ws + (1.0 - a) * wo
-    elif combination == "min_information":
-        with np.errstate(divide="ignore"):
-            logs_s, logs_o = np.log(ws), np.log(wo)
-        w = np.exp(np.where(a > 0, a * logs_s, 0.0) + np.where(a < 1, (1.0 - a) * logs_o, 0.0))
-    else:
-        w = objective.combine(ws, np.broadcast_to(wo, ws.shape), combination)  # type: ignore[arg-type]
-    return np.asarray(w / w.sum(axis=1, keepdims=True), dtype=np.float64)
 
 
 def _levels(system: IndicatorSystem, levels: Levels) -> tuple[str, ...]:
