@@ -339,7 +339,7 @@ def _q(q: dict[str, float | None], spec: str = ".3f") -> str:
 
 def _write(path: Path, result: Any, sens: Any, oat: Any, lang: str) -> None:
     """Rank intervals (.csv), everything with the settings (.json) or a report section (.html)."""
-    from renoscore.sensitivity import html_section
+    from renoscore.report.uncertainty import html_section
 
     suffix = path.suffix.lower()
     if suffix == ".csv":

@@ -23,7 +23,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from renoscore import ranking
+from renoscore import _views, ranking
 from renoscore._display import clip, text_table
 from renoscore._optional import import_optional
 from renoscore._vocabulary import CONSOLE, lang_of
@@ -258,10 +258,8 @@ class UncertaintyResult:
         return text_table(head, rows, align="<>>>><", rule=False)
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
-        """The rank-interval chart (:func:`renoscore.sensitivity.plot_rank_intervals`)."""
-        from renoscore.sensitivity._charts import plot_rank_intervals
-
-        return plot_rank_intervals(self, ax, **kwargs)
+        """The rank-interval chart (:func:`renoscore.plot.sensitivity.plot_rank_intervals`)."""
+        return _views.analysis_chart("rank_intervals", self, ax, **kwargs)
 
     def __repr__(self) -> str:
         s = self.summary()["levels"][self.levels[0]]

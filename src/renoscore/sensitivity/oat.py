@@ -19,6 +19,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from renoscore import _views
 from renoscore._optional import import_optional
 from renoscore.data import CommunityData
 from renoscore.errors import OptionError, Problem
@@ -117,10 +118,8 @@ class OneAtATimeResult:
         return "\n".join(lines)
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
-        """The one-at-a-time chart (:func:`renoscore.sensitivity.plot_one_at_a_time`)."""
-        from renoscore.sensitivity._charts import plot_one_at_a_time
-
-        return plot_one_at_a_time(self, ax, **kwargs)
+        """The one-at-a-time chart (:func:`renoscore.plot.sensitivity.plot_one_at_a_time`)."""
+        return _views.analysis_chart("one_at_a_time", self, ax, **kwargs)
 
 
 def one_at_a_time(

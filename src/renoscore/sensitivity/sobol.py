@@ -24,6 +24,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from renoscore import _views
 from renoscore._optional import import_optional
 from renoscore.data import CommunityData
 from renoscore.errors import OptionError, Problem
@@ -344,10 +345,8 @@ class SensitivityResult:
         return "\n".join(lines)
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
-        """The Sobol' bar chart (:func:`renoscore.sensitivity.plot_sobol`)."""
-        from renoscore.sensitivity._charts import plot_sobol
-
-        return plot_sobol(self, ax, **kwargs)
+        """The Sobol' bar chart (:func:`renoscore.plot.sensitivity.plot_sobol`)."""
+        return _views.analysis_chart("sobol", self, ax, **kwargs)
 
     def __repr__(self) -> str:
         top = self.records()[0] if self.factors else None
