@@ -10,11 +10,11 @@ Examples
 --------
 >>> import renoscore as rs
 >>> from renoscore.sensitivity import uncertainty
->>> result = uncertainty(rs.default_system(), rs.example_data(), phase="t0",
-...                      missing="renormalize", sources={"weights": {}}, n=20, seed=1)
->>> rank_interval_table(result, top=3).header
+>>> analysis = uncertainty(rs.default_system(), rs.example_data(), phase="t1", n=16, seed=3,
+...                        missing="renormalize", sources={"weights": {"concentration": 50}})
+>>> rank_interval_table(analysis, top=3).header
 ['community', 'base rank', 'median', '5-95 %', 'P(top 5)', 'likely grade']
->>> html = html_section(result, charts=False)
+>>> html = html_section(analysis, charts=False)
 >>> html.startswith('<section class="renoscore-uncertainty">') and "<svg" not in html
 True
 """

@@ -323,12 +323,13 @@ def combine_valid(
     Returns
     -------
     numpy.ndarray, shape (..., M)
-        Non-negative float64 weights summing to 1.
+        The combined vectors (the broadcast shape), each renormalised to sum 1.
 
     Raises
     ------
     WeightsError
-        A product that is zero on every indicator (``multiplicative``, ``min_information``).
+        Only when a rule is undefined: ``multiplicative`` or ``min_information`` vectors that
+        share no indicator weighted in all of them.
 
     Examples
     --------
