@@ -28,6 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from renoscore import normalize, ranking
+from renoscore._options import ScoringOptions
 from renoscore.data import CommunityData
 from renoscore.errors import ConstantIndicatorWarning, OptionError, Problem
 from renoscore.hierarchy import Tree
@@ -89,9 +90,8 @@ class DrawModel:
         The system, the rows of one phase, the base weights and the panel they came from.
     sources : Sources
         The declared sources of uncertainty.
-    options : mapping
-        The scoring options of the base evaluation
-        (:func:`renoscore.sensitivity._common.scoring_options`).
+    options : ScoringOptions
+        The scoring options of the base evaluation, validated once.
     levels : {"goal", "dimensions", "all"} or sequence of group ids
         Where to rank.
     completion : str
@@ -108,7 +108,7 @@ class DrawModel:
         panel: Panel | None,
         sources: Sources,
         *,
-        options: Mapping[str, Any],
+        options: ScoringOptions,
         levels: Levels,
         completion: str,
         seed: int,
@@ -120,9 +120,9 @@ class DrawModel:
         self.sources = sources
         self.seed = seed
         self.completion = completion
-        self.scoring = dict(options)
-        self.tie_method: str = options["tie_method"]
-        self.tie_tolerance: float = options["tie_tolerance"]
+        self.scoring = options
+        self.tie_method: str = options.tie_method
+        self.tie_tolerance: float = options.tie_tolerance
         self._evaluate_base()
         self._rank_levels(levels)
         self._score_options()
@@ -132,7 +132,7 @@ class DrawModel:
     def _evaluate_base(self) -> None:
         """The base evaluation, the tree and the base local weights of every group."""
         system, weights = self.system, self.weights
-        self.base = evaluate(system, self.data, weights, **self.scoring)
+        self.base = evaluate(system, self.data, weights, options=self.scoring)
         self.tree: Tree = system_tree(system, weights)
         self.group_ids = tuple(g.id for g in system.groups)
         self.base_local = [
@@ -159,23 +159,17 @@ class DrawModel:
     def _score_options(self) -> None:
         """Indicator scores (0-1) under every normalisation and missing-data option drawn."""
         base = self.scoring
-        self.options = {name: getattr(self.sources, name) or (base[name],) for name in _METHODS}
+        self.choices = {
+            name: getattr(self.sources, name) or (getattr(base, name),) for name in _METHODS
+        }
         self.S: dict[tuple[str, str], FloatArray] = {}
         with warnings.catch_warnings():
             # The base evaluation already raised every warning these variants would repeat.
             warnings.simplefilter("ignore")
-            for norm in dict.fromkeys((base["normalization"], *self.options["normalization"])):
-                for miss in dict.fromkeys((base["missing"], *self.options["missing"])):
-                    res = evaluate(
-                        self.system,
-                        self.data,
-                        self.weights,
-                        normalization=norm,
-                        aggregation=base["aggregation"],
-                        missing=miss,
-                        min_coverage=base["min_coverage"],
-                        impute_by=base["impute_by"],
-                    )
+            for norm in dict.fromkeys((base.normalization, *self.choices["normalization"])):
+                for miss in dict.fromkeys((base.missing, *self.choices["missing"])):
+                    variant = base.replace(normalization=norm, missing=miss)
+                    res = evaluate(self.system, self.data, self.weights, options=variant)
                     self.S[(norm, miss)] = (
                         np.asarray(res.indicator_scores, dtype=np.float64) / 100.0
                     )
@@ -330,9 +324,9 @@ class DrawModel:
         n = self.data.n
         out = np.empty((n, len(self.level_groups), c))
         norm_opts, agg_opts, miss_opts = (
-            self.options["normalization"],
-            self.options["aggregation"],
-            self.options["missing"],
+            self.choices["normalization"],
+            self.choices["aggregation"],
+            self.choices["missing"],
         )
         key = (codes["normalization"] * len(miss_opts) + codes["missing"]) * len(agg_opts) + codes[
             "aggregation"
@@ -437,8 +431,8 @@ class DrawModel:
         options: dict[str, Any] | None = None,
     ) -> UncertaintySettings:
         """Every setting of an analysis of this model: enough to repeat it."""
-        base = self.scoring
         return UncertaintySettings(
+            **self.scoring.model_dump(),
             analysis=analysis,
             seed=self.seed,
             n=n,
@@ -446,12 +440,6 @@ class DrawModel:
             phase=phase if phase is not None else (self.data.phases[0] if self.data.n else None),
             sources=self.sources,
             sampler=sampler,
-            normalization=base["normalization"],
-            aggregation=base["aggregation"],
-            missing=base["missing"],
-            min_coverage=base["min_coverage"],
-            tie_method=self.tie_method,
-            tie_tolerance=self.tie_tolerance,
             top_k=top_k,
             levels=self.level_ids,
             completion=self.completion,
