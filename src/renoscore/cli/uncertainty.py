@@ -225,7 +225,7 @@ def run(args: argparse.Namespace) -> int:
         "panel": panel,
         "phase": phase,
         "seed": args.seed,
-        **_common.scoring_options(args),
+        "options": _common.scoring_options(args),
     }
     result = uncertainty(
         system,
