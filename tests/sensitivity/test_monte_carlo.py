@@ -351,3 +351,14 @@ def test_scoring_options_as_one_object(example) -> None:  # type: ignore[no-unty
     with pytest.raises(OptionError, match="unknown missing policy") as info:
         uncertainty(system, data, weights, missing="drop", **run)  # type: ignore[arg-type]
     assert info.value.problems[0].path == "missing"
+
+
+def test_an_outlier_treatment_is_refused(example) -> None:  # type: ignore[no-untyped-def]
+    # The draws re-score perturbed values and other normalisations without treating them.
+    from renoscore._options import ScoringOptions
+
+    system, data, _, weights = example
+    options = ScoringOptions(missing="renormalize", treat=True)
+    with pytest.raises(OptionError, match="outlier treatment") as info:
+        uncertainty(system, data, weights, phase="t0", options=options, sources={"weights": {}})
+    assert info.value.problems[0].path == "treat"

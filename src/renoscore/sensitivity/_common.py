@@ -79,8 +79,14 @@ def base_options(
     Every analysis scores its base evaluation with these options, draws the method options
     around them and records them in its settings; the keywords are those of
     :func:`renoscore.evaluate`, in its order (see :meth:`ScoringOptions.of`).
+
+    Raises
+    ------
+    OptionError
+        Invalid options; or an outlier treatment, which the draws would have to repeat on
+        every perturbed value (measurement error) and normalisation.
     """
-    return ScoringOptions.of(
+    base = ScoringOptions.of(
         options,
         normalization=normalization,
         aggregation=aggregation,
@@ -90,6 +96,18 @@ def base_options(
         tie_method=tie_method,
         tie_tolerance=tie_tolerance,
     )
+    if base.treat is not None:
+        raise OptionError(
+            "the uncertainty analyses do not take an outlier treatment",
+            [
+                Problem(
+                    "treat is set",
+                    path="treat",
+                    fix="analyse the untreated scores (options without treat)",
+                )
+            ],
+        )
+    return base
 
 
 class Inputs(NamedTuple):

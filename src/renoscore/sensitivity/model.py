@@ -432,7 +432,8 @@ class DrawModel:
     ) -> UncertaintySettings:
         """Every setting of an analysis of this model: enough to repeat it."""
         return UncertaintySettings(
-            **self.scoring.model_dump(),
+            # The analyses take no outlier treatment (refused when the options are checked).
+            **self.scoring.model_dump(exclude={"treat"}),
             analysis=analysis,
             seed=self.seed,
             n=n,
