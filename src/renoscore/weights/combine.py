@@ -17,7 +17,13 @@ from numpy.typing import ArrayLike
 from renoscore.errors import OptionError, Problem, WeightsError
 from renoscore.weights._checks import FloatArray
 
-__all__ = ["COMBINATION_METHODS", "combine", "combine_many", "game_theory_coefficients"]
+__all__ = [
+    "COMBINATION_METHODS",
+    "combine",
+    "combine_many",
+    "combine_valid",
+    "game_theory_coefficients",
+]
 
 #: The names accepted by :func:`combine` and :func:`combine_many`.
 COMBINATION_METHODS: tuple[str, ...] = (
