@@ -23,6 +23,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from renoscore.aggregate._checks import draw_count
 from renoscore.aggregate.tree import Tree, tree_means
 from renoscore.errors import OptionError, Problem
 
@@ -70,7 +71,7 @@ def effective_weights_draws(
     """
     m, k_groups = tree.n_leaves, len(tree.children)
     W = [np.asarray(w, dtype=np.float64) for w in local]
-    c = _draw_count(W, tree)
+    c = _draws(W, tree)
     E = np.zeros((m, k_groups, c))
     for k in tree.order.tolist():
         kids, w = tree.children[k], W[k]
@@ -143,7 +144,7 @@ def aggregate_draws(
     [[0.5, 0.9], [0.5, 0.5]]
     """
     W = [np.asarray(w, dtype=np.float64) for w in local]
-    c = _draw_count(W, tree)
+    c = _draws(W, tree)
     chosen = list(range(len(tree.children))) if groups is None else list(groups)
     arr = np.asarray(S, dtype=np.float64)
     m = tree.n_leaves
@@ -155,22 +156,15 @@ def aggregate_draws(
     return tree_means(arr, tree, W, method=method, groups=chosen).scores
 
 
-def _draw_count(W: Sequence[FloatArray], tree: Tree) -> int:
-    """The number of draws C; every group's local weights must be a (C, children) array."""
-    problems: list[Problem] = []
-    if len(W) != len(tree.children):
+def _draws(W: Sequence[FloatArray], tree: Tree) -> int:
+    """The number of draws C: every group's local weights must be a (C, children) array."""
+    c = draw_count(W, tree)
+    if c == 0:
         raise OptionError(
-            "one local-weight array per group is needed",
-            [Problem(f"{len(W)} arrays for {len(tree.children)} groups")],
+            "local weights do not fit the tree",
+            [Problem("one weighting given", fix="give a (C, children) array of draws per group")],
         )
-    counts = {w.shape[0] if w.ndim == 2 else -1 for w in W}
-    for k, (w, kids) in enumerate(zip(W, tree.children, strict=True)):
-        if w.ndim != 2 or w.shape[1] != kids.size:
-            problems.append(Problem(f"group {k}: weights {w.shape}, expected (C, {kids.size})"))
-    if problems or len(counts) != 1:
-        problems.append(Problem(f"draw counts per group: {sorted(counts)}"))
-        raise OptionError("local weights do not fit the tree", problems)
-    return counts.pop()
+    return c
 
 
 # ---------------------------------------------------------------------------- judgements
