@@ -152,3 +152,32 @@ def test_score_reads_an_excel_sheet(tmp_path: Path) -> None:
     assert main([*args, "--sheet", "communities"]) == 0
     assert main([*args, "--sheet", "1"]) == 0
     assert main([*args, "--sheet", "0"]) == 1  # the empty sheet: no rows
+
+
+def test_scoring_options_are_the_library_s(capsys: pytest.CaptureFixture[str]) -> None:
+    # The parser writes the option names and choices out (so --help imports neither pydantic
+    # nor numpy); they are those of ScoringOptions, which validates what the parser reads.
+    import argparse
+
+    from renoscore import _options
+    from renoscore.cli import _common
+    from renoscore.errors import OptionError
+
+    assert list(_options.MISSING_POLICIES) == _common.MISSING_POLICIES
+    assert set(_common.SCORING_OPTIONS) <= set(_options.ScoringOptions.model_fields)
+    parser = argparse.ArgumentParser()
+    _common.add_scoring_options(parser)
+    choices = {a.dest: a.choices for a in parser._actions if a.choices}
+    assert choices["normalization"] == list(_options.NORMALIZATIONS)
+    assert choices["aggregation"] == list(_options.TREE_AGGREGATIONS)
+    args = parser.parse_args(["--aggregation", "geometric"])
+    args.example = True
+    assert _common.scoring_options(args) == _options.ScoringOptions(
+        aggregation="geometric", missing="renormalize"
+    )
+    # A value the parser let through is refused by the library, with its message (exit 1).
+    args.normalization = "zscore"
+    with pytest.raises(OptionError, match="unknown normalization 'zscore'"):
+        _common.scoring_options(args)
+    assert _common.run_command_line({}, ["--version"]) == 0
+    capsys.readouterr()

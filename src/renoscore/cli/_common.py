@@ -3,7 +3,8 @@
 One parser builder (:func:`build_parser`), one usage error (:class:`UsageError`), one printer
 of problems (:func:`print_problems`), one runner that turns exceptions into exit codes
 (:func:`run_command_line`: 0 success, 1 invalid input, 2 usage error), and the argument helpers
-several sub-commands use: the scoring options, the system, data, panel and weights arguments
+several sub-commands use: the scoring options (one :class:`~renoscore._options.ScoringOptions`,
+validated by the library with its messages), the system, data, panel and weights arguments
 (with ``--example``), and the CSV and JSON writers.
 
 A sub-command is a module with ``add_parser(subparsers)`` and ``run(args)``; ``run`` returns the
@@ -17,8 +18,9 @@ Examples
 >>> add_scoring_options(parser)
 >>> args = parser.parse_args(["--aggregation", "geometric"])
 >>> args.example = True
->>> scoring_options(args)
-{'normalization': 'goalposts', 'aggregation': 'geometric', 'missing': 'renormalize'}
+>>> options = scoring_options(args)
+>>> options.normalization, options.aggregation, options.missing
+('goalposts', 'geometric', 'renormalize')
 """
 
 from __future__ import annotations
@@ -59,15 +61,20 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from renoscore._options import ScoringOptions
+
     Subparsers: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
 else:
     Subparsers = Any
 
-#: The missing-data policies the command line offers.
+# The option names and choices are written out (a test holds them to those of ScoringOptions)
+# so that building the parser, for --help or --version, imports neither pydantic nor numpy.
+
+#: The missing-data policies the command line offers: those of ScoringOptions.
 MISSING_POLICIES = ["error", "renormalize", "impute_mean", "impute_median"]
 
-#: The keyword arguments of :func:`renoscore.evaluate` that choose how it scores; those a
-#: sub-command declares are passed on by :func:`scoring_options`.
+#: The names of the scoring options (:class:`~renoscore._options.ScoringOptions`); those a
+#: sub-command declares are read by :func:`scoring_options`.
 SCORING_OPTIONS = (
     "normalization",
     "aggregation",
@@ -244,26 +251,31 @@ def add_scoring_options(
         "--missing", default=missing_default, choices=MISSING_POLICIES, help=missing_help
     )
     if methods:
+        # Choices for --help (ScoringOptions validates); the command line offers the means up
+        # the tree, which every sub-command, the uncertainty analysis too, can score.
         parser.add_argument("--normalization", default="goalposts", choices=["goalposts", "minmax"])
         parser.add_argument(
             "--aggregation", default="arithmetic", choices=["arithmetic", "geometric"]
         )
 
 
-def scoring_options(args: argparse.Namespace) -> dict[str, Any]:
-    """The scoring options a sub-command declared, as keyword arguments of
-    :func:`renoscore.evaluate`.
+def scoring_options(args: argparse.Namespace) -> ScoringOptions:
+    """The scoring options a sub-command declared, validated once by the library.
 
-    Without ``--missing`` the policy is ``error``, or ``renormalize`` with ``--example``.
+    Without ``--missing`` the policy is ``error``, or ``renormalize`` with ``--example``; the
+    options not declared keep their defaults. An invalid value raises the library's
+    :class:`~renoscore.errors.OptionError` (printed as its table of problems, exit 1).
 
     Examples
     --------
-    >>> scoring_options(argparse.Namespace(missing=None, example=False))
-    {'missing': 'error'}
+    >>> scoring_options(argparse.Namespace(missing=None, example=False)).missing
+    'error'
     """
-    options = {name: getattr(args, name) for name in SCORING_OPTIONS if hasattr(args, name)}
-    options["missing"] = args.missing or ("renormalize" if args.example else "error")
-    return options
+    from renoscore._options import ScoringOptions
+
+    declared = {name: getattr(args, name) for name in SCORING_OPTIONS if hasattr(args, name)}
+    declared["missing"] = args.missing or ("renormalize" if args.example else "error")
+    return ScoringOptions(**declared)
 
 
 # ----------------------------------------------------------------------------- inputs

@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     from renoscore import compare, evaluate
 
     system, data = _common.system_and_data(args, need_data=True)
-    result = evaluate(system, data, **_common.scoring_options(args))
+    result = evaluate(system, data, options=_common.scoring_options(args))
     phases = tuple(args.phases) if args.phases else None
     cmp = compare(result, phases=phases)
     print(cmp.table(lang=args.lang))

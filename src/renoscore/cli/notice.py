@@ -114,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
     system, data = _common.system_and_data(args, need_data=True)
     panel = _common.load_panel_arg(args, system)
     weights = _common.load_weights_arg(args.weights, system)
-    result = evaluate(system, data, weights, panel=panel, **_common.scoring_options(args))
+    result = evaluate(system, data, weights, panel=panel, options=_common.scoring_options(args))
     options = {
         "phase": args.phase,
         "before": None if args.before.lower() == "none" else args.before,

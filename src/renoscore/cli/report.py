@@ -20,10 +20,13 @@ from __future__ import annotations
 import argparse
 import shlex
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from renoscore.cli import _common
 from renoscore.errors import UsageError
+
+if TYPE_CHECKING:
+    from renoscore._options import ScoringOptions
 
 __all__ = ["add_parser", "run"]
 
@@ -139,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot write a report to {out.name!r}; use .html or .md")
     system, data, panel, weights = _inputs(args)
     options = _common.scoring_options(args)
-    result = rs.evaluate(system, data, weights, panel=panel, **options)
+    result = rs.evaluate(system, data, weights, panel=panel, options=options)
     comparison: Any = "auto"
     if args.no_comparison:
         comparison = None
@@ -194,7 +197,7 @@ def _uncertainty(
     args: argparse.Namespace,
     inputs: tuple[Any, Any, Any, Any],
     phases: Any,
-    options: dict[str, Any],
+    options: ScoringOptions,
 ) -> Any:
     """Monte Carlo draws of the weights (and of the judgements with a panel) in the first phase."""
     import renoscore as rs
@@ -205,7 +208,7 @@ def _uncertainty(
         sources["judgements"] = {}
     first = next(p for p in phases)
     draws = {"phase": first, "n": args.uncertainty, "seed": args.seed, "sources": sources}
-    return rs.uncertainty(system, data, weights, panel=panel, **draws, **options)
+    return rs.uncertainty(system, data, weights, panel=panel, options=options, **draws)
 
 
 def _command_line(args: argparse.Namespace) -> str:

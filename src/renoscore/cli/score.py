@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     panel = _common.load_panel_arg(args, system)
     weights = _common.load_weights_arg(args.weights, system)
     options = _common.scoring_options(args)
-    result = evaluate(system, data, weights, panel=panel, **options)
+    result = evaluate(system, data, weights, panel=panel, options=options)
     words = CONSOLE[args.lang]
     print(
         f"{system.name.get(args.lang)} ({system.id} v{system.version}) — {_options_line(result, args.lang)}"

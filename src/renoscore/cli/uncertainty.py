@@ -226,7 +226,7 @@ def run(args: argparse.Namespace) -> int:
         "panel": panel,
         "phase": phase,
         "seed": args.seed,
-        **_common.scoring_options(args),
+        "options": _common.scoring_options(args),
     }
     result = uncertainty(
         system,
@@ -333,7 +333,7 @@ def _print_uncertainty(args: argparse.Namespace, result: Any, inputs: tuple[Any,
 
 def _write(path: Path, result: Any, sens: Any, oat: Any, lang: str) -> None:
     """Rank intervals (.csv), everything with the settings (.json) or a report section (.html)."""
-    from renoscore.sensitivity import html_section
+    from renoscore.report.uncertainty import html_section
 
     suffix = path.suffix.lower()
     if suffix == ".csv":

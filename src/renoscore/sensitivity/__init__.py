@@ -18,8 +18,10 @@ hierarchy, including the AHP judgements that the weights come from.
   rank with respect to each source.
 * :func:`one_at_a_time` -- the quick table: each dimension weight moved by -20, -10, +10, +20 %
   and the weights renormalised.
-* :func:`plot_rank_intervals`, :func:`plot_sobol`, :func:`plot_one_at_a_time` draw the charts
-  and :func:`html_section` the section of an HTML report.
+
+The charts of the results are in :mod:`renoscore.plot.sensitivity` (``result.plot()``), the
+section of an HTML report in :mod:`renoscore.report.uncertainty`; ``plot_rank_intervals``,
+``plot_sobol``, ``plot_one_at_a_time`` and ``html_section`` can still be imported from here.
 
 Many draws are scored at once: with complete data and the arithmetic mean, one matrix product
 ``(N x M) @ (M x draws)`` per chunk of draws (:mod:`renoscore.sensitivity.draws`); AHP
@@ -96,12 +98,9 @@ Spearman, C. (1904). The proof and measurement of association between two things
 
 from __future__ import annotations
 
-from renoscore.sensitivity._charts import (
-    html_section,
-    plot_one_at_a_time,
-    plot_rank_intervals,
-    plot_sobol,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from renoscore.sensitivity.monte_carlo import UncertaintyResult, uncertainty
 from renoscore.sensitivity.oat import OneAtATimeResult, one_at_a_time
 from renoscore.sensitivity.sobol import (
@@ -119,6 +118,36 @@ from renoscore.sensitivity.sources import (
     WeightNoise,
 )
 
+if TYPE_CHECKING:
+    # Typed as at their home (redundant aliases: re-exported for type checkers only).
+    from renoscore.plot.sensitivity import plot_one_at_a_time as plot_one_at_a_time
+    from renoscore.plot.sensitivity import plot_rank_intervals as plot_rank_intervals
+    from renoscore.plot.sensitivity import plot_sobol as plot_sobol
+    from renoscore.report.uncertainty import html_section as html_section
+
+# The charts and the report section moved to the presentation layer (plot, report), which
+# reads these results; the old import path finds them there on first use (PEP 562), so that
+# importing the analyses never imports the presentation.
+_MOVED = {
+    **dict.fromkeys(
+        ("plot_one_at_a_time", "plot_rank_intervals", "plot_sobol"), "renoscore.plot.sensitivity"
+    ),
+    "html_section": "renoscore.report.uncertainty",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The charts and the report section, from their home in plot and report."""
+    module = _MOVED.get(name)
+    if module is None:
+        raise AttributeError(f"module 'renoscore.sensitivity' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_MOVED})
+
+
 __all__ = [
     "FACTORS",
     "JudgementNoise",
@@ -129,11 +158,7 @@ __all__ = [
     "UncertaintyResult",
     "UncertaintySettings",
     "WeightNoise",
-    "html_section",
     "one_at_a_time",
-    "plot_one_at_a_time",
-    "plot_rank_intervals",
-    "plot_sobol",
     "saltelli_design",
     "sensitivity",
     "sobol_indices",

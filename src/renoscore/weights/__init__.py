@@ -18,7 +18,9 @@ Combinations of a subjective (e.g. AHP) and an objective weight vector:
 
 - :func:`combine` -- ``linear``, ``multiplicative``, ``min_information``, ``game_theory``;
 - :func:`combine_many` -- the same for more than two vectors;
-- :func:`game_theory_coefficients` -- the game-theoretic combination coefficients themselves.
+- :func:`game_theory_coefficients` -- the game-theoretic combination coefficients themselves;
+- :func:`combine_valid` -- the one implementation of the rules, for weight vectors known to be
+  valid (many draws of them: the uncertainty analysis), without checking them again.
 
 The column statistics are streamed over blocks of rows, so a pass over a large matrix needs
 extra memory of a block, not of the matrix. See ``docs/methods-weights.md`` for the formulas and
@@ -56,6 +58,7 @@ from renoscore.weights.combine import (
     COMBINATION_METHODS,
     combine,
     combine_many,
+    combine_valid,
     game_theory_coefficients,
 )
 
@@ -111,6 +114,7 @@ __all__ = [
     "coefficient_of_variation",
     "combine",
     "combine_many",
+    "combine_valid",
     "critic",
     "derive_weights",
     "entropy",
