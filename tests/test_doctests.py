@@ -87,22 +87,8 @@ def test_examples_run(name: str) -> None:
         pytest.skip(f"needs {missing[0]}")
 
 
-#: Public modules whose examples are written in another part of the restructuring (the
-#: sensitivity package and the report's uncertainty section are being moved); strict, so that
-#: the entry must go once their examples land.
-EXAMPLES_PENDING = {
-    "renoscore.report.uncertainty",
-    "renoscore.sensitivity",
-    "renoscore.sensitivity.model",
-}
-
 PUBLIC_MODULES = [
-    pytest.param(
-        name,
-        marks=pytest.mark.xfail(name in EXAMPLES_PENDING, reason="examples pending", strict=True),
-    )
-    for name in MODULES
-    if not any(part.startswith("_") for part in name.split("."))
+    name for name in MODULES if not any(part.startswith("_") for part in name.split("."))
 ]
 
 

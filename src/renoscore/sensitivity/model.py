@@ -13,6 +13,25 @@ source's name (NumPy ``SeedSequence``), so the same seed gives the same numbers,
 leaves the draws of the others unchanged, and the first ``n`` draws of a longer run are the
 draws of a shorter one.
 
+Examples
+--------
+The model behind :func:`renoscore.uncertainty` draws its pools once; the first ``n`` draws
+of a longer run are the draws of a shorter one (one random stream per source):
+
+>>> import renoscore as rs
+>>> from renoscore import ScoringOptions
+>>> from renoscore.sensitivity import Sources, WeightNoise
+>>> system, data = rs.default_system(), rs.example_data()
+>>> t0 = data.select(phase="t0")
+>>> model = DrawModel(system, t0, rs.derive_weights(system), None,
+...                   Sources(weights=WeightNoise()), options=ScoringOptions(missing="renormalize"),
+...                   levels="goal", completion="optimal", seed=7)
+>>> short, long = model.pools(10), model.pools(50)
+>>> short.eps[0].shape  # 10 draws of the goal's four dimension weights
+(10, 4)
+>>> all((long.eps[g][:10] == short.eps[g]).all() for g in short.eps)
+True
+
 Full references: :mod:`renoscore.sensitivity`.
 """
 
