@@ -20,7 +20,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-__all__ = ["argument", "command_line", "from_command_line"]
+__all__ = ["argument", "command_line", "from_command_line", "without"]
 
 #: The command line's option for each Python argument, while the command line runs.
 _OPTIONS: ContextVar[Mapping[str, str] | None] = ContextVar("renoscore_cli_options", default=None)
@@ -48,13 +48,17 @@ def from_command_line() -> bool:
 def argument(name: str, value: object = None) -> str:
     """How the caller sets the Python argument ``name`` (to ``value`` when given).
 
+    On the command line a literal value (a number, a word) replaces the option's placeholder;
+    a Python expression (``load_panel(...)``) does not. A positional argument (``DATA``) is
+    shown as it is.
+
     Examples
     --------
     >>> argument("sheet", "'数据'")
     "sheet='数据'"
-    >>> with command_line({"sheet": "--sheet SHEET"}):
-    ...     argument("sheet"), argument("sheet", "数据")
-    ('--sheet SHEET', '--sheet 数据')
+    >>> with command_line({"sheet": "--sheet SHEET", "panel": "--panel PANEL"}):
+    ...     argument("sheet"), argument("sheet", "'数据'"), argument("panel", "load_panel(...)")
+    ('--sheet SHEET', '--sheet 数据', '--panel PANEL')
     """
     options = _OPTIONS.get()
     shown = "..." if value is None else str(value)
@@ -63,6 +67,32 @@ def argument(name: str, value: object = None) -> str:
     option = options.get(name)
     if option is None:
         return f"{name}={shown} (a Python argument; no command-line option)"
-    if value is None:
+    flag = option.split(" ")[0]
+    if value is None or not flag.startswith("-") or not _literal(value):
         return option
-    return f"{option.split(' ')[0]} {shown}"
+    return f"{flag} {shown.strip(chr(39) + chr(34))}"
+
+
+def without(name: str) -> str:
+    """How the caller leaves the setting ``name`` out (``group_column=None``; no ``--group``).
+
+    Examples
+    --------
+    >>> without("group_column")
+    'pass group_column=None'
+    >>> with command_line({"group_column": "--group COLUMN"}):
+    ...     without("group_column")
+    'leave out --group'
+    """
+    options = _OPTIONS.get()
+    option = None if options is None else options.get(name)
+    if option is None:
+        return f"pass {name}=None"
+    return f"leave out {option.split(' ')[0]}"
+
+
+def _literal(value: object) -> bool:
+    """A value the command line can take as it is: a number or a plain word."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return True
+    return isinstance(value, str) and not any(c in value for c in "()[]{}=")

@@ -125,6 +125,12 @@ def cell_reader(
         words[normal_form(name.en)] = level
     expected = expected_form(unit, kind, levels)
     shown = f"{unit.info.zh} ({unit.info.en})"
+    if unit.code == "yes/no":
+        nothing = "neither 1/0 nor yes/no (是/否)"
+    elif levels:
+        nothing = "neither a level nor the name of one"
+    else:
+        nothing = "not a number"
 
     def read(text: str) -> float | tuple[str, str] | None:
         folded = unicodedata.normalize("NFKC", text)
@@ -138,7 +144,7 @@ def cell_reader(
             )
         match = _NUMBER.match(key)
         if match is None or not match.group(2):
-            return ("not a number", expected)
+            return (nothing, expected)
         number, suffix = match.groups()
         factor = factors.get(suffix)
         if factor is None:

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from renoscore._calling import argument
 from renoscore._cells import as_text, is_blank
 from renoscore._labels import PhaseCodes
 from renoscore._sources import read_source
@@ -380,7 +381,9 @@ def _matrix_labels(
     if n == 0:
         problems.append(Problem("the array has no rows", fix="add at least one community"))
     if ids is None:
-        problems.append(Problem("no community ids", fix="pass ids=[...] with one id per row"))
+        problems.append(
+            Problem("no community ids", fix=f"use {argument('ids', '[...]')} with one id per row")
+        )
     ids_array = np.asarray([] if ids is None else ids)
     if ids is not None and (ids_array.ndim != 1 or ids_array.shape[0] != n):
         problems.append(
