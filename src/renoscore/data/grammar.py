@@ -78,15 +78,46 @@ def expected_form(
     unit: Unit,
     kind: IndicatorKind | None = None,
     levels: dict[int, LocalizedText] | None = None,
+    lang: str = "en",
 ) -> str:
-    """The fix of a refused cell: the forms a cell of this unit may take.
+    """The fix of a refused cell: the forms a cell of this unit may take (in ``lang``; the
+    Chinese form is the template's instruction).
 
     Examples
     --------
     >>> expected_form(Unit(code="km")).split(";")[:2]
     ['write a number of 公里 (km), e.g. 12 or 12公里', ' 米, m, 公尺 are converted']
+    >>> expected_form(Unit(code="share"), lang="zh").split("；")[0]
+    '填写0–1之间的小数（如0.71）或百分数（如71%）'
     """
+    if lang == "zh":
+        return _form_zh(unit, kind, levels) + "；数据缺失的留空，不适用的填写“不适用”"
     return _form(unit, kind, levels) + "; leave it empty if missing, or n/a if not applicable"
+
+
+def _form_zh(
+    unit: Unit, kind: IndicatorKind | None, levels: dict[int, LocalizedText] | None
+) -> str:
+    info = unit.info
+    if info.code == "yes/no":
+        return "填写“是”或“否”（也可填1/0、有/无）"
+    if levels:
+        named = "、".join(f"{k} {t.zh}" for k, t in sorted(levels.items()))
+        return f"填写等级或其名称：{named}"
+    if kind is IndicatorKind.ORDINAL:
+        return "填写整数等级"
+    if info.code == "share":
+        return "填写0–1之间的小数（如0.71）或百分数（如71%）"
+    if info.code == "percent":
+        return "填写0–100之间的数（如71或71%）"
+    others = [s for s in suffix_factors(info.code) if s not in info.spellings and s != "%"]
+    first = info.spellings[0] if info.spellings else ""
+    if not first:
+        return "填写数值（如12）"
+    text = f"填写以{info.zh}为单位的数值，如12或12{first}"
+    if others:
+        text += f"；带{'、'.join(others[:4])}等单位的数值会自动换算"
+    return text
 
 
 def _form(unit: Unit, kind: IndicatorKind | None, levels: dict[int, LocalizedText] | None) -> str:

@@ -3,9 +3,9 @@
 Every indicator column is read by its own words (:mod:`renoscore.data.grammar`): a numeric
 column goes straight into the blocked scan of :mod:`renoscore.data.checks`, a text column is
 parsed first (plain numbers at numpy speed, the rest cell by cell). Raw fields are read the
-same way and checked against their range (and whole numbers for counts). A derived indicator
-without a column of its own is computed from its raw fields by its formula, over all rows at
-once (:func:`~renoscore.system.evaluate_formula`); a row whose formula divides by zero is not
+same way and checked against their range (and whole numbers for counts). A derived indicator is
+computed from its raw fields by its formula, over all rows at once
+(:func:`~renoscore.system.evaluate_formula`), wherever its own column is absent or empty; a row whose formula divides by zero is not
 applicable or an error, as the indicator declares.
 """
 
@@ -269,9 +269,19 @@ def _derive(
     derived: dict[str, str] = {}
     for j, ind in enumerate(system.indicators):
         formula = ind.parsed_formula
-        if formula is None or j in plan.indicators or not all(r in raw for r in formula.names):
+        if formula is None or not all(r in raw for r in formula.names):
             continue
         values, status, zero = evaluate_formula(formula, {r: raw[r] for r in formula.names})
+        if j in plan.indicators:
+            # the indicator's own column wins; its empty cells are computed
+            own = sources[j]
+            assert own is not None
+            empty = _empty(own, text_status.get(j))
+            if not empty.any():
+                continue
+            zero &= empty
+            values = np.where(empty, values, own).astype(np.float64)
+            status = np.where(empty, status, text_status.get(j, 0)).astype(np.int8)
         if zero.any() and ind.division_by_zero == "not_applicable":
             status[zero] = CellStatus.NOT_APPLICABLE
         elif zero.any():
@@ -292,6 +302,15 @@ def _derive(
         text_status[j] = status
         derived[ind.id] = formula.text
     return derived
+
+
+def _empty(own: NDArray[Any], status: NDArray[np.int8] | None) -> NDArray[np.bool_]:
+    """The empty cells of an indicator's own column (not n/a, not a value)."""
+    values = np.asarray(own, dtype=np.float64)
+    empty = np.isnan(values)
+    if status is not None:
+        empty &= status != CellStatus.NOT_APPLICABLE
+    return empty
 
 
 def _zero_division(

@@ -209,8 +209,9 @@ def parse_formula(text: str) -> Formula:
     assert tree is not None
     nodes = list(ast.walk(tree))
     called = {id(n.func) for n in nodes if isinstance(n, ast.Call)}
-    names = (n.id for n in nodes if isinstance(n, ast.Name) and id(n) not in called)
-    return Formula(text, tree, tuple(dict.fromkeys(names)))
+    found = [n for n in nodes if isinstance(n, ast.Name) and id(n) not in called]
+    found.sort(key=lambda n: (n.lineno, n.col_offset))
+    return Formula(text, tree, tuple(dict.fromkeys(n.id for n in found)))
 
 
 # --------------------------------------------------------------------------- evaluation
@@ -219,8 +220,8 @@ class _Column:
     """A computed column: values (NaN where not OK) and which cells are missing or n/a."""
 
     values: NDArray[np.float64] | float
-    missing: NDArray[np.bool_] | bool
-    na: NDArray[np.bool_] | bool
+    missing: NDArray[np.bool_] | np.bool_
+    na: NDArray[np.bool_] | np.bool_
 
 
 def evaluate_formula(
@@ -267,7 +268,7 @@ def _evaluate(
     zero: NDArray[np.bool_],
 ) -> _Column:
     if isinstance(node, ast.Constant):
-        return _Column(float(cast(float, node.value)), False, False)
+        return _Column(float(cast(float, node.value)), np.False_, np.False_)
     if isinstance(node, ast.Name):
         values, status = columns[node.id]
         return _Column(values, status == _MISSING, status == _NA)
