@@ -64,13 +64,16 @@ def make_frame(n: int, seed: int = SEED) -> Any:
     return pd.DataFrame(columns)
 
 
-def median_time(fn: Callable[[], object], repeats: int) -> float:
-    times = []
+def median_times(calls: dict[str, Callable[[], object]], repeats: int) -> dict[str, float]:
+    """The median time of each call, the calls interleaved in every repetition (so that a
+    change of the machine's load hits them all alike)."""
+    times: dict[str, list[float]] = {name: [] for name in calls}
     for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for name, fn in calls.items():
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(t) for name, t in times.items()}
 
 
 def load(source: Any, system: rs.IndicatorSystem) -> rs.CommunityData:
@@ -170,29 +173,33 @@ def time_ratios(tmp: Path, n: int, excel_n: int) -> dict[str, Any]:
     xlsx_path = tmp / "big.xlsx"
     frame.iloc[:excel_n].to_excel(xlsx_path, index=False)
     out: dict[str, Any] = {"csv_rows": n, "excel_rows": excel_n, "columns": frame.shape[1]}
-    read_csv = median_time(lambda: pd.read_csv(csv_path), 5)
     csv_frame = pd.read_csv(csv_path)
-    load_frame = median_time(lambda: load(csv_frame, system), 5)
-    ours = median_time(lambda: load(csv_path, system), 5)
-    out["csv"] = {
-        "pandas.read_csv": read_csv,
-        "load_data(frame)": load_frame,
-        "load_data(csv)": ours,
-        "ratio": ours / (read_csv + load_frame),
-        "python reader (no pyarrow), one run": median_time(
-            lambda: python_reader(csv_path, system), 1
-        ),
-    }
-    read_excel = median_time(lambda: pd.read_excel(xlsx_path), 3)
+    csv = median_times(
+        {
+            "pandas.read_csv": lambda: pd.read_csv(csv_path),
+            "load_data(frame)": lambda: load(csv_frame, system),
+            "load_data(csv)": lambda: load(csv_path, system),
+        },
+        7,
+    )
+    csv["ratio"] = csv["load_data(csv)"] / (csv["pandas.read_csv"] + csv["load_data(frame)"])
+    csv["python reader (no pyarrow), one run"] = median_times(
+        {"python": lambda: python_reader(csv_path, system)}, 1
+    )["python"]
+    out["csv"] = csv
     excel_frame = pd.read_excel(xlsx_path)
-    load_excel_frame = median_time(lambda: load(excel_frame, system), 3)
-    ours_excel = median_time(lambda: load(xlsx_path, system), 3)
-    out["excel"] = {
-        "pandas.read_excel": read_excel,
-        "load_data(frame)": load_excel_frame,
-        "load_data(xlsx)": ours_excel,
-        "ratio": ours_excel / (read_excel + load_excel_frame),
-    }
+    excel = median_times(
+        {
+            "pandas.read_excel": lambda: pd.read_excel(xlsx_path),
+            "load_data(frame)": lambda: load(excel_frame, system),
+            "load_data(xlsx)": lambda: load(xlsx_path, system),
+        },
+        3,
+    )
+    excel["ratio"] = excel["load_data(xlsx)"] / (
+        excel["pandas.read_excel"] + excel["load_data(frame)"]
+    )
+    out["excel"] = excel
     return out
 
 
