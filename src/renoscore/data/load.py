@@ -217,7 +217,7 @@ def _validate(
     notices += [skipped, share_notice(read.values, read.status, system, plan, table)]
     told = tuple(n for n in notices if n)
     for notice in told:
-        warnings.warn(DataNotice(notice), stacklevel=4)
+        warnings.warn(DataNotice(notice), stacklevel=3)
     if problems or problems.more or problems.unchecked:
         file = table.source
         raise DataValidationError(
