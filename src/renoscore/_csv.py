@@ -8,8 +8,9 @@ the most consistent number of cells. The header is found among the top rows
 The cells are then parsed by one of two readers giving the same table:
 
 * with pyarrow installed and the caller naming the columns that hold numbers
-  (:class:`~renoscore._tables.ReadHints`), pyarrow's multi-threaded C parser reads those
-  columns as float64 and every other column as text. A numeric column with a cell the C parser
+  (:class:`~renoscore._tables.ReadHints`), pyarrow's multi-threaded C parser reads a UTF-8 file
+  straight from its memory map (no copy of it in Python): those columns as float64, every
+  other column as text. A numeric column with a cell the C parser
   refuses (``348米``, ``71%``, ``n/a``) or reads too generously (``inf``, ``nan``) is read
   again as text, so that the caller checks it cell by cell exactly as before. File lines are
   counted only when a problem asks for them.
@@ -31,6 +32,7 @@ from __future__ import annotations
 
 import csv
 import io
+import mmap
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -69,7 +71,24 @@ def read_csv(path: Path, encoding: str | None, max_bytes: int, hints: ReadHints)
     DataValidationError
         A file that is too large, cannot be read or decoded, is empty or malformed.
     """
-    file = _File(_read_bytes(path, max_bytes), encoding, str(path))
+    size = _size(path, max_bytes)
+    if hints.numeric is not None and encoding is None and size and _has_pyarrow():
+        table = _read_mapped(path, hints)
+        if table is not None:
+            return table
+    file = _File(_read_bytes(path), encoding, str(path))
+    delimiter, top, top_lines, ends, k = _locate(file, hints, path)
+    header = [h.strip() for h in top[k]]
+    table = _read_python(file.text, ends[k], header, str(path), delimiter, top_lines[k])
+    table.titles = title_rows(top[:k], top_lines[:k])
+    table.details.update({"delimiter": delimiter, "header_row": top_lines[k]})
+    return table
+
+
+def _locate(
+    file: _File, hints: ReadHints, path: Path
+) -> tuple[str, list[list[str]], list[int], list[int], int]:
+    """The delimiter, the top rows (with their lines and ends) and which of them is the header."""
     delimiter = _sniff(file.sample(MAX_TITLE_ROWS + 10)[0])
     top, top_lines, ends = _top_rows(file, delimiter)
     if not top:
@@ -77,89 +96,133 @@ def read_csv(path: Path, encoding: str | None, max_bytes: int, hints: ReadHints)
             "the data table is empty",
             [Problem("no header row", file=str(path), line=1, fix="add a header and rows")],
         )
-    k = find_header(top, hints, str(path), top_lines)
+    return delimiter, top, top_lines, ends, find_header(top, hints, str(path), top_lines)
+
+
+def _read_mapped(path: Path, hints: ReadHints) -> Table | None:
+    """A UTF-8 file by the C parser straight from the memory-mapped file (no copy of it in
+    Python); None when the file is not UTF-8 or the C parser hands it over."""
+    with path.open("rb") as fh:
+        # Not closed here: an Arrow buffer may still export it; it closes when the last goes.
+        mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    file = _File(mapped, None, str(path), mapped=True)
+    try:
+        delimiter, top, top_lines, ends, k = _locate(file, hints, path)
+    except UnicodeDecodeError:
+        return None
     header = [h.strip() for h in top[k]]
-    table: Table | None = None
-    if hints.numeric is not None and _has_pyarrow():
-        quoted = file.find('"', ends[k]) >= 0
-        table = _read_arrow(file.utf8_after(ends[k]), header, hints, path, delimiter, quoted)
-        if table is not None:
-            first = top_lines[k] + 1
-            table._lines = _line_counter(file, ends[k], first, delimiter, table.n)
-            table.header_line = top_lines[k]
+    quoted = file.find('"', ends[k]) >= 0
+    table = _read_arrow(file.utf8_after(ends[k]), header, hints, path, delimiter, quoted)
+    del file, mapped
     if table is None:
-        table = _read_python(file.text, ends[k], header, str(path), delimiter, top_lines[k])
+        return None
+    table._lines = _line_counter(path, ends[k], top_lines[k] + 1, delimiter, table.n)
+    table.header_line = top_lines[k]
     table.titles = title_rows(top[:k], top_lines[:k])
     table.details.update({"delimiter": delimiter, "header_row": top_lines[k]})
     return table
 
 
 # --------------------------------------------------------------------------- bytes and text
-def _read_bytes(path: Path, max_bytes: int) -> bytes:
+def _size(path: Path, max_bytes: int) -> int:
+    """The size of the file; one beyond ``max_bytes`` is refused."""
     try:
         size = path.stat().st_size
-        if size > max_bytes:
-            raise DataValidationError(
-                "data file is too large",
-                [
-                    Problem(
-                        f"{size} bytes exceeds the limit of {max_bytes}",
-                        file=str(path),
-                        fix=f"use {argument('max_bytes', size)} (or more) to read it",
-                    )
-                ],
-            )
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
+    if size > max_bytes:
+        raise DataValidationError(
+            "data file is too large",
+            [
+                Problem(
+                    f"{size} bytes exceeds the limit of {max_bytes}",
+                    file=str(path),
+                    fix=f"use {argument('max_bytes', size)} (or more) to read it",
+                )
+            ],
+        )
+    return size
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
         return path.read_bytes()
     except OSError as exc:
-        raise DataValidationError(
-            "cannot read the data file",
-            [Problem(exc.strerror or str(exc), file=str(path), fix="check the path")],
-        ) from None
+        raise _unreadable(path, exc) from None
+
+
+def _unreadable(path: Path, exc: OSError) -> DataValidationError:
+    return DataValidationError(
+        "cannot read the data file",
+        [Problem(exc.strerror or str(exc), file=str(path), fix="check the path")],
+    )
 
 
 class _File:
-    """A CSV file's bytes and text: an ASCII file is decoded only where its text is needed."""
+    """A CSV file's bytes and text: an ASCII or memory-mapped UTF-8 file is decoded only
+    where its text is needed."""
 
-    def __init__(self, raw: bytes, encoding: str | None, source: str) -> None:
-        self.ascii = encoding is None and raw.isascii()
+    def __init__(
+        self, raw: bytes | mmap.mmap, encoding: str | None, source: str, mapped: bool = False
+    ) -> None:
         self.raw = raw
+        self.source = source
+        self.mapped = mapped
+        self.ascii = not mapped and encoding is None and isinstance(raw, bytes) and raw.isascii()
+        self.bom = 3 if mapped and raw[:3] == b"\xef\xbb\xbf" else 0
         self._text: str | None = None
-        self.utf8 = raw
-        if not self.ascii:
+        self._sample = ""
+        self.utf8: Any = raw
+        if not (self.ascii or mapped):
+            assert isinstance(raw, bytes)
             self._text, self.utf8 = _decode(raw, encoding, source)
 
     @property
     def text(self) -> str:
         """The whole text."""
         if self._text is None:
-            self._text = self.raw.decode("ascii")
+            body = self.raw[self.bom :]
+            self._text = body.decode("utf-8" if self.mapped else "ascii")
         return self._text
 
     def sample(self, lines: int) -> tuple[str, bool]:
-        """The first ``lines`` lines (whole, however long), and whether that is all."""
-        body: str | bytes = self.raw if self._text is None else self._text
-        newline: str | bytes = b"\n" if isinstance(body, bytes) else "\n"
-        end = 0
+        """The first ``lines`` lines (whole, however long), and whether that is all; a mapped
+        file that is not UTF-8 raises UnicodeDecodeError."""
+        if self._text is not None:
+            body: Any = self._text
+            newline: Any = "\n"
+            start = 0
+        else:
+            body, newline, start = self.raw, b"\n", self.bom
+        end = start
         for _ in range(lines):
-            end = body.find(newline, end) + 1  # type: ignore[arg-type]
+            end = body.find(newline, end) + 1
             if end == 0:
                 end = len(body)
                 break
-        part = body[:end]
-        text = part.decode("ascii") if isinstance(part, bytes) else part
+        part = body[start:end]
+        text = part.decode("utf-8" if self.mapped else "ascii") if isinstance(part, bytes) else part
+        self._sample = text
         return text, end == len(body)
 
     def utf8_after(self, position: int) -> Any:
         """The file as UTF-8 after character ``position``, without a copy (an Arrow buffer)."""
         import pyarrow as pa
 
-        start = position if self.ascii else len(self.text[:position].encode("utf-8"))
-        return pa.py_buffer(self.utf8).slice(start)
+        return pa.py_buffer(self.utf8).slice(self._byte(position))
+
+    def _byte(self, position: int) -> int:
+        if self.ascii:
+            return position
+        if self.mapped:
+            return self.bom + len(self._sample[:position].encode("utf-8"))
+        return len(self.text[:position].encode("utf-8"))
 
     def find(self, mark: str, start: int) -> int:
-        """Where ``mark`` is in the text from ``start`` (-1: nowhere)."""
+        """Where ``mark`` is in the file from character ``start`` (-1: nowhere; a byte offset
+        for an undecoded file)."""
         if self._text is None:
-            return self.raw.find(mark.encode("ascii"), start)
+            return self.raw.find(mark.encode("ascii"), self._byte(start))
         return self._text.find(mark, start)
 
 
@@ -302,14 +365,16 @@ def _read_python(
     return table
 
 
-def _line_counter(file: _File, start: int, first: int, delimiter: str, n: int) -> Any:
-    """A function giving the file line of every row after ``start`` (counted when called)."""
+def _line_counter(path: Path, start: int, first: int, delimiter: str, n: int) -> Any:
+    """A function giving the file line of every row after character ``start`` of the file's
+    text (the file is read again, and its lines counted, only when called)."""
 
     def lines() -> list[int]:
-        plain = all(file.find(mark, start) < 0 for mark in ('"', "\n\n", "\r\n\r\n", "\r\r"))
+        text = _File(_read_bytes(path), None, str(path)).text
+        plain = all(text.find(mark, start) < 0 for mark in ('"', "\n\n", "\r\n\r\n", "\r\r"))
         if plain:
             return list(range(first, first + n))
-        stream = io.StringIO(file.text, newline="")
+        stream = io.StringIO(text, newline="")
         stream.seek(start)
         reader = csv.reader(stream, delimiter=delimiter)
         return [first - 1 + reader.line_num for record in reader if record][:n]
