@@ -31,6 +31,7 @@ __all__ = [
     "check_keys",
     "id_type_problems",
     "mark_not_measured",
+    "phase_matches",
     "repeated_rows",
     "scan",
     "text_hash",
@@ -78,6 +79,19 @@ def id_type_problems(cells: NDArray[Any], column: str, where: Locator) -> list[P
     return problems
 
 
+def phase_matches(
+    system: IndicatorSystem, phase_text: NDArray[np.str_]
+) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
+    """For each phase cell the position of its declared phase, and whether it is one."""
+    raw = np.zeros(phase_text.shape[0], dtype=np.intp)
+    known = np.zeros(phase_text.shape[0], dtype=bool)
+    for k, p in enumerate(system.phase_ids):
+        hit = phase_text == p
+        raw[hit] = k
+        known |= hit
+    return raw, known
+
+
 def check_keys(
     system: IndicatorSystem,
     ids_text: NDArray[np.str_],
@@ -86,8 +100,12 @@ def check_keys(
     phase_column: str | None,
     where: Locator,
     problems: Problems,
+    matched: tuple[NDArray[np.intp], NDArray[np.bool_]] | None = None,
 ) -> PhaseCodes:
-    """Problems of empty ids, empty or unknown phases and repeated (id, phase); phase codes."""
+    """Problems of empty ids, empty or unknown phases and repeated (id, phase); phase codes.
+
+    ``matched`` is :func:`phase_matches` of ``phase_text`` when the caller has it already.
+    """
     n = ids_text.shape[0]
     empty_id = ids_text == ""
     empty_rows = np.flatnonzero(empty_id)
@@ -101,12 +119,8 @@ def check_keys(
     else:
         declared = list(system.phase_ids)
         named = ", ".join(f"{p.id} ({p.name.zh})" for p in system.phases)
-        raw = np.zeros(n, dtype=np.intp)
-        known = np.zeros(n, dtype=bool)
-        for k, p in enumerate(declared):
-            hit = phase_text == p
-            raw[hit] = k
-            known |= hit
+        raw, known = matched if matched is not None else phase_matches(system, phase_text)
+        raw = raw.copy()
         labels: list[str | None] = list(declared)
         if not known.all():
             rows = np.flatnonzero(~known)

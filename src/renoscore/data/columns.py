@@ -33,6 +33,7 @@ Examples
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -92,6 +93,7 @@ class Target:
     unit: Unit | None = None
 
 
+@functools.lru_cache(maxsize=8192)
 def header_key(header: str) -> tuple[str, str, str | None]:
     """A header's normal form, its normal form without a bracketed tail, and that tail.
 

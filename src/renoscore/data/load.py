@@ -31,6 +31,7 @@ from renoscore.data.checks import (
     check_keys,
     id_type_problems,
     mark_not_measured,
+    phase_matches,
     scan,
 )
 from renoscore.data.columns import (
@@ -141,8 +142,11 @@ def load_data(
 
     Chinese headers, phase names and units, as an office writes them:
 
-    >>> rows = [{"小区名称": "金水小区", "阶段": "改造前", "垃圾分类收集点最远服务距离": "348米"}]
-    >>> data = load_data(rows, context=[], id_column="小区名称")  # doctest: +SKIP
+    >>> names = {i.name.zh: "" for i in default_system().indicators}
+    >>> row = {"小区名称": "金水小区", "阶段": "改造前", **names, "垃圾分类收集点最远服务距离": "0.35公里"}
+    >>> data = load_data([row])
+    >>> data.ids, data.phases, data.column("f_waste_point_max_dist_m").tolist()
+    (('金水小区',), ('t0',), [350.0])
 
     An array in the system's indicator order, with the ids beside it:
 
@@ -192,9 +196,9 @@ def _validate(
     id_cells = np.asarray(table.columns[plan.id])
     problems.extend(id_type_problems(id_cells, plan.id, where))
     ids_text = as_text(id_cells)
-    phase_text = _phase_ids(system, table, plan.phase)
+    phase_text, matched = _phase_ids(system, table, plan.phase)
+    known = None if matched is None else matched[1]
     read = read_values(table, plan, system, ids_text, where, problems)
-    known = None if phase_text is None else np.isin(phase_text, list(system.phase_ids))
     skip, skipped = skip_notice(
         table,
         rows_to_skip(read.status, read.has_nan, read.raw_status, ids_text, known, read.garbled),
@@ -209,7 +213,7 @@ def _validate(
             Problem("no row holds a value", file=table.source, fix="add at least one community")
         )
     rows = None if keep.size == table.n else keep
-    codes = _keys(system, plan, ids_text, phase_text, rows, where, problems)
+    codes = _keys(system, plan, ids_text, (phase_text, matched), rows, where, problems)
     headers = {j: h for j, h in plan.indicators.items() if h != system.indicators[j].id}
     cell_problems(
         read.values, read.suspect, system, ids_text, where, read.text_columns, problems, headers
@@ -275,48 +279,53 @@ def _locator(table: Table) -> Locator:
 
 def _phase_ids(
     system: IndicatorSystem, table: Table, phase_column: str | None
-) -> NDArray[np.str_] | None:
-    """The phase cells as phase ids: a declared name (either language) or alias is its id."""
+) -> tuple[NDArray[np.str_] | None, tuple[NDArray[np.intp], NDArray[np.bool_]] | None]:
+    """The phase cells as phase ids (a declared name in either language, or an alias, is its
+    id), and :func:`~renoscore.data.checks.phase_matches` of them."""
     if phase_column is None:
-        return None
+        return None, None
     text = as_text(np.asarray(table.columns[phase_column]))
+    matched = phase_matches(system, text)
+    if matched[1].all():
+        return text, matched
     names: dict[str, str] = {}
     for phase in system.phases:
         for name in (phase.name.en, phase.name.zh, *phase.aliases):
             names.setdefault(normal_form(name), phase.id)
-    known = np.zeros(text.shape[0], dtype=bool)
-    for phase_id in system.phase_ids:
-        known |= text == phase_id
-    if known.all():
-        return text
-    rows = np.flatnonzero(~known)
+    rows = np.flatnonzero(~matched[1])
     unique, inverse = np.unique(text[rows], return_inverse=True)
-    ids = set(system.phase_ids)
-    mapped = [u if u in ids else names.get(normal_form(u), u) for u in unique.tolist()]
+    mapped = [names.get(normal_form(u), u) for u in unique.tolist()]
     out = text.astype(object)
     out[rows] = np.asarray(mapped, dtype=object)[inverse.reshape(-1)]
-    return np.asarray(out.tolist(), dtype=str)
+    ids = np.asarray(out.tolist(), dtype=str)
+    return ids, phase_matches(system, ids)
 
 
 def _keys(
     system: IndicatorSystem,
     plan: ColumnPlan,
     ids_text: NDArray[np.str_],
-    phase_text: NDArray[np.str_] | None,
+    phases: tuple[NDArray[np.str_] | None, tuple[NDArray[np.intp], NDArray[np.bool_]] | None],
     rows: NDArray[np.intp] | None,
     where: Locator,
     problems: Problems,
 ) -> PhaseCodes:
     """The phases of the kept rows as codes; problems of their keys into ``problems``."""
+    phase_text, matched = phases
     if rows is None:
-        return check_keys(system, ids_text, phase_text, plan.id, plan.phase, where, problems)
+        return check_keys(
+            system, ids_text, phase_text, plan.id, plan.phase, where, problems, matched
+        )
     chosen = rows
 
     def kept(r: int) -> dict[str, Any]:
         return where(int(chosen[r]))
 
     phase_kept = None if phase_text is None else phase_text[rows]
-    return check_keys(system, ids_text[rows], phase_kept, plan.id, plan.phase, kept, problems)
+    matched_kept = None if matched is None else (matched[0][rows], matched[1][rows])
+    return check_keys(
+        system, ids_text[rows], phase_kept, plan.id, plan.phase, kept, problems, matched_kept
+    )
 
 
 def _load_matrix(X: NDArray[Any], system: IndicatorSystem, ids: Any, phases: Any) -> CommunityData:

@@ -5,9 +5,10 @@ happens silently. Each is issued as a :class:`~renoscore.errors.DataNotice` warn
 the data (``CommunityData.notices``), and from there in a result's provenance.
 
 * **Rows without values** -- a row where no indicator or raw field cell holds a value (cells
-  are empty, or notes holding a colon: ``审核人：王五``), and whose id is empty or reads as a
-  note (``填表人：李四``), or whose phase is empty or unknown, is a blank row, a signature or a
-  note: it is skipped, and all such rows are listed in one notice. Blank rows after the last row of data are dropped without a word.
+  are empty, or notes holding a colon: ``审核人：王五``), and whose id is empty or whose phase
+  is empty or unknown (in a table without phases: whose id reads as a note, ``填表人：李四``),
+  is a blank row, a signature or a note: it is skipped, and all such rows are listed in one
+  notice. Blank rows after the last row of data are dropped without a word.
 * **The header row** -- found below title rows: which row, and the titles above it.
 * **Header units** -- a column whose header names another unit of the same quantity
   (``距离（公里）``) is converted, and the notice says so.
@@ -55,21 +56,23 @@ def rows_to_skip(
     is reported.
     """
     n = ids_text.shape[0]
+    skip = np.zeros(n, dtype=bool)
     if not bool(has_nan.all()):
-        return np.zeros(n, dtype=bool)  # some indicator has a value in every row
-    empty = np.asarray(np.logical_and.reduce(status == CellStatus.MISSING, axis=1), dtype=bool)
-    for col in raw_status:
-        empty &= col == CellStatus.MISSING
-    if not empty.any():
-        return np.zeros(n, dtype=bool)
-    no_key = ids_text == ""
-    rows = np.flatnonzero(empty)
-    note = np.char.find(ids_text[rows], ":") >= 0
-    note |= np.char.find(ids_text[rows], "：") >= 0
-    no_key[rows[note]] = True
+        return skip  # some indicator has a value in every row
+    # Rows that cannot be a community row first (cheap, and usually none): an empty id, a
+    # phase that is empty or unknown; without a phase column, an id that reads as a note.
+    suspect = ids_text == ""
     if phase_known is not None:
-        no_key |= ~phase_known
-    skip: NDArray[np.bool_] = empty & no_key
+        suspect |= ~phase_known
+    else:
+        suspect |= (np.char.find(ids_text, ":") >= 0) | (np.char.find(ids_text, "：") >= 0)
+    rows = np.flatnonzero(suspect)
+    if rows.size == 0:
+        return skip
+    empty = np.asarray((status[rows] == CellStatus.MISSING).all(axis=1), dtype=bool)
+    for col in raw_status:
+        empty &= col[rows] == CellStatus.MISSING
+    skip[rows[empty]] = True
     if garbled:
         skip[list(garbled)] = False
     return skip

@@ -30,6 +30,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
@@ -183,6 +184,7 @@ KIND_UNITS: dict[IndicatorKind, tuple[str, ...]] = {
 }
 
 
+@functools.lru_cache(maxsize=8192)
 def normal_form(text: str) -> str:
     """Text as units and words are compared: NFKC (full-width forms folded), case-folded,
     without spaces.
