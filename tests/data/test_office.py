@@ -455,3 +455,15 @@ def test_numeric_paths_keep_their_speed_shape(office: rs.IndicatorSystem) -> Non
     data, notices = _load(columns, office)
     assert notices == []
     assert data.status[2, 0] == rs.CellStatus.MISSING
+
+
+def test_a_table_without_phases_skips_notes_by_their_colon(office: rs.IndicatorSystem) -> None:
+    row = dict(zip(CLEAN_HEADER, CLEAN[0], strict=True))
+    del row["phase"]
+    blank = dict.fromkeys(row, "")
+    data, notices = _load([row, blank, {**blank, "community_id": "填表人：李四"}], office)
+    assert (data.n, data.phases) == (1, (None,))
+    assert "('填表人：李四')" in notices[0]
+    with_empty_row = [row, {**blank, "community_id": "老城小区"}]
+    data, _ = _load(with_empty_row, office)
+    assert data.n == 2  # a community with nothing measured yet is a community
