@@ -256,7 +256,7 @@ def test_missing_indicator_column(tmp_path: Path, system: IndicatorSystem) -> No
     (problem,) = problems_of(write(tmp_path, rows, [HEADER[i] for i in keep]), system)
     assert problem.reason == "indicator column 'b_ladder' is missing"
     assert problem.column == "b_ladder"
-    assert "add the column" in (problem.fix or "")
+    assert "add a column headed 'b_ladder' or '参与阶梯'" in (problem.fix or "")
 
 
 def test_declared_context_makes_other_columns_errors(
@@ -290,7 +290,7 @@ def test_empty_id(tmp_path: Path, system: IndicatorSystem) -> None:
     [
         ("T1", "did you mean 't1'?"),
         ("t_1", "did you mean 't1'?"),
-        ("after", "use one of ['t0', 't1']"),
+        ("later", "use one of t0 (改造前), t1 (改造后)"),
     ],
 )
 def test_unknown_phase_with_suggestion(

@@ -282,5 +282,7 @@ def test_score_on_a_good_excel_file_chooses_the_sheet(
     )
     assert "LY" in capsys.readouterr().out
     assert rs.load_data(path, sheet="table") == rs.example_data()
-    with pytest.raises(DataValidationError, match="cannot read the excel file"):
+    with pytest.raises(DataValidationError, match="no sheet 'no such sheet'") as info:
         rs.load_data(path, sheet="no such sheet")
+    assert "its sheets are 0: 'table'" in info.value.problems[0].reason
+    assert info.value.problems[0].fix == "use sheet='table' with one of these names or indexes"

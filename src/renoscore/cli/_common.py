@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import functools
 import json
 import sys
@@ -35,11 +36,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
+from renoscore._calling import command_line
 from renoscore._display import display_width, pad
-from renoscore.errors import MissingDependencyError, RenoscoreError, UsageError
+from renoscore.errors import DataNotice, MissingDependencyError, RenoscoreError, UsageError
 
 __all__ = [
     "MISSING_POLICIES",
+    "PYTHON_OPTIONS",
     "SCORING_OPTIONS",
     "Command",
     "Subparsers",
@@ -86,6 +89,25 @@ SCORING_OPTIONS = (
 )
 
 _MISSING_HELP = "missing-data policy (default: error; renormalize with --example)"
+
+#: The command line's option for each Python argument a fix may name: a fix says
+#: ``--header-row ROW`` on the command line where it says ``header_row=...`` in Python.
+PYTHON_OPTIONS = {
+    "sheet": "--sheet SHEET",
+    "header_row": "--header-row ROW",
+    "id_column": "--id-column COLUMN",
+    "phase_column": "--phase-column COLUMN",
+    "panel": "--panel PANEL",
+    "weights": "--weights WEIGHTS",
+    "phase": "--phase PHASE",
+    "phases": "--phases BEFORE AFTER",
+    "missing": "--missing POLICY",
+    "group_column": "--group COLUMN",
+    "data": "DATA",
+    "system": "SYSTEM",
+}
+#: Problems printed one by one; ``--problems FILE`` writes them all.
+PRINTED_PROBLEMS = 50
 
 
 class Command(Protocol):
@@ -144,23 +166,51 @@ def run_command_line(commands: Mapping[str, Command], argv: Sequence[str] | None
     if args.command is None:
         parser.print_help()
         return 2
+    caught: list[warnings.WarningMessage] = []
     try:
-        with warnings.catch_warnings(record=True) as caught:
+        with warnings.catch_warnings(record=True) as caught, command_line(PYTHON_OPTIONS):
             warnings.simplefilter("always")
             code = exit_2_on_usage_error(commands[args.command].run)(args)
-        for item in caught:
-            print(f"warning: {item.message}", file=sys.stderr)
+        _print_warnings(caught)
+        _write_problems(args, [])
         return code
     except RenoscoreError as exc:
-        print_problems(exc)
+        _print_warnings(caught)
+        hint = None if not hasattr(args, "problems") or args.problems else "--problems FILE.xlsx"
+        print_problems(exc, hint)
+        _write_problems(args, exc.problems)
         return 1
     except MissingDependencyError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
 
 
-def print_problems(exc: RenoscoreError) -> None:
-    """Print an error's summary and its problems as a table (where, problem, fix) to stderr.
+def _print_warnings(caught: Sequence[warnings.WarningMessage]) -> None:
+    """A notice as ``notice: ...``, any other warning as ``warning: ...`` (to stderr)."""
+    for item in caught:
+        word = "notice" if issubclass(item.category, DataNotice) else "warning"
+        print(f"{word}: {item.message}", file=sys.stderr)
+
+
+def _write_problems(args: argparse.Namespace, problems: Sequence[Any]) -> None:
+    """With ``--problems FILE``, every problem (none: just the header) into FILE."""
+    path = getattr(args, "problems", None)
+    if not path:
+        return
+    from renoscore.io.problems import write_problems
+
+    write_problems(problems, path, lang=getattr(args, "lang", "en") or "en")
+    print(
+        f"wrote {len(problems)} problem{'s' if len(problems) != 1 else ''} to {path}",
+        file=sys.stderr,
+    )
+
+
+def print_problems(exc: RenoscoreError, hint: str | None = None) -> None:
+    """Print an error's summary, its count of problems and the first
+    :data:`PRINTED_PROBLEMS` of them grouped by column (where, problem, fix) to stderr.
+
+    ``hint`` names the option that writes all of them, when there are more.
 
     Examples
     --------
@@ -175,20 +225,57 @@ def print_problems(exc: RenoscoreError) -> None:
       row 3  not a number
     """
     print(f"error: {exc.summary}", file=sys.stderr)
-    if not exc.problems:
+    problems = exc.problems
+    if not problems:
         return
+    shown = problems[:PRINTED_PROBLEMS]
+    groups: dict[str | None, list[Any]] = {}
+    counts: dict[str | None, int] = {}
+    for p in problems:
+        counts[p.column] = counts.get(p.column, 0) + 1
+    for p in shown:
+        groups.setdefault(p.column, []).append(p)
+    if len(groups) == 1 and len(problems) == len(shown):
+        _print_rows(shown, "  ")
+        return
+    more = f"; the first {len(shown)} by column" if len(problems) > len(shown) else ", by column"
+    tail = f" ({hint} writes them all)" if hint and len(problems) > len(shown) else ""
+    print(f"  {len(problems)} problems{more}{tail}:", file=sys.stderr)
+    for column, group in groups.items():
+        title = f"column {column!r}" if column is not None else "not in a column"
+        listed = "" if len(group) == counts[column] else f", {len(group)} listed"
+        print(
+            f"  {title} ({counts[column]} problem{'s' if counts[column] != 1 else ''}{listed})",
+            file=sys.stderr,
+        )
+        _print_rows(group, "    ", in_column=True)
+    rest = [f"{c!r} ({n})" for c, n in counts.items() if c not in groups]
+    if rest:
+        print(f"  other columns: {', '.join(rest)}", file=sys.stderr)
+
+
+def _print_rows(problems: Sequence[Any], indent: str, in_column: bool = False) -> None:
+    """The problems as a table: where, problem, fix (one fix shared by all is said once);
+    ``in_column``: under a column's title, which the places leave out."""
+    fixes = {p.fix for p in problems}
+    shared = fixes.pop() if len(fixes) == 1 and len(problems) > 2 else None
     rows = [
         (
-            p.location,
+            dataclasses.replace(p, column=None).location if in_column else p.location,
             p.reason + (f" (value {p.value!r})" if p.value is not None else ""),
-            p.fix or "",
+            "" if shared is not None else p.fix or "",
         )
-        for p in exc.problems
+        for p in problems
     ]
     widths = [min(40, max(display_width(r[i]) for r in rows)) for i in range(2)]
-    print(f"  {pad('where', widths[0])}  {pad('problem', widths[1])}  fix", file=sys.stderr)
+    print(f"{indent}{pad('where', widths[0])}  {pad('problem', widths[1])}  fix", file=sys.stderr)
     for where, what, fix in rows:
-        print(f"  {pad(where, widths[0])}  {pad(what, widths[1])}  {fix}".rstrip(), file=sys.stderr)
+        print(
+            f"{indent}{pad(where, widths[0])}  {pad(what, widths[1])}  {fix}".rstrip(),
+            file=sys.stderr,
+        )
+    if shared:
+        print(f"{indent}fix for all: {shared}", file=sys.stderr)
 
 
 def _print_usage_error(exc: UsageError) -> None:
@@ -286,7 +373,8 @@ def add_inputs(
     system_help: str | None = "indicator system YAML (or a shipped name)",
     data_help: str | None = "community data (CSV, Excel, Parquet)",
 ) -> None:
-    """Add the optional positional arguments ``system`` and ``data``, and ``--example``.
+    """Add the optional positional arguments ``system`` and ``data``, ``--example``, and the
+    options that say how to read the data (:func:`add_data_options`).
 
     ``--help`` lists positional arguments apart from the options, so where the call stands
     among the options decides only where ``--example`` is listed.
@@ -295,13 +383,43 @@ def add_inputs(
     --------
     >>> parser = argparse.ArgumentParser()
     >>> add_inputs(parser, "use the bundled system and data")
-    >>> args = parser.parse_args(["old_community_renovation"])
-    >>> args.system, args.data, args.example
-    ('old_community_renovation', None, False)
+    >>> args = parser.parse_args(["old_community_renovation", "--header-row", "3"])
+    >>> args.system, args.data, args.example, args.header_row
+    ('old_community_renovation', None, False, 3)
     """
     parser.add_argument("system", nargs="?", help=system_help)
     parser.add_argument("data", nargs="?", help=data_help)
     parser.add_argument("--example", action="store_true", help=example_help)
+    add_data_options(parser)
+
+
+def add_data_options(parser: argparse.ArgumentParser) -> None:
+    """The options of reading DATA: the sheet, the header row, the id and phase columns, and
+    ``--problems`` (write every problem to a file for the office to correct)."""
+    group = parser.add_argument_group("reading the data")
+    group.add_argument("--sheet", help="Excel sheet of the data (name or 0-based index)")
+    group.add_argument(
+        "--header-row",
+        type=int,
+        metavar="ROW",
+        help="row of the column names (default: found below any title rows)",
+    )
+    group.add_argument(
+        "--id-column",
+        metavar="COLUMN",
+        help="column of the community ids (default: community_id, 小区名称, 小区, 名称 ...)",
+    )
+    group.add_argument(
+        "--phase-column",
+        metavar="COLUMN",
+        help="column of the phases (default: phase, 阶段, 时期 ...)",
+    )
+    group.add_argument(
+        "--problems",
+        metavar="FILE",
+        help="write every problem of the input to FILE (.xlsx or .csv: row, community, "
+        "column, value, problem, fix), headers in Chinese with --lang zh",
+    )
 
 
 def load_system_arg(args: argparse.Namespace, usage: str) -> Any:
@@ -314,11 +432,21 @@ def load_system_arg(args: argparse.Namespace, usage: str) -> Any:
     return load_system(args.system)
 
 
-def read_data_arg(path: str, system: Any, sheet: str | int | None = None) -> Any:
-    """Community data from any file :func:`renoscore.io.read_data` reads (JSON too)."""
+def read_data_arg(
+    path: str, system: Any, sheet: str | int | None = None, args: argparse.Namespace | None = None
+) -> Any:
+    """Community data from any file :func:`renoscore.io.read_data` reads (JSON too), read as
+    the data options of ``args`` say (:func:`add_data_options`)."""
     from renoscore.io import read_data
 
-    options = {"sheet": sheet} if sheet is not None else {}
+    options: dict[str, Any] = {}
+    if sheet is not None:
+        options["sheet"] = int(sheet) if isinstance(sheet, str) and sheet.isdigit() else sheet
+    if args is not None:
+        for name in ("header_row", "id_column", "phase_column"):
+            value = getattr(args, name, None)
+            if value is not None:
+                options[name] = value
     return read_data(path, system, **options)
 
 
@@ -349,9 +477,7 @@ def system_and_data(args: argparse.Namespace, need_data: bool) -> tuple[Any, Any
     data_arg = getattr(args, "data", None)
     if need_data and not data_arg:
         raise UsageError("give DATA (a CSV/Excel/Parquet path) or --example")
-    sheet = getattr(args, "sheet", None)
-    index = int(sheet) if sheet is not None and sheet.isdigit() else sheet
-    data = read_data_arg(data_arg, system, index) if data_arg else None
+    data = read_data_arg(data_arg, system, getattr(args, "sheet", None), args) if data_arg else None
     return system, data
 
 

@@ -54,7 +54,6 @@ def add_parser(subparsers: _common.Subparsers) -> None:
         "--weights", help="frozen weights (YAML/JSON) or a method name (equal, ahp, entropy, ...)"
     )
     p.add_argument("--phase", help="phase of the statistics (default: the first present)")
-    p.add_argument("--sheet", help="Excel sheet name (default: the first sheet)")
     p.add_argument("--lang", default="en", choices=["en", "zh"])
     p.add_argument(
         "--section", default="flags", choices=_SECTIONS, help="records written to a .csv file"

@@ -40,7 +40,6 @@ def add_parser(subparsers: _common.Subparsers) -> None:
     p.add_argument("--weights", help="frozen weights (YAML/JSON) or a method name")
     p.add_argument("--panel", help="expert panel YAML for AHP weights")
     _common.add_scoring_options(p)
-    p.add_argument("--sheet", help="Excel sheet of the data (name or 0-based index)")
     p.add_argument("--phase", help="the phase of the notice (default: the latest scored one)")
     p.add_argument(
         "--before",

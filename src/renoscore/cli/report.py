@@ -71,7 +71,6 @@ def _add_input_options(p: argparse.ArgumentParser) -> None:
         help="frozen weights (YAML/JSON) or a method name (equal, ahp, entropy, critic, combined)",
     )
     _common.add_scoring_options(p, methods=False)
-    p.add_argument("--sheet", help="Excel sheet name (default: the first sheet)")
 
 
 def _add_section_options(p: argparse.ArgumentParser) -> None:
@@ -187,7 +186,7 @@ def _inputs(args: argparse.Namespace) -> tuple[Any, Any, Any, Any]:
         if not args.system or not args.data:
             raise UsageError("give SYSTEM and DATA (or --example)")
         system = rs.load_system(args.system)
-        data = _common.read_data_arg(args.data, system, args.sheet or None)
+        data = _common.read_data_arg(args.data, system, args.sheet or None, args)
         panel = _common.load_panel_arg(args, system)
         weights = args.weights or ("ahp" if panel is not None else None)
     return system, data, panel, _common.load_weights_arg(weights, system)

@@ -56,7 +56,6 @@ def add_parser(subparsers: _common.Subparsers) -> None:
         default="utf-8",
         help="CSV output encoding: utf-8, utf-8-sig (Excel) or gb18030",
     )
-    s.add_argument("--sheet", help="Excel sheet of the data (name or 0-based index)")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -281,7 +281,6 @@ def _inputs(args: argparse.Namespace) -> tuple[Any, Any, Any, Any]:
         derive_weights,
         example_data,
         example_panel,
-        load_data,
         load_system,
     )
 
@@ -295,7 +294,7 @@ def _inputs(args: argparse.Namespace) -> tuple[Any, Any, Any, Any]:
         if not args.system or not args.data:
             raise UsageError("give SYSTEM and DATA, or --example")
         system = load_system(args.system)
-        data = load_data(args.data, system)
+        data = _common.read_data_arg(args.data, system, args.sheet, args)
         panel = _common.load_panel_arg(args, system)
         spec = args.weights
     weights = _common.load_weights_arg(spec, system)

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from renoscore._calling import argument
 from renoscore._display import text_table
 from renoscore._format import optional_float, text_number
 from renoscore._optional import import_optional
@@ -278,7 +279,7 @@ def _single_phase(result: EvaluationResult) -> str | None:
     if len(present) > 1:
         raise OptionError(
             "each side of a comparison must hold one phase",
-            [Problem(f"phases {present}", fix="pass phases=(before, after)")],
+            [Problem(f"phases {present}", fix=f"use {argument('phases', '(before, after)')}")],
         )
     if len(set(result.ids)) != len(result.ids):
         raise OptionError("duplicate community ids in one phase", [Problem("ambiguous rows")])
@@ -301,7 +302,8 @@ def _check_comparable(before: EvaluationResult, after: EvaluationResult, allow: 
         problems.append(
             Problem(
                 "the two results were scored with different weights",
-                fix="evaluate both phases with the same frozen Weights (derive once, pass weights=...), or allow_different_weights=True",
+                fix="evaluate both phases with the same frozen Weights (derive once, pass "
+                f"{argument('weights')}), or {argument('allow_different_weights', True)}",
             )
         )
     fb, tb = before.system.goalpost_arrays()
@@ -310,7 +312,7 @@ def _check_comparable(before: EvaluationResult, after: EvaluationResult, allow: 
         problems.append(
             Problem(
                 "the two results use different goalposts",
-                fix="use the same system version, or allow_different_weights=True",
+                fix=f"use the same system version, or {argument('allow_different_weights', True)}",
             )
         )
     ob, oa = before.provenance.options, after.provenance.options

@@ -98,7 +98,7 @@ def fix_first_items(
                 category=ind.category.value,
                 supplier=ind.supplier.value,
                 direction=ind.direction.value,
-                unit=ind.unit,
+                unit=ind.unit.label("en"),
                 value=optional_float(result.values[r, j]),
                 floor=ind.goalposts.floor,
                 target=ind.goalposts.target,

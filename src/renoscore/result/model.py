@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from renoscore import normalize
+from renoscore._calling import argument
 from renoscore._display import clip, text_table
 from renoscore._format import nested_lists, optional_float, text_number, text_percent
 from renoscore._optional import import_optional
@@ -266,7 +267,7 @@ class EvaluationResult:
             phases = [self.phases[r] for r in hits]
             raise OptionError(
                 f"community {community!r} has several phases {phases}",
-                [Problem("ambiguous", community_id=community, fix="pass phase=...")],
+                [Problem("ambiguous", community_id=community, fix=f"use {argument('phase')}")],
             )
         return hits[0]
 

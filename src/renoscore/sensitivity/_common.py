@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from renoscore._calling import argument
 from renoscore._options import ScoringOptions
 from renoscore.data import CommunityData, load_data
 from renoscore.errors import OptionError, Problem
@@ -176,7 +177,7 @@ def _load(inputs: Inputs) -> tuple[IndicatorSystem, CommunityData, Weights]:
     elif len(phases) > 1:
         raise OptionError(
             "the data hold several phases; ranks are within a phase",
-            [Problem(f"phases {phases}", fix="pass phase=... (e.g. the baseline phase)")],
+            [Problem(f"phases {phases}", fix=f"use {argument('phase')} (e.g. the baseline phase)")],
         )
     if len(set(data.ids)) != data.n:
         raise OptionError(

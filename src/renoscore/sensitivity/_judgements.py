@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from renoscore import ahp
+from renoscore._calling import argument
 from renoscore.errors import OptionError, Problem, WeightsError
 from renoscore.panel import Panel
 from renoscore.sensitivity.draws import saaty_step
@@ -116,7 +117,12 @@ def ahp_nodes(
     if panel is None:
         raise OptionError(
             "judgement noise needs the expert panel",
-            [Problem("no panel given", fix="pass panel=... (the panel the weights came from)")],
+            [
+                Problem(
+                    "no panel given",
+                    fix=f"use {argument('panel')} (the panel the weights came from)",
+                )
+            ],
         )
     out = {k: _ahp_node(weights, panel, group_ids, k) for k in candidates}
     for k, node in out.items():
