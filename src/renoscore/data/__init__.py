@@ -47,8 +47,8 @@ indicator is computed from the raw fields it declares when its own column is abs
 
 The package is laid out by stage: :mod:`~renoscore.data.load` (the stages of a load),
 :mod:`~renoscore.data.columns` (which column is which), :mod:`~renoscore.data.grammar` (what a
-cell may say), :mod:`~renoscore.data.values` (cells, raw fields and derived indicators),
-:mod:`~renoscore.data.notices` (rows skipped and other notices), :mod:`~renoscore.data.checks`
+cell may say), ``_values`` (cells, raw fields and derived indicators),
+``_notices`` (rows skipped and other notices), :mod:`~renoscore.data.checks`
 (row keys, values against their ranges) and :mod:`~renoscore.data.model` (the validated
 table). Tables are read by the private modules ``renoscore._sources`` (``_csv``, ``_excel``),
 cells parsed by ``renoscore._cells`` and row labels kept by ``renoscore._labels``, which

@@ -2,8 +2,8 @@
 
 :func:`load_data` reads the source, finds its header and recognises its columns
 (:mod:`~renoscore.data.columns`), reads every cell by its column's words
-(:mod:`~renoscore.data.grammar`, :mod:`~renoscore.data.values`), drops the rows that hold no
-value (:mod:`~renoscore.data.notices`), checks the row keys and the values, and either returns
+(:mod:`~renoscore.data.grammar`, ``renoscore.data._values``), drops the rows that hold no
+value (``renoscore.data._notices``), checks the row keys and the values, and either returns
 :class:`~renoscore.data.CommunityData` exactly as written or raises one
 :class:`~renoscore.errors.DataValidationError` listing every problem.
 """
@@ -42,14 +42,14 @@ from renoscore.data.columns import (
     plan_columns,
 )
 from renoscore.data.model import CommunityData
-from renoscore.data.notices import (
+from renoscore.data._notices import (
     header_notice,
     rows_to_skip,
     share_notice,
     skip_notice,
     unit_notice,
 )
-from renoscore.data.values import read_values
+from renoscore.data._values import read_values
 from renoscore.errors import DataNotice, DataValidationError, Problem
 from renoscore.system import IndicatorSystem, default_system, load_system
 from renoscore.system.units import normal_form
