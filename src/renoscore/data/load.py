@@ -25,6 +25,14 @@ from renoscore._cells import as_text, is_blank
 from renoscore._labels import PhaseCodes
 from renoscore._sources import read_source
 from renoscore._tables import DEFAULT_MAX_BYTES, Problems, ReadHints, Table
+from renoscore.data._notices import (
+    header_notice,
+    rows_to_skip,
+    share_notice,
+    skip_notice,
+    unit_notice,
+)
+from renoscore.data._values import read_values
 from renoscore.data.checks import (
     Locator,
     cell_problems,
@@ -42,14 +50,6 @@ from renoscore.data.columns import (
     plan_columns,
 )
 from renoscore.data.model import CommunityData
-from renoscore.data._notices import (
-    header_notice,
-    rows_to_skip,
-    share_notice,
-    skip_notice,
-    unit_notice,
-)
-from renoscore.data._values import read_values
 from renoscore.errors import DataNotice, DataValidationError, Problem
 from renoscore.system import IndicatorSystem, default_system, load_system
 from renoscore.system.units import normal_form
