@@ -292,6 +292,7 @@ def treat(
     kurt_threshold: float = KURT_THRESHOLD,
     combine: bool = False,
     log: bool = True,
+    checked: tuple[ArrayLike, ArrayLike] | None = None,
 ) -> Treatment:
     """Treat outliers column by column as COINr's ``Treat`` does with its defaults.
 
@@ -310,6 +311,10 @@ def treat(
     log : bool, default True
         Use the log transform when winsorisation is not enough. With False such a column keeps
         its winsorised values (with goalposts, a transform would change the goalposts' units).
+    checked : (skewness, kurtosis), optional
+        The columns' statistics when already computed (e.g. by
+        :func:`~renoscore.audit.distribution.column_stats`): the first check reads them
+        instead of reading ``X`` again.
 
     Returns
     -------
@@ -324,7 +329,10 @@ def treat(
     """
     _check_settings(winmax, skew_threshold, kurt_threshold)
     original = _matrix(X)
-    sk0, ku0 = skewness(original), kurtosis(original)
+    if checked is None:
+        sk0, ku0 = skewness(original), kurtosis(original)
+    else:
+        sk0, ku0 = (np.asarray(a, dtype=np.float64) for a in checked)
     fail0 = ~passes_skew_kurt(sk0, ku0, skew_threshold, kurt_threshold)
     cols = np.flatnonzero(fail0)
     if cols.size == 0:
