@@ -147,7 +147,7 @@ def _spearman(
     if A.size == 0 or G.size == 0:
         return rho, bound
     if (cr.n[A] == n_rows).all() and (cr.n[G] == n_rows).all():
-        cross = cr.ranks[A] @ cr.ranks[G].T
+        cross = cr.rank_products(A, G)
         n = np.full(cross.shape, float(n_rows))
         ss_a = np.broadcast_to((cr.spread[A] ** 2)[:, None], cross.shape)
         ss_g = np.broadcast_to((cr.spread[G] ** 2)[None, :], cross.shape)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from renoscore._kernels import BLOCK_ELEMENTS, column_reduce, row_blocks
+from renoscore._kernels import BLOCK_ELEMENTS, column_counts, column_reduce, row_blocks
 from renoscore.errors import DataValidationError, Problem
 
 __all__ = [
@@ -75,7 +75,7 @@ class ColumnStats:
     constant: NDArray[np.bool_]
 
 
-def _matrix(X: ArrayLike) -> FloatArray:
+def _matrix(X: ArrayLike, check: bool = True) -> FloatArray:
     arr = np.asarray(X, dtype=np.float64)
     if arr.ndim == 1:
         arr = arr[:, None]
@@ -83,7 +83,7 @@ def _matrix(X: ArrayLike) -> FloatArray:
         raise DataValidationError(
             "expected a vector or an (N, M) matrix", [Problem(f"shape {arr.shape}")]
         )
-    if np.isinf(arr).any():
+    if check and np.isinf(arr).any():
         raise DataValidationError(
             "values must be finite or NaN",
             [Problem("infinite value", fix="replace it, or mark the cell missing")],
@@ -162,8 +162,12 @@ def column_stats(X: ArrayLike) -> ColumnStats:
     >>> print(round(float(s.skew[0]), 4), float(s.skew[1]))
     1.7636 nan
     """
-    arr = _matrix(X)
+    arr = _matrix(X, check=False)
+    if arr.shape[0] < _SELECT_FROM:  # the large path finds infinities in the extremes
+        _matrix(arr, check=True)
     n, mean, lo, hi, m2, m3, m4, median = _one_pass(arr)
+    if np.isneginf(lo).any() or np.isposinf(hi).any():
+        _matrix(arr, check=True)  # raises, naming the problem
     constant = (n > 0) & (lo == hi)
     skew, kurt = _shape(n, m2, m3, m4, constant)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -220,22 +224,24 @@ def _bracket(arr: FloatArray) -> tuple[FloatArray, FloatArray]:
 
 def _power_sums(
     arr: FloatArray, centre: FloatArray, half: FloatArray
-) -> tuple[FloatArray, FloatArray, FloatArray, NDArray[np.int64], _Window]:
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, _Window]:
     """Sums of d, d^2, d^3, d^4 with ``d = x - centre`` (NaN where a column has a gap), min,
     max, the count below ``centre - half`` and the values within ``half`` of ``centre``."""
     n_rows, m = arr.shape
     sums = np.zeros((4, m))
     lo = np.full(m, np.inf)
     hi = np.full(m, -np.inf)
-    below = np.zeros(m, dtype=np.int64)
+    below = np.zeros(m)
     near: list[FloatArray] = []
-    counts: list[NDArray[np.int64]] = []
+    owner: list[NDArray[np.int16]] = []
     rows_per = max(1, BLOCK_ELEMENTS // m)
     d, d2 = np.empty((rows_per, m)), np.empty((rows_per, m))
+    mask = np.empty((rows_per, m), dtype=bool)
+    h2, low = half * half, -half
     for rows in row_blocks(n_rows, m):
         block = arr[rows]
         k = rows.stop - rows.start
-        dd, qq = np.subtract(block, centre, out=d[:k]), d2[:k]
+        dd, qq, mk = np.subtract(block, centre, out=d[:k]), d2[:k], mask[:k]
         np.multiply(dd, dd, out=qq)
         sums[0] += column_reduce(np.add, dd)
         sums[1] += column_reduce(np.add, qq)
@@ -244,23 +250,26 @@ def _power_sums(
         np.fmin(lo, column_reduce(np.fmin, block), out=lo)
         np.fmax(hi, column_reduce(np.fmax, block), out=hi)
         with np.errstate(invalid="ignore"):
-            below += (dd < -half).sum(axis=0)
-            inside = np.abs(dd, out=qq) <= half
-        near.append(block.T[inside.T])  # column by column within the block
-        counts.append(inside.sum(axis=0))
-    return sums, lo, hi, below, (near, counts)
+            below += column_counts(np.less(dd, low, out=mk))
+            where = np.flatnonzero(np.less_equal(qq, h2, out=mk))  # |d| <= half
+        near.append(block.ravel()[where])
+        owner.append((where % m).astype(np.int16))
+    return sums, lo, hi, below, (near, owner)
 
 
-_Window = tuple[list[FloatArray], list[NDArray[np.int64]]]
+_Window = tuple[list[FloatArray], list[NDArray[np.int16]]]
 
 
 def _select_median(
-    arr: FloatArray, n: NDArray[np.int64], below: NDArray[np.int64], window: _Window
+    arr: FloatArray, n: NDArray[np.int64], below: FloatArray, window: _Window
 ) -> FloatArray:
     """The exact median of each column from the values near its sample median; a column
     whose median falls outside that window (or has gaps) takes numpy's median."""
     m = arr.shape[1]
-    values, bounds = _by_column(*window, m)
+    owner = np.concatenate(window[1]) if window[1] else np.empty(0, dtype=np.int16)
+    order = np.argsort(owner, kind="stable")  # 16-bit keys: a radix sort
+    values = (np.concatenate(window[0]) if window[0] else np.empty(0))[order]
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(owner, minlength=m))])
     out = np.full(m, np.nan)
     fallback = []
     for j in range(m):  # one small selection per column
@@ -277,24 +286,6 @@ def _select_median(
     if fallback:
         out[fallback] = _nan_median(arr[:, fallback], n[fallback])
     return out
-
-
-def _by_column(
-    parts: list[FloatArray], counts: list[NDArray[np.int64]], m: int
-) -> tuple[FloatArray, NDArray[np.intp]]:
-    """The window values regrouped column by column (each block lists them so) and where each
-    column's values start and end."""
-    if not parts:
-        return np.empty(0), np.zeros(m + 1, dtype=np.intp)
-    values = np.concatenate(parts)
-    sizes = np.stack(counts)  # (blocks, m)
-    seg_start = (np.cumsum(sizes.ravel()) - sizes.ravel()).reshape(sizes.shape)
-    lengths = sizes.T.ravel()  # column-major: all of column 0's segments first
-    firsts = seg_start.T.ravel()
-    offsets = np.cumsum(lengths) - lengths
-    order = np.repeat(firsts - offsets, lengths) + np.arange(int(lengths.sum()))
-    bounds = np.concatenate([[0], np.cumsum(sizes.sum(axis=0))]).astype(np.intp)
-    return values[order], bounds
 
 
 def _nan_median(arr: FloatArray, n: NDArray[np.int64]) -> FloatArray:

@@ -37,11 +37,13 @@ Addison-Wesley. (Section 5.2: distribution counting.)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from renoscore._kernels import column_reduce
 from renoscore.errors import DataValidationError, OptionError, Problem
 from renoscore.ranking import rank
 
@@ -63,9 +65,12 @@ RANK_MODES: tuple[str, ...] = ("exact", "binned", "auto")
 #: ``ranks="auto"`` ranks exactly up to this many rows, binned above.
 EXACT_UP_TO = 20_000
 #: Bins per column of the binned ranks.
-RANK_BINS = 2**14
+RANK_BINS = 2**12
 #: Rows of the first look for two values in one bin (a cheap proof that a column is inexact).
 _WITNESS_ROWS = 2048
+#: A column whose worst-case error bound exceeds this share of its rank spread is checked bin
+#: by bin (see ``_accuracy``).
+_TIGHTEN = 1e-3
 #: Rows per block when the codes are computed (a block stays in cache).
 _BLOCK_ROWS = 4096
 
@@ -90,8 +95,6 @@ class ColumnRanks:
         Rows per code, all columns one after the other.
     table : ndarray
         Mid-rank of every code (NaN for code 0).
-    ranks : ndarray, shape (V, N)
-        Average ranks among each column's observed values; NaN where missing.
     n : ndarray of int64, shape (V,)
         Observed values per column.
     exact : ndarray of bool, shape (V,)
@@ -110,12 +113,29 @@ class ColumnRanks:
     starts: NDArray[np.int64]
     counts: NDArray[np.int64]
     table: FloatArray
-    ranks: FloatArray
     n: NDArray[np.int64]
     exact: NDArray[np.bool_]
     max_error: FloatArray
     error: FloatArray
     spread: FloatArray
+
+    @cached_property
+    def ranks(self) -> FloatArray:
+        """``(V, N)``: average ranks among each column's observed values; NaN where missing."""
+        return np.asarray(self.table[self.index], dtype=np.float64)
+
+    def rank_products(self, rows: NDArray[np.intp], cols: NDArray[np.intp]) -> FloatArray:
+        """``sum_i rank_a(i) rank_g(i)`` for ``a`` in ``rows``, ``g`` in ``cols`` (columns
+        without missing values), gathering the ranks of a few columns at a time."""
+        right = np.take(self.table, self.index[cols], mode="clip")
+        out = np.empty((rows.size, cols.size))
+        step = 8
+        buf = np.empty((min(step, rows.size), self.index.shape[1]))
+        for s in range(0, rows.size, step):
+            part = rows[s : s + step]
+            np.take(self.table, self.index[part], out=buf[: part.size], mode="clip")
+            out[s : s + part.size] = buf[: part.size] @ right.T
+        return out
 
     @property
     def observed(self) -> NDArray[np.bool_]:
@@ -181,7 +201,7 @@ def column_ranks(
         Finite values or NaN.
     mode : {"auto", "exact", "binned"}
         ``"auto"``: exact up to ``exact_up_to`` rows, binned above.
-    bins : int, default 2**14
+    bins : int, default 2**12
         Bins per column of the binned ranks (2 to 2**20).
     exact_up_to : int, default 20,000
 
@@ -198,7 +218,7 @@ def column_ranks(
     >>> np.array_equal(b.ranks, column_ranks(Z, "exact").ranks, equal_nan=True), b.exact.tolist()
     (True, [True, True])
     """
-    arr = _matrix(Z)
+    arr = _matrix(Z, check=mode == "exact" or (mode == "auto" and len(Z) <= exact_up_to))
     if isinstance(bins, bool) or not isinstance(bins, int | np.integer) or not 2 <= bins <= 2**20:
         raise OptionError("invalid bins", [Problem("bins must be a whole number in [2, 2**20]",
                                                    value=bins)])  # fmt: skip
@@ -209,23 +229,24 @@ def column_ranks(
         index, starts = _binned_codes(arr, int(bins))
     counts = np.bincount(index.ravel(), minlength=int(starts[-1])).astype(np.int64)
     table, n, spread = _mid_ranks(counts, starts)
-    ranks = table[index]
     if chosen == "exact":
         zero = np.zeros(n.size)
         exact, max_error, error = np.ones(n.size, dtype=bool), zero, zero.copy()
     else:
-        exact, max_error, error = _accuracy(arr, index, starts, counts)
+        exact, max_error, error = _accuracy(arr, index, starts, counts, spread)
     return ColumnRanks(chosen, 0 if chosen == "exact" else int(bins), index, starts, counts,
-                       table, ranks, n, exact, max_error, error, spread)  # fmt: skip
+                       table, n, exact, max_error, error, spread)  # fmt: skip
 
 
-def _matrix(Z: ArrayLike) -> FloatArray:
+def _matrix(Z: ArrayLike, check: bool) -> FloatArray:
+    """``Z`` as an (N, V) float matrix; infinities refused (the binned path finds them in its
+    column extremes instead of reading the matrix once more)."""
     arr = np.asarray(Z, dtype=np.float64)
     if arr.ndim == 1:
         arr = arr[:, None]
     if arr.ndim != 2:
         raise DataValidationError("expected an (N, V) matrix", [Problem(f"shape {arr.shape}")])
-    if np.isinf(arr).any():
+    if check and np.isinf(arr).any():
         raise DataValidationError(
             "values must be finite or NaN",
             [Problem("infinite value", fix="replace it, or mark the cell missing")],
@@ -254,8 +275,17 @@ def _binned_codes(arr: FloatArray, bins: int) -> tuple[NDArray[np.int32], NDArra
     """
     n_rows, v = arr.shape
     starts = np.arange(v + 1, dtype=np.int64) * (bins + 1)
-    lo = np.fmin.reduce(arr, axis=0, initial=np.inf)
-    hi = np.fmax.reduce(arr, axis=0, initial=-np.inf)
+    lo = column_reduce(np.minimum, arr) if n_rows else np.full(v, np.nan)
+    hi = column_reduce(np.maximum, arr) if n_rows else np.full(v, np.nan)
+    gaps = bool(np.isnan(lo).any() or np.isnan(hi).any())  # NaN propagates: a column has gaps
+    if gaps:
+        lo = np.fmin.reduce(arr, axis=0, initial=np.inf)
+        hi = np.fmax.reduce(arr, axis=0, initial=-np.inf)
+    if np.isneginf(lo).any() or np.isposinf(hi).any():  # (an empty column has lo = +inf)
+        raise DataValidationError(
+            "values must be finite or NaN",
+            [Problem("infinite value", fix="replace it, or mark the cell missing")],
+        )
     seen = np.isfinite(lo)
     lo = np.where(seen, lo, 0.0)
     width = np.where(seen, hi - lo, 0.0)
@@ -266,7 +296,6 @@ def _binned_codes(arr: FloatArray, bins: int) -> tuple[NDArray[np.int32], NDArra
     index = np.empty((v, n_rows), dtype=np.int32)
     block = np.empty((min(_BLOCK_ROWS, n_rows), v))
     codes = np.empty(block.shape, dtype=np.int32)
-    gaps = bool(np.isnan(lo).any() or np.isnan(arr).any())
     for s in range(0, n_rows, _BLOCK_ROWS):
         e = min(s + _BLOCK_ROWS, n_rows)
         part, out = block[: e - s], codes[: e - s]
@@ -308,39 +337,48 @@ def _accuracy(
     index: NDArray[np.int32],
     starts: NDArray[np.int64],
     counts: NDArray[np.int64],
+    spread: FloatArray,
 ) -> tuple[NDArray[np.bool_], FloatArray, FloatArray]:
     """Which columns are proven exact, and the error bounds of the others.
 
-    A bin of ``c >= 2`` rows is *mixed* when it holds two different values. Two rows of one bin
-    with different values, among the first rows, prove a column inexact at once (continuous
-    data); the other columns with a shared bin are checked in full: each bin's value is written
-    by one of its rows and every row compares its value with it. Where the full check ran, only
-    the bins found mixed enter the bounds; elsewhere every shared bin does.
+    A bin of ``c >= 2`` rows is *mixed* when it holds two different values. Without looking
+    inside, a shared bin may hold ``c`` distinct values: its rows' squared rank errors then
+    sum to at most ``c (c^2 - 1) / 12``. Two rows of one bin with different values among the
+    first rows prove a column inexact at once (continuous data, whose many small bins give a
+    small bound anyway). The other columns with a shared bin -- those that may be exact, and
+    those whose bound would exceed :data:`_TIGHTEN` relative to their rank spread (a goalpost
+    reached by most rows, with a few values just inside it in the same bin) -- are checked in
+    full: one row writes each bin's value and every row compares its value with it. A checked
+    bin with ``t`` rows equal to that value and ``c - t`` others is mixed when ``t < c``; its
+    rows equal to the value are off by at most ``(c - t) / 2``, the others by ``(c - 1) / 2``.
     """
-    v = index.shape[0]
+    n_bins = np.diff(starts)
+    c = counts.astype(np.float64)
     shared = counts > 1
     shared[starts[:-1]] = False
+    worst = np.where(shared, c * (c * c - 1.0) / 12.0, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        loose = np.sqrt(np.add.reduceat(worst, starts[:-1])) > _TIGHTEN * spread
     candidates = np.flatnonzero(np.add.reduceat(shared, starts[:-1]) > 0)
     rep = np.full(counts.size, np.nan)
     k = min(_WITNESS_ROWS, arr.shape[0])
     head = np.ascontiguousarray(arr[:k, candidates].T)
     rep[index[candidates, :k]] = head
-    witnessed = (rep[index[candidates, :k]] != head) & ~np.isnan(head)
-    proven = candidates[witnessed.any(axis=1)]
-    check = np.setdiff1d(candidates, proven)
-    mixed = shared.copy()
+    witnessed = ((rep[index[candidates, :k]] != head) & ~np.isnan(head)).any(axis=1)
+    check = candidates[~witnessed | loose[candidates]]
     if check.size:
         values = np.ascontiguousarray(arr[:, check].T)
         slots = index[check]
         rep[slots] = values
         differ = (rep[slots] != values) & ~np.isnan(values)
-        found = np.zeros(counts.size, dtype=bool)
-        found[slots[differ]] = True
-        checked = np.zeros(v, dtype=bool)
+        others = np.bincount(slots[differ], minlength=counts.size).astype(np.float64)
+        checked = np.zeros(n_bins.size, dtype=bool)
         checked[check] = True
-        mixed &= found | ~np.repeat(checked, np.diff(starts))  # checked: only the bins found
-    c = counts.astype(np.float64)
-    error = np.sqrt(np.add.reduceat(np.where(mixed, c * (c * c - 1.0) / 12.0, 0.0), starts[:-1]))
-    max_error = np.maximum.reduceat(np.where(mixed, (c - 1.0) / 2.0, 0.0), starts[:-1])
-    exact = error == 0
-    return exact.astype(bool), max_error[:v].astype(np.float64), error.astype(np.float64)
+        in_checked = np.repeat(checked, n_bins)
+        same = c - others
+        tight = same * (c - same) ** 2 / 4.0 + (c - same) * (c - 1.0) ** 2 / 4.0
+        worst = np.where(in_checked, np.where(others > 0, np.minimum(worst, tight), 0.0), worst)
+        shared &= ~in_checked | (others > 0)
+    error = np.sqrt(np.add.reduceat(worst, starts[:-1]))
+    max_error = np.maximum.reduceat(np.where(shared, (c - 1.0) / 2.0, 0.0), starts[:-1])
+    return np.asarray(error == 0, dtype=bool), max_error.astype(np.float64), error

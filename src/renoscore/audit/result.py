@@ -85,7 +85,7 @@ class AuditSettings(BaseModel):
         whenever every bin holds one distinct value, within a recorded bound otherwise), or
         ``auto``: exact up to ``exact_up_to`` communities, binned above.
     rank_bins : int
-        Bins per column of the binned ranks (2**14).
+        Bins per column of the binned ranks (2**12).
     exact_up_to : int
         The largest phase that ``ranks="auto"`` ranks exactly (20,000 communities).
     """

@@ -166,13 +166,13 @@ class Treatment:
         }  # fmt: skip
 
 
-def _matrix(X: ArrayLike) -> FloatArray:
+def _matrix(X: ArrayLike, check: bool = True) -> FloatArray:
     arr = np.asarray(X, dtype=np.float64)
     if arr.ndim == 1:
         arr = arr[:, None]
     if arr.ndim != 2:
         raise DataValidationError("expected an (N, M) matrix", [Problem(f"shape {arr.shape}")])
-    if np.isinf(arr).any():
+    if check and np.isinf(arr).any():
         raise DataValidationError("values must be finite or NaN", [Problem("infinite value")])
     return arr
 
@@ -313,8 +313,8 @@ def treat(
         its winsorised values (with goalposts, a transform would change the goalposts' units).
     checked : (skewness, kurtosis), optional
         The columns' statistics when already computed (e.g. by
-        :func:`~renoscore.audit.distribution.column_stats`): the first check reads them
-        instead of reading ``X`` again.
+        :func:`~renoscore.audit.distribution.column_stats`, which refuses infinities): the
+        first check reads them instead of reading ``X`` again.
 
     Returns
     -------
@@ -328,7 +328,7 @@ def treat(
     ('winsorised', 1, 1.712038, 1.815781)
     """
     _check_settings(winmax, skew_threshold, kurt_threshold)
-    original = _matrix(X)
+    original = _matrix(X, check=checked is None)
     if checked is None:
         sk0, ku0 = skewness(original), kurtosis(original)
     else:
