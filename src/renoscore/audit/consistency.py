@@ -93,7 +93,8 @@ def principal_components(X: FloatArray) -> tuple[FloatArray, NDArray[np.bool_]]:
     constant = sd <= 1e-12 * (np.abs(X).max(axis=0) + 1e-300)
     if constant.any() or X.shape[0] < 2:
         return np.array([]), constant
-    return _eigen(np.corrcoef(X, rowvar=False)), np.asarray(constant, dtype=bool)
+    R = np.asarray(np.corrcoef(X, rowvar=False), dtype=np.float64)
+    return _eigen(R), np.asarray(constant, dtype=bool)
 
 
 def group_consistency(

@@ -215,7 +215,11 @@ def _bracket(arr: FloatArray) -> tuple[FloatArray, FloatArray]:
     sample = np.sort(arr[::step], axis=0)  # NaN last
     k = (~np.isnan(sample)).sum(axis=0)
     cols = np.arange(arr.shape[1])
-    pick = lambda q: sample[np.clip(np.floor(q * (k - 1)).astype(np.intp), 0, None), cols]  # noqa: E731
+
+    def pick(q: FloatArray | float) -> FloatArray:
+        at = np.clip(np.floor(q * (k - 1)).astype(np.intp), 0, None)
+        return np.asarray(sample[at, cols], dtype=np.float64)
+
     spread = 6.0 * 0.5 / np.sqrt(np.maximum(k, 1))
     centre = pick(0.5)
     half = np.maximum(centre - pick(0.5 - spread), pick(0.5 + spread) - centre)

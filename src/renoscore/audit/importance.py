@@ -238,6 +238,7 @@ def quantile_main_effects(
     columns : array_like of int, optional
         The columns of ``ranks`` (default all).
     classes : int, default 100
+        Classes at most (and at most ``sqrt(n)``).
 
     Returns
     -------
@@ -312,7 +313,8 @@ def _class_effects(
     n_rep = np.repeat(np.maximum(n, 1), sizes)
     mid = cum - base - 0.5 * counts  # rows below the code's middle
     owner = np.repeat(np.arange(v), sizes)
-    cls = np.minimum(np.floor(mid * classes / n_rep), classes - 1).astype(np.int64)
+    per = np.repeat(np.clip(np.floor(np.sqrt(n)), 2, classes), sizes)  # at most sqrt(n)
+    cls = np.minimum(np.floor(mid * per / n_rep), per - 1).astype(np.int64)
     key = np.where(counts > 0, owner * classes + cls, v * classes)
     rows = np.bincount(key, weights=counts, minlength=v * classes + 1)[:-1].reshape(v, classes)
     total = np.bincount(key, weights=sums, minlength=v * classes + 1)[:-1].reshape(v, classes)

@@ -218,12 +218,13 @@ def column_ranks(
     >>> np.array_equal(b.ranks, column_ranks(Z, "exact").ranks, equal_nan=True), b.exact.tolist()
     (True, [True, True])
     """
-    arr = _matrix(Z, check=mode == "exact" or (mode == "auto" and len(Z) <= exact_up_to))
+    arr = _matrix(Z, check=False)
     if isinstance(bins, bool) or not isinstance(bins, int | np.integer) or not 2 <= bins <= 2**20:
         raise OptionError("invalid bins", [Problem("bins must be a whole number in [2, 2**20]",
                                                    value=bins)])  # fmt: skip
     chosen = rank_mode(mode, arr.shape[0], exact_up_to)
     if chosen == "exact":
+        _matrix(arr, check=True)  # the binned path finds infinities in the column extremes
         index, starts = _exact_codes(arr)
     else:
         index, starts = _binned_codes(arr, int(bins))

@@ -242,6 +242,8 @@ class AuditResult:
             f"{w['audit']}: "
             + w["summary"].format(n=self.communities, phase=self.phase or "-", f=len(self.flags))
         ]
+        if self.ranks.get("mode") == "binned":
+            lines.append(self.ranks_text(lang))
         for section in SECTIONS[:-1]:
             mine = [f for f in self.flags if f.section == section]
             if not mine:
@@ -254,6 +256,15 @@ class AuditResult:
         if not self.flags:
             lines.append(w["no_flags"])
         return "\n".join(lines)
+
+    def ranks_text(self, lang: str = "en") -> str:
+        """One sentence saying how the ranks were made and how accurate they are."""
+        r = self.ranks
+        if r.get("mode") != "binned":
+            return str(WORDS[lang]["ranks_exact"])
+        return str(WORDS[lang]["ranks_binned"]).format(
+            bins=r["bins"], k=r["exact_columns"], v=r["columns"], e=r["max_spearman_error"]
+        )
 
     def reason(self, code: str | None, lang: str = "en", **fields: Any) -> str:
         """The sentence of a reason code (why a statistic is not given)."""

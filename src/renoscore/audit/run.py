@@ -114,15 +114,15 @@ def audit(
     node_ids = (*system.indicator_ids, *result.group_ids)
     Z = _node_scores(result, rows, data.n)
     m = len(system.indicators)
-    ranks = column_ranks(Z, cfg.ranks, bins=cfg.rank_bins, exact_up_to=cfg.exact_up_to)
-    corr = correlations(Z, range(m), range(m, len(node_ids)), ranks)  # Spearman: ind. x group
+    ranked = column_ranks(Z, cfg.ranks, bins=cfg.rank_bins, exact_up_to=cfg.exact_up_to)
+    corr = correlations(Z, range(m), range(m, len(node_ids)), ranked)  # Spearman: ind. x group
     groups = {g.id: [c.id for c in g.children] for g in system.groups}
     col = {n: k for k, n in enumerate(node_ids)}
     consistency = {g: group_consistency(Z, [col[c] for c in ch], corr.moments)
                    for g, ch in groups.items()}  # fmt: skip
     imp_ids = (*system.indicator_ids, *(d.id for d in system.dimensions if d.id in col))
     picked = [col[n] for n in imp_ids]
-    effects = _main_effects(Z, result.overall[rows], ranks, picked)
+    effects = _main_effects(Z, result.overall[rows], ranked, picked)
     gw = result.weights.global_weights()
     nominal = np.array([gw.get(n, np.nan) for n in imp_ids])
     flags = _flags(system, cfg, (phases, codes, chosen), data, av, disc, stats, corr,
@@ -133,7 +133,7 @@ def audit(
         treatment=preview, discrimination=disc, node_ids=node_ids, correlations=corr,
         consistency=consistency, importance=effects, importance_ids=imp_ids, weights=nominal,
         flags=tuple(flags), weights_method=_method(result.weights), notes=notes,
-        ranks=ranks.summary(),
+        ranks=ranked.summary(),
     )  # fmt: skip
 
 

@@ -114,7 +114,8 @@ def build_parser(commands: Iterable[Command]) -> argparse.ArgumentParser:
 def run_command_line(commands: Mapping[str, Command], argv: Sequence[str] | None = None) -> int:
     """Parse ``argv``, run the sub-command it names and return the exit code.
 
-    A :class:`UsageError` is printed as one line (exit 2), then the warnings the command gave;
+    A :class:`UsageError` is printed as one line (exit 2), then the warnings the command gave
+    (each distinct one once);
     a :class:`~renoscore.errors.RenoscoreError` is printed as a table of problems and a missing
     optional dependency as one line (exit 1).
 
@@ -141,8 +142,10 @@ def run_command_line(commands: Mapping[str, Command], argv: Sequence[str] | None
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             code = exit_2_on_usage_error(commands[args.command].run)(args)
-        for item in caught:
-            print(f"warning: {item.message}", file=sys.stderr)
+        # A command may evaluate the same inputs more than once (the report and its rank
+        # stability draws, the audit's own evaluation): each warning is said once.
+        for message in dict.fromkeys(str(item.message) for item in caught):
+            print(f"warning: {message}", file=sys.stderr)
         return code
     except RenoscoreError as exc:
         print_problems(exc)
