@@ -47,6 +47,7 @@ __all__ = [
     "column_name",
     "column_problems",
     "column_reduce",
+    "column_sums",
     "column_vector",
     "flat_blocks",
     "goalpost_vectors",
@@ -396,6 +397,12 @@ def column_reduce(ufunc: np.ufunc, block: FloatMatrix) -> FloatArray:
     if q < r:
         ufunc(out, ufunc.reduce(block[q:], axis=0), out=out)
     return np.asarray(out, dtype=np.float64)
+
+
+def column_sums(block: FloatMatrix) -> FloatArray:
+    """Sum of each column of a 2-D block, as a product with a vector of ones (BLAS reads the
+    block once; a reduction along axis 0 of a C-ordered block runs one short loop per row)."""
+    return np.asarray(np.ones(block.shape[0]) @ block, dtype=np.float64)
 
 
 def column_counts(mask: NDArray[np.bool_]) -> NDArray[np.float64]:

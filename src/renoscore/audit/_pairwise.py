@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from renoscore._kernels import BLOCK_ELEMENTS, column_reduce, row_blocks
+from renoscore._kernels import BLOCK_ELEMENTS, column_sums, row_blocks
 
 __all__ = ["PairwiseMoments", "pairwise_moments"]
 
@@ -97,7 +97,7 @@ def _complete_cross(Z: FloatArray) -> tuple[FloatArray, FloatArray]:
     for rows in row_blocks(n_rows, v):
         d = np.subtract(Z[rows], shift, out=buf[: rows.stop - rows.start])
         cross += d.T @ d
-        total += column_reduce(np.add, d)
+        total += column_sums(d)
     mean = total / max(n_rows, 1)
     cross -= n_rows * np.outer(mean, mean)
     return np.full((v, v), float(n_rows)), cross

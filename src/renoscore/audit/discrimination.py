@@ -76,6 +76,7 @@ def discrimination(
     target: NDArray[np.float64],
     phase_codes: NDArray[np.intp],
     n_phases: int,
+    extremes: tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]] | None = None,
 ) -> Discrimination:
     """Share of each phase's observed values at the floor and at the target of each indicator.
 
@@ -87,6 +88,9 @@ def discrimination(
         Goalposts; a cost indicator has ``floor > target``.
     phase_codes : ndarray of int, shape (N,)
     n_phases : int
+    extremes : (n, min, max), optional
+        Observed count, minimum and maximum of each column, when there is one phase and the
+        caller has them (e.g. from :func:`~renoscore.audit.distribution.column_stats`).
 
     Returns
     -------
@@ -110,6 +114,7 @@ def discrimination(
         one_hot = np.zeros((n_rows, n_phases), dtype=np.float32)
         one_hot[np.arange(n_rows), phase_codes] = 1.0
     counts = np.zeros((3, n_phases, m))
+    known = extremes is not None and one_hot is None
     lo = np.full((n_phases, m), np.inf)
     hi = np.full((n_phases, m), -np.inf)
     buf = np.empty((min(n_rows, max(1, BLOCK_ELEMENTS // max(m, 1))), m))
@@ -117,16 +122,23 @@ def discrimination(
         block = X[rows]
         t = np.multiply(block, sign, out=buf[: rows.stop - rows.start])
         with np.errstate(invalid="ignore"):
-            marks = (~np.isnan(block), t <= low_at, t >= high_at)  # NaN is neither
+            marks = [t <= low_at, t >= high_at]  # NaN is neither
+        if not known:
+            marks.insert(0, ~np.isnan(block))
         if one_hot is None:
-            for k, mark in enumerate(marks):
+            for k, mark in enumerate(marks, start=3 - len(marks)):
                 counts[k, 0] += column_counts(mark)
-            np.fmin(lo[0], column_reduce(np.fmin, block), out=lo[0])
-            np.fmax(hi[0], column_reduce(np.fmax, block), out=hi[0])
+            if not known:
+                np.fmin(lo[0], column_reduce(np.fmin, block), out=lo[0])
+                np.fmax(hi[0], column_reduce(np.fmax, block), out=hi[0])
         else:
             part = one_hot[rows].T
             for k, mark in enumerate(marks):
                 counts[k] += part @ mark.astype(np.float32)
+    if known and extremes is not None:
+        counts[0, 0] = extremes[0]
+        lo[0] = np.where(extremes[0] > 0, extremes[1], np.inf)
+        hi[0] = np.where(extremes[0] > 0, extremes[2], -np.inf)
     n_obs, low, high = counts
     with np.errstate(invalid="ignore", divide="ignore"):
         at_floor = np.where(n_obs > 0, low / n_obs, np.nan)

@@ -26,7 +26,13 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from renoscore._kernels import BLOCK_ELEMENTS, column_counts, column_reduce, row_blocks
+from renoscore._kernels import (
+    BLOCK_ELEMENTS,
+    column_counts,
+    column_reduce,
+    column_sums,
+    row_blocks,
+)
 from renoscore.errors import DataValidationError, Problem
 
 __all__ = [
@@ -38,6 +44,7 @@ __all__ = [
     "outlier_flags",
     "passes_skew_kurt",
     "skewness",
+    "skewness_kurtosis",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -239,7 +246,7 @@ def _power_sums(
     near: list[FloatArray] = []
     owner: list[NDArray[np.int16]] = []
     rows_per = max(1, BLOCK_ELEMENTS // m)
-    d, d2 = np.empty((rows_per, m)), np.empty((rows_per, m))
+    d, d2, cube = np.empty((rows_per, m)), np.empty((rows_per, m)), np.empty((rows_per, m))
     mask = np.empty((rows_per, m), dtype=bool)
     h2, low = half * half, -half
     for rows in row_blocks(n_rows, m):
@@ -247,10 +254,10 @@ def _power_sums(
         k = rows.stop - rows.start
         dd, qq, mk = np.subtract(block, centre, out=d[:k]), d2[:k], mask[:k]
         np.multiply(dd, dd, out=qq)
-        sums[0] += column_reduce(np.add, dd)
-        sums[1] += column_reduce(np.add, qq)
-        sums[2] += np.einsum("ij,ij->j", qq, dd)
-        sums[3] += np.einsum("ij,ij->j", qq, qq)
+        sums[0] += column_sums(dd)
+        sums[1] += column_sums(qq)
+        sums[2] += column_sums(np.multiply(qq, dd, out=cube[:k]))
+        sums[3] += column_sums(np.multiply(qq, qq, out=cube[:k]))
         np.fmin(lo, column_reduce(np.fmin, block), out=lo)
         np.fmax(hi, column_reduce(np.fmax, block), out=hi)
         with np.errstate(invalid="ignore"):
@@ -305,6 +312,20 @@ def _nan_median(arr: FloatArray, n: NDArray[np.int64]) -> FloatArray:
                 warnings.simplefilter("ignore", RuntimeWarning)
                 out[some] = np.nanmedian(part, axis=0)
     return out
+
+
+def skewness_kurtosis(X: ArrayLike) -> tuple[FloatArray, FloatArray]:
+    """:func:`skewness` and :func:`kurtosis` of each column from one pass of central sums.
+
+    Examples
+    --------
+    >>> sk, ku = skewness_kurtosis([*range(1, 11), 30, 100])
+    >>> print(round(float(sk[0]), 6), round(float(ku[0]), 6))
+    3.063241 9.741391
+    """
+    arr = _matrix(X)
+    n, _, lo, hi, m2, m3, m4 = _central_sums(arr)
+    return _shape(n, m2, m3, m4, (n > 0) & (lo == hi))
 
 
 def skewness(X: ArrayLike) -> FloatArray:

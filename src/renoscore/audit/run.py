@@ -106,9 +106,10 @@ def audit(
     membership = _membership(system)
     av = availability(data.status, codes, len(phases), membership)
     floor, target = system.goalpost_arrays()
-    disc = discrimination(data.values, floor, target, codes, len(phases))
     raw = data.values if rows.size == data.n else data.values[rows]
     stats = column_stats(raw)
+    known = (stats.n, stats.minimum, stats.maximum) if len(phases) == 1 else None
+    disc = discrimination(data.values, floor, target, codes, len(phases), known)
     preview = treat(raw, winmax=cfg.winmax, skew_threshold=cfg.skew_threshold,
                     kurt_threshold=cfg.kurt_threshold, checked=(stats.skew, stats.kurt))  # fmt: skip
     node_ids = (*system.indicator_ids, *result.group_ids)
