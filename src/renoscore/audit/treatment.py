@@ -234,7 +234,7 @@ def winsorise(
     --------
     >>> x = [*range(1, 11), 30, 100]  # COINr's vignette: one point, skew 1.712038
     >>> v, count, side = winsorise(x, winmax=2)
-    >>> int(count[0]), float(v[11, 0]), round(float(skewness(v)[0]), 6)
+    >>> int(count[0]), float(v[11, 0]), round(float(skewness_kurtosis(v)[0][0]), 6)
     (1, 30.0, 1.712038)
     """
     _check_settings(winmax, skew_threshold, kurt_threshold)
