@@ -86,7 +86,7 @@ class ColumnRanks:
     mode : {"exact", "binned"}
     bins : int
         Bins per column (0 when exact).
-    index : ndarray of int32, shape (V, N)
+    index : ndarray of intp, shape (V, N)
         ``starts[c] + code``: the slot of each value in the flat table ``counts``. Code 0
         holds the missing values; codes 1, 2, ... order the observed ones.
     starts : ndarray of int64, shape (V + 1,)
@@ -109,7 +109,7 @@ class ColumnRanks:
 
     mode: Literal["exact", "binned"]
     bins: int
-    index: NDArray[np.int32]
+    index: NDArray[np.intp]
     starts: NDArray[np.int64]
     counts: NDArray[np.int64]
     table: FloatArray
@@ -127,13 +127,13 @@ class ColumnRanks:
     def rank_products(self, rows: NDArray[np.intp], cols: NDArray[np.intp]) -> FloatArray:
         """``sum_i rank_a(i) rank_g(i)`` for ``a`` in ``rows``, ``g`` in ``cols`` (columns
         without missing values), gathering the ranks of a few columns at a time."""
-        right = np.take(self.table, self.index[cols], mode="clip")
+        right = np.take(self.table, self.index[cols], mode="wrap")
         out = np.empty((rows.size, cols.size))
         step = 8
         buf = np.empty((min(step, rows.size), self.index.shape[1]))
         for s in range(0, rows.size, step):
             part = rows[s : s + step]
-            np.take(self.table, self.index[part], out=buf[: part.size], mode="clip")
+            np.take(self.table, self.index[part], out=buf[: part.size], mode="wrap")
             out[s : s + part.size] = buf[: part.size] @ right.T
         return out
 
@@ -255,16 +255,16 @@ def _matrix(Z: ArrayLike, check: bool) -> FloatArray:
     return arr
 
 
-def _exact_codes(arr: FloatArray) -> tuple[NDArray[np.int32], NDArray[np.int64]]:
+def _exact_codes(arr: FloatArray) -> tuple[NDArray[np.intp], NDArray[np.int64]]:
     """Dense ranks (one sort per column) as codes 1..K, 0 for NaN, offset per column."""
     dense = rank(arr, method="dense", descending=False, tol=0.0).T  # (V, N)
     sizes = np.nan_to_num(np.nanmax(dense, axis=1, initial=0.0)).astype(np.int64) + 1
     starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     index = np.nan_to_num(dense, nan=0.0) + starts[:-1, None]
-    return index.astype(np.int32), starts
+    return index.astype(np.intp), starts
 
 
-def _binned_codes(arr: FloatArray, bins: int) -> tuple[NDArray[np.int32], NDArray[np.int64]]:
+def _binned_codes(arr: FloatArray, bins: int) -> tuple[NDArray[np.intp], NDArray[np.int64]]:
     """Equal-width bins between each column's min and max: codes 1..bins, 0 for NaN.
 
     ``code = trunc(z * scale + shift)`` with ``scale = (bins - 1/2) / (max - min)`` and
@@ -294,7 +294,7 @@ def _binned_codes(arr: FloatArray, bins: int) -> tuple[NDArray[np.int32], NDArra
         scale = np.where(width > 0, (bins - 0.5) / np.where(width > 0, width, 1.0), 0.0)
     safe = bool((np.abs(lo * scale) + starts[-1] < 2.0**40).all())
     shift = starts[:-1] + 1.25 - (lo * scale if safe else 0.0)
-    index = np.empty((v, n_rows), dtype=np.int32)
+    index = np.empty((v, n_rows), dtype=np.intp)  # what bincount and take index with
     block = np.empty((min(_BLOCK_ROWS, n_rows), v))
     codes = np.empty(block.shape, dtype=np.int32)
     for s in range(0, n_rows, _BLOCK_ROWS):
@@ -335,7 +335,7 @@ def _mid_ranks(
 
 def _accuracy(
     arr: FloatArray,
-    index: NDArray[np.int32],
+    index: NDArray[np.intp],
     starts: NDArray[np.int64],
     counts: NDArray[np.int64],
     spread: FloatArray,
