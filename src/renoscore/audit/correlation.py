@@ -199,8 +199,25 @@ def _re_ranked_sums(
         n[:, k] = counts.sum(axis=0)
         dev = np.where(counts > 0, mid - (n[:, k] + 1.0) / 2.0, 0.0)
         ss_g[:, k] = (counts * dev * dev).sum(axis=0)
-        cross[:, k] = np.einsum("an,na->a", ranks_a, mid[local])
+        cross[:, k] = _row_dots(ranks_a, np.ascontiguousarray(mid.T), local)
     return cross, n, ss_a, ss_g
+
+
+def _row_dots(left: FloatArray, tables: FloatArray, local: NDArray[np.intp]) -> FloatArray:
+    """``sum_i left[a, i] * tables[a, local[i]]`` for every row ``a``, a few rows at a time
+    (each row's table stays in cache while its values are gathered)."""
+    out = np.empty(left.shape[0])
+    step = 8
+    flat = tables.ravel()
+    size = tables.shape[1]
+    buf = np.empty((min(step, left.shape[0]), local.size))
+    for s in range(0, left.shape[0], step):
+        rows = slice(s, min(s + step, left.shape[0]))
+        k = rows.stop - rows.start
+        where = local[None, :] + (np.arange(rows.start, rows.stop) * size)[:, None]
+        np.take(flat, where, out=buf[:k], mode="wrap")
+        out[rows] = np.einsum("an,an->a", left[rows], buf[:k])
+    return out
 
 
 def _re_rank_on(

@@ -186,23 +186,19 @@ def column_stats(X: ArrayLike) -> ColumnStats:
 def _one_pass(arr: FloatArray) -> tuple[NDArray[np.int64], FloatArray, FloatArray, FloatArray,
                                         FloatArray, FloatArray, FloatArray, FloatArray]:  # fmt: skip
     """n, mean, min, max, central sums of powers 2-4 and the median of every column."""
-    n_rows, m = arr.shape
+    n_rows = arr.shape[0]
     if n_rows < _SELECT_FROM:
         n, mean, lo, hi, m2, m3, m4 = _central_sums(arr)
         return n, mean, lo, hi, m2, m3, m4, _nan_median(arr, n)
     centre, half = _bracket(arr)
-    sums, lo, hi, below, near = _power_sums(arr, centre, half)
-    n = np.full(m, n_rows, dtype=np.int64)
-    gaps = np.flatnonzero(np.isnan(sums[0]))
-    if gaps.size:  # columns with missing cells: summed again without them
-        n[gaps], mean_g, _, _, m2g, m3g, m4g = _central_sums(arr[:, gaps])
-    s1, s2, s3, s4 = sums / np.maximum(n, 1)
+    sums, lo, hi, below, near, missing = _power_sums(arr, centre, half)
+    n = (n_rows - np.rint(missing)).astype(np.int64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s1, s2, s3, s4 = sums / np.maximum(n, 1)
     mean = centre + s1
     m2 = n * (s2 - s1 * s1)
     m3 = n * (s3 - 3.0 * s1 * s2 + 2.0 * s1**3)
     m4 = n * (s4 - 4.0 * s1 * s3 + 6.0 * s1 * s1 * s2 - 3.0 * s1**4)
-    if gaps.size:
-        mean[gaps], m2[gaps], m3[gaps], m4[gaps] = mean_g, m2g, m3g, m4g
     empty = n == 0
     lo, hi, mean = (np.where(empty, np.nan, a) for a in (lo, hi, mean))
     median = _select_median(arr, n, below, near)
@@ -236,9 +232,10 @@ def _bracket(arr: FloatArray) -> tuple[FloatArray, FloatArray]:
 
 def _power_sums(
     arr: FloatArray, centre: FloatArray, half: FloatArray
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, _Window]:
-    """Sums of d, d^2, d^3, d^4 with ``d = x - centre`` (NaN where a column has a gap), min,
-    max, the count below ``centre - half`` and the values within ``half`` of ``centre``."""
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, _Window, FloatArray]:
+    """Sums of d, d^2, d^3, d^4 with ``d = x - centre`` over the observed cells, min, max, the
+    count below ``centre - half``, the values within ``half`` of ``centre`` and the count of
+    missing cells, per column."""
     n_rows, m = arr.shape
     sums = np.zeros((4, m))
     lo = np.full(m, np.inf)
@@ -250,23 +247,36 @@ def _power_sums(
     d, d2, cube = np.empty((rows_per, m)), np.empty((rows_per, m)), np.empty((rows_per, m))
     mask = np.empty((rows_per, m), dtype=bool)
     h2, low = half * half, -half
+    missing = np.zeros(m)
     for rows in row_blocks(n_rows, m):
         block = arr[rows]
         k = rows.stop - rows.start
         dd, qq, mk = np.subtract(block, centre, out=d[:k]), d2[:k], mask[:k]
+        first = column_sums(dd)
+        gap = bool(np.isnan(first).any())
+        if gap:  # missing cells: counted, then taken as distance 0 in the sums
+            seen = ~np.isnan(dd)
+            missing += k - column_counts(seen)
+            np.copyto(dd, 0.0, where=~seen)
+            first = column_sums(dd)
         np.multiply(dd, dd, out=qq)
-        sums[0] += column_sums(dd)
+        sums[0] += first
         sums[1] += column_sums(qq)
         sums[2] += column_sums(np.multiply(qq, dd, out=cube[:k]))
         sums[3] += column_sums(np.multiply(qq, qq, out=cube[:k]))
         np.fmin(lo, column_reduce(np.fmin, block), out=lo)
         np.fmax(hi, column_reduce(np.fmax, block), out=hi)
-        with np.errstate(invalid="ignore"):
-            below += column_counts(np.less(dd, low, out=mk))
-            where = np.flatnonzero(np.less_equal(qq, h2, out=mk))  # |d| <= half
+        np.less(dd, low, out=mk)
+        if gap:
+            mk &= seen
+        below += column_counts(mk)
+        np.less_equal(qq, h2, out=mk)  # |d| <= half
+        if gap:
+            mk &= seen
+        where = np.flatnonzero(mk)
         near.append(block.ravel()[where])
         owner.append((where % m).astype(np.int16))
-    return sums, lo, hi, below, (near, owner)
+    return sums, lo, hi, below, (near, owner), missing
 
 
 _Window = tuple[list[FloatArray], list[NDArray[np.int16]]]
@@ -290,7 +300,7 @@ def _select_median(
             continue
         k1, k2 = (count - 1) // 2 - lower, count // 2 - lower
         near = values[bounds[j] : bounds[j + 1]]
-        if count < arr.shape[0] or k1 < 0 or k2 >= near.size:
+        if k1 < 0 or k2 >= near.size:
             fallback.append(j)
             continue
         part = np.partition(near, (k1, k2))
