@@ -257,7 +257,7 @@ def _matrix(Z: ArrayLike, check: bool) -> FloatArray:
 
 def _exact_codes(arr: FloatArray) -> tuple[NDArray[np.intp], NDArray[np.int64]]:
     """Dense ranks (one sort per column) as codes 1..K, 0 for NaN, offset per column."""
-    dense = rank(arr, method="dense", descending=False, tol=0.0).T  # (V, N)
+    dense = np.ascontiguousarray(rank(arr, method="dense", descending=False, tol=0.0).T)
     sizes = np.nan_to_num(np.nanmax(dense, axis=1, initial=0.0)).astype(np.int64) + 1
     starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     index = np.nan_to_num(dense, nan=0.0) + starts[:-1, None]

@@ -156,7 +156,7 @@ def _main_effects(
 ) -> MainEffects:
     """The smoother on exact ranks; quantile classes of the binned ranks at scale."""
     if ranks.mode == "exact":
-        return main_effects(Z[:, picked], y, ranks=ranks.ranks[picked].T)
+        return main_effects(Z[:, picked], y, ranks=np.ascontiguousarray(ranks.ranks[picked].T))
     return quantile_main_effects(ranks, y, picked)
 
 
