@@ -95,6 +95,9 @@ class ColumnRanks:
         Rows per code, all columns one after the other.
     table : ndarray
         Mid-rank of every code (NaN for code 0).
+    ranks : ndarray, shape (V, N)
+        Average ranks among each column's observed values, NaN where missing (gathered from
+        ``table`` on first read).
     n : ndarray of int64, shape (V,)
         Observed values per column.
     exact : ndarray of bool, shape (V,)
