@@ -1320,6 +1320,14 @@ def markdown(s: Suite, info: dict[str, Any], peers: dict[str, str | None], elaps
         add(f"| {impl} | {' | '.join(cells)} |")
     add("")
     add(MEMORY_NOTES)
+    # The audit's section is measured by its own benchmark (bench_audit.py), which keeps its
+    # results in benchmarks/results/audit.json; the page carries them over.
+    from bench_audit import section_lines
+
+    audit_section = section_lines()
+    if audit_section:
+        add("")
+        lines.extend(audit_section)
     add("")
     return "\n".join(lines)
 

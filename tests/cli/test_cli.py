@@ -181,3 +181,38 @@ def test_scoring_options_are_the_library_s(capsys: pytest.CaptureFixture[str]) -
         _common.scoring_options(args)
     assert _common.run_command_line({}, ["--version"]) == 0
     capsys.readouterr()
+
+
+def test_a_warning_given_twice_by_one_command_is_printed_once(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import argparse
+    import warnings
+
+    from renoscore.cli._common import run_command_line
+
+    class Twice:
+        @staticmethod
+        def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+            subparsers.add_parser("twice")
+
+        @staticmethod
+        def run(args: argparse.Namespace) -> int:
+            for _ in range(2):  # e.g. the report's evaluation and its rank-stability draws
+                warnings.warn("expert_c inconsistent", UserWarning, stacklevel=1)
+            warnings.warn("another", UserWarning, stacklevel=1)
+            return 0
+
+    assert run_command_line({"twice": Twice}, ["twice"]) == 0  # type: ignore[dict-item]
+    err = capsys.readouterr().err
+    assert err.count("expert_c inconsistent") == 1
+    assert err.count("another") == 1
+
+
+def test_report_with_audit_and_rank_stability_says_the_expert_warning_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "r.md"
+    argv = ["report", "--example", "--audit", "--uncertainty", "8", "--no-charts"]
+    assert main([*argv, "--scorecards", "0", "-o", str(out)]) == 0
+    assert capsys.readouterr().err.count("inconsistent at") == 1

@@ -39,6 +39,7 @@ from renoscore.audit.discrimination import MAX_SHARE, Discrimination
 from renoscore.audit.distribution import KURT_THRESHOLD, SKEW_THRESHOLD, ColumnStats
 from renoscore.audit.flags import Flag
 from renoscore.audit.importance import MainEffects
+from renoscore.audit.ranks import EXACT_UP_TO, RANK_BINS
 from renoscore.audit.treatment import WINMAX, Treatment
 from renoscore.errors import OptionError, Problem
 
@@ -89,6 +90,15 @@ class AuditSettings(BaseModel):
         inverse, is flagged (2).
     missing : str
         The missing-data policy of the evaluation whose scores are audited (``renormalize``).
+    ranks : {"auto", "exact", "binned"}
+        How Spearman's rho and the main effects get the ranks (:mod:`renoscore.audit.ranks`):
+        exact (a sort per column), binned (a counting sort over ``rank_bins`` bins, exact
+        whenever every bin holds one distinct value, within a recorded bound otherwise), or
+        ``auto``: exact up to ``exact_up_to`` communities, binned above.
+    rank_bins : int
+        Bins per column of the binned ranks (2**12).
+    exact_up_to : int
+        The largest phase that ``ranks="auto"`` ranks exactly (20,000 communities).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -103,6 +113,9 @@ class AuditSettings(BaseModel):
     alpha_below: float = Field(default=0.70, ge=0.0, le=1.0)
     importance_ratio: float = Field(default=2.0, gt=1.0)
     missing: str = Field(default="renormalize", pattern="^(renormalize|impute_mean|impute_median)$")
+    ranks: str = Field(default="auto", pattern="^(auto|exact|binned)$")
+    rank_bins: int = Field(default=RANK_BINS, ge=2, le=2**20)
+    exact_up_to: int = Field(default=EXACT_UP_TO, ge=0)
 
 
 @dataclass(frozen=True, eq=False)
@@ -140,6 +153,12 @@ class AuditResult:
         The nominal global weight of each of ``importance_ids``.
     flags : tuple of Flag
     weights_method : str
+    notes : tuple of str
+        The warnings of the evaluation the audit read.
+    ranks : dict
+        How the ranks were made: ``mode`` (``exact`` or ``binned``), ``bins``, the columns
+        proven exact, and the bounds on a rank's and on Spearman's rho's error
+        (:meth:`~renoscore.audit.ranks.ColumnRanks.summary`).
     """
 
     system: IndicatorSystem
@@ -162,6 +181,7 @@ class AuditResult:
     flags: tuple[Flag, ...]
     weights_method: str = "declared"
     notes: tuple[str, ...] = field(default_factory=tuple)
+    ranks: dict[str, Any] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ reading
     def name(self, lang: str = "en") -> Callable[[str | None], str]:
@@ -207,6 +227,7 @@ class AuditResult:
             "phases": list(self.phases),
             "communities": self.communities,
             "weights_method": self.weights_method,
+            "ranks": dict(self.ranks),
             "treatment": self.treatment.to_dict(self.system.indicator_ids),
             "sections": {s: self.records(s) for s in SECTIONS},
         }
@@ -225,6 +246,8 @@ class AuditResult:
             f"{w['audit']}: "
             + w["summary"].format(n=self.communities, phase=self.phase or "-", f=len(self.flags))
         ]
+        if self.ranks.get("mode") == "binned":
+            lines.append(self.ranks_text(lang))
         for section in SECTIONS[:-1]:
             mine = [f for f in self.flags if f.section == section]
             if not mine:
@@ -237,6 +260,15 @@ class AuditResult:
         if not self.flags:
             lines.append(w["no_flags"])
         return "\n".join(lines)
+
+    def ranks_text(self, lang: str = "en") -> str:
+        """One sentence saying how the ranks were made and how accurate they are."""
+        r = self.ranks
+        if r.get("mode") != "binned":
+            return str(WORDS[lang]["ranks_exact"])
+        return str(WORDS[lang]["ranks_binned"]).format(
+            bins=r["bins"], k=r["exact_columns"], v=r["columns"], e=r["max_spearman_error"]
+        )
 
     def reason(self, code: str | None, lang: str = "en", **fields: Any) -> str:
         """The sentence of a reason code (why a statistic is not given)."""

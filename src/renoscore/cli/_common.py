@@ -143,7 +143,8 @@ def build_parser(commands: Iterable[Command]) -> argparse.ArgumentParser:
 def run_command_line(commands: Mapping[str, Command], argv: Sequence[str] | None = None) -> int:
     """Parse ``argv``, run the sub-command it names and return the exit code.
 
-    A :class:`UsageError` is printed as one line (exit 2), then the warnings the command gave;
+    A :class:`UsageError` is printed as one line (exit 2), then the warnings the command gave
+    (each distinct one once);
     a :class:`~renoscore.errors.RenoscoreError` is printed as a table of problems and a missing
     optional dependency as one line (exit 1).
 
@@ -186,10 +187,17 @@ def run_command_line(commands: Mapping[str, Command], argv: Sequence[str] | None
 
 
 def _print_warnings(caught: Sequence[warnings.WarningMessage]) -> None:
-    """A notice as ``notice: ...``, any other warning as ``warning: ...`` (to stderr)."""
+    """A notice as ``notice: ...``, any other warning as ``warning: ...`` (to stderr), each once.
+
+    A command may evaluate the same inputs more than once (the report and its rank-stability
+    draws, the audit's own evaluation): a warning given twice is said once.
+    """
+    said: set[tuple[str, str]] = set()
     for item in caught:
         word = "notice" if issubclass(item.category, DataNotice) else "warning"
-        print(f"{word}: {item.message}", file=sys.stderr)
+        if (word, str(item.message)) not in said:
+            said.add((word, str(item.message)))
+            print(f"{word}: {item.message}", file=sys.stderr)
 
 
 def _write_problems(args: argparse.Namespace, problems: Sequence[Any]) -> None:

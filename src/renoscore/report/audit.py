@@ -56,7 +56,13 @@ def audit_blocks(
     w = WORDS[lang]
     blocks: list[Block] = [
         Paragraph([w["intro"].format(phase=a.phase or "–")]),
-        Paragraph([w["summary"].format(n=a.communities, phase=a.phase or "–", f=len(a.flags))]),
+        Paragraph(
+            [
+                w["summary"].format(n=a.communities, phase=a.phase or "–", f=len(a.flags)),
+                " ",
+                a.ranks_text(lang),
+            ]
+        ),
         *_flags(a, lang),
         *_availability(a, lang),
         *_distribution(a, lang),
