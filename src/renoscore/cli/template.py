@@ -45,9 +45,9 @@ def run(args: argparse.Namespace) -> int:
     --------
     >>> import pathlib, tempfile
     >>> from renoscore.cli import main
-    >>> out = pathlib.Path(tempfile.mkdtemp()) / "template.xlsx"
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "template.csv"
     >>> main(["template", "old_community_renovation", "-o", str(out)])  # doctest: +ELLIPSIS
-    wrote .../template.xlsx: 41 columns, an example row (t0) and the instructions
+    wrote .../template.csv: 41 columns, an example row (t0)
     0
     """
     from renoscore.io.template import template_columns, write_template
