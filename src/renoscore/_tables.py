@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from renoscore._files import from_spreadsheet_text
 from renoscore._optional import import_optional
 from renoscore._validation import suggest
 from renoscore.errors import DataValidationError, Problem
@@ -185,7 +187,20 @@ def _read_csv(path: Path, encoding: str | None, max_bytes: int) -> Table:
     return _parse_csv_text(text.removeprefix("\ufeff"), str(path))
 
 
+#: An apostrophe at the start of a CSV cell (after a line start, a delimiter or a quote).
+_CELL_APOSTROPHE = re.compile(r"(?:^|[,;\t\r\n\"])'", re.MULTILINE)
+
+
+def _unquote_formulas(rows: list[list[str]]) -> None:
+    """Undo the apostrophe renoscore's CSV writer puts before text a spreadsheet would run."""
+    for record in rows:
+        for k, cell in enumerate(record):
+            if cell[:1] == "'":
+                record[k] = from_spreadsheet_text(cell)
+
+
 def _parse_csv_text(text: str, source: str | None) -> Table:
+    quoted = _CELL_APOSTROPHE.search(text) is not None
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
@@ -198,7 +213,7 @@ def _parse_csv_text(text: str, source: str | None) -> Table:
         raise DataValidationError(
             "malformed CSV", [Problem(str(exc), file=source, line=1, fix="fix the CSV syntax")]
         ) from None
-    header = [h.strip() for h in header]
+    header = [from_spreadsheet_text(h.strip()) for h in header]
     rows: list[list[str]] = []
     lines: list[int] = []
     problems = Problems()
@@ -225,6 +240,8 @@ def _parse_csv_text(text: str, source: str | None) -> Table:
             "malformed CSV",
             [Problem(str(exc), file=source, line=reader.line_num, fix="fix the CSV syntax")],
         ) from None
+    if quoted:
+        _unquote_formulas(rows)
     columns: dict[str, NDArray[Any]] = {}
     if rows:
         transposed = list(zip(*rows, strict=True))

@@ -2,9 +2,11 @@
 
 One parser builder (:func:`build_parser`), one usage error (:class:`UsageError`), one printer
 of problems (:func:`print_problems`), one runner that turns exceptions into exit codes
-(:func:`run_command_line`: 0 success, 1 invalid input, 2 usage error), and the argument helpers
-several sub-commands use: the scoring options, the system, data, panel and weights arguments
-(with ``--example``), and the CSV and JSON writers.
+(:func:`run_command_line`: 0 success, 1 invalid input, 2 usage error, 3 the machine could not
+do it -- an output that could not be written, more memory than there is --, 130 interrupted,
+141 the reader of the output went away), and the argument helpers several sub-commands use:
+the scoring options, the system, data, panel and weights arguments (with ``--example``), the
+output (``-o`` checked before any work, ``--force``), and the CSV and JSON writers.
 
 A sub-command is a module with ``add_parser(subparsers)`` and ``run(args)``; ``run`` returns the
 exit code and raises :class:`UsageError` or :class:`~renoscore.errors.RenoscoreError` for
@@ -24,9 +26,9 @@ Examples
 from __future__ import annotations
 
 import argparse
-import csv
 import functools
 import json
+import os
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -34,14 +36,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 from renoscore._display import display_width, pad
-from renoscore.errors import MissingDependencyError, RenoscoreError, UsageError
+from renoscore.errors import (
+    MissingDependencyError,
+    OutputError,
+    RenoscoreError,
+    ResourceError,
+    UsageError,
+)
 
 __all__ = [
+    "EXIT_BROKEN_PIPE",
+    "EXIT_INTERRUPTED",
+    "EXIT_MACHINE",
     "MISSING_POLICIES",
     "SCORING_OPTIONS",
     "Command",
     "Subparsers",
     "UsageError",
+    "add_force",
     "add_inputs",
     "add_scoring_options",
     "build_parser",
@@ -49,9 +61,12 @@ __all__ = [
     "load_panel_arg",
     "load_system_arg",
     "load_weights_arg",
+    "one_line",
+    "output_arg",
     "print_problems",
     "read_data_arg",
     "run_command_line",
+    "run_inputs",
     "scoring_options",
     "system_and_data",
     "write_csv_records",
@@ -79,6 +94,15 @@ SCORING_OPTIONS = (
 )
 
 _MISSING_HELP = "missing-data policy (default: error; renormalize with --example)"
+
+#: Exit code when the run could not be carried out on this machine: an output that could not
+#: be written (disk full, read-only file system) or a request for more memory than there is.
+EXIT_MACHINE = 3
+#: Exit code on Ctrl-C (128 + SIGINT), as a shell reports it.
+EXIT_INTERRUPTED = 130
+#: Exit code when the reader of the output went away (``renoscore ... | head``): 128 + SIGPIPE,
+#: what any Unix filter gives; nothing is printed.
+EXIT_BROKEN_PIPE = 141
 
 
 class Command(Protocol):
@@ -144,12 +168,58 @@ def run_command_line(commands: Mapping[str, Command], argv: Sequence[str] | None
         for item in caught:
             print(f"warning: {item.message}", file=sys.stderr)
         return code
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except (OutputError, ResourceError) as exc:
+        print(f"error: {one_line(exc)}", file=sys.stderr)
+        return EXIT_MACHINE
     except RenoscoreError as exc:
         print_problems(exc)
         return 1
     except MissingDependencyError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except MemoryError:
+        print(
+            "error: out of memory -> score fewer rows at a time, or ask for fewer draws (-n)",
+            file=sys.stderr,
+        )
+        return EXIT_MACHINE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except OSError as exc:
+        # Reading and writing go through renoscore's loaders and writers, which report their
+        # files' problems; what is left is the machine (a device error, a vanished folder).
+        where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+        print(f"error:{where} {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_MACHINE
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so that the flush at exit fails no more."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass  # not a file descriptor (a test's capture): nothing is flushed at exit
+
+
+def one_line(exc: RenoscoreError) -> str:
+    """An error with one problem as one line: ``summary: reason -> fix``.
+
+    Examples
+    --------
+    >>> from renoscore.errors import Problem
+    >>> one_line(OutputError("cannot write x.csv", [Problem("the file exists", fix="--force")]))
+    'cannot write x.csv: the file exists -> --force'
+    """
+    parts = [exc.summary]
+    for p in exc.problems:
+        parts.append(p.reason + (f" -> {p.fix}" if p.fix else ""))
+    return ": ".join(parts[:2]) + "".join(f"; {x}" for x in parts[2:])
 
 
 def print_problems(exc: RenoscoreError) -> None:
@@ -344,14 +414,89 @@ def system_and_data(args: argparse.Namespace, need_data: bool) -> tuple[Any, Any
 
 
 # ----------------------------------------------------------------------------- outputs
-def write_csv_records(records: Sequence[Mapping[str, Any]], path: Path) -> None:
-    """Write records as a UTF-8 CSV with a header (the keys of the first record)."""
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(records[0]) if records else [])
-        writer.writeheader()
-        writer.writerows({k: ("" if v is None else v) for k, v in r.items()} for r in records)
+#: The input arguments of the sub-commands, as the messages name them.
+_INPUT_ARGS = {
+    "system": "SYSTEM",
+    "data": "DATA",
+    "responses": "RESPONSES",
+    "panel": "--panel",
+    "weights": "--weights",
+    "scales": "--scales",
+    "households": "--households",
+    "merge": "--merge",
+}
 
 
-def write_json(doc: Any, path: Path) -> None:
+def run_inputs(args: argparse.Namespace) -> dict[str, str]:
+    """The files a run reads, keyed by what they are ("the DATA input of this run").
+
+    Examples
+    --------
+    >>> run_inputs(argparse.Namespace(system="old_community_renovation", data="c.csv"))
+    {'the SYSTEM input of this run': 'old_community_renovation', 'the DATA input of this run': 'c.csv'}
+    """
+    out: dict[str, str] = {}
+    for name, shown in _INPUT_ARGS.items():
+        value = getattr(args, name, None)
+        if isinstance(value, str) and value:
+            out[f"the {shown} input of this run"] = value
+    return out
+
+
+def add_force(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """Add ``--force``: replace the output file if it exists (never an input of the run)."""
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the output file if it exists (an input of the run is never replaced)",
+    )
+
+
+def output_arg(args: argparse.Namespace, suffixes: Sequence[str]) -> Path | None:
+    """The ``-o`` path, checked before any work is done; None without ``-o``.
+
+    Refused as a usage error (exit 2): an unknown suffix, an input of the run, a folder, a
+    folder that does not exist or cannot be written, and an existing file without
+    ``--force``.
+
+    Examples
+    --------
+    >>> args = argparse.Namespace(output="scores.txt", force=False, data="c.csv")
+    >>> output_arg(args, (".csv", ".xlsx"))
+    Traceback (most recent call last):
+    ...
+    renoscore.errors.UsageError: cannot write scores.txt: cannot write a .txt file here -> use one of .csv, .xlsx
+    """
+    from renoscore._files import check_output
+
+    if not getattr(args, "output", None):
+        return None
+    try:
+        check_output(
+            args.output,
+            inputs=run_inputs(args),
+            overwrite=bool(getattr(args, "force", False)),
+            suffixes=suffixes,
+            force_hint="--force",
+        )
+    except OutputError as exc:
+        raise UsageError(one_line(exc)) from None
+    return Path(args.output)
+
+
+def write_csv_records(
+    records: Sequence[Mapping[str, Any]], path: Path, *, overwrite: bool = False
+) -> None:
+    """Write records as a UTF-8 CSV with a header (through :func:`renoscore.io.write_table`:
+    whole or not at all, formula-like text neutralised)."""
+    from renoscore.io import write_table
+
+    write_table(list(records), path, format="csv", overwrite=overwrite)
+
+
+def write_json(doc: Any, path: Path, *, overwrite: bool = False) -> None:
     """Write a document as indented UTF-8 JSON (values JSON does not know as text)."""
-    path.write_text(json.dumps(doc, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    from renoscore._files import write_text
+
+    text = json.dumps(doc, ensure_ascii=False, indent=1, default=str)
+    write_text(path, text, overwrite=overwrite)

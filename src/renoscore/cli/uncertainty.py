@@ -20,6 +20,9 @@ from renoscore.errors import OptionError, Problem, UsageError
 
 __all__ = ["add_parser", "run"]
 
+#: The suffixes ``-o`` writes.
+_OUTPUT_SUFFIXES = (".csv", ".json", ".html", ".htm")
+
 #: The line in ``renoscore --help`` and the description atop ``renoscore uncertainty --help``.
 _HELP = "rank intervals under uncertain judgements, weights and methods; Sobol' indices"
 _DESCRIPTION = (
@@ -114,6 +117,7 @@ def add_parser(subparsers: _common.Subparsers) -> None:
         "--output",
         help="write results: .csv (rank intervals), .json, or .html (report section)",
     )
+    _common.add_force(out)
 
 
 def _progress(label: str, enabled: bool) -> Any:
@@ -213,6 +217,7 @@ def run(args: argparse.Namespace) -> int:
     """
     from renoscore.sensitivity import one_at_a_time, sensitivity, uncertainty
 
+    output = _common.output_arg(args, _OUTPUT_SUFFIXES)
     system, data, panel, weights = _inputs(args)
     phase = _phase(args, system, data)
     sources = _sources(args, weights, panel)
@@ -267,8 +272,8 @@ def run(args: argparse.Namespace) -> int:
         )
         print(f"\none weight at a time — {oat.node}:")
         print(oat.table())
-    if args.output:
-        _write(Path(args.output), result, sens, oat, args.lang)
+    if output is not None:
+        _write(output, (result, sens, oat), args.lang, args.force)
         print(f"\nwrote {args.output}")
     return 0
 
@@ -337,26 +342,26 @@ def _q(q: dict[str, float | None], spec: str = ".3f") -> str:
     return f"{q['median']:{spec}} ({q['p05']:{spec}}-{q['p95']:{spec}})"
 
 
-def _write(path: Path, result: Any, sens: Any, oat: Any, lang: str) -> None:
+def _write(path: Path, analyses: tuple[Any, Any, Any], lang: str, force: bool) -> None:
     """Rank intervals (.csv), everything with the settings (.json) or a report section (.html)."""
+    from renoscore._files import write_text
     from renoscore.sensitivity import html_section
 
+    result, sens, oat = analyses
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        _common.write_csv_records(result.records(lang=lang), path)
+        _common.write_csv_records(result.records(lang=lang), path, overwrite=force)
     elif suffix == ".json":
         doc = {"uncertainty": result.to_dict()}
         if sens is not None:
             doc["sensitivity"] = sens.to_dict()
         if oat is not None:
             doc["one_at_a_time"] = oat.records()
-        _common.write_json(doc, path)
-    elif suffix in (".html", ".htm"):
-        body = html_section(result, sens, oat, lang=lang)
-        path.write_text(
-            f'<!doctype html><html><head><meta charset="utf-8"><title>renoscore uncertainty'
-            f"</title></head><body>{body}</body></html>",
-            encoding="utf-8",
-        )
+        _common.write_json(doc, path, overwrite=force)
     else:
-        raise UsageError(f"cannot write {suffix!r}; use .csv, .json or .html")
+        body = html_section(result, sens, oat, lang=lang)
+        page = (
+            f'<!doctype html><html><head><meta charset="utf-8"><title>renoscore uncertainty'
+            f"</title></head><body>{body}</body></html>"
+        )
+        write_text(path, page, overwrite=force)

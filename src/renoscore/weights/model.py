@@ -230,11 +230,17 @@ class Weights(_Frozen):
         """The weights as JSON text."""
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
 
-    def save(self, path: str | Path) -> None:
-        """Write the weights to ``path`` (``.json``, else YAML)."""
+    def save(self, path: str | Path, *, overwrite: bool = True) -> None:
+        """Write the weights to ``path`` (``.json``, else YAML).
+
+        Written whole or not at all (:mod:`renoscore._files`); ``overwrite=False`` refuses an
+        existing file (:class:`~renoscore.errors.OutputError`).
+        """
+        from renoscore._files import write_text
+
         path = Path(path)
         text = self.to_json() if path.suffix.lower() == ".json" else self.to_yaml()
-        path.write_text(text, encoding="utf-8")
+        write_text(path, text, overwrite=overwrite)
 
     def table(self) -> list[dict[str, Any]]:
         """One record per node: id, parent, method, local and global weight."""

@@ -1,0 +1,207 @@
+"""The edges of the command line: outputs, failures as one line and an exit code, never a
+traceback, and no file lost (exit codes: 0 ok, 1 invalid input, 2 usage, 3 the machine could
+not do it, 141 the reader went away)."""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import renoscore as rs
+from renoscore.cli import main
+
+SRC = str(Path(rs.__file__).resolve().parents[1])
+
+
+def run_cli(
+    *args: str, cwd: Path, limit_bytes: int | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``renoscore ARGS`` in a fresh interpreter (optionally with a file-size limit)."""
+
+    def limited() -> None:  # pragma: no cover - runs in the child
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        assert limit_bytes is not None
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit_bytes, limit_bytes))
+
+    env = {**os.environ, "PYTHONPATH": SRC}
+    return subprocess.run(
+        [sys.executable, "-m", "renoscore.cli", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        input=stdin,
+        preexec_fn=limited if limit_bytes else None,
+        timeout=300,
+    )
+
+
+def one_error_line(err: str) -> str:
+    """The one line of stderr, which is an error and no traceback."""
+    lines = err.strip().splitlines()
+    assert "Traceback" not in err
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+@pytest.fixture
+def data_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "data.csv"
+    path.write_bytes(rs.example_path().read_bytes())
+    return path
+
+
+# ----------------------------------------------------------------------------- outputs
+def test_output_over_the_data_is_refused_before_any_work(
+    data_csv: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = data_csv.read_bytes()
+    argv = ["score", "old_community_renovation", str(data_csv), "--missing", "renormalize"]
+    for extra in ([], ["--force"]):
+        assert main([*argv, "-o", str(data_csv), *extra]) == 2
+        out, err = capsys.readouterr()
+        assert out == ""  # refused before the scores were computed or printed
+        assert one_error_line(err) == (
+            f"usage error: cannot write {data_csv}: it is the DATA input of this run, which "
+            "would be lost -> write the output to another path"
+        )
+    assert data_csv.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["score", "--example"],
+        ["weights", "--example"],
+        ["uncertainty", "--example", "-n", "5", "--sobol", "0"],
+        ["survey", "--example"],
+        ["report", "--example", "--no-charts", "--scorecards", "0"],
+    ],
+)
+def test_every_writer_refuses_a_missing_folder_up_front(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    suffix = {"weights": ".yaml", "report": ".html"}.get(command[0], ".csv")
+    target = tmp_path / "missing_dir" / f"x{suffix}"
+    assert main([*command, "-o", str(target)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert one_error_line(err) == (
+        f"usage error: cannot write {target}: the folder {target.parent} does not exist "
+        "-> create it first, or choose another path"
+    )
+
+
+@pytest.mark.parametrize(
+    ("command", "suffix"),
+    [
+        (["score", "--example"], ".xlsx"),
+        (["weights", "--example", "--method", "equal"], ".json"),
+        (["uncertainty", "--example", "-n", "5", "--sobol", "0"], ".json"),
+        (["survey", "--example"], ".json"),
+        (["report", "--example", "--no-charts", "--scorecards", "0"], ".md"),
+    ],
+)
+def test_an_existing_output_needs_force(
+    command: list[str], suffix: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / f"out{suffix}"
+    target.write_text("keep me", encoding="utf-8")
+    assert main([*command, "-o", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert one_error_line(err).endswith(
+        ": the file exists -> pass --force to replace it, or choose another path"
+    )
+    assert target.read_bytes() == b"keep me"
+    assert main([*command, "-o", str(target), "--force"]) == 0
+    assert target.read_bytes() != b"keep me"
+    capsys.readouterr()
+
+
+def test_an_unknown_suffix_is_refused_before_any_work(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["score", "--example", "-o", "scores.txt"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert one_error_line(err) == (
+        "usage error: cannot write scores.txt: cannot write a .txt file here "
+        "-> use one of .csv, .json, .parquet, .xlsx"
+    )
+
+
+def test_survey_merge_never_writes_over_its_community_table(
+    data_csv: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = data_csv.read_bytes()
+    argv = ["survey", "--example", "--merge", str(data_csv), "-o", str(data_csv), "--force"]
+    assert main(argv) == 2
+    assert "it is the --merge input of this run" in one_error_line(capsys.readouterr().err)
+    assert data_csv.read_bytes() == before
+
+
+def test_a_full_disk_keeps_the_previous_report(tmp_path: Path) -> None:
+    report = tmp_path / "r.html"
+    args = ["report", "--example", "--no-charts", "--scorecards", "0", "-o", "r.html", "--force"]
+    done = run_cli(*args, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    good = report.read_bytes()
+    assert len(good) > 20_000
+    # A file-size limit below the report's size makes the write fail as a full disk would.
+    failed = run_cli(*args, cwd=tmp_path, limit_bytes=len(good) // 2)
+    assert failed.returncode == 3
+    assert one_error_line(failed.stderr) == (
+        "error: cannot write r.html: the file would be larger than this system allows; the "
+        "file that was there is unchanged -> write a smaller output"
+    )
+    assert report.read_bytes() == good
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html"]
+
+
+# ----------------------------------------------------------------------------- pipes
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["compare", "--example", "--phases", "t0", "t1"],
+        ["score", "--example"],
+        ["schema"],
+    ],
+)
+def test_a_closed_pipe_ends_quietly_with_141(command: list[str], tmp_path: Path) -> None:
+    # The reader is gone before the first line is written, as with "renoscore ... | head"
+    # once head has its lines.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "renoscore.cli", *command],
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": SRC},
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=300,
+        )
+    finally:
+        os.close(write_end)
+    assert done.returncode == 141
+    assert done.stderr == ""
+
+
+def test_head_sees_the_first_lines_and_no_error(tmp_path: Path) -> None:
+    done = subprocess.run(
+        f"{sys.executable} -m renoscore.cli compare --example --phases t0 t1 | head -1",
+        shell=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": SRC},
+        capture_output=True,
+        text=True,
+        executable="/bin/bash",
+        timeout=300,
+    )
+    assert done.stdout.startswith("community")
+    assert done.stderr == ""
