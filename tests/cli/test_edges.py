@@ -82,6 +82,7 @@ def test_output_over_the_data_is_refused_before_any_work(
         ["uncertainty", "--example", "-n", "5", "--sobol", "0"],
         ["survey", "--example"],
         ["report", "--example", "--no-charts", "--scorecards", "0"],
+        ["audit", "--example"],
     ],
 )
 def test_every_writer_refuses_a_missing_folder_up_front(
@@ -106,6 +107,7 @@ def test_every_writer_refuses_a_missing_folder_up_front(
         (["uncertainty", "--example", "-n", "5", "--sobol", "0"], ".json"),
         (["survey", "--example"], ".json"),
         (["report", "--example", "--no-charts", "--scorecards", "0"], ".md"),
+        (["audit", "--example"], ".json"),
     ],
 )
 def test_an_existing_output_needs_force(
