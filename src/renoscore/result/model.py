@@ -580,7 +580,8 @@ class EvaluationResult:
                     str(rec["phase"] or "-"),
                     "-" if rec["score"] is None else f"{rec['score']:.1f}",
                     clip(str(rec["grade"] or reason or "-"), 12),
-                    *["-" if rec[d.id] is None else f"{rec[d.id]:.1f}" for d in dims],
+                    # A goal's child may be an indicator (a flat system): its score is score_<id>.
+                    *[_cell(rec.get(d.id, rec.get(f"score_{d.id}"))) for d in dims],
                     "-" if rec["coverage"] is None else f"{100 * rec['coverage']:.0f}%",
                 ]
             )
@@ -600,3 +601,8 @@ class EvaluationResult:
         from renoscore import _views
 
         return _views.result_html(self)
+
+
+def _cell(score: float | None) -> str:
+    """A score in the text table: one decimal, '-' when there is none."""
+    return "-" if score is None else f"{score:.1f}"

@@ -400,8 +400,33 @@ class IndicatorSystem(_Frozen):
 
     @property
     def dimensions(self) -> tuple[Group | Indicator, ...]:
-        """The children of the goal."""
+        """The children of the goal (groups, or indicators in a flat or mixed system)."""
         return self.goal.children
+
+    def outline(self) -> str:
+        """The shape of the tree in words: ``4 dimensions, 39 indicators``, or for a goal with
+        indicators among its children ``1 dimension and 2 indicators under the goal; 5
+        indicators in all``.
+
+        Examples
+        --------
+        >>> from renoscore.system import default_system
+        >>> default_system().outline()
+        '4 dimensions, 39 indicators'
+        """
+
+        def count(n: int, word: str) -> str:
+            return f"{n} {word}{'' if n == 1 else 's'}"
+
+        groups = sum(isinstance(c, Group) for c in self.goal.children)
+        direct = len(self.goal.children) - groups
+        total = count(len(self.indicators), "indicator")
+        if direct == 0:
+            return f"{count(groups, 'dimension')}, {total}"
+        under = count(direct, "indicator")
+        if groups:
+            under = f"{count(groups, 'dimension')} and {under}"
+        return f"{under} under the goal; {total} in all"
 
     @cached_property
     def indicator_ids(self) -> tuple[str, ...]:
