@@ -23,7 +23,7 @@ Examples
 >>> import pathlib, tempfile
 >>> folder = pathlib.Path(tempfile.mkdtemp())
 >>> path = write_text(folder / "a.txt", "first")
->>> write_text(path, "second", overwrite=False)
+>>> write_text(path, "second", overwrite=False)  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
 renoscore.errors.OutputError: cannot write ...a.txt (1 problem)
@@ -145,7 +145,7 @@ def check_output(
     --------
     >>> import pathlib, tempfile
     >>> d = pathlib.Path(tempfile.mkdtemp())
-    >>> check_output(d / "no_such_folder" / "x.csv")
+    >>> check_output(d / "no_such_folder" / "x.csv")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     renoscore.errors.OutputError: cannot write ...x.csv (1 problem)
@@ -245,7 +245,7 @@ def replace_file(
     >>> def broken(tmp):
     ...     tmp.write_text("half")
     ...     raise OSError(28, "No space left on device")
-    >>> replace_file(target, broken)
+    >>> replace_file(target, broken)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     renoscore.errors.OutputError: cannot write ...t.txt (1 problem)

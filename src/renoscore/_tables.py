@@ -173,6 +173,8 @@ def _read_csv(path: Path, encoding: str | None, max_bytes: int) -> Table:
                     )
                 ],
             ) from None
+    if text is not None and encoding is None and enc == "gb18030":
+        _refuse_misread_big5(raw, text, path)
     if text is None:
         raise DataValidationError(
             "cannot decode the data file",
@@ -185,6 +187,46 @@ def _read_csv(path: Path, encoding: str | None, max_bytes: int) -> Table:
             ],
         )
     return _parse_csv_text(text.removeprefix("\ufeff"), str(path))
+
+
+#: Share of a GB18030 text's Chinese characters below which it is suspected to be misread:
+#: Chinese text keeps nearly all of them in the common set (GB 2312); Big5 bytes read as
+#: GB18030 give rare characters and private-use ones for about half of them.
+_COMMON_SHARE = 0.8
+
+
+def _refuse_misread_big5(raw: bytes, text: str, path: Path) -> None:
+    """Refuse a file read as GB18030 that is Big5 (traditional Chinese) read wrongly.
+
+    Big5 bytes are valid GB18030 bytes, so decoding does not fail: it gives mojibake ids
+    (``老城一號`` becomes ``ρ腹``). Such a text has rare or private-use characters where
+    Chinese text has common ones; when the bytes also read cleanly as Big5, the file is
+    refused with the encoding to pass.
+    """
+    sample = re.sub(r"[\x00-\x7f]+", "", text[:200_000])
+    if not sample:
+        return
+    common = len(sample.encode("gb2312", errors="ignore")) / 2 / len(sample)
+    private = any("\ue000" <= c <= "\uf8ff" for c in sample)
+    if common >= _COMMON_SHARE and not private:
+        return
+    try:
+        big5 = raw.decode("big5")
+    except UnicodeDecodeError:
+        return
+    shown = next((w for w in re.findall(r"[^\x00-\x7f,;\t\r\n]+", big5)), "")
+    raise DataValidationError(
+        "cannot tell the encoding of the data file",
+        [
+            Problem(
+                f"read as GB18030 it gives mostly rare characters ({100 * (1 - common):.0f}% "
+                f"outside the common set), read as Big5 (traditional Chinese) it gives text "
+                f"such as {shown[:12]!r}",
+                file=str(path),
+                fix="pass encoding='big5' if that is right, or save the file as UTF-8",
+            )
+        ],
+    )
 
 
 #: An apostrophe at the start of a CSV cell (after a line start, a delimiter or a quote).

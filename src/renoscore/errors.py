@@ -41,6 +41,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = [
     "ConstantIndicatorWarning",
@@ -105,6 +106,12 @@ class Problem:
     community_id: str | None = None
     path: str | None = None
     value: object = field(default=None)
+
+    def __post_init__(self) -> None:
+        # A numpy scalar is shown as the plain number it is (0.999, not np.float64(0.999)).
+        value: Any = self.value
+        if type(value).__module__ == "numpy" and getattr(value, "shape", None) == ():
+            object.__setattr__(self, "value", value.item())
 
     @property
     def location(self) -> str:

@@ -391,8 +391,8 @@ def load_weights_arg(spec: str | None, system: Any) -> Any:
     """Frozen weights when ``spec`` is a file; otherwise ``spec`` itself (a method name)."""
     from renoscore import load_weights
 
-    if spec and Path(spec).is_file():
-        return load_weights(spec, system)
+    if spec and (Path(spec).is_file() or spec.lower().endswith((".yaml", ".yml", ".json"))):
+        return load_weights(spec, system)  # a file that is not there is said to be missing
     return spec
 
 

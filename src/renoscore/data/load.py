@@ -138,6 +138,7 @@ def load_data(
         table, system, ids_text, where, problems, codes if phase is not None else None
     )
     if problems or problems.more or problems.unchecked:
+        _header_rows_as_one_problem(table, ids_text, id_column, where, problems)
         file = table.source
         raise DataValidationError(
             f"community data does not match system {system.id!r}{' in ' + file if file else ''}",
@@ -154,6 +155,37 @@ def load_data(
         context={name: _context_cells(np.asarray(table.columns[name])) for name in context_names},
         source=table.source,
     )
+
+
+def _header_rows_as_one_problem(
+    table: Table, ids_text: NDArray[np.str_], id_column: str, where: Locator, problems: Problems
+) -> None:
+    """A row that repeats the header (a table pasted under itself) is one problem, not a
+    "not a number" for each of its cells."""
+    repeats = [
+        r
+        for r in np.flatnonzero(ids_text == id_column).tolist()
+        if sum(
+            as_text(np.asarray([table.columns[h][r]], dtype=object))[0] == h for h in table.columns
+        )
+        * 2
+        > len(table.columns)
+    ]
+    if not repeats:
+        return
+    rows = {r + 1 for r in repeats}
+    kept = [p for p in problems if p.row not in rows]
+    problems[:] = [
+        *(
+            Problem(
+                "this row repeats the header row (a table pasted under itself?)",
+                fix="delete the row",
+                **where(r),
+            )
+            for r in repeats
+        ),
+        *kept,
+    ]
 
 
 def _read(source: Any, encoding: str | None, sheet: str | int | None, max_bytes: int) -> Table:

@@ -518,7 +518,8 @@ class EvaluationResult:
         return cls(**result_fields(parse_result_json(text, source, limits), source, limits))
 
     def equals(self, other: EvaluationResult) -> bool:
-        """Exact equality of every array and record (NaN equal to NaN)."""
+        """Exact equality of every array and record (NaN equal to NaN); the time the result
+        was created is not compared."""
         arrays = (
             "indicator_scores",
             "group_scores",
@@ -537,8 +538,9 @@ class EvaluationResult:
                 np.array_equal(getattr(self, a), getattr(other, a), equal_nan=True) for a in arrays
             )
             and self.reasons == other.reasons
-            and self.provenance.model_copy(update={"data_digest": None})
-            == other.provenance.model_copy(update={"data_digest": None})
+            # The clock time of the run is not part of what it computed.
+            and self.provenance.model_copy(update={"data_digest": None, "created": ""})
+            == other.provenance.model_copy(update={"data_digest": None, "created": ""})
             and self.context == other.context
         )
 

@@ -31,6 +31,7 @@ from renoscore.panel import Panel
 from renoscore.sensitivity._common import (
     Inputs,
     check_int,
+    check_memory,
     declared_factors,
     prepare_model,
     scoring_options,
@@ -448,6 +449,10 @@ def sensitivity(
     )
     inputs = Inputs(system, data, weights, panel, phase, weights_phase)
     model = prepare_model(inputs, srcs, options, levels="goal", completion=completion, seed=seed)
+    k = len(factors)
+    # Per base sample: two realisations of every source, the design's 2k uniforms and the
+    # k + 2 outputs.
+    check_memory("n", n, 2 * model.pool_bytes() + 8 * (3 * k + 2), chunk_bytes, "base samples")
     runs = _saltelli_runs(model, factors, n, per_community, chunk_bytes, progress)
     return _sensitivity_result(model, factors, runs, phase=phase, bootstrap=bootstrap)
 

@@ -92,11 +92,34 @@ class _Frozen(BaseModel):
     )
 
 
+#: Characters a name may not hold: C0 controls (tab and line breaks too), DEL and C1 controls.
+_CONTROL = frozenset(chr(c) for c in (*range(0x20), *range(0x7F, 0xA0)))
+
+
 class LocalizedText(_Frozen):
     """A name in English and Chinese."""
 
     en: str = Field(min_length=1)
     zh: str = Field(min_length=1)
+
+    @field_validator("en", "zh")
+    @classmethod
+    def _printable(cls, value: str) -> str:
+        # A control character shows as nothing or garbles a report, and an Excel cell
+        # cannot hold it: refused where the name is written, not where it is exported.
+        bad = next((c for c in value if c in _CONTROL), None)
+        if bad is not None:
+            raise located_error(
+                "name_control_character",
+                [
+                    (
+                        (),
+                        f"a control character (U+{ord(bad):04X}) in a name",
+                        "remove it; a name is plain text on one line",
+                    )
+                ],
+            )
+        return value
 
     def get(self, lang: str) -> str:
         """Return the text in ``lang`` ("en" or "zh")."""
@@ -356,7 +379,7 @@ class IndicatorSystem(_Frozen):
     id: str = Field(pattern=ID_PATTERN)
     version: Annotated[
         str,
-        WithJsonSchema({"anyOf": [{"type": "string", "minLength": 1}, {"type": "number"}]}),
+        WithJsonSchema({"anyOf": [{"type": "string", "minLength": 1}, {"type": "integer"}]}),
     ] = Field(min_length=1)
     name: LocalizedText
     description: str | None = None
@@ -372,8 +395,19 @@ class IndicatorSystem(_Frozen):
     @field_validator("version", mode="before")
     @classmethod
     def _version_as_text(cls, value: Any) -> Any:
-        # "version: 1.0" in YAML is a float; keep what the author meant.
-        return str(value) if isinstance(value, (int, float)) else value
+        # "version: 2" is the text "2"; "version: 1.10" reads as the float 1.1 and "version:
+        # yes" as True, which are not what the author wrote: both are refused.
+        quote = 'write the version in quotes as it is meant, e.g. version: "1.10"'
+        if isinstance(value, bool):
+            reason = f"version was read as a yes/no value ({str(value).lower()}), not as text"
+            raise located_error("version_not_text", [((), reason, quote)])
+        if isinstance(value, float):
+            reason = (
+                f"version was read as the number {value!r}, which drops trailing zeros "
+                "(1.10 becomes 1.1)"
+            )
+            raise located_error("version_not_text", [((), reason, quote)])
+        return str(value) if isinstance(value, int) else value
 
     @model_validator(mode="after")
     def _check_tree(self) -> IndicatorSystem:

@@ -76,7 +76,7 @@ def _check_weight_stack(
             if abs(total - 1.0) > tol:
                 problems.append(
                     Problem(
-                        f"weights sum to {total!r}, not 1",
+                        f"weights sum to {total:.12g}, not 1",
                         path=where,
                         fix="normalise the vector (divide by its sum)",
                     )

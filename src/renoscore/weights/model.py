@@ -165,8 +165,10 @@ class Weights(_Frozen):
     def check(self, system: IndicatorSystem) -> None:
         """Raise :class:`WeightsError` unless these weights belong to ``system``.
 
-        The system id, the indicators and every group's children must match; a different
-        version of the same system with the same tree is accepted.
+        The system id and version, the indicators and every group's children must match. A
+        new version of a system may keep its tree but change what its indicators mean (their
+        goalposts, units, sources), so weights made for another version are refused too; if
+        the weights still hold, say so by writing the new version into the weights file.
         """
         problems: list[Problem] = []
         if self.system_id != system.id:
@@ -174,6 +176,16 @@ class Weights(_Frozen):
                 Problem(
                     f"weights are for system {self.system_id!r}, not {system.id!r}",
                     fix="derive weights for this system, or load the system they were made for",
+                )
+            )
+        elif self.system_version != system.version:
+            problems.append(
+                Problem(
+                    f"weights are for version {self.system_version!r} of system {system.id!r}, "
+                    f"not version {system.version!r}",
+                    path="system_version",
+                    fix="re-derive the weights for this version; or, if they still hold for it, "
+                    f"set system_version: {system.version!r} in the weights file",
                 )
             )
         if self.indicator_ids != system.indicator_ids:
@@ -274,16 +286,25 @@ def _distribution_problems(
     if repeated:
         yield (("children",), f"children listed twice: {repeated}", "list every child once")
     bad = [w for w in local if not (math.isfinite(w) and w >= 0)]
+    # A weight above 1 cannot belong to weights that sum to 1; it is refused before the sum,
+    # which would overflow for weights such as 1e308.
+    over = [w for w in local if math.isfinite(w) and w > 1.0 + WEIGHT_SUM_TOL]
     if bad:
         yield (
             ("local",),
             f"local weights must be finite and non-negative; got {bad}",
             "re-derive the weights (renoscore.derive_weights)",
         )
+    elif over:
+        yield (
+            ("local",),
+            f"a local weight is at most 1; got {[float(f'{w:.6g}') for w in over]}",
+            "re-derive the weights, or correct them so that they sum to 1",
+        )
     elif local and abs(math.fsum(local) - 1.0) > WEIGHT_SUM_TOL:
         yield (
             ("local",),
-            f"local weights sum to {math.fsum(local)!r}, not 1",
+            f"local weights sum to {math.fsum(local):.12g}, not 1",
             "re-derive the weights, or correct them so that they sum to 1",
         )
 
