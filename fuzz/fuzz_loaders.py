@@ -165,7 +165,13 @@ JS03,t1,二七区,0.3,0,100,1500,,2,不适用,7
 """
 
 
+#: Seeds of targets registered by other fuzz scripts (fuzz_edges.py), by target name.
+EXTRA_SEEDS: dict[str, Callable[[], list[bytes]]] = {}
+
+
 def _seeds(target: str) -> list[bytes]:
+    if target in EXTRA_SEEDS:
+        return EXTRA_SEEDS[target]()
     root = Path(str(rs.example_path())).parent.parent / "indicators"
     seeds: list[bytes] = []
     if target == "system":

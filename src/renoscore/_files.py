@@ -11,7 +11,9 @@ weights, the command line's outputs) goes through this module, so that these hol
   (:func:`os.replace`, atomic within a file system): a failed write (disk full, read-only
   file system, an exception half-way) never leaves a truncated file and never destroys the
   file that was there; the temporary file is removed. An :class:`OSError` becomes an
-  :class:`~renoscore.errors.OutputError` that names the file and the cause;
+  :class:`~renoscore.errors.OutputError` that names the file and the cause. A character
+  device or a named pipe (``-o /dev/stdout``) is written in place, never replaced; any other
+  special file (a block device, a socket) is refused;
 * :func:`spreadsheet_text` neutralises text that a spreadsheet would run as a formula (it
   starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return and is not a plain
   number) by putting an apostrophe before it, as spreadsheet-safe CSV writers do (OWASP, "CSV
@@ -40,6 +42,7 @@ import os
 import re
 import secrets
 import shutil
+import stat
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -50,6 +53,7 @@ __all__ = [
     "FORMULA_STARTS",
     "check_output",
     "from_spreadsheet_text",
+    "is_stream",
     "needs_apostrophe",
     "replace_file",
     "same_file",
@@ -170,11 +174,12 @@ def _refusal(
     if suffixes is not None:
         known = sorted({s.lower() for s in suffixes})
         if path.suffix.lower() not in known:
-            return Problem(
-                f"cannot write a {path.suffix or 'file without a suffix'} file here",
-                file=where,
-                fix=f"use one of {', '.join(known)}",
+            reason = (
+                f"cannot write a {path.suffix} file here"
+                if path.suffix
+                else "the name has no suffix to tell the format"
             )
+            return Problem(reason, file=where, fix=f"use one of {', '.join(known)}")
     for label, source in inputs:
         if same_file(path, source):
             return Problem(
@@ -185,6 +190,14 @@ def _refusal(
     folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
         return Problem("it is a folder", file=where, fix="give a file name inside it")
+    if is_stream(path):
+        return None  # /dev/stdout, a named pipe: written as it is, nothing there to lose
+    if path.exists() and not path.is_file():
+        return Problem(
+            "it is not a regular file (a device or a socket)",
+            file=where,
+            fix="write to a file, or to /dev/stdout",
+        )
     if not folder.exists():
         return Problem(
             f"the folder {folder} does not exist",
@@ -255,6 +268,12 @@ def replace_file(
     """
     given = Path(path)
     target = check_output(given, inputs=inputs, overwrite=overwrite, suffixes=suffixes)
+    if is_stream(target):
+        try:
+            write(target)  # a character device or a named pipe: no file to replace
+        except OSError as exc:
+            raise _write_failed(given, exc) from None
+        return given
     tmp = target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"
     try:
         # Created by the process (umask applies), never an existing file.
@@ -303,6 +322,22 @@ def write_bytes(
         inputs=inputs,
         suffixes=suffixes,
     )
+
+
+def is_stream(path: Path) -> bool:
+    """Whether ``path`` is a character device or a named pipe (``/dev/stdout``, a FIFO):
+    written in place, since there is no file to replace and none to lose.
+
+    Examples
+    --------
+    >>> is_stream(Path("/dev/null")), is_stream(Path("/tmp"))
+    (True, False)
+    """
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
 
 
 def _flush_to_disk(path: Path) -> None:

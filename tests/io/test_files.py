@@ -237,3 +237,27 @@ def test_spreadsheet_text_is_undone_exactly(text: str) -> None:
     assert from_spreadsheet_text(written) == text
     # What a spreadsheet reads as a formula never starts the written cell.
     assert written[:1] not in _files.FORMULA_STARTS or _files._PLAIN_NUMBER.match(written)
+
+
+# ----------------------------------------------------------------------------- special files
+def test_a_stream_is_written_in_place_and_never_replaced(tmp_path: Path) -> None:
+    write_table([{"a": 1}], "/dev/null", format="csv")
+    assert Path("/dev/null").is_char_device()
+    with pytest.raises(OutputError) as exc:
+        write_text("/dev/full", "x")
+    assert _only_problem(exc).reason == "the disk is full; the file that was there is unchanged"
+    assert Path("/dev/full").is_char_device()
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    assert _files.is_stream(fifo)
+
+
+def test_a_socket_is_refused(tmp_path: Path) -> None:
+    import socket
+
+    path = tmp_path / "s.csv"
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(path))
+        with pytest.raises(OutputError) as exc:
+            check_output(path, overwrite=True)
+    assert _only_problem(exc).reason == "it is not a regular file (a device or a socket)"

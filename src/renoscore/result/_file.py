@@ -119,13 +119,28 @@ def _matrix(kinds: frozenset[type], dtype: type, what: str) -> Callable[[Any], N
                 j = next(j for j, v in enumerate(row) if type(v) not in kinds)
                 reason = f"expected {what}, found {type(row[j]).__name__} {row[j]!r:.40}"
                 raise located_error("result_matrix", [((r, j), reason, None)])
-        arr: NDArray[Any] = np.array(value, dtype=dtype).reshape(len(value), width)
+        try:
+            arr: NDArray[Any] = np.array(value, dtype=dtype).reshape(len(value), width)
+        except OverflowError:
+            r, j = _too_large(value, dtype)
+            raise located_error("result_matrix", [((r, j), "a number too large", None)]) from None
         if arr.dtype.kind == "f" and not np.isfinite(arr[~np.isnan(arr)]).all():
             r, j = np.argwhere(np.isinf(arr))[0].tolist()
             raise located_error("result_matrix", [((r, j), "an infinite number", None)])
         return arr
 
     return validate
+
+
+def _too_large(rows: list[list[Any]], dtype: type) -> tuple[int, int]:
+    """The first cell whose number does not fit ``dtype``."""
+    for r, row in enumerate(rows):
+        for j, v in enumerate(row):
+            try:
+                np.array([v], dtype=dtype)
+            except OverflowError:
+                return r, j
+    return 0, 0  # pragma: no cover - called after numpy overflowed on one of them
 
 
 _NUMBERS = frozenset({float, int, type(None)})
