@@ -61,7 +61,10 @@ _RESULT_DOC = _RESULT.to_dict()
 
 
 def _canonical(doc: Any) -> str:
-    """The document as text in which equal numbers are equal (2 and 2.0 alike)."""
+    """The document as text in which equal numbers are equal (2 and 2.0 alike) and a missing
+    ``context`` is the empty one it defaults to."""
+    if isinstance(doc, dict) and "context" not in doc:
+        doc = {**doc, "context": {}}
     text = json.dumps(doc, sort_keys=True, ensure_ascii=False, default=repr)
     with contextlib.suppress(ValueError):
         text = json.dumps(json.loads(text, parse_int=float), sort_keys=True, ensure_ascii=False)

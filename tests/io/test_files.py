@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import errno
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -261,3 +262,25 @@ def test_a_socket_is_refused(tmp_path: Path) -> None:
         with pytest.raises(OutputError) as exc:
             check_output(path, overwrite=True)
     assert _only_problem(exc).reason == "it is not a regular file (a device or a socket)"
+
+
+# ----------------------------------------------------------------------------- one home
+#: Calls that write a file; only renoscore._files and the format writers of io/write.py (which
+#: run inside replace_file, on its temporary file) may make them.
+_WRITES = re.compile(
+    r"\.write_text\(|\.write_bytes\(|open\([^)]*['\"][wax]b?['\"]|\.savefig\((?!buf)|"
+    r"\.to_(csv|excel|parquet)\(|wb\.save\(|pq\.write_table\(|shutil\.copy"
+)
+
+
+def test_every_writer_goes_through_files() -> None:
+    src = Path(rs.__file__).resolve().parent
+    allowed = {src / "_files.py", src / "io" / "write.py"}
+    found = [
+        f"{path.relative_to(src)}:{k}: {line.strip()}"
+        for path in sorted(src.rglob("*.py"))
+        if path not in allowed
+        for k, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if _WRITES.search(line) and not line.lstrip().startswith((">>>", "...", "#"))
+    ]
+    assert found == [], "write through renoscore._files (check_output, replace_file, write_text)"

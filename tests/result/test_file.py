@@ -280,3 +280,30 @@ def test_read_result_names_the_file(tmp_path: Path, result: rs.EvaluationResult)
     with pytest.raises(ResultError) as exc:
         read_result(path)
     assert {p.file for p in exc.value.problems} == {str(path)}
+
+
+# ----------------------------------------------------------------------------- fuzz findings
+def test_a_grade_band_of_400_digits_is_a_result_error(doc: Doc) -> None:
+    # found by fuzzing: an OverflowError in the system's grade rules (a mapping, not YAML)
+    err = refused(tampered(doc, lambda d: d["system"]["grades"][3].__setitem__("min", 10**400)))
+    assert err.problems[0].path.startswith("system.grades[3].min")
+
+
+def test_nan_in_the_provenance_or_the_context_is_a_result_error(doc: Doc) -> None:
+    # found by fuzzing: "nan" read as a float, then a ValueError from to_json
+    node = next(iter(doc["provenance"]["weights"]["nodes"]))
+    err = refused(
+        tampered(doc, lambda d: d["provenance"]["weights"]["nodes"][node].__setitem__("cr", "nan"))
+    )
+    assert err.problems[0].path == f"provenance.weights.nodes.{node}.cr"
+    err = refused(tampered(doc, lambda d: d["context"].__setitem__("x", [float("nan")] * 50)))
+    assert err.problems[0].path == "context.x[0]"
+
+
+def test_weights_with_nan_are_refused_when_loaded(doc: Doc) -> None:
+    weights = copy.deepcopy(doc["provenance"]["weights"])
+    node = next(iter(weights["nodes"]))
+    weights["nodes"][node]["lambda_max"] = float("nan")
+    with pytest.raises(rs.WeightsError) as exc:
+        rs.load_weights(weights)
+    assert exc.value.problems[0].path == f"nodes.{node}.lambda_max"

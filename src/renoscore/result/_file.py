@@ -33,6 +33,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -45,9 +46,6 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    StrictBool,
-    StrictFloat,
-    StrictInt,
     StrictStr,
     ValidationError,
 )
@@ -147,7 +145,27 @@ _NUMBERS = frozenset({float, int, type(None)})
 FloatMatrix = Annotated[Any, BeforeValidator(_matrix(_NUMBERS, np.float64, "numbers or null"))]
 IntMatrix = Annotated[Any, BeforeValidator(_matrix(frozenset({int}), np.int64, "whole numbers"))]
 BoolMatrix = Annotated[Any, BeforeValidator(_matrix(frozenset({bool}), np.bool_, "true or false"))]
-ContextCell = StrictStr | StrictInt | StrictFloat | StrictBool | None
+
+
+def _context_cell(value: Any) -> Any:
+    """A context cell as renoscore writes it: text, a finite number, true/false or null."""
+    if value is None or type(value) in (str, int, bool):
+        return value
+    if type(value) is float and math.isfinite(value):
+        return value
+    raise located_error(
+        "result_context",
+        [
+            (
+                (),
+                f"a context cell is text, a finite number, true/false or null, not {value!r:.40}",
+                None,
+            )
+        ],
+    )
+
+
+ContextCell = Annotated[Any, BeforeValidator(_context_cell)]
 
 
 class ResultDocument(BaseModel):
@@ -157,7 +175,9 @@ class ResultDocument(BaseModel):
     into arrays (NaN for null) with their place on the first bad value.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, arbitrary_types_allowed=True, allow_inf_nan=False
+    )
 
     format: Literal["renoscore.EvaluationResult/1"]
     system: dict[str, Any]

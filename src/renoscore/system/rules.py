@@ -236,7 +236,14 @@ def _map(value: Any) -> Mapping[Any, Any]:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    """A number a float can hold (a whole number of 400 digits is malformed: its field says so)."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return False
+    try:
+        float(value)
+    except OverflowError:
+        return False
+    return True
 
 
 def semantic_problems(data: Mapping[str, Any]) -> Iterator[LocatedProblem]:

@@ -43,7 +43,8 @@ WEIGHT_SUM_TOL = 1e-9
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # NaN and infinity are no weight, no lambda_max and no CR (and JSON cannot hold them).
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class ExpertConsistency(_Frozen):
