@@ -225,7 +225,7 @@ def test_goalposts_that_differ_only_by_rounding_are_refused() -> None:
         rs.load_system(text)
     problem = only(exc)
     assert problem.path == "goal.children[0].children[0].goalposts"
-    assert "differ only by rounding" in problem.reason
+    assert "are too close to score between them" in problem.reason
 
 
 # ----------------------------------------------------------------------------- messages

@@ -247,6 +247,9 @@ def read_text(
                 [Problem(exc.strerror or str(exc), file=str(path), fix="check the path")],
             ) from None
         return _decode(raw, str(path), error, what)
+    if isinstance(source, str) and "\n" not in source and _is_other(source):
+        reason = "a folder, not a file" if Path(source).is_dir() else "not a regular file"
+        raise error(f"{what} is not a file", [Problem(reason, file=source, fix="check the path")])
     if _names_a_file(source):
         # "panel.yaml" that is not there is a missing file, not a YAML document of one word.
         raise error(
@@ -280,6 +283,17 @@ def _names_a_file(source: object) -> bool:
         and ":" not in text.replace("\\", "/").split("/")[-1]
         and (text.lower().endswith(_FILE_SUFFIXES))
     )
+
+
+def _is_other(text: str) -> bool:
+    """Whether ``text`` names something that exists but is not a regular file (a folder)."""
+    if not text.strip():
+        return False  # an empty document, not the current folder
+    try:
+        path = Path(text)
+        return path.exists() and not path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def _is_file(text: str) -> bool:

@@ -207,3 +207,54 @@ def test_head_sees_the_first_lines_and_no_error(tmp_path: Path) -> None:
     )
     assert done.stdout.startswith("community")
     assert done.stderr == ""
+
+
+# ----------------------------------------------------------------------------- one line each
+@pytest.mark.parametrize(
+    ("argv", "line"),
+    [
+        (
+            ["score", "--example", "--top", "-3"],
+            "usage error: renoscore score: argument --top: '-3' is not a whole number of at "
+            "least 1 (see renoscore score --help)",
+        ),
+        (
+            ["report", "--example"],
+            "usage error: renoscore report: the following arguments are required: -o/--output "
+            "(see renoscore report --help)",
+        ),
+        (
+            ["report", "--example", "--scorecards", "-1", "-o", "r.html"],
+            "usage error: renoscore report: argument --scorecards: '-1' is not a whole number "
+            "of at least 0 (see renoscore report --help)",
+        ),
+    ],
+)
+def test_a_wrong_command_line_is_one_line(
+    argv: list[str], line: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    assert one_error_line(capsys.readouterr().err) == line
+
+
+def test_a_phase_that_is_not_there_is_not_compared_silently(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["compare", "--example", "--phases", "t0", "t9"]) == 1
+    err = capsys.readouterr().err
+    assert "error: a phase to compare is not in the result" in err
+    assert "no rows of phase 't9' to compare (after)" in err
+
+
+def test_a_folder_or_a_device_as_input_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for argv, summary, reason in (
+        (["score", "old_community_renovation", str(tmp_path)], "not a data file", "a folder"),
+        (["validate", str(tmp_path)], "indicator system is not a file", "a folder"),
+        (["score", "old_community_renovation", "/dev/null"], "not a data file", "not a regular"),
+    ):
+        assert main(argv) == 1
+        err = capsys.readouterr().err
+        assert f"error: {summary}" in err
+        assert reason in err

@@ -33,7 +33,7 @@ import sys
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol, TypeAlias
 
 from renoscore._display import display_width, pad
 from renoscore.errors import (
@@ -55,6 +55,7 @@ __all__ = [
     "UsageError",
     "add_force",
     "add_inputs",
+    "count",
     "add_scoring_options",
     "build_parser",
     "exit_2_on_usage_error",
@@ -116,6 +117,13 @@ class Command(Protocol):
 
 
 # ----------------------------------------------------------------------------- parser, exit codes
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a wrong command line said in one line, as every usage error is."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"usage error: {self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser(commands: Iterable[Command]) -> argparse.ArgumentParser:
     """The ``renoscore`` parser with the sub-commands, in the order given.
 
@@ -124,7 +132,7 @@ def build_parser(commands: Iterable[Command]) -> argparse.ArgumentParser:
     >>> build_parser([]).parse_args(["--version"]).version
     True
     """
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="renoscore",
         description="Score, rank and explain the renovation of old residential communities.",
     )
@@ -280,6 +288,33 @@ def exit_2_on_usage_error(
             return 2
 
     return guarded
+
+
+def count(low: int) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least ``low`` (``--top -3`` is a usage error,
+    not the table without its last three rows).
+
+    Examples
+    --------
+    >>> count(1)("5"), count(0)("0")
+    (5, 0)
+    >>> count(1)("-3")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: '-3' is not a whole number of at least 1
+    """
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = low - 1
+        if value < low:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least {low}")
+        return value
+
+    parse.__name__ = f"count >= {low}"
+    return parse
 
 
 # ----------------------------------------------------------------------------- scoring options

@@ -84,12 +84,14 @@ def _add_section_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-charts", action="store_true", help="tables only (no matplotlib needed)")
     p.add_argument(
         "--scorecards",
-        type=int,
+        type=_common.count(0),
         default=200,
         metavar="N",
         help="scorecards for at most N communities, by rank (default 200; 0 for none)",
     )
-    p.add_argument("--top", type=int, default=10, help="lines of each fix-first list (default 10)")
+    p.add_argument(
+        "--top", type=_common.count(1), default=10, help="lines of each fix-first list (default 10)"
+    )
     p.add_argument(
         "--audit",
         action="store_true",

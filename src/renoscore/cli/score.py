@@ -42,7 +42,7 @@ def add_parser(subparsers: _common.Subparsers) -> None:
     _common.add_scoring_options(s)
     s.add_argument("--phase", help="show only this phase")
     s.add_argument("--lang", default="en", choices=["en", "zh"])
-    s.add_argument("--top", type=int, help="show only the first N rows")
+    s.add_argument("--top", type=_common.count(1), help="show only the first N rows")
     s.add_argument(
         "--fix-first", metavar="COMMUNITY", help="also print the fix-first list of one community"
     )

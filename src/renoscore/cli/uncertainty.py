@@ -109,7 +109,7 @@ def add_parser(subparsers: _common.Subparsers) -> None:
     out.add_argument(
         "--oat", action="store_true", help="also print the one-at-a-time dimension-weight table"
     )
-    out.add_argument("--top", type=int, help="show only the first N communities")
+    out.add_argument("--top", type=_common.count(1), help="show only the first N communities")
     out.add_argument("--lang", default="en", choices=["en", "zh"])
     out.add_argument("--no-progress", action="store_true", help="no progress bar")
     out.add_argument(

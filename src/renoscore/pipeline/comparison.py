@@ -235,8 +235,10 @@ def compare(
                     ],
                 )
             phases = (present[0], present[1])
+        _check_phases(phases, (before, before))
         before, after = before.select(phases[0]), before.select(phases[1])
     elif phases is not None:
+        _check_phases(phases, (before, after))
         before, after = before.select(phases[0]), after.select(phases[1])
     _check_comparable(before, after, allow_different_weights)
     b_phase = _single_phase(before)
@@ -269,6 +271,27 @@ def compare(
         grade_before=before.grades[rb, 0].astype(np.int64),
         grade_after=after.grades[ra, 0].astype(np.int64),
     )
+
+
+def _check_phases(
+    phases: tuple[str, str], sides: tuple[EvaluationResult, EvaluationResult]
+) -> None:
+    """Refuse a phase that its side of the comparison does not hold (it would compare nothing)."""
+    from renoscore._validation import suggest
+
+    problems = []
+    for label, phase, side in zip(("before", "after"), phases, sides, strict=True):
+        present = [p for p in side.phase_codes.labels if p is not None]
+        if phase not in present:
+            problems.append(
+                Problem(
+                    f"no rows of phase {phase!r} to compare ({label})",
+                    value=phase,
+                    fix=suggest(str(phase), present) or f"phases present: {present}",
+                )
+            )
+    if problems:
+        raise OptionError("a phase to compare is not in the result", problems)
 
 
 def _single_phase(result: EvaluationResult) -> str | None:

@@ -44,9 +44,10 @@ __all__ = [
     "weighting_problems",
 ]
 
-#: Smallest span of the goalposts relative to their size: closer goalposts are a step
-#: function (1 and 1.0000000000000002 differ in the last bit only).
-MIN_GOALPOST_SPAN = 1e-9
+#: Smallest span of the goalposts relative to their size: closer goalposts leave a score fewer
+#: than about 12 bits between 0 and 100, a step function (1 and 1.0000000000000002 differ in
+#: the last bit only).
+MIN_GOALPOST_SPAN = 1e-12
 
 #: Keys only an indicator has; they tell an indicator from a group whose 'children' is misspelt.
 _INDICATOR_KEYS = frozenset(
@@ -159,9 +160,9 @@ def _goalpost_problems(indicator: Indicator, rng: str) -> Iterator[LocatedProble
     elif abs(gp.target - gp.floor) <= MIN_GOALPOST_SPAN * max(abs(gp.floor), abs(gp.target)):
         yield (
             ("goalposts",),
-            f"goalposts floor {gp.floor!r} and target {gp.target!r} differ only by rounding "
-            f"(by less than {MIN_GOALPOST_SPAN:g} of their size): every value would score "
-            "0 or 100, a step and not a scale",
+            f"goalposts floor {gp.floor!r} and target {gp.target!r} are too close to score "
+            f"between them (less than {MIN_GOALPOST_SPAN:g} of their size apart): every value "
+            "would score 0 or 100, a step and not a scale",
             "set floor to the value that scores 0 and target to the value that scores 100, "
             "far enough apart to score the values between them",
         )
