@@ -55,9 +55,9 @@ __all__ = [
     "UsageError",
     "add_force",
     "add_inputs",
-    "count",
     "add_scoring_options",
     "build_parser",
+    "count",
     "exit_2_on_usage_error",
     "load_panel_arg",
     "load_system_arg",
@@ -137,7 +137,7 @@ def build_parser(commands: Iterable[Command]) -> argparse.ArgumentParser:
         description="Score, rank and explain the renovation of old residential communities.",
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
-    subparsers = parser.add_subparsers(dest="command")
+    subparsers: Subparsers = parser.add_subparsers(dest="command", parser_class=_Parser)
     for command in commands:
         command.add_parser(subparsers)
     return parser
