@@ -107,6 +107,12 @@ def target_result(data: bytes) -> None:
 
 
 # --------------------------------------------------------------------------- cli
+def _cli_commands() -> tuple[str, ...]:
+    from renoscore.cli import COMMANDS
+
+    return tuple(COMMANDS)
+
+
 _SCRATCH = base._TMP / "cli"
 _FILES: dict[str, bytes] = {
     "system.yaml": base.MINI_SYSTEM.encode(),
@@ -117,20 +123,9 @@ _FILES: dict[str, bytes] = {
     "out.csv": b"an existing output\n",
     "bad.yaml": b"- [\n",
 }
-_COMMANDS = (
-    "validate",
-    "score",
-    "weights",
-    "compare",
-    "schema",
-    "report",
-    "survey",
-    "uncertainty",
-    "audit",
-    "frobnicate",
-    "",
-    "--version",
-)
+# Every registered sub-command (a new one is fuzzed as soon as it is registered), and some
+# command lines that are no command at all.
+_COMMANDS = (*_cli_commands(), "frobnicate", "", "--version")
 _WORDS = (
     "--example",
     "-o",

@@ -83,12 +83,13 @@ def test_output_over_the_data_is_refused_before_any_work(
         ["survey", "--example"],
         ["report", "--example", "--no-charts", "--scorecards", "0"],
         ["audit", "--example"],
+        ["notice", "LY", "--example", "--phase", "t1"],
     ],
 )
 def test_every_writer_refuses_a_missing_folder_up_front(
     command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    suffix = {"weights": ".yaml", "report": ".html"}.get(command[0], ".csv")
+    suffix = {"weights": ".yaml", "report": ".html", "notice": ".html"}.get(command[0], ".csv")
     target = tmp_path / "missing_dir" / f"x{suffix}"
     assert main([*command, "-o", str(target)]) == 2
     out, err = capsys.readouterr()
@@ -108,6 +109,7 @@ def test_every_writer_refuses_a_missing_folder_up_front(
         (["survey", "--example"], ".json"),
         (["report", "--example", "--no-charts", "--scorecards", "0"], ".md"),
         (["audit", "--example"], ".json"),
+        (["notice", "LY", "--example", "--phase", "t1"], ".html"),
     ],
 )
 def test_an_existing_output_needs_force(
