@@ -232,8 +232,9 @@ def id_key(text: str) -> str:
 def id_keys(ids: NDArray[Any], *, lazy: bool = False) -> NDArray[np.str_]:
     """The :func:`id_key` of every id (with ``lazy``: ``ids`` itself when no two can share one).
 
-    ASCII ids are keyed in one pass over their code points (lower case); only ids with other
-    characters are keyed one by one. With ``lazy``, a table whose ids are all ASCII and all
+    ASCII ids (and the CJK ideographs and Hangul syllables in them, which no key changes) are
+    keyed in one pass over their code points (lower case); only ids with other characters
+    are keyed one by one. With ``lazy``, a table whose ids are all ASCII and all
     upper case (or all lower case), which cannot hold two ids that differ only by case, is
     returned as it is: what a check for look-alikes needs, not what a lookup needs.
 
@@ -253,7 +254,14 @@ def id_keys(ids: NDArray[Any], *, lazy: bool = False) -> NDArray[np.str_]:
         return text
     points = np.ascontiguousarray(text).view(np.uint32).reshape(n, width)
     upper = (points >= 65) & (points <= 90)
-    other = points >= 128
+    # Code points a key may change: beyond ASCII, but not the CJK ideographs and Hangul
+    # syllables (no case, no compatibility form, not invisible), so that a table of Chinese
+    # ids is keyed without a Python call per row.
+    other = (points >= 128) & ~(
+        ((points >= 0x3400) & (points <= 0x4DBF))
+        | ((points >= 0x4E00) & (points <= 0x9FFF))
+        | ((points >= 0xAC00) & (points <= 0xD7A3))
+    )
     if lazy and not other.any():
         lower = (points >= 97) & (points <= 122)
         if not (upper.any() and lower.any()):
