@@ -63,6 +63,7 @@ except ImportError:  # pragma: no cover - depends on the environment
     atheris = None
     HAVE_ATHERIS = False
 
+
 def _import_all_of_renoscore() -> None:
     """Import every module of renoscore now: it loads most packages on first use, which under
     atheris would be after the instrumented imports below (a target then sees a few dozen

@@ -140,7 +140,7 @@ def test_control_characters_in_data_reach_excel_as_its_own_escapes(tmp_path: Pat
     ]
     data = rs.load_data(rows, system)
     path = write_result(rs.evaluate(system, data), tmp_path / "r.xlsx", lang="zh")
-    sheet = openpyxl.load_workbook(path)["scores"]
+    sheet = openpyxl.load_workbook(path).worksheets[0]  # the scores, under a Chinese name
     assert [c.value for c in sheet[2]][:3] == ["A_x000B_B", None, "line_x0001_two"]
 
 
@@ -148,15 +148,14 @@ def test_control_characters_in_data_reach_excel_as_its_own_escapes(tmp_path: Pat
 def test_a_stakeholder_group_without_experts_is_refused() -> None:
     from renoscore.system.load import shipped_yaml
 
-    text = (
-        shipped_yaml("panel_example")
-        .read_text(encoding="utf-8")
-        .replace(
-            "  - {id: government, name: {en: street office, zh: 街道}, weight: 1}\n",
-            "  - {id: government, name: {en: street office, zh: 街道}, weight: 1}\n"
-            "  - {id: residents, name: {en: residents, zh: 居民}, weight: 1}\n",
-        )
+    shipped = shipped_yaml("panel_example").read_text(encoding="utf-8")
+    # a fourth stakeholder group, declared after the others, whom no expert belongs to
+    text = shipped.replace(
+        "\nexperts:\n",
+        "\n  - {id: residents, name: {en: residents, zh: 居民}, weight: 1}\nexperts:\n",
+        1,
     )
+    assert text != shipped
     with pytest.raises(PanelError) as exc:
         rs.load_panel(text, rs.default_system())
     problem = only(exc)

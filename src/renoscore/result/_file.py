@@ -1,4 +1,4 @@
-"""A result as a JSON document: its schema, its limits, its digest, and reading it back.
+"""A result as a JSON document: its schema, its limits, its digest, writing it and reading it back.
 
 :meth:`EvaluationResult.to_json <renoscore.EvaluationResult.to_json>` writes one JSON object
 (``format: renoscore.EvaluationResult/1``) with a ``digest`` of its content;
@@ -37,7 +37,7 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -53,8 +53,12 @@ from pydantic import (
 from renoscore._validation import located_error, problems_from_validation
 from renoscore._yaml import Located, dotted
 from renoscore.errors import Problem, RenoscoreError, ResultError
+from renoscore.result._numbers import nested_lists
 from renoscore.result.provenance import Provenance
 from renoscore.system import IndicatorSystem, load_system
+
+if TYPE_CHECKING:
+    from renoscore.result.model import EvaluationResult
 
 __all__ = [
     "FLOAT_MATRICES",
@@ -66,6 +70,7 @@ __all__ = [
     "content_digest",
     "in_file",
     "parse_result_json",
+    "result_document",
     "validated_document",
 ]
 
@@ -221,6 +226,33 @@ def content_digest(doc: Mapping[str, Any], arrays: Mapping[str, NDArray[Any]]) -
         h.update(f"\x1e{name}{canonical.shape}".encode())
         h.update(np.ascontiguousarray(canonical).data)
     return "sha256:" + h.hexdigest()
+
+
+# ----------------------------------------------------------------------------- writing
+def result_document(result: EvaluationResult) -> dict[str, Any]:
+    """The document of a result (:meth:`EvaluationResult.to_dict`): plain data, NaN as None,
+    with the digest of its content last."""
+    doc: dict[str, Any] = {
+        "format": RESULT_FORMAT,
+        "system": result.system.to_dict(),
+        "provenance": result.full_provenance().model_dump(mode="json"),
+        "ids": list(result.ids),
+        "phases": list(result.phases),
+        "indicator_scores": nested_lists(result.indicator_scores),
+        "group_scores": nested_lists(result.group_scores),
+        "coverage": nested_lists(result.coverage),
+        "ranks": nested_lists(result.ranks),
+        "grades": result.grades.tolist(),
+        "values": nested_lists(result.values),
+        "status": result.status.tolist(),
+        "imputed": result.imputed.tolist(),
+        "reasons": list(result.reasons),
+        "warnings": list(result.warnings),
+        "context": {k: list(v) for k, v in result.context.items()},
+    }
+    arrays = {k: getattr(result, k) for k in (*FLOAT_MATRICES, *_INT_MATRICES, "imputed")}
+    doc["digest"] = content_digest(doc, arrays)
+    return doc
 
 
 # ----------------------------------------------------------------------------- parsing

@@ -35,14 +35,12 @@ from renoscore.data import (
 from renoscore.errors import OptionError, Problem
 from renoscore.result._consistency import result_fields
 from renoscore.result._file import (
-    FLOAT_MATRICES,
     MAX_RESULT_BYTES,
-    RESULT_FORMAT,
     ResultLimits,
-    content_digest,
     parse_result_json,
+    result_document,
 )
-from renoscore.result._numbers import nested_lists, optional_float
+from renoscore.result._numbers import optional_float
 from renoscore.result.explain import FixFirstItem, fix_first_items, obstacle_records
 from renoscore.result.phase_ranks import rank_within_phase
 from renoscore.result.provenance import Provenance
@@ -450,27 +448,7 @@ class EvaluationResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Everything needed to rebuild the result, as plain data, with a digest of it."""
-        doc: dict[str, Any] = {
-            "format": RESULT_FORMAT,
-            "system": self.system.to_dict(),
-            "provenance": self.full_provenance().model_dump(mode="json"),
-            "ids": list(self.ids),
-            "phases": list(self.phases),
-            "indicator_scores": nested_lists(self.indicator_scores),
-            "group_scores": nested_lists(self.group_scores),
-            "coverage": nested_lists(self.coverage),
-            "ranks": nested_lists(self.ranks),
-            "grades": self.grades.tolist(),
-            "values": nested_lists(self.values),
-            "status": self.status.tolist(),
-            "imputed": self.imputed.tolist(),
-            "reasons": list(self.reasons),
-            "warnings": list(self.warnings),
-            "context": {k: list(v) for k, v in self.context.items()},
-        }
-        arrays = {k: getattr(self, k) for k in (*FLOAT_MATRICES, "grades", "status", "imputed")}
-        doc["digest"] = content_digest(doc, arrays)
-        return doc
+        return result_document(self)
 
     def to_json(self, indent: int | None = None) -> str:
         """JSON text of :meth:`to_dict` (NaN written as null); :meth:`from_json` reads it back."""

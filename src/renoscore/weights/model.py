@@ -23,7 +23,7 @@ import math
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 import yaml
@@ -67,7 +67,8 @@ class NodeWeights(_Frozen):
     node: str
     method: str
     children: tuple[str, ...]
-    local: tuple[float, ...]
+    # NaN and infinity reach the distribution rule below, which names them with the fix.
+    local: tuple[Annotated[float, Field(allow_inf_nan=True)], ...]
     lambda_max: float | None = None
     cr: float | None = None
     acceptable: bool | None = None
