@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -260,3 +261,50 @@ def test_a_folder_or_a_device_as_input_says_so(
         err = capsys.readouterr().err
         assert f"error: {summary}" in err
         assert reason in err
+
+
+# ----------------------------------------------------------------------------- what is left
+class _Failing:
+    """A sub-command that fails the way the machine can."""
+
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
+
+    def add_parser(self, subparsers: Any) -> None:
+        subparsers.add_parser("fail")
+
+    def run(self, args: Any) -> int:
+        raise self.exc
+
+
+@pytest.mark.parametrize(
+    ("exc", "code", "line"),
+    [
+        (KeyboardInterrupt(), 130, "interrupted"),
+        (
+            MemoryError(),
+            3,
+            "error: out of memory -> score fewer rows at a time, or ask for fewer draws (-n)",
+        ),
+        (OSError(5, "Input/output error", "x.csv"), 3, "error: x.csv Input/output error"),
+    ],
+)
+def test_the_machine_failing_is_one_line_and_a_status(
+    exc: BaseException, code: int, line: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from renoscore.cli._common import run_command_line
+
+    assert run_command_line({"fail": _Failing(exc)}, ["fail"]) == code
+    assert one_error_line(capsys.readouterr().err) == line
+
+
+def test_a_markdown_report_keeps_its_charts_without_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    charts = tmp_path / "r_files"
+    charts.mkdir()
+    (charts / "old.svg").write_text("<svg/>", encoding="utf-8")
+    argv = ["report", "--example", "--scorecards", "0", "-o", str(tmp_path / "r.md")]
+    assert main(argv) == 2
+    assert "its chart folder" in one_error_line(capsys.readouterr().err)
+    assert not (tmp_path / "r.md").exists()
