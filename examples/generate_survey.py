@@ -8,7 +8,7 @@ Usage::
     python examples/generate_survey.py --check      # print the calibration, write nothing
 
 The default run rewrites the file shipped with renoscore (``examples/data/survey_responses.csv``
-links to it); ``tests/test_survey.py`` checks that the run reproduces it byte for byte. Only
+links to it); ``tests/survey/test_survey.py`` checks that the run reproduces it byte for byte. Only
 numpy and scipy are needed.
 
 What it follows (renoscore domain brief §3.6 and §5.5)

@@ -130,6 +130,7 @@ _WORDS = (
     "--example",
     "-o",
     "--output",
+    "--problems",
     "--force",
     "--lang",
     "en",
@@ -226,6 +227,7 @@ _BASES: tuple[list[str], ...] = (
     ["system.yaml", "data.csv"],
     ["system.yaml", "--panel", "panel.yaml"],
     ["--example", "-o", "out.csv"],
+    ["system.yaml", "data.csv", "--problems", "out.csv"],
     ["system.yaml", "data.csv", "--weights", "weights.yaml", "-o"],
 )
 
@@ -369,7 +371,9 @@ def target_cli(data: bytes) -> None:
         raise InvariantError(f"renoscore {argv} returned {code}")
     if "Traceback (most recent call last)" in err.getvalue():
         raise InvariantError(f"renoscore {argv} printed a traceback:\n{err.getvalue()[-2000:]}")
-    outputs = {argv[k + 1] for k, a in enumerate(argv[:-1]) if a in ("-o", "--output")}
+    outputs = {
+        argv[k + 1] for k, a in enumerate(argv[:-1]) if a in ("-o", "--output", "--problems")
+    }
     named = set(_inputs_of(argv))
     for name, content in before.items():
         if after.get(name) == content:

@@ -208,7 +208,7 @@ def test_big5_is_not_read_as_gb18030(tmp_path: Path) -> None:
     assert exc.value.summary == "cannot tell the encoding of the data file"
     assert problem.file == str(path)
     assert "'老城一號'" in problem.reason
-    assert problem.fix == "pass encoding='big5' if that is right, or save the file as UTF-8"
+    assert problem.fix == "use encoding='big5' if that is right, or save the file as UTF-8"
     assert rs.load_data(path, system, encoding="big5").ids == ("老城一號", "新村社區")
     gbk = tmp_path / "gbk.csv"
     gbk.write_bytes(text.replace("號", "号").replace("區", "区").encode("gb18030"))

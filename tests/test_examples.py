@@ -10,13 +10,15 @@ from pathlib import Path
 
 import pytest
 
+from tests._extras import needs
+
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 # Data generators are tested with the data they make (tests/test_shipped.py).
 SCRIPTS = sorted(p for p in EXAMPLES.glob("*.py") if not p.name.startswith("generate_"))
 
-matplotlib = pytest.importorskip("matplotlib")
-pytest.importorskip("openpyxl")
-pytest.importorskip("pyarrow")
+matplotlib = needs("matplotlib")
+needs("openpyxl")
+needs("pyarrow")
 matplotlib.use("Agg")
 
 # What each script must print (a check that it did its job, not only that it ran).

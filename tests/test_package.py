@@ -21,9 +21,81 @@ def test_version_is_a_release_string() -> None:
     assert all(p.isdigit() for p in parts[:3])
 
 
+#: The public face of ``import renoscore as rs``: adding or removing a name is a decision, made
+#: here as well as in the package.
+PUBLIC_NAMES = [
+    "AuditResult",
+    "CellStatus",
+    "CommunityData",
+    "ConstantIndicatorWarning",
+    "CoverageWarning",
+    "DataValidationError",
+    "EvaluationResult",
+    "Expert",
+    "FixFirstItem",
+    "Group",
+    "InconsistencyWarning",
+    "Indicator",
+    "IndicatorSystem",
+    "IndicatorSystemError",
+    "JudgementError",
+    "MissingDependencyError",
+    "NodeWeights",
+    "OptionError",
+    "OutputError",
+    "Panel",
+    "PanelError",
+    "PhaseComparison",
+    "Problem",
+    "Provenance",
+    "RenoscoreError",
+    "RenoscoreWarning",
+    "ResourceError",
+    "ResultError",
+    "ScoringOptions",
+    "StakeholderGroup",
+    "Weights",
+    "WeightsError",
+    "__version__",
+    "aggregate",
+    "ahp",
+    "audit",
+    "available_systems",
+    "compare",
+    "default_system",
+    "derive_weights",
+    "evaluate",
+    "example_data",
+    "example_panel",
+    "example_path",
+    "hierarchy",
+    "io",
+    "load_data",
+    "load_panel",
+    "load_system",
+    "load_weights",
+    "normalize",
+    "plot",
+    "ranking",
+    "report",
+    "sensitivity",
+    "survey",
+    "system_json_schema",
+    "uncertainty",
+    "weights",
+    "write_report",
+]
+
+
+def test_public_names_are_pinned() -> None:
+    assert rs.__all__ == PUBLIC_NAMES
+    assert sorted(PUBLIC_NAMES) == PUBLIC_NAMES
+
+
 def test_every_public_name_resolves() -> None:
     for name in rs.__all__:
         assert getattr(rs, name) is not None, name
+    assert rs.ScoringOptions(missing="renormalize").missing == "renormalize"
 
 
 def test_typed_marker_and_shipped_files_are_in_the_package() -> None:

@@ -205,7 +205,7 @@ def test_csv_size_limit_names_the_file(tmp_path: Path, mini: rs.IndicatorSystem)
     problem = _only(DataValidationError, rs.load_data, path, mini, max_bytes=10)
     assert problem.file == str(path)
     assert "exceeds the limit of 10" in problem.reason
-    assert problem.fix == "pass max_bytes=... to load_data"
+    assert problem.fix == "use max_bytes=24 (or more) to read it"
 
 
 # --------------------------------------------------------------------------- ids and names

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
         survey,
         weights,
     )
+    from renoscore._options import ScoringOptions
     from renoscore.audit import AuditResult, audit
     from renoscore.data import CellStatus, CommunityData, load_data
     from renoscore.examples import example_data, example_path
@@ -80,13 +81,6 @@ _LAZY: dict[str, str] = {
         m: f"renoscore.{m}"
         for m in (
             "aggregate",
-            "io",
-            "plot",
-            "report",
-            "sensitivity",
-            "survey",
-            "uncertainty",
-            "write_report",
             "ahp",
             "hierarchy",
             "io",
@@ -96,13 +90,14 @@ _LAZY: dict[str, str] = {
             "report",
             "sensitivity",
             "survey",
+            "weights",
         )
     },
+    "ScoringOptions": "renoscore._options",
     "uncertainty": "renoscore.sensitivity",
     "audit": "renoscore.audit",
     "AuditResult": "renoscore.audit",
     "write_report": "renoscore.report",
-    "weights": "renoscore.weights",
     **dict.fromkeys(("CellStatus", "CommunityData", "load_data"), "renoscore.data"),
     **dict.fromkeys(("example_data", "example_path"), "renoscore.examples"),
     **dict.fromkeys(
@@ -172,6 +167,7 @@ __all__ = [
     "RenoscoreWarning",
     "ResourceError",
     "ResultError",
+    "ScoringOptions",
     "StakeholderGroup",
     "Weights",
     "WeightsError",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import sys
+from collections.abc import Callable
 from enum import IntEnum
 from typing import Any
 
@@ -24,6 +25,7 @@ from renoscore._validation import short_repr
 __all__ = [
     "NA_TOKENS",
     "BadCell",
+    "CellReader",
     "CellStatus",
     "as_text",
     "is_blank",
@@ -67,6 +69,9 @@ _PIECE = 4096
 
 #: A cell that is not a number: ``(row, value as shown, reason, fix)``.
 BadCell = tuple[int, Any, str, str]
+#: What a column's own words make of a text cell that is not a plain number: its value, or
+#: ``(reason, fix)`` when it is refused, or None when the words say nothing about it.
+CellReader = Callable[[str], "float | tuple[str, str] | None"]
 
 
 # --------------------------------------------------------------------------- cells as text
@@ -137,7 +142,7 @@ def parse_numeric(
 
 
 def parse_column(
-    cells: NDArray[Any], limit: int = MAX_PROBLEMS
+    cells: NDArray[Any], limit: int = MAX_PROBLEMS, reader: CellReader | None = None
 ) -> tuple[NDArray[np.float64], NDArray[np.int8], list[BadCell], int, bool]:
     """Parse one column.
 
@@ -145,6 +150,9 @@ def parse_column(
     ``(row, value, reason, fix)`` -- at most ``limit`` of them --, how many more bad cells
     were found but not described, and whether some cells were not read at all because the
     limit was reached (the load fails anyway, so their values do not matter).
+
+    ``reader`` is asked about every text cell that is not a plain number (``348米``, ``是``,
+    ``71%``): it gives the cell's value, or the reason it is refused and the fix.
 
     Examples
     --------
@@ -196,9 +204,15 @@ def parse_column(
                 if math.isfinite(retry):
                     values[r] = retry
                     continue
+        said = reader(raw) if reader is not None and not nonfinite_text[done] else None
+        if isinstance(said, float):
+            values[r] = said
+            continue
         reason, fix = _reason(
             raw, bool(nonfinite_text[done]), bool(grouped[k]), bool(np.isinf(parsed[k]))
         )
+        if said is not None and reason == "not a number":
+            reason, fix = said
         bad.append((r, raw if len(raw) <= 80 else raw[:77] + "...", reason, fix))
         values[r] = np.nan
     return values, status, bad, 0, checked < chunk.shape[0]

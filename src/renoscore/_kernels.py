@@ -43,9 +43,11 @@ __all__ = [
     "benefit_mask",
     "blocked_column_stats",
     "cell_problems",
+    "column_counts",
     "column_name",
     "column_problems",
     "column_reduce",
+    "column_sums",
     "column_vector",
     "flat_blocks",
     "goalpost_vectors",
@@ -395,6 +397,19 @@ def column_reduce(ufunc: np.ufunc, block: FloatMatrix) -> FloatArray:
     if q < r:
         ufunc(out, ufunc.reduce(block[q:], axis=0), out=out)
     return np.asarray(out, dtype=np.float64)
+
+
+def column_sums(block: FloatMatrix) -> FloatArray:
+    """Sum of each column of a 2-D block, as a product with a vector of ones (BLAS reads the
+    block once; a reduction along axis 0 of a C-ordered block runs one short loop per row)."""
+    return np.asarray(np.ones(block.shape[0]) @ block, dtype=np.float64)
+
+
+def column_counts(mask: NDArray[np.bool_]) -> NDArray[np.float64]:
+    """True cells per column of a 2-D block, as a float32 product with a vector of ones
+    (exact below 2**24 rows; summing booleans along axis 0 runs one short loop per row)."""
+    ones = np.ones(mask.shape[0], dtype=np.float32)
+    return np.asarray(ones @ mask.astype(np.float32), dtype=np.float64)
 
 
 def blocked_column_stats(

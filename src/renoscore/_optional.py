@@ -7,9 +7,10 @@ from types import ModuleType
 
 from renoscore.errors import MissingDependencyError
 
-__all__ = ["import_optional"]
+__all__ = ["EXTRA_OF", "import_optional"]
 
-_EXTRA_OF = {
+#: The optional dependencies and the extra of renoscore that installs each.
+EXTRA_OF = {
     "pandas": "pandas",
     "openpyxl": "pandas",
     "pyarrow": "pandas",
@@ -40,4 +41,4 @@ def import_optional(module: str, purpose: str) -> ModuleType:
         return importlib.import_module(module)
     except ImportError as exc:
         top = module.split(".")[0]
-        raise MissingDependencyError(top, _EXTRA_OF.get(top, "all"), purpose) from exc
+        raise MissingDependencyError(top, EXTRA_OF.get(top, "all"), purpose) from exc

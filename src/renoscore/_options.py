@@ -32,6 +32,7 @@ from typing import Any, Literal, TypeAlias, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
+from renoscore._calling import argument
 from renoscore.errors import OptionError, Problem
 from renoscore.ranking import TieMethod
 
@@ -222,7 +223,8 @@ class ScoringOptions(BaseModel):
                         "given as a keyword and in options",
                         path=name,
                         value=keywords[name],
-                        fix="pass options=ScoringOptions(...) or the keyword, not both",
+                        fix=f"use {argument('options', 'ScoringOptions(...)')} or the keyword, "
+                        "not both",
                     )
                     for name in twice
                 ],

@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticCustomError
 
+from renoscore._format import plain_number
 from renoscore._yaml import KeyPath, Located, dotted
 from renoscore.errors import Problem, RenoscoreError
 
@@ -35,7 +36,6 @@ __all__ = [
     "located_error",
     "magnitude_problems",
     "not_a_mapping",
-    "plain_number",
     "problem_at",
     "problems_at",
     "problems_from_validation",
@@ -67,17 +67,6 @@ def located_error(kind: str, problems: list[LocatedProblem]) -> PydanticCustomEr
     return PydanticCustomError(
         kind, "{detail}", {"detail": detail, "count": len(problems), "problems": problems}
     )
-
-
-def plain_number(value: float | None) -> str:
-    """A number as a reader would write it: 0 rather than 0.0, None as 'open'.
-
-    Examples
-    --------
-    >>> plain_number(0.0), plain_number(None)
-    ('0', 'open')
-    """
-    return "open" if value is None else f"{value:g}"
 
 
 #: Largest magnitude of any number in a system (and of any value in community data): the

@@ -16,7 +16,7 @@ True
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from renoscore.audit import AuditResult
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from renoscore.weights import Weights
 
 __all__ = [
+    "analysis_chart",
     "audit_html",
     "audit_plots",
     "result_html",
@@ -97,3 +98,20 @@ def audit_plots(audit: AuditResult) -> AuditPlots:
     from renoscore.plot.audit import AuditPlots
 
     return AuditPlots(audit)
+
+
+def analysis_chart(
+    chart: Literal["rank_intervals", "sobol", "one_at_a_time"],
+    result: Any,
+    ax: Any = None,
+    **kwargs: Any,
+) -> Any:
+    """The chart of an uncertainty, Sobol' or one-at-a-time result (its ``plot()``).
+
+    ``chart`` names the function of :mod:`renoscore.plot.sensitivity` that draws it
+    (``plot_<chart>``); ``ax`` and ``kwargs`` are passed on.
+    """
+    from renoscore.plot import sensitivity as charts
+
+    draw = getattr(charts, f"plot_{chart}")
+    return draw(result, ax, **kwargs)

@@ -28,6 +28,7 @@ Hierarchy::
     MissingDependencyError (ImportError)   an optional extra is not installed
 
     RenoscoreWarning (UserWarning)
+    ├── DataNotice               what a data load did without failing (rows skipped, header found)
     ├── InconsistencyWarning     a judgement matrix fails its consistency rule
     ├── ConstantIndicatorWarning an indicator is constant and gets zero data-driven weight
     ├── CoverageWarning          a community has too few indicators to be scored
@@ -46,6 +47,7 @@ from typing import Any
 __all__ = [
     "ConstantIndicatorWarning",
     "CoverageWarning",
+    "DataNotice",
     "DataValidationError",
     "InconsistencyWarning",
     "IndicatorSystemError",
@@ -234,6 +236,12 @@ class MissingDependencyError(ImportError):
 
 class RenoscoreWarning(UserWarning):
     """Base class of renoscore's warnings."""
+
+
+class DataNotice(RenoscoreWarning):
+    """What loading community data did without failing: rows without values skipped, the
+    header found below title rows, units converted, values that look like shares on a 0-100
+    scale. Kept in the data's ``notices`` and in a result's provenance; not an error."""
 
 
 class InconsistencyWarning(RenoscoreWarning):

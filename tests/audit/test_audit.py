@@ -13,6 +13,7 @@ import renoscore as rs
 from renoscore.audit import AuditResult, AuditSettings, audit
 from renoscore.cli import main
 from renoscore.errors import OptionError
+from tests._extras import needs
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +73,7 @@ def test_json_round_trip_keeps_settings_and_flags(example: AuditResult) -> None:
 
 
 def test_to_frame_and_html_views(example: AuditResult) -> None:
-    pytest.importorskip("pandas")
+    needs("pandas")
     frame = example.to_frame("distribution", lang="zh")
     assert "skew" in frame.columns
     assert len(frame) == 39

@@ -17,6 +17,7 @@ from renoscore.audit.consistency import group_consistency, principal_components
 from renoscore.audit.correlation import correlations, pearson_p_values, spearman_pairwise
 from renoscore.audit.discrimination import discrimination
 from renoscore.audit.importance import main_effects, relative
+from tests._extras import needs
 
 P2P = ["StMob", "Research", "Pat", "CultServ", "CultGood", "Tourist", "MigStock", "Lang"]
 SOCIAL = ["Poverty", "Palma", "TertGrad", "FreePress", "TolMin", "NGOs", "CPI", "FemLab", "WomParl"]
@@ -33,7 +34,7 @@ def _random_with_gaps(seed: int, n: int = 80, m: int = 5) -> np.ndarray:
 
 # ------------------------------------------------------------------ correlations
 def test_pearson_and_spearman_pairwise_complete_match_pandas() -> None:
-    pd = pytest.importorskip("pandas")
+    pd = needs("pandas")
     Z = _random_with_gaps(11)
     c = correlations(Z)
     frame = pd.DataFrame(Z)
@@ -43,7 +44,7 @@ def test_pearson_and_spearman_pairwise_complete_match_pandas() -> None:
 
 
 def test_pairwise_covariances_match_pandas_and_scipy_p_values() -> None:
-    pd = pytest.importorskip("pandas")
+    pd = needs("pandas")
     Z = _random_with_gaps(12)
     pm = pairwise_moments(Z)
     assert np.allclose(pm.cov, pd.DataFrame(Z).cov().to_numpy(), atol=1e-12)

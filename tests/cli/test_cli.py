@@ -10,6 +10,7 @@ import pytest
 
 import renoscore as rs
 from renoscore.cli import main
+from tests._extras import needs
 
 
 def test_score_example_prints_ranked_graded_table(capsys: pytest.CaptureFixture[str]) -> None:
@@ -131,7 +132,7 @@ def test_bad_system_file_exits_1_with_line(
 
 
 def test_score_writes_excel_with_one_sheet_per_table(tmp_path: Path) -> None:
-    pytest.importorskip("openpyxl")
+    needs("openpyxl")
     import openpyxl
 
     out = tmp_path / "scores.xlsx"
@@ -141,7 +142,7 @@ def test_score_writes_excel_with_one_sheet_per_table(tmp_path: Path) -> None:
 
 
 def test_score_reads_an_excel_sheet(tmp_path: Path) -> None:
-    pd = pytest.importorskip("pandas")
+    pd = needs("pandas")
     xlsx = tmp_path / "data.xlsx"
     frame = pd.read_csv(rs.example_path(), dtype=str, keep_default_na=False)
     with pd.ExcelWriter(xlsx) as writer:
@@ -151,3 +152,67 @@ def test_score_reads_an_excel_sheet(tmp_path: Path) -> None:
     assert main([*args, "--sheet", "communities"]) == 0
     assert main([*args, "--sheet", "1"]) == 0
     assert main([*args, "--sheet", "0"]) == 1  # the empty sheet: no rows
+
+
+def test_scoring_options_are_the_library_s(capsys: pytest.CaptureFixture[str]) -> None:
+    # The parser writes the option names and choices out (so --help imports neither pydantic
+    # nor numpy); they are those of ScoringOptions, which validates what the parser reads.
+    import argparse
+
+    from renoscore import _options
+    from renoscore.cli import _common
+    from renoscore.errors import OptionError
+
+    assert list(_options.MISSING_POLICIES) == _common.MISSING_POLICIES
+    assert set(_common.SCORING_OPTIONS) <= set(_options.ScoringOptions.model_fields)
+    parser = argparse.ArgumentParser()
+    _common.add_scoring_options(parser)
+    choices = {a.dest: a.choices for a in parser._actions if a.choices}
+    assert choices["normalization"] == list(_options.NORMALIZATIONS)
+    assert choices["aggregation"] == list(_options.TREE_AGGREGATIONS)
+    args = parser.parse_args(["--aggregation", "geometric"])
+    args.example = True
+    assert _common.scoring_options(args) == _options.ScoringOptions(
+        aggregation="geometric", missing="renormalize"
+    )
+    # A value the parser let through is refused by the library, with its message (exit 1).
+    args.normalization = "zscore"
+    with pytest.raises(OptionError, match="unknown normalization 'zscore'"):
+        _common.scoring_options(args)
+    assert _common.run_command_line({}, ["--version"]) == 0
+    capsys.readouterr()
+
+
+def test_a_warning_given_twice_by_one_command_is_printed_once(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import argparse
+    import warnings
+
+    from renoscore.cli._common import run_command_line
+
+    class Twice:
+        @staticmethod
+        def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+            subparsers.add_parser("twice")
+
+        @staticmethod
+        def run(args: argparse.Namespace) -> int:
+            for _ in range(2):  # e.g. the report's evaluation and its rank-stability draws
+                warnings.warn("expert_c inconsistent", UserWarning, stacklevel=1)
+            warnings.warn("another", UserWarning, stacklevel=1)
+            return 0
+
+    assert run_command_line({"twice": Twice}, ["twice"]) == 0  # type: ignore[dict-item]
+    err = capsys.readouterr().err
+    assert err.count("expert_c inconsistent") == 1
+    assert err.count("another") == 1
+
+
+def test_report_with_audit_and_rank_stability_says_the_expert_warning_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "r.md"
+    argv = ["report", "--example", "--audit", "--uncertainty", "8", "--no-charts"]
+    assert main([*argv, "--scorecards", "0", "-o", str(out)]) == 0
+    assert capsys.readouterr().err.count("inconsistent at") == 1

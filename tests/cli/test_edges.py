@@ -85,6 +85,7 @@ def test_output_over_the_data_is_refused_before_any_work(
         ["report", "--example", "--no-charts", "--scorecards", "0"],
         ["audit", "--example"],
         ["notice", "LY", "--example", "--phase", "t1"],
+        ["template", "old_community_renovation"],
     ],
 )
 def test_every_writer_refuses_a_missing_folder_up_front(
@@ -111,6 +112,8 @@ def test_every_writer_refuses_a_missing_folder_up_front(
         (["report", "--example", "--no-charts", "--scorecards", "0"], ".md"),
         (["audit", "--example"], ".json"),
         (["notice", "LY", "--example", "--phase", "t1"], ".html"),
+        (["template", "old_community_renovation", "--lang", "zh"], ".xlsx"),
+        (["template", "old_community_renovation"], ".csv"),
     ],
 )
 def test_an_existing_output_needs_force(
@@ -147,6 +150,98 @@ def test_survey_merge_never_writes_over_its_community_table(
     assert main(argv) == 2
     assert "it is the --merge input of this run" in one_error_line(capsys.readouterr().err)
     assert data_csv.read_bytes() == before
+
+
+# ----------------------------------------------------------------------------- --problems
+@pytest.fixture
+def bad_csv(tmp_path: Path) -> Path:
+    """The example table with a word where a number goes in every row: a problem a row."""
+    lines = rs.example_path().read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    k = header.index("f_waste_point_max_dist_m")
+    rows = [line.split(",") for line in lines[1:]]
+    for row in rows:
+        row[k] = "far"
+    path = tmp_path / "bad.csv"
+    path.write_text("\n".join([lines[0], *(",".join(r) for r in rows)]) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("command", ["validate", "score"])
+def test_the_problems_file_is_checked_before_any_work_like_an_output(
+    command: str, bad_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = bad_csv.read_bytes()
+    argv = [command, "old_community_renovation", str(bad_csv)]
+    # Never over an input, --force or not; never over the -o output of the same run.
+    for extra in ([], ["--force"]):
+        assert main([*argv, "--problems", str(bad_csv), *extra]) == 2
+        out, err = capsys.readouterr()
+        assert out == ""
+        assert one_error_line(err) == (
+            f"usage error: cannot write {bad_csv}: it is the DATA input of this run, which "
+            "would be lost -> write the output to another path"
+        )
+    assert bad_csv.read_bytes() == before
+    if command == "score":
+        same = str(tmp_path / "out.csv")
+        assert main([*argv, "-o", same, "--problems", same]) == 2
+        assert "it is the -o output of this run" in one_error_line(capsys.readouterr().err)
+    # A missing folder, an unknown suffix.
+    missing = tmp_path / "missing_dir" / "p.xlsx"
+    assert main([*argv, "--problems", str(missing)]) == 2
+    assert "does not exist" in one_error_line(capsys.readouterr().err)
+    assert main([*argv, "--problems", str(tmp_path / "p.txt")]) == 2
+    assert one_error_line(capsys.readouterr().err).endswith("-> use one of .csv, .xlsx")
+    # An existing file needs --force; with it, the file is replaced by every problem.
+    problems = tmp_path / "p.csv"
+    problems.write_text("keep me", encoding="utf-8")
+    assert main([*argv, "--problems", str(problems)]) == 2
+    assert one_error_line(capsys.readouterr().err).endswith(
+        ": the file exists -> pass --force to replace it, or choose another path"
+    )
+    assert problems.read_text(encoding="utf-8") == "keep me"
+    assert main([*argv, "--problems", str(problems), "--force"]) == 1
+    n = len(bad_csv.read_text(encoding="utf-8").splitlines()) - 1
+    assert f"wrote {n} problems to {problems}" in capsys.readouterr().err
+    assert len(problems.read_text(encoding="utf-8").splitlines()) == n + 1
+
+
+def test_a_usage_error_writes_no_problems_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    problems = tmp_path / "p.csv"
+    assert main(["validate", "--problems", str(problems), "--header-row", "0"]) == 2
+    capsys.readouterr()
+    assert not problems.exists()  # "no problems" would be a lie: nothing was checked
+
+
+def test_a_problems_file_that_cannot_be_written_is_one_more_line_and_status_3(
+    bad_csv: Path, tmp_path: Path
+) -> None:
+    argv = ["validate", "old_community_renovation", "bad.csv", "--problems", "p.csv", "--force"]
+    (tmp_path / "p.csv").write_text("kept", encoding="utf-8")
+    failed = run_cli(*argv, cwd=tmp_path, limit_bytes=1000)
+    assert failed.returncode == 3
+    assert "Traceback" not in failed.stderr
+    assert failed.stderr.splitlines()[-1] == (
+        "error: cannot write p.csv: the file would be larger than this system allows; the "
+        "file that was there is unchanged -> write a smaller output"
+    )
+    assert (tmp_path / "p.csv").read_text(encoding="utf-8") == "kept"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv", "p.csv"]
+
+
+def test_a_template_is_written_whole_or_not_at_all(tmp_path: Path) -> None:
+    argv = ["template", "old_community_renovation", "-o", "t.xlsx", "--force"]
+    done = run_cli(*argv, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    good = (tmp_path / "t.xlsx").read_bytes()
+    failed = run_cli(*argv, cwd=tmp_path, limit_bytes=len(good) // 2)
+    assert failed.returncode == 3
+    assert one_error_line(failed.stderr).startswith("error: cannot write t.xlsx: the file would")
+    assert (tmp_path / "t.xlsx").read_bytes() == good
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.xlsx"]
 
 
 def test_a_full_disk_keeps_the_previous_report(tmp_path: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from hypothesis import strategies as st
 from renoscore.data import CellStatus, CommunityData, load_data
 from renoscore.errors import DataValidationError, Problem
 from renoscore.system import IndicatorKind, IndicatorSystem, default_system, load_system
+from tests._extras import needs
 
 SYSTEM_YAML = """\
 id: mini
@@ -256,7 +256,7 @@ def test_missing_indicator_column(tmp_path: Path, system: IndicatorSystem) -> No
     (problem,) = problems_of(write(tmp_path, rows, [HEADER[i] for i in keep]), system)
     assert problem.reason == "indicator column 'b_ladder' is missing"
     assert problem.column == "b_ladder"
-    assert "add the column" in (problem.fix or "")
+    assert "add a column headed 'b_ladder' or '参与阶梯'" in (problem.fix or "")
 
 
 def test_declared_context_makes_other_columns_errors(
@@ -290,7 +290,7 @@ def test_empty_id(tmp_path: Path, system: IndicatorSystem) -> None:
     [
         ("T1", "did you mean 't1'?"),
         ("t_1", "did you mean 't1'?"),
-        ("after", "use one of ['t0', 't1']"),
+        ("later", "use one of t0 (改造前), t1 (改造后)"),
     ],
 )
 def test_unknown_phase_with_suggestion(
@@ -481,7 +481,7 @@ def _records() -> list[dict[str, Any]]:
 def test_dataframe_records_and_columns_give_equal_data(
     tmp_path: Path, system: IndicatorSystem
 ) -> None:
-    pd = pytest.importorskip("pandas")
+    pd = needs("pandas")
     records = _records()
     columns = {key: [r[key] for r in records] for key in HEADER}
     from_csv = load_data(write(tmp_path, ROWS), system)
@@ -531,9 +531,9 @@ def test_mapping_sources_with_bad_columns(system: IndicatorSystem) -> None:
     assert [p.column for p in info.value.problems] == ["phase"]
 
 
-@pytest.mark.skipif(importlib.util.find_spec("openpyxl") is None, reason="openpyxl not installed")
 def test_excel_is_read_with_spreadsheet_rows(tmp_path: Path, system: IndicatorSystem) -> None:
-    pd = pytest.importorskip("pandas")
+    needs("openpyxl")
+    pd = needs("pandas")
     path = tmp_path / "data.xlsx"
     frame = pd.DataFrame(ROWS, columns=HEADER)
     frame.to_excel(path, index=False)
@@ -546,8 +546,8 @@ def test_excel_is_read_with_spreadsheet_rows(tmp_path: Path, system: IndicatorSy
     assert (problem.row, problem.line, problem.column) == (3, 4, "a_ratio")
 
 
-@pytest.mark.skipif(importlib.util.find_spec("openpyxl") is None, reason="openpyxl not installed")
 def test_corrupt_excel_is_a_data_error(tmp_path: Path, system: IndicatorSystem) -> None:
+    needs("openpyxl")
     path = tmp_path / "broken.xlsx"
     path.write_bytes(b"not a zip file")
     with pytest.raises(DataValidationError, match="cannot read the excel file"):

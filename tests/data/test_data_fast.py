@@ -25,6 +25,7 @@ from renoscore.data.checks import repeated_rows as _repeated_rows
 from renoscore.data.checks import text_hash as _text_hash
 from renoscore.errors import DataValidationError
 from renoscore.system import IndicatorSystem, default_system, load_system
+from tests._extras import needs
 
 from .test_data import SYSTEM_YAML
 
@@ -264,8 +265,8 @@ def test_numeric_lists_in_a_mapping_take_the_numeric_path(mini: IndicatorSystem)
 
 
 def test_arrow_text_columns_equal_python_text(mini: IndicatorSystem) -> None:
-    pd = pytest.importorskip("pandas")
-    pytest.importorskip("pyarrow")
+    pd = needs("pandas")
+    needs("pyarrow")
     X = _valid(50, seed=2, nan_share=0.1)
     ids = [f"c{i}" if i % 7 else f"  long-id-{i} " for i in range(50)]
     phases = ["t0" if i % 2 else "t1" for i in range(50)]

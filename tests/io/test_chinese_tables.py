@@ -14,9 +14,8 @@ import renoscore as rs
 from renoscore._vocabulary import CATEGORY, STATUS, SUPPLIER
 from renoscore.cli import main as cli_main
 from renoscore.io import result_tables, write_result
+from tests._extras import needs
 from tests.conftest import MINI_YAML, random_table
-
-openpyxl = pytest.importorskip("openpyxl")
 
 LATIN = re.compile(r"[A-Za-z]")
 
@@ -97,6 +96,7 @@ def test_two_nodes_of_one_name_keep_apart() -> None:
 
 
 def test_chinese_excel_has_no_english_header(tmp_path: Path, result: rs.EvaluationResult) -> None:
+    openpyxl = needs("openpyxl")
     path = write_result(
         result,
         tmp_path / "结果.xlsx",
@@ -119,6 +119,7 @@ def test_chinese_excel_has_no_english_header(tmp_path: Path, result: rs.Evaluati
 
 
 def test_cli_chinese_excel_and_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    openpyxl = needs("openpyxl")
     out = tmp_path / "评价结果.xlsx"
     assert cli_main(["score", "--example", "--lang", "zh", "-o", str(out)]) == 0
     wb = openpyxl.load_workbook(out, read_only=True)

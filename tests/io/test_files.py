@@ -269,7 +269,7 @@ def test_a_socket_is_refused(tmp_path: Path) -> None:
 #: run inside replace_file, on its temporary file) may make them.
 _WRITES = re.compile(
     r"\.write_text\(|\.write_bytes\(|open\([^)]*['\"][wax]b?['\"]|\.savefig\((?!buf)|"
-    r"\.to_(csv|excel|parquet)\(|wb\.save\(|pq\.write_table\(|shutil\.copy"
+    r"\.to_(csv|excel|parquet)\(|\b(?:wb|book|workbook)\.save\(|pq\.write_table\(|shutil\.copy"
 )
 
 
@@ -284,3 +284,23 @@ def test_every_writer_goes_through_files() -> None:
         if _WRITES.search(line) and not line.lstrip().startswith((">>>", "...", "#"))
     ]
     assert found == [], "write through renoscore._files (check_output, replace_file, write_text)"
+
+
+def test_the_template_and_problem_writers_keep_the_rules(tmp_path: Path) -> None:
+    from renoscore.errors import Problem
+    from renoscore.io.problems import write_problems
+    from renoscore.io.template import write_template
+
+    data = tmp_path / "data.csv"
+    data.write_text("keep me", encoding="utf-8")
+    with pytest.raises(OutputError) as exc:
+        write_problems([Problem("bad", row=1)], data, inputs={"the DATA input": data})
+    assert _only_problem(exc).reason == "it is the DATA input, which would be lost"
+    with pytest.raises(OutputError) as exc:
+        write_template(rs.default_system(), data, overwrite=False)
+    assert _only_problem(exc).reason == "the file exists"
+    assert data.read_text(encoding="utf-8") == "keep me"
+    # Hostile text in a problem is neutralised in the CSV, and the empty list writes a header.
+    out = write_problems([Problem("bad", row=1, value='=HYPERLINK("x")')], tmp_path / "p.csv")
+    assert "'=HYPERLINK" in out.read_text(encoding="utf-8")
+    assert write_problems([], out).read_text(encoding="utf-8").count("\n") == 1

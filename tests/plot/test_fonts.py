@@ -9,9 +9,10 @@ import pytest
 
 import renoscore as rs
 from renoscore.plot import fonts as rplot
+from tests._extras import needs
 from tests.plot.conftest import _axes
 
-matplotlib = pytest.importorskip("matplotlib")
+matplotlib = needs("matplotlib")
 matplotlib.use("Agg")
 from matplotlib.figure import Figure  # noqa: E402
 

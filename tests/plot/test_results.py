@@ -8,10 +8,11 @@ import pytest
 import renoscore as rs
 from renoscore import plot as rplot
 from renoscore.errors import OptionError
+from tests._extras import needs
 from tests.conftest import MINI_YAML, random_table
 from tests.plot.conftest import _axes
 
-matplotlib = pytest.importorskip("matplotlib")
+matplotlib = needs("matplotlib")
 matplotlib.use("Agg")
 
 

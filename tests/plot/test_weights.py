@@ -8,10 +8,11 @@ import pytest
 import renoscore as rs
 from renoscore.errors import OptionError
 from renoscore.system import IndicatorSystem
+from tests._extras import needs
 from tests.conftest import MINI_YAML
 from tests.plot.conftest import _axes
 
-matplotlib = pytest.importorskip("matplotlib")
+matplotlib = needs("matplotlib")
 matplotlib.use("Agg")
 
 

@@ -17,9 +17,8 @@ import pytest
 import renoscore as rs
 from renoscore import _cli_report
 from renoscore.report import build_report, choose_phases, write_report
+from tests._extras import needs
 from tests.conftest import MINI_YAML, random_table
-
-pytest.importorskip("matplotlib")
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +43,7 @@ def html_zh(result: rs.EvaluationResult) -> str:
 @pytest.fixture(scope="module")
 def charted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """``renoscore report --example`` in each language, with charts (two scorecards, to be fast)."""
+    needs("matplotlib")
     folder = tmp_path_factory.mktemp("charted")
     out = {}
     for lang in ("en", "zh"):
@@ -185,6 +185,7 @@ def test_chinese_chart_labels_are_svg_text(charted: dict[str, Path]) -> None:
 
 
 def test_markdown_writes_its_chart_files(tmp_path: Path, result: rs.EvaluationResult) -> None:
+    needs("matplotlib")
     path = write_report(result.select("t1"), tmp_path / "报告.md", lang="zh", max_scorecards=1)
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# 老旧小区改造评价指标体系 — 评价报告")
@@ -313,6 +314,7 @@ def test_repr_html_views(result: rs.EvaluationResult) -> None:
 def test_no_cjk_font_gives_one_clear_warning(
     monkeypatch: pytest.MonkeyPatch, result: rs.EvaluationResult
 ) -> None:
+    needs("matplotlib")
     from renoscore.plot import fonts as rplot
 
     monkeypatch.setattr(rplot, "cjk_font", lambda: None)
@@ -328,6 +330,7 @@ def test_no_cjk_font_gives_one_clear_warning(
 
 def test_report_shows_the_rank_interval_chart(tmp_path: Path) -> None:
     # issue 9: the report shows the rank-interval chart of an uncertainty analysis
+    needs("matplotlib")
     from renoscore.cli import main
 
     out = tmp_path / "r.html"

@@ -107,9 +107,10 @@ def test_nan_and_infinity_tokens_and_huge_numbers_are_refused(doc: Doc) -> None:
 def test_a_text_beyond_the_size_limit_is_refused_before_parsing(
     result: rs.EvaluationResult,
 ) -> None:
+    text = result.to_json()
     with pytest.raises(ResultError) as exc:
-        EvaluationResult.from_json(result.to_json(), max_bytes=1000)
-    assert exc.value.problems[0].fix == "pass max_bytes=... to read_result or from_json"
+        EvaluationResult.from_json(text, max_bytes=1000)
+    assert exc.value.problems[0].fix == f"use max_bytes={len(text)} (or more) to read it"
 
 
 # ----------------------------------------------------------------------------- the schema

@@ -1,22 +1,18 @@
-"""Tests of the sensitivity charts and the HTML report section."""
+"""Tests of the charts and the HTML report section of the sensitivity results."""
 
 from __future__ import annotations
 
 import pytest
 
-from renoscore.sensitivity import (
-    html_section,
-    one_at_a_time,
-    plot_one_at_a_time,
-    plot_rank_intervals,
-    plot_sobol,
-    sensitivity,
-)
+import renoscore.sensitivity
+from renoscore.plot import plot_one_at_a_time, plot_rank_intervals, plot_sobol
+from renoscore.report import html_section
+from renoscore.sensitivity import one_at_a_time, sensitivity
 
 
 # ----------------------------------------------------------------------------- charts and report
 def test_charts_and_html(example, example_result) -> None:  # type: ignore[no-untyped-def]
-    pytest.importorskip("matplotlib")
+    pytest.importorskip("matplotlib", reason="needs matplotlib (pip install 'renoscore[plot]')")
     system, data, _, weights = example
     ax = plot_rank_intervals(example_result)
     assert len(ax.patches) == 30
@@ -41,3 +37,15 @@ def test_charts_and_html(example, example_result) -> None:  # type: ignore[no-un
     assert "Sobol" in html
     assert "LY" in html
     assert "<svg" not in html_section(example_result, charts=False)
+
+
+def test_charts_and_section_keep_their_old_import_path() -> None:
+    # They moved to renoscore.plot and renoscore.report; the documented old path still works.
+    from renoscore.sensitivity import html_section as old_section
+    from renoscore.sensitivity import plot_rank_intervals as old_chart
+
+    assert old_section is html_section
+    assert old_chart is plot_rank_intervals
+    assert {"plot_sobol", "plot_one_at_a_time"} <= set(dir(renoscore.sensitivity))
+    with pytest.raises(AttributeError, match="no attribute 'plot_nothing'"):
+        renoscore.sensitivity.plot_nothing  # noqa: B018

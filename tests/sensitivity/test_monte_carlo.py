@@ -19,6 +19,7 @@ from renoscore.sensitivity import (
     WeightNoise,
     uncertainty,
 )
+from tests._extras import needs
 
 
 # ----------------------------------------------------------------------------- uncertainty
@@ -221,7 +222,7 @@ def test_result_outputs(example_result) -> None:  # type: ignore[no-untyped-def]
     assert doc["settings"]["seed"] == 11
     assert doc["settings"]["sources"]["judgements"]["probability"] == 0.3
     assert set(doc["summary"]["levels"]) == set(res.levels)
-    pd = pytest.importorskip("pandas")
+    pd = needs("pandas")
     frame = res.to_frame()
     assert isinstance(frame, pd.DataFrame)
     assert len(frame) == 30 * 5
@@ -317,3 +318,48 @@ def test_a_dimension_not_measured_in_the_phase_stays_empty(example) -> None:  # 
     assert not [r for r in res.records() if r["level"] == "facilities"]
     assert res.summary()["levels"]["facilities"]["communities"] == 0
     assert len(res.records(level="renovation_performance")) == 4
+
+
+def test_scoring_options_as_one_object(example) -> None:  # type: ignore[no-untyped-def]
+    # The base scoring options as keywords or as one ScoringOptions: the same analysis, and
+    # the settings record them (impute_by included) so that the run can be repeated.
+    from renoscore._options import ScoringOptions
+    from renoscore.sensitivity import one_at_a_time, sensitivity
+
+    system, data, _, weights = example
+    run = {"phase": "t0", "n": 40, "seed": 4, "levels": "goal", "sources": {"weights": {}}}
+    options = ScoringOptions(missing="impute_mean", aggregation="geometric", tie_method="average")
+    keywords = uncertainty(
+        system, data, weights, missing="impute_mean", aggregation="geometric",
+        tie_method="average", **run,
+    )  # fmt: skip
+    one = uncertainty(system, data, weights, options=options, **run)
+    np.testing.assert_array_equal(one.rank_median, keywords.rank_median)
+    np.testing.assert_array_equal(one.score_mean, keywords.score_mean)
+    assert one.settings.scoring == options
+    assert one.settings.impute_by is None
+    assert one.settings.tie_method == "average"
+    again = type(one.settings).model_validate_json(one.settings.model_dump_json())
+    assert again.scoring == options
+    sobol = sensitivity(
+        system, data, weights, options=options, phase="t0", n=8, seed=4, sources={"weights": {}}
+    )
+    assert sobol.settings.scoring == options
+    oat = one_at_a_time(system, data, weights, phase="t0", options=options)
+    assert oat.settings.scoring == options
+    with pytest.raises(OptionError, match="given twice"):
+        uncertainty(system, data, weights, options=options, missing="renormalize", **run)
+    with pytest.raises(OptionError, match="unknown missing policy") as info:
+        uncertainty(system, data, weights, missing="drop", **run)  # type: ignore[arg-type]
+    assert info.value.problems[0].path == "missing"
+
+
+def test_an_outlier_treatment_is_refused(example) -> None:  # type: ignore[no-untyped-def]
+    # The draws re-score perturbed values and other normalisations without treating them.
+    from renoscore._options import ScoringOptions
+
+    system, data, _, weights = example
+    options = ScoringOptions(missing="renormalize", treat=True)
+    with pytest.raises(OptionError, match="outlier treatment") as info:
+        uncertainty(system, data, weights, phase="t0", options=options, sources={"weights": {}})
+    assert info.value.problems[0].path == "treat"

@@ -692,7 +692,7 @@ def test_every_problem_is_reported_at_once() -> None:
             '          unit: ""',
             'unit: ""',
             "unit must not be empty",
-            "write some text",
+            "write a unit such as m",
         ),
     ],
 )

@@ -25,11 +25,12 @@ from renoscore.weights import (
     game_theory_coefficients,
     standard_deviation,
 )
+from tests._extras import needs
 
 
 def _pandas() -> Any:
     """pandas, or a skip that names the extra installing it (the tests of the core need none)."""
-    return pytest.importorskip("pandas", reason="needs pandas: pip install renoscore[pandas]")
+    return needs("pandas")
 
 
 # Xu (2004), EJOR 156(2):530-532, the 4 x 4 example (4 alternatives, 4 benefit attributes).

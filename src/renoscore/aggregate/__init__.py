@@ -28,6 +28,19 @@ Hwang, C.-L. & Yoon, K. (1981). *Multiple Attribute Decision Making: Methods and
     Springer, Berlin.
 Deng, J.-L. (1982). Control problems of grey systems. *Systems & Control Letters* 1(5), 288-294.
 Zadeh, L. A. (1965). Fuzzy sets. *Information and Control* 8(3), 338-353.
+
+Examples
+--------
+Two communities scored on two indicators weighted 3:1; the second community's second indicator
+was not measured, so its weights are re-normalised over the first:
+
+>>> import numpy as np
+>>> import renoscore as rs
+>>> S = np.array([[80.0, 60.0], [50.0, np.nan]])
+>>> rs.aggregate.weighted_sum(S, [0.75, 0.25], missing="renormalize")
+array([75., 50.])
+>>> rs.aggregate.weighted_sum(S, [0.75, 0.25])  # missing="propagate"
+array([75., nan])
 """
 
 from renoscore.aggregate._checks import Missing

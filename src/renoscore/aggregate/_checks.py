@@ -1,5 +1,8 @@
 """Checks shared by the aggregations: the missing-data policy and the weights of each node.
 
+The local weights of a tree, one weighting or a stack of weight draws, are checked by
+:func:`draw_count`, for the tree mean and for the uncertainty analysis alike.
+
 Every aggregation takes weights that are non-negative and sum to 1 per node, and one of two
 policies for NaN cells; these checks list every bad entry at once. Nothing here is public API.
 
@@ -12,7 +15,7 @@ array([0.25, 0.75])
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal, TypeAlias
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -20,11 +23,15 @@ from numpy.typing import ArrayLike
 from renoscore._kernels import FloatArray, column_name
 from renoscore.errors import OptionError, Problem, WeightsError
 
+if TYPE_CHECKING:
+    from renoscore.aggregate.tree import Tree
+
 __all__ = [
     "WEIGHT_SUM_TOL",
     "Missing",
     "check_missing",
     "check_tree_options",
+    "draw_count",
     "node_weights",
     "weight_vector",
 ]
@@ -115,3 +122,25 @@ def check_tree_options(method: str, missing: str) -> None:
         raise OptionError(
             f"unknown missing policy {missing!r}", [Problem("use renormalize or propagate")]
         )
+
+
+def draw_count(weights: Sequence[FloatArray], tree: Tree) -> int:
+    """0 for one weighting (a vector per group), else the number of draws C.
+
+    Every group needs its local weights: ``(children,)`` for one weighting or
+    ``(C, children)`` for C draws, the same C for every group.
+    """
+    problems: list[Problem] = []
+    if len(weights) != len(tree.children):
+        raise OptionError(
+            "one local-weight array per group is needed",
+            [Problem(f"{len(weights)} arrays for {len(tree.children)} groups")],
+        )
+    counts = {w.shape[0] if w.ndim == 2 else 0 for w in weights}
+    for k, (w, kids) in enumerate(zip(weights, tree.children, strict=True)):
+        if w.ndim not in (1, 2) or w.shape[-1] != kids.size:
+            problems.append(Problem(f"group {k}: weights {w.shape}, expected (C, {kids.size})"))
+    if problems or len(counts) != 1:
+        problems.append(Problem(f"draw counts per group: {sorted(counts)}"))
+        raise OptionError("local weights do not fit the tree", problems)
+    return counts.pop()

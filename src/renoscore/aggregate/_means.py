@@ -32,7 +32,7 @@ array([1. , 0.5])
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -48,8 +48,11 @@ __all__ = ["aggregate_block", "finish_mean", "present_sums", "tree_pass", "weigh
 def weighted_total(values: NDArray[np.generic], w: FloatArray) -> FloatArray:
     """``sum_j w_j values_j`` over the children (last axis of ``values``), in any layout above."""
     if values.ndim == 3:
-        # Each weighting has its own values: a batched matrix-vector product, then (n, K).
-        return np.asarray(np.matmul(values, w.T[:, :, None])[..., 0].T, dtype=np.float64)
+        # Each weighting has its own values, (n, K) out. One sum of products over the children:
+        # a batched matrix-vector product would run K tiny products, three times slower on the
+        # strided (K, n, groups) view that group children of weight draws come in.
+        summed: Any = np.einsum("knc,ck->nk", cast("NDArray[Any]", values), w)
+        return np.asarray(summed, dtype=np.float64)
     return np.asarray(np.matmul(values, w), dtype=np.float64)
 
 

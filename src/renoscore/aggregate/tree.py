@@ -32,7 +32,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from renoscore._kernels import FloatArray, row_blocks
-from renoscore.aggregate._checks import check_tree_options
+from renoscore.aggregate._checks import check_tree_options, draw_count
 from renoscore.aggregate._means import aggregate_block, tree_pass
 from renoscore.errors import OptionError, Problem
 
@@ -295,7 +295,7 @@ def tree_means(
     check_tree_options(method, missing)
     arr = np.asarray(S, dtype=np.float64)
     weights = [np.asarray(w, dtype=np.float64) for w in (tree.weights if local is None else local)]
-    draws = _draw_count(weights, tree)
+    draws = draw_count(weights, tree)
     m = tree.n_leaves
     if arr.ndim not in (2, 3) or arr.shape[-1] != m or (arr.ndim == 3 and arr.shape[0] != draws):
         raise OptionError(
@@ -315,21 +315,3 @@ def tree_means(
         coverage=coverage,
     )
     return TreeMeans(scores, cover)
-
-
-def _draw_count(weights: Sequence[FloatArray], tree: Tree) -> int:
-    """0 for one weighting (a vector per group), else the number of draws C."""
-    problems: list[Problem] = []
-    if len(weights) != len(tree.children):
-        raise OptionError(
-            "one local-weight array per group is needed",
-            [Problem(f"{len(weights)} arrays for {len(tree.children)} groups")],
-        )
-    counts = {w.shape[0] if w.ndim == 2 else 0 for w in weights}
-    for k, (w, kids) in enumerate(zip(weights, tree.children, strict=True)):
-        if w.ndim not in (1, 2) or w.shape[-1] != kids.size:
-            problems.append(Problem(f"group {k}: weights {w.shape}, expected (C, {kids.size})"))
-    if problems or len(counts) != 1:
-        problems.append(Problem(f"draw counts per group: {sorted(counts)}"))
-        raise OptionError("local weights do not fit the tree", problems)
-    return counts.pop()

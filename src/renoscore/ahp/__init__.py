@@ -56,6 +56,16 @@ Saaty, T. L. (2005). Theory and Applications of the Analytic Network Process. RW
 Pittsburgh.
 Tummala, V. M. R. & Ling, H. (1998). A note on the computation of the mean random consistency
 index of the analytic hierarchy process (AHP). Theory and Decision 44(3), 221-230.
+
+Examples
+--------
+Three criteria judged pairwise on Saaty's scale: the priorities, and a consistency ratio well
+under 0.10:
+
+>>> import renoscore as rs
+>>> c = rs.ahp.consistency([[1, 3, 5], [1 / 3, 1, 3], [1 / 5, 1 / 3, 1]])
+>>> c.priorities.round(3), round(float(c.cr), 3), bool(c.acceptable)
+(array([0.637, 0.258, 0.105]), 0.033, True)
 """
 
 from renoscore.ahp._checks import DEFAULT_RTOL, PRIORITY_METHODS, validate_judgements

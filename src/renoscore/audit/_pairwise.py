@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from renoscore._kernels import BLOCK_ELEMENTS, column_sums, row_blocks
+
 __all__ = ["PairwiseMoments", "pairwise_moments"]
 
 FloatArray = NDArray[np.float64]
@@ -39,8 +41,10 @@ class PairwiseMoments:
     r: FloatArray
 
 
-def pairwise_moments(Z: FloatArray) -> PairwiseMoments:
+def pairwise_moments(Z: FloatArray, *, complete: bool | None = None) -> PairwiseMoments:
     """Pairwise-complete counts, covariances and Pearson correlations of the columns of ``Z``.
+
+    ``complete``: whether ``Z`` has no NaN, when the caller knows (saves a read).
 
     Examples
     --------
@@ -49,18 +53,19 @@ def pairwise_moments(Z: FloatArray) -> PairwiseMoments:
     >>> pm.n.tolist()[0], round(float(pm.r[0, 1]), 4), round(float(pm.r[0, 2]), 4)
     ([4, 4, 3], 0.9845, 0.6186)
     """
-    observed = ~np.isnan(Z)
-    count = observed.sum(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        centre = np.where(count > 0, np.where(observed, Z, 0.0).sum(axis=0) / count, 0.0)
-    # Centring by the column means first keeps the sums of products small (no cancellation).
-    C = np.where(observed, Z - centre, 0.0)
-    if observed.all():
-        n = np.full((Z.shape[1], Z.shape[1]), Z.shape[0], dtype=np.float64)
-        cross = C.T @ C
+    if complete is None:
+        complete = not bool(np.isnan(Z).any())
+    if complete:
+        n, cross = _complete_cross(Z)
         var_a = np.broadcast_to(np.diag(cross)[:, None], cross.shape)
         var_b = var_a.T
     else:
+        observed = ~np.isnan(Z)
+        count = observed.sum(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            centre = np.where(count > 0, np.where(observed, Z, 0.0).sum(axis=0) / count, 0.0)
+        # Centring by the column means first keeps the sums of products small.
+        C = np.where(observed, Z - centre, 0.0)
         mask = observed.astype(np.float64)
         n = mask.T @ mask
         s = C.T @ mask  # s[a, b]: sum of column a over the rows where b is observed (and a)
@@ -75,3 +80,24 @@ def pairwise_moments(Z: FloatArray) -> PairwiseMoments:
         tiny = denom <= 1e-12 * (np.abs(var_a) + np.abs(var_b) + 1e-300)
         r = np.where((n >= 2) & ~tiny, cross / np.where(tiny, 1.0, denom), np.nan)
     return PairwiseMoments(np.rint(n).astype(np.int64), cov, np.clip(r, -1.0, 1.0))
+
+
+def _complete_cross(Z: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Counts and centred cross-products of a matrix without NaN, in one blocked pass.
+
+    Each block of rows is shifted by the first rows' means while in cache and multiplied by
+    itself (``d.T @ d``); the shift's offset from the true means is taken out at the end
+    (``cross - N m m^T``, small because the shift is near the means).
+    """
+    n_rows, v = Z.shape
+    shift = Z[: min(n_rows, 1024)].mean(axis=0) if n_rows else np.zeros(v)
+    cross = np.zeros((v, v))
+    total = np.zeros(v)
+    buf = np.empty((min(n_rows, max(1, BLOCK_ELEMENTS // max(v, 1))), v))
+    for rows in row_blocks(n_rows, v):
+        d = np.subtract(Z[rows], shift, out=buf[: rows.stop - rows.start])
+        cross += d.T @ d
+        total += column_sums(d)
+    mean = total / max(n_rows, 1)
+    cross -= n_rows * np.outer(mean, mean)
+    return np.full((v, v), float(n_rows)), cross

@@ -6,17 +6,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from renoscore._format import finite_or_none
 from renoscore.audit.importance import relative
 
 if TYPE_CHECKING:
     from renoscore.audit.result import AuditResult
 
 __all__ = ["section_records", "treatment_text"]
-
-
-def _num(x: Any) -> float | None:
-    v = float(x)
-    return None if np.isnan(v) or np.isinf(v) else v
 
 
 def treatment_text(a: AuditResult, j: int, lang: str) -> str:
@@ -50,7 +46,7 @@ def _availability(a: AuditResult, lang: str) -> list[dict[str, Any]]:
     av = a.availability
     return [
         {"indicator": ind, "phase": p, "applicable": int(av.indicator_applicable[k, j]),
-         "observed": _num(av.indicator[k, j])}
+         "observed": finite_or_none(av.indicator[k, j])}
         for k, p in enumerate(a.phases)
         for j, ind in enumerate(a.system.indicator_ids)
         if av.indicator_applicable[k, j] > 0
@@ -62,8 +58,12 @@ def _communities(a: AuditResult, lang: str) -> list[dict[str, Any]]:
     groups = [g.id for g in a.system.groups]
     out = []
     for r, (cid, p) in enumerate(zip(a.ids, a.row_phases, strict=True)):
-        rec: dict[str, Any] = {"community_id": cid, "phase": p, "observed": _num(av.row[r])}
-        rec.update({f"observed_{g}": _num(av.group[r, k]) for k, g in enumerate(groups)})
+        rec: dict[str, Any] = {
+            "community_id": cid,
+            "phase": p,
+            "observed": finite_or_none(av.row[r]),
+        }
+        rec.update({f"observed_{g}": finite_or_none(av.group[r, k]) for k, g in enumerate(groups)})
         rec["screened"] = bool(av.row[r] < a.settings.dat_thresh)
         out.append(rec)
     return out
@@ -75,9 +75,9 @@ def _distribution(a: AuditResult, lang: str) -> list[dict[str, Any]]:
 
     out_flag = outlier_flags(s.skew, s.kurt, a.settings.skew_threshold, a.settings.kurt_threshold)
     return [
-        {"indicator": ind, "n": int(s.n[j]), "mean": _num(s.mean[j]), "sd": _num(s.sd[j]),
-         "min": _num(s.minimum[j]), "median": _num(s.median[j]), "max": _num(s.maximum[j]),
-         "skew": _num(s.skew[j]), "kurt": _num(s.kurt[j]), "outliers": bool(out_flag[j]),
+        {"indicator": ind, "n": int(s.n[j]), "mean": finite_or_none(s.mean[j]), "sd": finite_or_none(s.sd[j]),
+         "min": finite_or_none(s.minimum[j]), "median": finite_or_none(s.median[j]), "max": finite_or_none(s.maximum[j]),
+         "skew": finite_or_none(s.skew[j]), "kurt": finite_or_none(s.kurt[j]), "outliers": bool(out_flag[j]),
          "constant": bool(s.constant[j]), "treatment": treatment_text(a, j, lang)}
         for j, ind in enumerate(a.system.indicator_ids)
         if s.n[j] > 0
@@ -88,7 +88,7 @@ def _discrimination(a: AuditResult, lang: str) -> list[dict[str, Any]]:
     d = a.discrimination
     return [
         {"indicator": ind, "phase": p, "observed": int(d.observed[k, j]),
-         "at_floor": _num(d.at_floor[k, j]), "at_target": _num(d.at_target[k, j]),
+         "at_floor": finite_or_none(d.at_floor[k, j]), "at_target": finite_or_none(d.at_target[k, j]),
          "constant": bool(d.distinct[k, j] == 1 and d.observed[k, j] >= 2)}
         for k, p in enumerate(a.phases)
         for j, ind in enumerate(a.system.indicator_ids)
@@ -108,10 +108,10 @@ def _correlation(a: AuditResult, lang: str) -> list[dict[str, Any]]:
         own = a.system.dimension_of(ind)
         rec: dict[str, Any] = {"indicator": ind, "dimension": own}
         for d in dims:
-            rec[f"pearson_{d}"] = _num(c.pearson[i, col[d]])
-            rec[f"spearman_{d}"] = _num(c.spearman[i, col[d]])
-        rec["pearson_overall"] = _num(c.pearson[i, col[goal]])
-        rec["spearman_overall"] = _num(c.spearman[i, col[goal]])
+            rec[f"pearson_{d}"] = finite_or_none(c.pearson[i, col[d]])
+            rec[f"spearman_{d}"] = finite_or_none(c.spearman[i, col[d]])
+        rec["pearson_overall"] = finite_or_none(c.pearson[i, col[goal]])
+        rec["spearman_overall"] = finite_or_none(c.spearman[i, col[goal]])
         out.append(rec)
     return out
 
@@ -123,9 +123,9 @@ def _consistency(a: AuditResult, lang: str) -> list[dict[str, Any]]:
         kids = () if node.is_indicator else getattr(node, "children", ())
         names = ", ".join(kids[k].id for k in gc.constant)
         out.append(
-            {"group": g, "children": gc.k, "alpha": _num(gc.alpha),
+            {"group": g, "children": gc.k, "alpha": finite_or_none(gc.alpha),
              "alpha_note": a.reason(gc.alpha_reason, lang),
-             "complete": gc.complete, "first_share": _num(gc.first_share),
+             "complete": gc.complete, "first_share": finite_or_none(gc.first_share),
              "eigen_above_one": gc.eigen_above_one,
              "eigenvalues": [round(e, 6) for e in gc.eigenvalues],
              "pca_note": a.reason(gc.pca_reason, lang, names=names)}
@@ -149,9 +149,9 @@ def _importance(a: AuditResult, lang: str) -> list[dict[str, Any]]:
             r = a.correlations.pearson[col[node], goal] if node in col else np.nan
             out.append(
                 {"node": node, "level": "indicator" if part.start == 0 else "dimension",
-                 "S": _num(me.S[j]), "S_rel": _num(s_rel[k]), "weight": _num(w[k]),
-                 "w_rel": _num(w_rel[k]), "r2": _num(r * r), "n": int(me.n[j]),
-                 "bandwidth": _num(me.bandwidth[j]),
+                 "S": finite_or_none(me.S[j]), "S_rel": finite_or_none(s_rel[k]), "weight": finite_or_none(w[k]),
+                 "w_rel": finite_or_none(w_rel[k]), "r2": finite_or_none(r * r), "n": int(me.n[j]),
+                 "bandwidth": finite_or_none(me.bandwidth[j]),
                  "note": a.reason("constant", lang) if me.constant[j] else ""}
             )  # fmt: skip
     return out

@@ -57,6 +57,12 @@ WORDS: dict[str, dict[str, str]] = {
         "ratio": "importance / weight",
         "r2": "r²",
         "summary": "{n} communities (phase {phase}); {f} flags.",
+        "ranks_exact": "Ranks (Spearman's rho, main effects): exact, by a sort of each column.",
+        "ranks_binned": (
+            "Ranks (Spearman's rho, main effects): binned, {bins} bins per column (a counting "
+            "sort); exact for {k} of {v} columns, Spearman's rho within {e:.1g} of its exact "
+            "value; main effects from quantile classes."
+        ),
         "intro": (
             "Before an index is published the JRC audits it (OECD/JRC 2008; Saisana, Saltelli "
             "& Tarantola 2005): can the data carry it, do the indicators of a dimension point "
@@ -123,6 +129,11 @@ WORDS: dict[str, dict[str, str]] = {
         "ratio": "重要性与权重之比",
         "r2": "r²",
         "summary": "{n}个小区（{phase}阶段）；审计提示{f}项。",
+        "ranks_exact": "秩（斯皮尔曼相关系数、主效应）：逐列排序，结果精确。",
+        "ranks_binned": (
+            "秩（斯皮尔曼相关系数、主效应）：分箱计数排序，每列{bins}个箱；{v}列中有{k}列与精确秩"
+            "完全一致，斯皮尔曼相关系数与精确值之差不超过{e:.1g}；主效应按分位数分组估计。"
+        ),
         "intro": (
             "综合指数发布前应进行统计审计（OECD/JRC 2008；Saisana、Saltelli、Tarantola 2005）："
             "数据能否支撑指数，同一维度内的指标方向是否一致，异常值是否左右排名，各指标的实际"

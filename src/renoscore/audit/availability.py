@@ -91,18 +91,30 @@ def availability(
     >>> a.indicator.tolist(), a.row.tolist()
     ([[1.0, 0.0], [0.0, 1.0]], [0.5, 1.0, 0.5])
     """
-    ok = (status == CellStatus.OK).astype(np.float64)
-    applies = (status != CellStatus.NOT_APPLICABLE).astype(np.float64)
-    one_hot = np.zeros((status.shape[0], n_phases))
-    one_hot[np.arange(status.shape[0]), phase_codes] = 1.0
-    ok_p = one_hot.T @ ok
-    app_p = one_hot.T @ applies
-    member = membership.astype(np.float64)
+    n_rows, m = status.shape
+    member = membership.astype(np.float32)
+    rows_per_phase = np.bincount(phase_codes, minlength=n_phases).astype(np.float64)
+    if not status.any():  # every cell observed (CellStatus.OK is 0): nothing to count
+        app_p = np.repeat(rows_per_phase[:, None], m, axis=1)
+        some = member.sum(axis=0) > 0
+        group = np.broadcast_to(np.where(some, 1.0, np.nan), (n_rows, member.shape[1]))
+        indicator = np.where(app_p > 0, 1.0, np.nan)
+        row = np.ones(n_rows) if m else np.full(n_rows, np.nan)
+        return Availability(indicator, np.rint(app_p).astype(np.int64), row, group.copy())
+    # Counts as float32 products: exact for up to 2**24 rows.
+    ok = (status == CellStatus.OK).astype(np.float32)
+    applies = (status != CellStatus.NOT_APPLICABLE).astype(np.float32)
+    if n_phases == 1:
+        ok_p, app_p = ok.sum(axis=0)[None, :], applies.sum(axis=0)[None, :]
+    else:
+        one_hot = np.zeros((n_rows, n_phases), dtype=np.float32)
+        one_hot[np.arange(n_rows), phase_codes] = 1.0
+        ok_p, app_p = one_hot.T @ ok, one_hot.T @ applies
     ok_g = ok @ member
     app_g = applies @ member
     with np.errstate(invalid="ignore", divide="ignore"):
-        indicator = np.where(app_p > 0, ok_p / app_p, np.nan)
+        indicator = np.where(app_p > 0, ok_p / app_p, np.nan).astype(np.float64)
         row_app = applies.sum(axis=1)
-        row = np.where(row_app > 0, ok.sum(axis=1) / row_app, np.nan)
-        group = np.where(app_g > 0, ok_g / app_g, np.nan)
+        row = np.where(row_app > 0, ok.sum(axis=1) / row_app, np.nan).astype(np.float64)
+        group = np.where(app_g > 0, ok_g / app_g, np.nan).astype(np.float64)
     return Availability(indicator, np.rint(app_p).astype(np.int64), row, group)

@@ -93,9 +93,8 @@ def principal_components(X: FloatArray) -> tuple[FloatArray, NDArray[np.bool_]]:
     constant = sd <= 1e-12 * (np.abs(X).max(axis=0) + 1e-300)
     if constant.any() or X.shape[0] < 2:
         return np.array([]), constant
-    R = np.corrcoef(X, rowvar=False)
-    ev: FloatArray = np.asarray(np.linalg.eigvalsh(R)[::-1], dtype=np.float64)
-    return ev, np.asarray(constant, dtype=bool)
+    R = np.asarray(np.corrcoef(X, rowvar=False), dtype=np.float64)
+    return _eigen(R), np.asarray(constant, dtype=bool)
 
 
 def group_consistency(
@@ -131,12 +130,23 @@ def group_consistency(
     if k < 2:
         return GroupConsistency(k, np.nan, 0, np.nan, None, (), "one_child", "one_child")
     alpha, alpha_reason = _alpha(moments, idx)
-    sub = Z[:, idx]
-    rows = ~np.isnan(sub).any(axis=1)
-    complete = int(rows.sum())
+    n_rows = Z.shape[0]
+    if n_rows and (moments.n[np.ix_(idx, idx)] == n_rows).all():
+        # Every child observed in every row: the complete rows are all rows, and their
+        # correlation matrix is the pairwise one already computed.
+        complete = n_rows
+        R = moments.r[np.ix_(idx, idx)]
+        constant = np.isnan(np.diag(R))
+        ev = np.array([]) if constant.any() or complete < 2 else _eigen(R)
+    else:
+        sub = Z[:, idx]
+        rows = ~np.isnan(sub).any(axis=1)
+        complete = int(rows.sum())
+        ev, constant = (np.array([]), np.zeros(k, dtype=bool))
+        if complete >= k and complete >= 3:
+            ev, constant = principal_components(sub[rows])
     if complete < k or complete < 3:
         return GroupConsistency(k, alpha, complete, np.nan, None, (), alpha_reason, "too_few_rows")
-    ev, constant = principal_components(sub[rows])
     if ev.size == 0:
         const = tuple(int(c) for c in np.flatnonzero(constant))
         return GroupConsistency(
@@ -151,6 +161,11 @@ def group_consistency(
         eigenvalues=tuple(float(e) for e in ev),
         alpha_reason=alpha_reason,
     )
+
+
+def _eigen(R: FloatArray) -> FloatArray:
+    """Eigenvalues of a correlation matrix, largest first."""
+    return np.asarray(np.linalg.eigvalsh(R)[::-1], dtype=np.float64)
 
 
 def _alpha(moments: PairwiseMoments, idx: NDArray[np.intp]) -> tuple[float, str | None]:

@@ -8,8 +8,8 @@ target, *floor-bound* when more than that are at the floor, and *constant* when 
 value is the same: it no longer separates most communities, and its weight moves nobody's rank
 (OECD/JRC 2008, step 4: indicators with little variation add nothing to the ranking).
 
-The shares come from two comparisons of the whole matrix with the goalposts and one matrix
-product with the phase indicator matrix.
+The shares come from two comparisons of each block of rows with the goalposts (in cache), and
+per phase from column sums (one phase) or a product with the phase indicator matrix.
 
 References
 ----------
@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+
+from renoscore._kernels import BLOCK_ELEMENTS, column_counts, column_reduce, row_blocks
 
 __all__ = ["MAX_SHARE", "Discrimination", "discrimination"]
 
@@ -74,6 +76,7 @@ def discrimination(
     target: NDArray[np.float64],
     phase_codes: NDArray[np.intp],
     n_phases: int,
+    extremes: tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]] | None = None,
 ) -> Discrimination:
     """Share of each phase's observed values at the floor and at the target of each indicator.
 
@@ -85,6 +88,9 @@ def discrimination(
         Goalposts; a cost indicator has ``floor > target``.
     phase_codes : ndarray of int, shape (N,)
     n_phases : int
+    extremes : (n, min, max), optional
+        Observed count, minimum and maximum of each column, when there is one phase and the
+        caller has them (e.g. from :func:`~renoscore.audit.distribution.column_stats`).
 
     Returns
     -------
@@ -99,19 +105,48 @@ def discrimination(
     >>> d.floor_bound().tolist(), d.saturated().tolist()
     ([[True, False]], [[False, True]])
     """
-    observed = ~np.isnan(X)
-    span = target - floor
-    with np.errstate(invalid="ignore"):
-        s = (X - floor) / span
-        low = (s <= 0.0) & observed
-        high = (s >= 1.0) & observed
-    one_hot = np.zeros((X.shape[0], n_phases))
-    one_hot[np.arange(X.shape[0]), phase_codes] = 1.0
-    n_obs = one_hot.T @ observed.astype(np.float64)
+    n_rows, m = X.shape
+    sign = np.where(target >= floor, 1.0, -1.0)  # a cost indicator compares the other way
+    low_at, high_at = floor * sign, target * sign
+    if n_phases == 1 or n_rows == 0:
+        one_hot = None
+    else:
+        one_hot = np.zeros((n_rows, n_phases), dtype=np.float32)
+        one_hot[np.arange(n_rows), phase_codes] = 1.0
+    counts = np.zeros((3, n_phases, m))
+    known = extremes is not None and one_hot is None
+    lo = np.full((n_phases, m), np.inf)
+    hi = np.full((n_phases, m), -np.inf)
+    buf = np.empty((min(n_rows, max(1, BLOCK_ELEMENTS // max(m, 1))), m))
+    for rows in row_blocks(n_rows, m):
+        block = X[rows]
+        t = np.multiply(block, sign, out=buf[: rows.stop - rows.start])
+        with np.errstate(invalid="ignore"):
+            marks = [t <= low_at, t >= high_at]  # NaN is neither
+        if not known:
+            marks.insert(0, ~np.isnan(block))
+        if one_hot is None:
+            for k, mark in enumerate(marks, start=3 - len(marks)):
+                counts[k, 0] += column_counts(mark)
+            if not known:
+                np.fmin(lo[0], column_reduce(np.fmin, block), out=lo[0])
+                np.fmax(hi[0], column_reduce(np.fmax, block), out=hi[0])
+        else:
+            part = one_hot[rows].T
+            for k, mark in enumerate(marks):
+                counts[k] += part @ mark.astype(np.float32)
+    if known and extremes is not None:
+        counts[0, 0] = extremes[0]
+        lo[0] = np.where(extremes[0] > 0, extremes[1], np.inf)
+        hi[0] = np.where(extremes[0] > 0, extremes[2], -np.inf)
+    n_obs, low, high = counts
     with np.errstate(invalid="ignore", divide="ignore"):
-        at_floor = np.where(n_obs > 0, (one_hot.T @ low.astype(np.float64)) / n_obs, np.nan)
-        at_target = np.where(n_obs > 0, (one_hot.T @ high.astype(np.float64)) / n_obs, np.nan)
-    distinct = _distinct_by_phase(X, observed, phase_codes, n_phases)
+        at_floor = np.where(n_obs > 0, low / n_obs, np.nan)
+        at_target = np.where(n_obs > 0, high / n_obs, np.nan)
+    if one_hot is None:
+        distinct = np.where(np.isinf(lo), 0, np.where(lo == hi, 1, 2)).astype(np.int64)
+    else:
+        distinct = _distinct_by_phase(X, ~np.isnan(X), phase_codes, n_phases)
     return Discrimination(np.rint(n_obs).astype(np.int64), at_floor, at_target, distinct)
 
 

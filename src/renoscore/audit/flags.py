@@ -4,6 +4,15 @@ A :class:`Flag` names the section, the rule (``code``), the node (indicator or g
 community it is about, the phase, the value that tripped the rule and any other numbers its
 sentence needs; :meth:`Flag.text` says it in English or Chinese (:mod:`renoscore.audit._words`).
 Each ``*_flags`` function applies the rules of one section to that section's statistics.
+
+Examples
+--------
+>>> flag = Flag(
+...     "distribution", "outliers", "f_elevator_share", "t0", 3.70,
+...     details={"skew": 3.70, "kurt": 12.62},
+... )
+>>> flag.text("en"), flag.text("zh")
+('outliers: skewness 3.70, kurtosis 12.62', '存在异常值：偏度3.70，峰度12.62')
 """
 
 from __future__ import annotations

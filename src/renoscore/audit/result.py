@@ -4,12 +4,22 @@
 pandas tables (``to_frame(section)``), as one JSON document (``to_json``; the settings and the
 audited phase included, so the audit can be repeated), as text (``table``) and in a notebook
 (``_repr_html_``, drawn by :mod:`renoscore.report` through :mod:`renoscore._views`).
+
+Examples
+--------
+>>> import renoscore as rs
+>>> a = rs.audit(rs.default_system(), rs.example_data())
+>>> a
+AuditResult(old_community_renovation: 30 communities in phase t0, 58 flags)
+>>> a.records("availability")[0]
+{'indicator': 'f_basic_utilities_ok', 'phase': 't0', 'applicable': 30, 'observed': 1.0}
+>>> [f.subject for f in a.flagged("saturated")][:2]
+['f_activity_space_m2', 'f_green_per_capita']
 """
 
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -19,6 +29,7 @@ from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field
 
 from renoscore import _views
+from renoscore._format import finite_or_none
 from renoscore._optional import import_optional
 from renoscore.audit._words import REASONS, WORDS
 from renoscore.audit.availability import DAT_THRESH, T_AVAIL, Availability
@@ -28,6 +39,7 @@ from renoscore.audit.discrimination import MAX_SHARE, Discrimination
 from renoscore.audit.distribution import KURT_THRESHOLD, SKEW_THRESHOLD, ColumnStats
 from renoscore.audit.flags import Flag
 from renoscore.audit.importance import MainEffects
+from renoscore.audit.ranks import EXACT_UP_TO, RANK_BINS
 from renoscore.audit.treatment import WINMAX, Treatment
 from renoscore.errors import OptionError, Problem
 
@@ -78,6 +90,15 @@ class AuditSettings(BaseModel):
         inverse, is flagged (2).
     missing : str
         The missing-data policy of the evaluation whose scores are audited (``renormalize``).
+    ranks : {"auto", "exact", "binned"}
+        How Spearman's rho and the main effects get the ranks (:mod:`renoscore.audit.ranks`):
+        exact (a sort per column), binned (a counting sort over ``rank_bins`` bins, exact
+        whenever every bin holds one distinct value, within a recorded bound otherwise), or
+        ``auto``: exact up to ``exact_up_to`` communities, binned above.
+    rank_bins : int
+        Bins per column of the binned ranks (2**12).
+    exact_up_to : int
+        The largest phase that ``ranks="auto"`` ranks exactly (20,000 communities).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -92,13 +113,9 @@ class AuditSettings(BaseModel):
     alpha_below: float = Field(default=0.70, ge=0.0, le=1.0)
     importance_ratio: float = Field(default=2.0, gt=1.0)
     missing: str = Field(default="renormalize", pattern="^(renormalize|impute_mean|impute_median)$")
-
-
-def _num(x: Any) -> float | None:
-    if x is None:
-        return None
-    v = float(x)
-    return None if math.isnan(v) or math.isinf(v) else v
+    ranks: str = Field(default="auto", pattern="^(auto|exact|binned)$")
+    rank_bins: int = Field(default=RANK_BINS, ge=2, le=2**20)
+    exact_up_to: int = Field(default=EXACT_UP_TO, ge=0)
 
 
 @dataclass(frozen=True, eq=False)
@@ -136,6 +153,12 @@ class AuditResult:
         The nominal global weight of each of ``importance_ids``.
     flags : tuple of Flag
     weights_method : str
+    notes : tuple of str
+        The warnings of the evaluation the audit read.
+    ranks : dict
+        How the ranks were made: ``mode`` (``exact`` or ``binned``), ``bins``, the columns
+        proven exact, and the bounds on a rank's and on Spearman's rho's error
+        (:meth:`~renoscore.audit.ranks.ColumnRanks.summary`).
     """
 
     system: IndicatorSystem
@@ -158,6 +181,7 @@ class AuditResult:
     flags: tuple[Flag, ...]
     weights_method: str = "declared"
     notes: tuple[str, ...] = field(default_factory=tuple)
+    ranks: dict[str, Any] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ reading
     def name(self, lang: str = "en") -> Callable[[str | None], str]:
@@ -203,6 +227,7 @@ class AuditResult:
             "phases": list(self.phases),
             "communities": self.communities,
             "weights_method": self.weights_method,
+            "ranks": dict(self.ranks),
             "treatment": self.treatment.to_dict(self.system.indicator_ids),
             "sections": {s: self.records(s) for s in SECTIONS},
         }
@@ -221,6 +246,8 @@ class AuditResult:
             f"{w['audit']}: "
             + w["summary"].format(n=self.communities, phase=self.phase or "-", f=len(self.flags))
         ]
+        if self.ranks.get("mode") == "binned":
+            lines.append(self.ranks_text(lang))
         for section in SECTIONS[:-1]:
             mine = [f for f in self.flags if f.section == section]
             if not mine:
@@ -233,6 +260,15 @@ class AuditResult:
         if not self.flags:
             lines.append(w["no_flags"])
         return "\n".join(lines)
+
+    def ranks_text(self, lang: str = "en") -> str:
+        """One sentence saying how the ranks were made and how accurate they are."""
+        r = self.ranks
+        if r.get("mode") != "binned":
+            return str(WORDS[lang]["ranks_exact"])
+        return str(WORDS[lang]["ranks_binned"]).format(
+            bins=r["bins"], k=r["exact_columns"], v=r["columns"], e=r["max_spearman_error"]
+        )
 
     def reason(self, code: str | None, lang: str = "en", **fields: Any) -> str:
         """The sentence of a reason code (why a statistic is not given)."""
@@ -260,7 +296,7 @@ def _clean(obj: Any) -> Any:
     if isinstance(obj, list | tuple):
         return [_clean(v) for v in obj]
     if isinstance(obj, float | np.floating):
-        return _num(obj)
+        return finite_or_none(obj)
     if isinstance(obj, np.integer):
         return int(obj)
     if isinstance(obj, np.bool_):

@@ -26,12 +26,17 @@ from renoscore.audit.flags import (
     discrimination_flags,
     importance_flags,
 )
-from renoscore.audit.importance import main_effects, relative
+from renoscore.audit.importance import (
+    MainEffects,
+    main_effects,
+    quantile_main_effects,
+    relative,
+)
+from renoscore.audit.ranks import ColumnRanks, column_ranks
 from renoscore.audit.result import AuditResult, AuditSettings
 from renoscore.audit.treatment import treat
 from renoscore.data import CommunityData, load_data
 from renoscore.errors import DataValidationError, OptionError, Problem
-from renoscore.ranking import rank
 from renoscore.system import IndicatorSystem, load_system
 
 __all__ = ["audit"]
@@ -45,6 +50,7 @@ def audit(
     phase: str | None = None,
     panel: Any = None,
     settings: AuditSettings | dict[str, Any] | None = None,
+    ranks: str | None = None,
 ) -> AuditResult:
     """Audit an index on community data: availability, distribution, discrimination,
     correlations, consistency and effective importance, with flags.
@@ -65,6 +71,10 @@ def audit(
         Expert judgements, for ``weights="ahp"``.
     settings : AuditSettings or dict, optional
         The rules' thresholds (COINr's and the JRC's defaults).
+    ranks : {"auto", "exact", "binned"}, optional
+        Overrides ``settings.ranks``: exact ranks (a sort per column), binned ranks (a
+        counting sort, exact whenever every bin holds one distinct value), or ``auto`` (exact
+        up to 20,000 communities). Recorded in ``result.settings`` and ``result.ranks``.
 
     Returns
     -------
@@ -88,7 +98,7 @@ def audit(
     if not isinstance(data, CommunityData):
         data = load_data(data, system)
     _check_fit(system, data)
-    cfg = _settings(settings)
+    cfg = _settings(settings, ranks)
     phases, codes = _phases(system, data)
     chosen = _choose_phase(phases, phase)
     result, notes = _scores(system, data, weights, panel, cfg)
@@ -96,23 +106,24 @@ def audit(
     membership = _membership(system)
     av = availability(data.status, codes, len(phases), membership)
     floor, target = system.goalpost_arrays()
-    disc = discrimination(data.values, floor, target, codes, len(phases))
-    raw = data.values[rows]
+    raw = data.values if rows.size == data.n else data.values[rows]
     stats = column_stats(raw)
+    known = (stats.n, stats.minimum, stats.maximum) if len(phases) == 1 else None
+    disc = discrimination(data.values, floor, target, codes, len(phases), known)
     preview = treat(raw, winmax=cfg.winmax, skew_threshold=cfg.skew_threshold,
-                    kurt_threshold=cfg.kurt_threshold)  # fmt: skip
+                    kurt_threshold=cfg.kurt_threshold, checked=(stats.skew, stats.kurt))  # fmt: skip
     node_ids = (*system.indicator_ids, *result.group_ids)
-    Z = np.hstack([np.asarray(result.indicator_scores)[rows], result.group_scores[rows]])
+    Z = _node_scores(result, rows, data.n)
     m = len(system.indicators)
-    ranks = rank(Z, method="average", descending=False, tol=0.0)  # one sort per column
-    corr = correlations(Z, range(m), range(m, len(node_ids)), ranks)  # Spearman: ind. x group
+    ranked = column_ranks(Z, cfg.ranks, bins=cfg.rank_bins, exact_up_to=cfg.exact_up_to)
+    corr = correlations(Z, range(m), range(m, len(node_ids)), ranked)  # Spearman: ind. x group
     groups = {g.id: [c.id for c in g.children] for g in system.groups}
     col = {n: k for k, n in enumerate(node_ids)}
     consistency = {g: group_consistency(Z, [col[c] for c in ch], corr.moments)
                    for g, ch in groups.items()}  # fmt: skip
     imp_ids = (*system.indicator_ids, *(d.id for d in system.dimensions if d.id in col))
     picked = [col[n] for n in imp_ids]
-    effects = main_effects(Z[:, picked], result.overall[rows], ranks=ranks[:, picked])
+    effects = _main_effects(Z, result.overall[rows], ranked, picked)
     gw = result.weights.global_weights()
     nominal = np.array([gw.get(n, np.nan) for n in imp_ids])
     flags = _flags(system, cfg, (phases, codes, chosen), data, av, disc, stats, corr,
@@ -123,7 +134,30 @@ def audit(
         treatment=preview, discrimination=disc, node_ids=node_ids, correlations=corr,
         consistency=consistency, importance=effects, importance_ids=imp_ids, weights=nominal,
         flags=tuple(flags), weights_method=_method(result.weights), notes=notes,
+        ranks=ranked.summary(),
     )  # fmt: skip
+
+
+def _node_scores(result: Any, rows: NDArray[np.intp], n_rows: int) -> NDArray[np.float64]:
+    """``(rows, V)``: the indicator scores, then the group scores, of the audited rows."""
+    scores = np.asarray(result.indicator_scores)
+    groups = result.group_scores
+    m = scores.shape[1]
+    Z = np.empty((rows.size, m + groups.shape[1]))
+    if rows.size == n_rows:
+        Z[:, :m], Z[:, m:] = scores, groups
+    else:
+        Z[:, :m], Z[:, m:] = scores[rows], groups[rows]
+    return Z
+
+
+def _main_effects(
+    Z: NDArray[np.float64], y: NDArray[np.float64], ranks: ColumnRanks, picked: list[int]
+) -> MainEffects:
+    """The smoother on exact ranks; quantile classes of the binned ranks at scale."""
+    if ranks.mode == "exact":
+        return main_effects(Z[:, picked], y, ranks=np.ascontiguousarray(ranks.ranks[picked].T))
+    return quantile_main_effects(ranks, y, picked)
 
 
 def _check_fit(system: IndicatorSystem, data: CommunityData) -> None:
@@ -135,11 +169,12 @@ def _check_fit(system: IndicatorSystem, data: CommunityData) -> None:
         )  # fmt: skip
 
 
-def _settings(settings: AuditSettings | dict[str, Any] | None) -> AuditSettings:
-    if isinstance(settings, AuditSettings):
-        return settings
+def _settings(settings: AuditSettings | dict[str, Any] | None, ranks: str | None) -> AuditSettings:
+    given = settings.model_dump() if isinstance(settings, AuditSettings) else dict(settings or {})
+    if ranks is not None:
+        given["ranks"] = ranks
     try:
-        return AuditSettings(**(settings or {}))
+        return AuditSettings(**given)
     except Exception as exc:  # pydantic's ValidationError: every problem at once
         raise OptionError("invalid audit settings", [Problem(str(exc))]) from None
 

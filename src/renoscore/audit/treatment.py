@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
@@ -43,9 +44,8 @@ from numpy.typing import ArrayLike, NDArray
 from renoscore.audit.distribution import (
     KURT_THRESHOLD,
     SKEW_THRESHOLD,
-    kurtosis,
     passes_skew_kurt,
-    skewness,
+    skewness_kurtosis,
 )
 from renoscore.errors import DataValidationError, OptionError, Problem
 
@@ -116,19 +116,34 @@ class Treatment:
     Attributes
     ----------
     values : ndarray, shape (N, M)
-        The treated matrix (the input array itself when nothing was treated). Read-only.
+        The treated matrix (the input array itself when nothing was treated), built on first
+        read from ``base`` and the treated columns. Read-only.
     columns : tuple of ColumnTreatment
         One per column that failed the first check (passing columns are not listed).
     points : tuple of TreatedPoint
         Every winsorised cell that is kept in ``values``.
     settings : dict
         ``winmax``, the thresholds, ``combine``.
+    base : ndarray, shape (N, M)
+        The untreated matrix.
+    changed : (ndarray of int, ndarray), optional
+        The treated columns and their new values (``(N, k)``).
     """
 
-    values: FloatArray
     columns: tuple[ColumnTreatment, ...]
     points: tuple[TreatedPoint, ...]
     settings: dict[str, Any] = field(default_factory=dict)
+    base: FloatArray = field(default_factory=lambda: np.empty((0, 0)), repr=False)
+    changed: tuple[NDArray[np.intp], FloatArray] | None = field(default=None, repr=False)
+
+    @cached_property
+    def values(self) -> FloatArray:
+        """The treated matrix (see the class description)."""
+        if self.changed is None or self.changed[0].size == 0:
+            return _read_only(self.base)
+        out = self.base.copy()
+        out[:, self.changed[0]] = self.changed[1]
+        return _read_only(out)
 
     def treated_columns(self) -> tuple[int, ...]:
         """The columns whose values changed."""
@@ -166,13 +181,13 @@ class Treatment:
         }  # fmt: skip
 
 
-def _matrix(X: ArrayLike) -> FloatArray:
+def _matrix(X: ArrayLike, check: bool = True) -> FloatArray:
     arr = np.asarray(X, dtype=np.float64)
     if arr.ndim == 1:
         arr = arr[:, None]
     if arr.ndim != 2:
         raise DataValidationError("expected an (N, M) matrix", [Problem(f"shape {arr.shape}")])
-    if np.isinf(arr).any():
+    if check and np.isinf(arr).any():
         raise DataValidationError("values must be finite or NaN", [Problem("infinite value")])
     return arr
 
@@ -219,7 +234,7 @@ def winsorise(
     --------
     >>> x = [*range(1, 11), 30, 100]  # COINr's vignette: one point, skew 1.712038
     >>> v, count, side = winsorise(x, winmax=2)
-    >>> int(count[0]), float(v[11, 0]), round(float(skewness(v)[0]), 6)
+    >>> int(count[0]), float(v[11, 0]), round(float(skewness_kurtosis(v)[0][0]), 6)
     (1, 30.0, 1.712038)
     """
     _check_settings(winmax, skew_threshold, kurt_threshold)
@@ -227,11 +242,12 @@ def winsorise(
     n_rows, m = values.shape
     side = np.zeros((n_rows, m), dtype=np.int8)
     count = np.zeros(m, dtype=np.int64)
-    failing = ~passes_skew_kurt(skewness(values), kurtosis(values), skew_threshold, kurt_threshold)
+    sk, ku = skewness_kurtosis(values)
+    failing = ~passes_skew_kurt(sk, ku, skew_threshold, kurt_threshold)
     active = np.flatnonzero(failing & (winmax > 0))
     while active.size:
         sub = values[:, active]
-        high = skewness(sub) >= 0
+        high = sk[active] >= 0
         # The extreme on each column's side and the next value in (NaN cells never count).
         key = np.where(np.isnan(sub), -np.inf, np.where(high, sub, -sub))
         top = key.max(axis=0)
@@ -248,7 +264,8 @@ def winsorise(
         old_side = side[:, active]
         side[:, active] = np.where(moved, code, np.where(old_side == code, 0, old_side))
         count[active] = (side[:, active] != 0).sum(axis=0)
-        still = ~passes_skew_kurt(skewness(sub), kurtosis(sub), skew_threshold, kurt_threshold)
+        sk[active], ku[active] = skewness_kurtosis(sub)
+        still = ~passes_skew_kurt(sk[active], ku[active], skew_threshold, kurt_threshold)
         active = active[still & movable & (count[active] < winmax)]
     return values, count, side
 
@@ -292,6 +309,7 @@ def treat(
     kurt_threshold: float = KURT_THRESHOLD,
     combine: bool = False,
     log: bool = True,
+    checked: tuple[ArrayLike, ArrayLike] | None = None,
 ) -> Treatment:
     """Treat outliers column by column as COINr's ``Treat`` does with its defaults.
 
@@ -310,6 +328,10 @@ def treat(
     log : bool, default True
         Use the log transform when winsorisation is not enough. With False such a column keeps
         its winsorised values (with goalposts, a transform would change the goalposts' units).
+    checked : (skewness, kurtosis), optional
+        The columns' statistics when already computed (e.g. by
+        :func:`~renoscore.audit.distribution.column_stats`, which refuses infinities): the
+        first check reads them instead of reading ``X`` again.
 
     Returns
     -------
@@ -323,32 +345,34 @@ def treat(
     ('winsorised', 1, 1.712038, 1.815781)
     """
     _check_settings(winmax, skew_threshold, kurt_threshold)
-    original = _matrix(X)
-    sk0, ku0 = skewness(original), kurtosis(original)
+    original = _matrix(X, check=checked is None)
+    if checked is None:
+        sk0, ku0 = skewness_kurtosis(original)
+    else:
+        sk0, ku0 = (np.asarray(a, dtype=np.float64) for a in checked)
     fail0 = ~passes_skew_kurt(sk0, ku0, skew_threshold, kurt_threshold)
     cols = np.flatnonzero(fail0)
     if cols.size == 0:
         settings = _settings(winmax, skew_threshold, kurt_threshold, combine, log)
-        return Treatment(_read_only(original), (), (), settings)
+        return Treatment((), (), settings, base=original)
     win, count, side = winsorise(original[:, cols], winmax, skew_threshold, kurt_threshold)
-    sk1, ku1 = skewness(win), kurtosis(win)
+    sk1, ku1 = skewness_kurtosis(win)
     pass1 = passes_skew_kurt(sk1, ku1, skew_threshold, kurt_threshold)
     need_log = ~pass1 & log
     base = np.where(combine, win, original[:, cols])
     logged, lo, shift = log_ct(base[:, need_log])
     sk2 = np.full(cols.size, np.nan)
     ku2 = np.full(cols.size, np.nan)
-    sk2[need_log], ku2[need_log] = skewness(logged), kurtosis(logged)
+    sk2[need_log], ku2[need_log] = skewness_kurtosis(logged)
     pass2 = passes_skew_kurt(sk2, ku2, skew_threshold, kurt_threshold)
-    values = original.copy()
-    values[:, cols] = win
-    values[:, cols[need_log]] = logged
+    new_values = win.copy()
+    new_values[:, need_log] = logged
     records, points = _records(
         original, cols, (sk0, ku0), (sk1, ku1, pass1), (sk2, ku2, pass2), need_log,
         (count, side, win), (lo, shift), combine,
     )  # fmt: skip
     settings = _settings(winmax, skew_threshold, kurt_threshold, combine, log)
-    return Treatment(_read_only(values), records, points, settings)
+    return Treatment(records, points, settings, base=original, changed=(cols, new_values))
 
 
 def _settings(

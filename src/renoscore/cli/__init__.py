@@ -10,6 +10,7 @@ Examples
 --------
 ``renoscore score --example``            rank and grade the bundled example communities
 ``renoscore validate SYSTEM [DATA]``     check an indicator system and a data table
+``renoscore template SYSTEM -o T.xlsx``  a fill-in template of the system for offices
 ``renoscore weights SYSTEM --panel P``   AHP report: weights and consistency per node and expert
 ``renoscore score SYSTEM DATA -o out.csv``
 ``renoscore compare RESULT.json --phases t0 t1``
@@ -33,6 +34,7 @@ from renoscore.cli import (
     schema,
     score,
     survey,
+    template,
     uncertainty,
     validate,
     weights,
@@ -44,6 +46,7 @@ __all__ = ["COMMANDS", "main"]
 #: The sub-commands, in the order ``renoscore --help`` lists them.
 COMMANDS: dict[str, Command] = {
     "validate": validate,
+    "template": template,
     "score": score,
     "weights": weights,
     "compare": compare,

@@ -5,8 +5,10 @@ of problems (:func:`print_problems`), one runner that turns exceptions into exit
 (:func:`run_command_line`: 0 success, 1 invalid input, 2 usage error, 3 the machine could not
 do it -- an output that could not be written, more memory than there is --, 130 interrupted,
 141 the reader of the output went away), and the argument helpers several sub-commands use:
-the scoring options, the system, data, panel and weights arguments (with ``--example``), the
-output (``-o`` checked before any work, ``--force``), and the CSV and JSON writers.
+the scoring options (one :class:`~renoscore._options.ScoringOptions`, validated by the library
+with its messages), the system, data, panel and weights arguments (with ``--example``), the
+outputs (``-o`` and ``--problems`` checked before any work, ``--force``), and the CSV and JSON
+writers.
 
 A sub-command is a module with ``add_parser(subparsers)`` and ``run(args)``; ``run`` returns the
 exit code and raises :class:`UsageError` or :class:`~renoscore.errors.RenoscoreError` for
@@ -19,13 +21,15 @@ Examples
 >>> add_scoring_options(parser)
 >>> args = parser.parse_args(["--aggregation", "geometric"])
 >>> args.example = True
->>> scoring_options(args)
-{'normalization': 'goalposts', 'aggregation': 'geometric', 'missing': 'renormalize'}
+>>> options = scoring_options(args)
+>>> options.normalization, options.aggregation, options.missing
+('goalposts', 'geometric', 'renormalize')
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import functools
 import json
 import os
@@ -35,8 +39,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, Protocol, TypeAlias
 
+from renoscore._calling import command_line
 from renoscore._display import display_width, pad
 from renoscore.errors import (
+    DataNotice,
     MissingDependencyError,
     OutputError,
     RenoscoreError,
@@ -49,6 +55,7 @@ __all__ = [
     "EXIT_INTERRUPTED",
     "EXIT_MACHINE",
     "MISSING_POLICIES",
+    "PYTHON_OPTIONS",
     "SCORING_OPTIONS",
     "Command",
     "Subparsers",
@@ -65,6 +72,7 @@ __all__ = [
     "one_line",
     "output_arg",
     "print_problems",
+    "problems_arg",
     "read_data_arg",
     "run_command_line",
     "run_inputs",
@@ -75,15 +83,20 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from renoscore._options import ScoringOptions
+
     Subparsers: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
 else:
     Subparsers = Any
 
-#: The missing-data policies the command line offers.
+# The option names and choices are written out (a test holds them to those of ScoringOptions)
+# so that building the parser, for --help or --version, imports neither pydantic nor numpy.
+
+#: The missing-data policies the command line offers: those of ScoringOptions.
 MISSING_POLICIES = ["error", "renormalize", "impute_mean", "impute_median"]
 
-#: The keyword arguments of :func:`renoscore.evaluate` that choose how it scores; those a
-#: sub-command declares are passed on by :func:`scoring_options`.
+#: The names of the scoring options (:class:`~renoscore._options.ScoringOptions`); those a
+#: sub-command declares are read by :func:`scoring_options`.
 SCORING_OPTIONS = (
     "normalization",
     "aggregation",
@@ -104,6 +117,24 @@ EXIT_INTERRUPTED = 130
 #: Exit code when the reader of the output went away (``renoscore ... | head``): 128 + SIGPIPE,
 #: what any Unix filter gives; nothing is printed.
 EXIT_BROKEN_PIPE = 141
+#: The command line's option for each Python argument a fix may name: a fix says
+#: ``--header-row ROW`` on the command line where it says ``header_row=...`` in Python.
+PYTHON_OPTIONS = {
+    "sheet": "--sheet SHEET",
+    "header_row": "--header-row ROW",
+    "id_column": "--id-column COLUMN",
+    "phase_column": "--phase-column COLUMN",
+    "panel": "--panel PANEL",
+    "weights": "--weights WEIGHTS",
+    "phase": "--phase PHASE",
+    "phases": "--phases BEFORE AFTER",
+    "missing": "--missing POLICY",
+    "group_column": "--group COLUMN",
+    "data": "DATA",
+    "system": "SYSTEM",
+}
+#: Problems printed one by one; ``--problems FILE`` writes them all.
+PRINTED_PROBLEMS = 50
 
 
 class Command(Protocol):
@@ -140,13 +171,18 @@ def build_parser(commands: Iterable[Command]) -> argparse.ArgumentParser:
     subparsers: Subparsers = parser.add_subparsers(dest="command", parser_class=_Parser)
     for command in commands:
         command.add_parser(subparsers)
+    for sub in subparsers.choices.values():
+        # Every sub-command that writes a file (-o, --problems) may be told to replace it.
+        if {"--output", "--problems"} & set(sub._option_string_actions):
+            add_force(sub)
     return parser
 
 
 def run_command_line(commands: Mapping[str, Command], argv: Sequence[str] | None = None) -> int:
     """Parse ``argv``, run the sub-command it names and return the exit code.
 
-    A :class:`UsageError` is printed as one line (exit 2), then the warnings the command gave;
+    A :class:`UsageError` is printed as one line (exit 2), then the warnings the command gave
+    (each distinct one once);
     a :class:`~renoscore.errors.RenoscoreError` is printed as a table of problems and a missing
     optional dependency as one line (exit 1).
 
@@ -169,12 +205,20 @@ def run_command_line(commands: Mapping[str, Command], argv: Sequence[str] | None
     if args.command is None:
         parser.print_help()
         return 2
+    caught: list[warnings.WarningMessage] = []
+    command = commands[args.command]
+
+    def checked_run(args: argparse.Namespace) -> int:
+        problems_arg(args)  # before any work, as -o is
+        return command.run(args)
+
     try:
-        with warnings.catch_warnings(record=True) as caught:
+        with warnings.catch_warnings(record=True) as caught, command_line(PYTHON_OPTIONS):
             warnings.simplefilter("always")
-            code = exit_2_on_usage_error(commands[args.command].run)(args)
-        for item in caught:
-            print(f"warning: {item.message}", file=sys.stderr)
+            code = exit_2_on_usage_error(checked_run)(args)
+        _print_warnings(caught)
+        if code == 0:
+            _write_problems(args, [])
         return code
     except BrokenPipeError:
         _silence_stdout()
@@ -183,7 +227,16 @@ def run_command_line(commands: Mapping[str, Command], argv: Sequence[str] | None
         print(f"error: {one_line(exc)}", file=sys.stderr)
         return EXIT_MACHINE
     except RenoscoreError as exc:
-        print_problems(exc)
+        _print_warnings(caught)
+        hint = None if not hasattr(args, "problems") or args.problems else "--problems FILE.xlsx"
+        print_problems(exc, hint)
+        try:
+            _write_problems(args, exc.problems)
+        except OutputError as write_exc:
+            print(f"error: {one_line(write_exc)}", file=sys.stderr)
+            return EXIT_MACHINE
+        except MissingDependencyError as write_exc:
+            print(f"error: {write_exc}", file=sys.stderr)
         return 1
     except MissingDependencyError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -230,8 +283,46 @@ def one_line(exc: RenoscoreError) -> str:
     return ": ".join(parts[:2]) + "".join(f"; {x}" for x in parts[2:])
 
 
-def print_problems(exc: RenoscoreError) -> None:
-    """Print an error's summary and its problems as a table (where, problem, fix) to stderr.
+def _print_warnings(caught: Sequence[warnings.WarningMessage]) -> None:
+    """A notice as ``notice: ...``, any other warning as ``warning: ...`` (to stderr), each once.
+
+    A command may evaluate the same inputs more than once (the report and its rank-stability
+    draws, the audit's own evaluation): a warning given twice is said once.
+    """
+    said: set[tuple[str, str]] = set()
+    for item in caught:
+        word = "notice" if issubclass(item.category, DataNotice) else "warning"
+        if (word, str(item.message)) not in said:
+            said.add((word, str(item.message)))
+            print(f"{word}: {item.message}", file=sys.stderr)
+
+
+def _write_problems(args: argparse.Namespace, problems: Sequence[Any]) -> None:
+    """With ``--problems FILE``, every problem (none: just the header) into FILE, whole or
+    not at all (checked by :func:`problems_arg` before the run; never over an input)."""
+    path = getattr(args, "problems", None)
+    if not path:
+        return
+    from renoscore.io.problems import write_problems
+
+    write_problems(
+        problems,
+        path,
+        lang=getattr(args, "lang", "en") or "en",
+        overwrite=bool(getattr(args, "force", False)),
+        inputs=_outputs_and_inputs(args, "problems"),
+    )
+    print(
+        f"wrote {len(problems)} problem{'s' if len(problems) != 1 else ''} to {path}",
+        file=sys.stderr,
+    )
+
+
+def print_problems(exc: RenoscoreError, hint: str | None = None) -> None:
+    """Print an error's summary, its count of problems and the first
+    :data:`PRINTED_PROBLEMS` of them grouped by column (where, problem, fix) to stderr.
+
+    ``hint`` names the option that writes all of them, when there are more.
 
     Examples
     --------
@@ -246,20 +337,57 @@ def print_problems(exc: RenoscoreError) -> None:
       row 3  not a number
     """
     print(f"error: {exc.summary}", file=sys.stderr)
-    if not exc.problems:
+    problems = exc.problems
+    if not problems:
         return
+    shown = problems[:PRINTED_PROBLEMS]
+    groups: dict[str | None, list[Any]] = {}
+    counts: dict[str | None, int] = {}
+    for p in problems:
+        counts[p.column] = counts.get(p.column, 0) + 1
+    for p in shown:
+        groups.setdefault(p.column, []).append(p)
+    if len(groups) == 1 and len(problems) == len(shown):
+        _print_rows(shown, "  ")
+        return
+    more = f"; the first {len(shown)} by column" if len(problems) > len(shown) else ", by column"
+    tail = f" ({hint} writes them all)" if hint and len(problems) > len(shown) else ""
+    print(f"  {len(problems)} problems{more}{tail}:", file=sys.stderr)
+    for column, group in groups.items():
+        title = f"column {column!r}" if column is not None else "not in a column"
+        listed = "" if len(group) == counts[column] else f", {len(group)} listed"
+        print(
+            f"  {title} ({counts[column]} problem{'s' if counts[column] != 1 else ''}{listed})",
+            file=sys.stderr,
+        )
+        _print_rows(group, "    ", in_column=True)
+    rest = [f"{c!r} ({n})" for c, n in counts.items() if c not in groups]
+    if rest:
+        print(f"  other columns: {', '.join(rest)}", file=sys.stderr)
+
+
+def _print_rows(problems: Sequence[Any], indent: str, in_column: bool = False) -> None:
+    """The problems as a table: where, problem, fix (one fix shared by all is said once);
+    ``in_column``: under a column's title, which the places leave out."""
+    fixes = {p.fix for p in problems}
+    shared = fixes.pop() if len(fixes) == 1 and len(problems) > 2 else None
     rows = [
         (
-            p.location,
+            dataclasses.replace(p, column=None).location if in_column else p.location,
             p.reason + (f" (value {p.value!r})" if p.value is not None else ""),
-            p.fix or "",
+            "" if shared is not None else p.fix or "",
         )
-        for p in exc.problems
+        for p in problems
     ]
     widths = [min(40, max(display_width(r[i]) for r in rows)) for i in range(2)]
-    print(f"  {pad('where', widths[0])}  {pad('problem', widths[1])}  fix", file=sys.stderr)
+    print(f"{indent}{pad('where', widths[0])}  {pad('problem', widths[1])}  fix", file=sys.stderr)
     for where, what, fix in rows:
-        print(f"  {pad(where, widths[0])}  {pad(what, widths[1])}  {fix}".rstrip(), file=sys.stderr)
+        print(
+            f"{indent}{pad(where, widths[0])}  {pad(what, widths[1])}  {fix}".rstrip(),
+            file=sys.stderr,
+        )
+    if shared:
+        print(f"{indent}fix for all: {shared}", file=sys.stderr)
 
 
 def _print_usage_error(exc: UsageError) -> None:
@@ -349,26 +477,31 @@ def add_scoring_options(
         "--missing", default=missing_default, choices=MISSING_POLICIES, help=missing_help
     )
     if methods:
+        # Choices for --help (ScoringOptions validates); the command line offers the means up
+        # the tree, which every sub-command, the uncertainty analysis too, can score.
         parser.add_argument("--normalization", default="goalposts", choices=["goalposts", "minmax"])
         parser.add_argument(
             "--aggregation", default="arithmetic", choices=["arithmetic", "geometric"]
         )
 
 
-def scoring_options(args: argparse.Namespace) -> dict[str, Any]:
-    """The scoring options a sub-command declared, as keyword arguments of
-    :func:`renoscore.evaluate`.
+def scoring_options(args: argparse.Namespace) -> ScoringOptions:
+    """The scoring options a sub-command declared, validated once by the library.
 
-    Without ``--missing`` the policy is ``error``, or ``renormalize`` with ``--example``.
+    Without ``--missing`` the policy is ``error``, or ``renormalize`` with ``--example``; the
+    options not declared keep their defaults. An invalid value raises the library's
+    :class:`~renoscore.errors.OptionError` (printed as its table of problems, exit 1).
 
     Examples
     --------
-    >>> scoring_options(argparse.Namespace(missing=None, example=False))
-    {'missing': 'error'}
+    >>> scoring_options(argparse.Namespace(missing=None, example=False)).missing
+    'error'
     """
-    options = {name: getattr(args, name) for name in SCORING_OPTIONS if hasattr(args, name)}
-    options["missing"] = args.missing or ("renormalize" if args.example else "error")
-    return options
+    from renoscore._options import ScoringOptions
+
+    declared = {name: getattr(args, name) for name in SCORING_OPTIONS if hasattr(args, name)}
+    declared["missing"] = args.missing or ("renormalize" if args.example else "error")
+    return ScoringOptions(**declared)
 
 
 # ----------------------------------------------------------------------------- inputs
@@ -379,7 +512,8 @@ def add_inputs(
     system_help: str | None = "indicator system YAML (or a shipped name)",
     data_help: str | None = "community data (CSV, Excel, Parquet)",
 ) -> None:
-    """Add the optional positional arguments ``system`` and ``data``, and ``--example``.
+    """Add the optional positional arguments ``system`` and ``data``, ``--example``, and the
+    options that say how to read the data (:func:`add_data_options`).
 
     ``--help`` lists positional arguments apart from the options, so where the call stands
     among the options decides only where ``--example`` is listed.
@@ -388,13 +522,43 @@ def add_inputs(
     --------
     >>> parser = argparse.ArgumentParser()
     >>> add_inputs(parser, "use the bundled system and data")
-    >>> args = parser.parse_args(["old_community_renovation"])
-    >>> args.system, args.data, args.example
-    ('old_community_renovation', None, False)
+    >>> args = parser.parse_args(["old_community_renovation", "--header-row", "3"])
+    >>> args.system, args.data, args.example, args.header_row
+    ('old_community_renovation', None, False, 3)
     """
     parser.add_argument("system", nargs="?", help=system_help)
     parser.add_argument("data", nargs="?", help=data_help)
     parser.add_argument("--example", action="store_true", help=example_help)
+    add_data_options(parser)
+
+
+def add_data_options(parser: argparse.ArgumentParser) -> None:
+    """The options of reading DATA: the sheet, the header row, the id and phase columns, and
+    ``--problems`` (write every problem to a file for the office to correct)."""
+    group = parser.add_argument_group("reading the data")
+    group.add_argument("--sheet", help="Excel sheet of the data (name or 0-based index)")
+    group.add_argument(
+        "--header-row",
+        type=int,
+        metavar="ROW",
+        help="row of the column names (default: found below any title rows)",
+    )
+    group.add_argument(
+        "--id-column",
+        metavar="COLUMN",
+        help="column of the community ids (default: community_id, 小区名称, 小区, 名称 ...)",
+    )
+    group.add_argument(
+        "--phase-column",
+        metavar="COLUMN",
+        help="column of the phases (default: phase, 阶段, 时期 ...)",
+    )
+    group.add_argument(
+        "--problems",
+        metavar="FILE",
+        help="write every problem of the input to FILE (.xlsx or .csv: row, community, "
+        "column, value, problem, fix), headers in Chinese with --lang zh",
+    )
 
 
 def load_system_arg(args: argparse.Namespace, usage: str) -> Any:
@@ -407,11 +571,21 @@ def load_system_arg(args: argparse.Namespace, usage: str) -> Any:
     return load_system(args.system)
 
 
-def read_data_arg(path: str, system: Any, sheet: str | int | None = None) -> Any:
-    """Community data from any file :func:`renoscore.io.read_data` reads (JSON too)."""
+def read_data_arg(
+    path: str, system: Any, sheet: str | int | None = None, args: argparse.Namespace | None = None
+) -> Any:
+    """Community data from any file :func:`renoscore.io.read_data` reads (JSON too), read as
+    the data options of ``args`` say (:func:`add_data_options`)."""
     from renoscore.io import read_data
 
-    options = {"sheet": sheet} if sheet is not None else {}
+    options: dict[str, Any] = {}
+    if sheet is not None:
+        options["sheet"] = int(sheet) if isinstance(sheet, str) and sheet.isdigit() else sheet
+    if args is not None:
+        for name in ("header_row", "id_column", "phase_column"):
+            value = getattr(args, name, None)
+            if value is not None:
+                options[name] = value
     return read_data(path, system, **options)
 
 
@@ -442,9 +616,7 @@ def system_and_data(args: argparse.Namespace, need_data: bool) -> tuple[Any, Any
     data_arg = getattr(args, "data", None)
     if need_data and not data_arg:
         raise UsageError("give DATA (a CSV/Excel/Parquet path) or --example")
-    sheet = getattr(args, "sheet", None)
-    index = int(sheet) if sheet is not None and sheet.isdigit() else sheet
-    data = read_data_arg(data_arg, system, index) if data_arg else None
+    data = read_data_arg(data_arg, system, getattr(args, "sheet", None), args) if data_arg else None
     return system, data
 
 
@@ -479,12 +651,72 @@ def run_inputs(args: argparse.Namespace) -> dict[str, str]:
 
 
 def add_force(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
-    """Add ``--force``: replace the output file if it exists (never an input of the run)."""
+    """Add ``--force``: replace an output file (``-o``, ``--problems``) if it exists (never an
+    input of the run); a parser that has it already is left as it is.
+
+    Examples
+    --------
+    >>> parser = argparse.ArgumentParser()
+    >>> add_force(parser)
+    >>> add_force(parser)
+    >>> parser.parse_args(["--force"]).force
+    True
+    """
+    if "--force" in parser._option_string_actions:
+        return
     parser.add_argument(
         "--force",
         action="store_true",
-        help="replace the output file if it exists (an input of the run is never replaced)",
+        help="replace an output file (-o, --problems) if it exists (an input of the run is "
+        "never replaced)",
     )
+
+
+#: The suffixes ``--problems FILE`` writes.
+PROBLEM_SUFFIXES = (".xlsx", ".csv")
+#: The output arguments of the sub-commands, as the messages name them.
+_OUTPUT_ARGS = {"output": "the -o output", "problems": "the --problems file"}
+
+
+def _outputs_and_inputs(args: argparse.Namespace, output: str) -> dict[str, str]:
+    """The inputs of the run and its other outputs: the files output ``output`` (an attribute
+    of ``args``) may not be written over."""
+    out = run_inputs(args)
+    for name, shown in _OUTPUT_ARGS.items():
+        value = getattr(args, name, None)
+        if name != output and isinstance(value, str) and value:
+            out[f"{shown} of this run"] = value
+    return out
+
+
+def problems_arg(args: argparse.Namespace) -> Path | None:
+    """The ``--problems`` path, checked before any work is done as ``-o`` is
+    (:func:`output_arg`); None without ``--problems``.
+
+    Examples
+    --------
+    >>> args = argparse.Namespace(problems="p.xlsx", output="p.xlsx", force=True)
+    >>> problems_arg(args)
+    Traceback (most recent call last):
+    ...
+    renoscore.errors.UsageError: cannot write p.xlsx: it is the -o output of this run, which would be lost -> write the output to another path
+    """
+    from renoscore._files import check_output
+
+    path = getattr(args, "problems", None)
+    if not path:
+        return None
+    try:
+        check_output(
+            path,
+            inputs=_outputs_and_inputs(args, "problems"),
+            overwrite=bool(getattr(args, "force", False)),
+            suffixes=PROBLEM_SUFFIXES,
+            force_hint="--force",
+        )
+    except OutputError as exc:
+        raise UsageError(one_line(exc)) from None
+    return Path(path)
 
 
 def output_arg(args: argparse.Namespace, suffixes: Sequence[str]) -> Path | None:
@@ -509,7 +741,7 @@ def output_arg(args: argparse.Namespace, suffixes: Sequence[str]) -> Path | None
     try:
         check_output(
             args.output,
-            inputs=run_inputs(args),
+            inputs=_outputs_and_inputs(args, "output"),
             overwrite=bool(getattr(args, "force", False)),
             suffixes=suffixes,
             force_hint="--force",

@@ -5,7 +5,8 @@ Usage::
     renoscore audit --example
     renoscore audit --example --lang zh
     renoscore audit SYSTEM DATA [--weights W] [--panel P] [--phase PHASE]
-                    [--section SECTION] [--lang zh|en] [-o audit.json|audit.csv]
+                    [--ranks auto|exact|binned] [--section SECTION] [--lang zh|en]
+                    [-o audit.json|audit.csv]
 
 Prints every flag (data availability, outliers, saturated or floor-bound indicators,
 correlations, internal consistency, effective importance against nominal weight), grouped by
@@ -52,8 +53,14 @@ def add_parser(subparsers: _common.Subparsers) -> None:
         "--weights", help="frozen weights (YAML/JSON) or a method name (equal, ahp, entropy, ...)"
     )
     p.add_argument("--phase", help="phase of the statistics (default: the first present)")
-    p.add_argument("--sheet", help="Excel sheet name (default: the first sheet)")
     p.add_argument("--lang", default="en", choices=["en", "zh"])
+    p.add_argument(
+        "--ranks",
+        default="auto",
+        choices=["auto", "exact", "binned"],
+        help="ranks for Spearman and the main effects: exact (a sort), binned (a counting sort, "
+        "exact when every bin holds one value), auto (exact up to 20,000 communities)",
+    )
     p.add_argument(
         "--section", default="flags", choices=_SECTIONS, help="records written to a .csv file"
     )
@@ -92,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
     system, data = _common.system_and_data(args, need_data=True)
     panel = _common.load_panel_arg(args, system)
     weights = _common.load_weights_arg(args.weights, system)
-    result = audit(system, data, weights, phase=args.phase, panel=panel)
+    result = audit(system, data, weights, phase=args.phase, panel=panel, ranks=args.ranks)
     print(result.table(args.lang))
     if out is not None:
         if out.suffix.lower() == ".json":

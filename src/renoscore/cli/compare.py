@@ -15,6 +15,7 @@ import argparse
 import json
 from typing import Any
 
+from renoscore._format import cell_percent
 from renoscore.cli import _common
 
 __all__ = ["add_parser", "run"]
@@ -53,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     from renoscore import compare, evaluate
 
     system, data = _common.system_and_data(args, need_data=True)
-    result = evaluate(system, data, **_common.scoring_options(args))
+    result = evaluate(system, data, options=_common.scoring_options(args))
     phases = tuple(args.phases) if args.phases else None
     cmp = compare(result, phases=phases)
     print(cmp.table(lang=args.lang))
@@ -86,9 +87,6 @@ def _summary_zh(cmp: Any) -> str:
     def points(x: float | None) -> str:
         return "–" if x is None else f"{x:+.1f}分"
 
-    def share(x: float | None) -> str:
-        return "–" if x is None else f"{100 * x:.0f}%"
-
     dims = "；".join(
         f"{cmp.system.node(d).name.zh} {points(v)}"
         for d, v in s["mean_change_by_dimension"].items()
@@ -102,8 +100,8 @@ def _summary_zh(cmp: Any) -> str:
         [
             intro,
             f"{t['mean_change']}：{points(s['mean_change'])}",
-            f"{t['share_improved']}：{share(s['share_improved'])}",
-            f"{t['share_grade_up']}：{share(s['share_grade_up'])}",
+            f"{t['share_improved']}：{cell_percent(s['share_improved'])}",
+            f"{t['share_grade_up']}：{cell_percent(s['share_grade_up'])}",
             f"{t['by_dimension']}：{dims}",
         ]
     )

@@ -39,7 +39,6 @@ def add_parser(subparsers: _common.Subparsers) -> None:
     p.add_argument("--weights", help="frozen weights (YAML/JSON) or a method name")
     p.add_argument("--panel", help="expert panel YAML for AHP weights")
     _common.add_scoring_options(p)
-    p.add_argument("--sheet", help="Excel sheet of the data (name or 0-based index)")
     p.add_argument("--phase", help="the phase of the notice (default: the latest scored one)")
     p.add_argument(
         "--before",
@@ -114,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
     system, data = _common.system_and_data(args, need_data=True)
     panel = _common.load_panel_arg(args, system)
     weights = _common.load_weights_arg(args.weights, system)
-    result = evaluate(system, data, weights, panel=panel, **_common.scoring_options(args))
+    result = evaluate(system, data, weights, panel=panel, options=_common.scoring_options(args))
     options = {
         "phase": args.phase,
         "before": None if args.before.lower() == "none" else args.before,

@@ -19,10 +19,13 @@ from __future__ import annotations
 
 import argparse
 import shlex
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from renoscore.cli import _common
 from renoscore.errors import UsageError
+
+if TYPE_CHECKING:
+    from renoscore._options import ScoringOptions
 
 __all__ = ["add_parser", "run"]
 
@@ -68,7 +71,6 @@ def _add_input_options(p: argparse.ArgumentParser) -> None:
         help="frozen weights (YAML/JSON) or a method name (equal, ahp, entropy, critic, combined)",
     )
     _common.add_scoring_options(p, methods=False)
-    p.add_argument("--sheet", help="Excel sheet name (default: the first sheet)")
 
 
 def _add_section_options(p: argparse.ArgumentParser) -> None:
@@ -148,7 +150,7 @@ def run(args: argparse.Namespace) -> int:
         )
     system, data, panel, weights = _inputs(args)
     options = _common.scoring_options(args)
-    result = rs.evaluate(system, data, weights, panel=panel, **options)
+    result = rs.evaluate(system, data, weights, panel=panel, options=options)
     comparison: Any = "auto"
     if args.no_comparison:
         comparison = None
@@ -194,7 +196,7 @@ def _inputs(args: argparse.Namespace) -> tuple[Any, Any, Any, Any]:
         if not args.system or not args.data:
             raise UsageError("give SYSTEM and DATA (or --example)")
         system = rs.load_system(args.system)
-        data = _common.read_data_arg(args.data, system, args.sheet or None)
+        data = _common.read_data_arg(args.data, system, args.sheet or None, args)
         panel = _common.load_panel_arg(args, system)
         weights = args.weights or ("ahp" if panel is not None else None)
     return system, data, panel, _common.load_weights_arg(weights, system)
@@ -204,7 +206,7 @@ def _uncertainty(
     args: argparse.Namespace,
     inputs: tuple[Any, Any, Any, Any],
     phases: Any,
-    options: dict[str, Any],
+    options: ScoringOptions,
 ) -> Any:
     """Monte Carlo draws of the weights (and of the judgements with a panel) in the first phase."""
     import renoscore as rs
@@ -215,7 +217,7 @@ def _uncertainty(
         sources["judgements"] = {}
     first = next(p for p in phases)
     draws = {"phase": first, "n": args.uncertainty, "seed": args.seed, "sources": sources}
-    return rs.uncertainty(system, data, weights, panel=panel, **draws, **options)
+    return rs.uncertainty(system, data, weights, panel=panel, options=options, **draws)
 
 
 def _command_line(args: argparse.Namespace) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from renoscore._display import clip, text_table
+from renoscore._format import text_number, text_percent
 from renoscore._vocabulary import (
     CONSOLE,
     METHOD_NAMES,
@@ -55,7 +56,6 @@ def add_parser(subparsers: _common.Subparsers) -> None:
         default="utf-8",
         help="CSV output encoding: utf-8, utf-8-sig (Excel) or gb18030",
     )
-    s.add_argument("--sheet", help="Excel sheet of the data (name or 0-based index)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
     panel = _common.load_panel_arg(args, system)
     weights = _common.load_weights_arg(args.weights, system)
     options = _common.scoring_options(args)
-    result = evaluate(system, data, weights, panel=panel, **options)
+    result = evaluate(system, data, weights, panel=panel, options=options)
     words = CONSOLE[args.lang]
     print(
         f"{system.name.get(args.lang)} ({system.id} v{system.version}) — {_options_line(result, args.lang)}"
@@ -128,10 +128,10 @@ def _print_fix_first(result: Any, community: str, phase: str | None, lang: str) 
                 f"{k}.",
                 words["must"] if item.must_fix else "",
                 clip(item.name_zh if lang == "zh" else item.name_en, 40),
-                "-" if item.value is None else f"{item.value:g}",
+                text_number(item.value, "g"),
                 f"{item.target:g}",
                 clip(unit_label(indicator, lang), 22),
-                "-" if item.obstacle is None else f"{100 * item.obstacle:.1f}%",
+                text_percent(item.obstacle, 1),
                 category_word(item.category, lang),
                 supplier_word(item.supplier, lang),
             ]

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from renoscore._format import quantile_text
 from renoscore.cli import _common
 from renoscore.errors import OptionError, Problem, UsageError
 
@@ -230,7 +231,7 @@ def run(args: argparse.Namespace) -> int:
         "panel": panel,
         "phase": phase,
         "seed": args.seed,
-        **_common.scoring_options(args),
+        "options": _common.scoring_options(args),
     }
     result = uncertainty(
         system,
@@ -285,7 +286,6 @@ def _inputs(args: argparse.Namespace) -> tuple[Any, Any, Any, Any]:
         derive_weights,
         example_data,
         example_panel,
-        load_data,
         load_system,
     )
 
@@ -299,7 +299,7 @@ def _inputs(args: argparse.Namespace) -> tuple[Any, Any, Any, Any]:
         if not args.system or not args.data:
             raise UsageError("give SYSTEM and DATA, or --example")
         system = load_system(args.system)
-        data = load_data(args.data, system)
+        data = _common.read_data_arg(args.data, system, args.sheet, args)
         panel = _common.load_panel_arg(args, system)
         spec = args.weights
     weights = _common.load_weights_arg(spec, system)
@@ -330,22 +330,15 @@ def _print_uncertainty(args: argparse.Namespace, result: Any, inputs: tuple[Any,
     print("\nrank correlation with the base ranking (median, 5-95 % of draws):")
     for lv, v in result.summary()["levels"].items():
         print(
-            f"  {lv:<24} Spearman {_q(v['spearman'])}  Kendall {_q(v['kendall'])}  "
-            f"mean |rank shift| {_q(v['mean_abs_shift'], '.2f')}"
+            f"  {lv:<24} Spearman {quantile_text(v['spearman'])}  Kendall {quantile_text(v['kendall'])}  "
+            f"mean |rank shift| {quantile_text(v['mean_abs_shift'], '.2f')}"
         )
-
-
-def _q(q: dict[str, float | None], spec: str = ".3f") -> str:
-    """Median and 5-95 % range of a rank statistic."""
-    if q["median"] is None:
-        return "-"
-    return f"{q['median']:{spec}} ({q['p05']:{spec}}-{q['p95']:{spec}})"
 
 
 def _write(path: Path, analyses: tuple[Any, Any, Any], lang: str, force: bool) -> None:
     """Rank intervals (.csv), everything with the settings (.json) or a report section (.html)."""
     from renoscore._files import write_text
-    from renoscore.sensitivity import html_section
+    from renoscore.report.uncertainty import html_section
 
     result, sens, oat = analyses
     suffix = path.suffix.lower()

@@ -25,7 +25,9 @@ def add_parser(subparsers: _common.Subparsers) -> None:
     )
     p.add_argument("--panel", help="expert panel YAML to check against the system")
     _common.add_inputs(p, "use the bundled system and data")
-    p.add_argument("--sheet", help="Excel sheet of the data (name or 0-based index)")
+    p.add_argument(
+        "--lang", default="en", choices=["en", "zh"], help="language of the --problems file"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

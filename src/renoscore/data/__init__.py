@@ -36,11 +36,32 @@ Context columns are kept as JSON-ready cells (so that a result can be written an
 text, numbers and booleans as they are, empty cells (None, NaN, pandas NA/NaT) as None, dates
 and times as ISO text, bytes as UTF-8 text, infinities and any other object as their text.
 
-The package is laid out by stage: :mod:`~renoscore.data.load` (reading and validating),
-:mod:`~renoscore.data.checks` (columns, row keys, values against their ranges) and
-:mod:`~renoscore.data.model` (the validated table). Tables are read by the private module
-``renoscore._tables``, cells parsed by ``renoscore._cells`` and row labels kept by
-``renoscore._labels``, which resident surveys and results share.
+What offices write is read as they mean it, and anything ambiguous is refused, never guessed:
+columns are recognised by id, English or Chinese name or declared alias; the id and phase
+columns by common headers (小区名称, 阶段); phases by id or name (改造前); the header below
+title rows; unit suffixes of the declared quantity (``348米``, ``1.2公里`` -> 1200, ``71%`` ->
+0.71 on a share and 71 on a percent indicator), yes/no words (是/否) and level names; Excel
+cells shown as percentages as they show. Rows without any value (blank rows, signatures,
+notes) are skipped and listed in one :class:`~renoscore.errors.DataNotice`. A derived
+indicator is computed from the raw fields it declares when its own column is absent.
+
+The package is laid out by stage: :mod:`~renoscore.data.load` (the stages of a load),
+:mod:`~renoscore.data.columns` (which column is which), :mod:`~renoscore.data.grammar` (what a
+cell may say), ``_values`` (cells, raw fields and derived indicators),
+``_notices`` (rows skipped and other notices), :mod:`~renoscore.data.checks`
+(row keys, values against their ranges) and :mod:`~renoscore.data.model` (the validated
+table). Tables are read by the private modules ``renoscore._sources`` (``_csv``, ``_excel``),
+cells parsed by ``renoscore._cells`` and row labels kept by ``renoscore._labels``, which
+resident surveys and results share.
+
+Examples
+--------
+>>> import renoscore as rs
+>>> data = rs.load_data(rs.example_path("communities.csv"), rs.default_system())
+>>> data.n, data.values.shape, data.ids[:3], data.phases[:3]
+(50, (50, 39), ('JS01', 'JS02', 'JS02'), ('t0', 't0', 't1'))
+>>> int((data.status == rs.CellStatus.NOT_APPLICABLE).sum())
+267
 """
 
 from __future__ import annotations

@@ -1,9 +1,8 @@
 """Checks of a community table: its columns, its row keys and its values against the system.
 
 Each check adds located problems to one :class:`~renoscore._tables.Problems` list, so that a
-load reports everything wrong at once:
+load reports everything wrong at once (columns are checked by :mod:`renoscore.data.columns`):
 
-* columns: repeated, unknown (with a did-you-mean) and missing indicator columns;
 * keys: community ids that are not text or numbers, empty ids, empty or unknown phases,
   repeated ``(id, phase)`` rows (found by hashing, so a million rows take milliseconds) and
   look-alike ids: two ids that differ only by case, width, invisible characters or a
@@ -15,29 +14,29 @@ load reports everything wrong at once:
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from renoscore._cells import CellStatus, is_blank
+from renoscore._format import plain_number
 from renoscore._labels import PhaseCodes, first_appearance, id_keys
-from renoscore._tables import Problems, Table, duplicate_columns, missing_id_column
+from renoscore._tables import Problems
 from renoscore._validation import MAX_MAGNITUDE, short_repr, suggest
-from renoscore.errors import DataValidationError, Problem
+from renoscore.errors import Problem
 from renoscore.system import INTEGER_KINDS, IndicatorKind, IndicatorSystem
 
 __all__ = [
     "Locator",
     "cell_problems",
     "check_keys",
-    "column_problems",
     "id_type_problems",
     "lookalike_problems",
     "lookalike_rows",
     "mark_not_measured",
+    "phase_matches",
     "repeated_rows",
     "scan",
     "text_hash",
@@ -45,114 +44,6 @@ __all__ = [
 
 #: The location fields of a :class:`~renoscore.errors.Problem` for a 0-based row.
 Locator = Callable[[int], dict[str, Any]]
-
-#: Unknown columns checked for a did-you-mean (difflib costs ~0.4 ms a column).
-_MAX_SUGGESTIONS = 200
-
-
-# --------------------------------------------------------------------------- columns
-def column_problems(
-    table: Table,
-    system: IndicatorSystem,
-    id_column: str,
-    phase_column: str | None,
-    context: Sequence[str] | None,
-    problems: Problems,
-) -> list[str]:
-    """Repeated, unknown and missing columns into ``problems``; the context columns.
-
-    ``phase_column`` is None when the table has no phase column. A table without its id
-    column raises at once: nothing else can be located without it.
-    """
-    problems.extend(duplicate_columns(table))
-    if id_column not in table.columns:
-        raise DataValidationError(
-            "community data has no id column", [missing_id_column(table, id_column)]
-        )
-    reserved = {id_column, *([phase_column] if phase_column else [])}
-    context_names = _context_columns(table, system, reserved, context, problems)
-    for ind_id in system.indicator_ids:
-        if ind_id not in table.columns:
-            problems.append(
-                Problem(
-                    f"indicator column {ind_id!r} is missing",
-                    file=table.source,
-                    line=table.header_line,
-                    column=ind_id,
-                    fix="add the column (empty cells mean missing, n/a means not applicable)",
-                )
-            )
-    return context_names
-
-
-def _context_columns(
-    table: Table,
-    system: IndicatorSystem,
-    reserved: set[str],
-    context: Sequence[str] | None,
-    problems: Problems,
-) -> list[str]:
-    """The columns kept as context; the unknown ones (declared or misspelt) into problems."""
-    file, header_line = table.source, table.header_line
-    indicator_ids = system.indicator_ids
-    ind_set = set(indicator_ids)
-    context_names: list[str] = []
-    declared_context = set(context) if context is not None else None
-    # difflib costs ~0.4 ms a column: only the first _MAX_SUGGESTIONS unknown columns are
-    # compared with the ids (50,000 extra columns took 20 s). Nothing is lost beyond: an
-    # indicator column that is really misspelt is still reported as missing.
-    lowered_ids = {i.casefold(): i for i in indicator_ids}
-    fuzzy_left = _MAX_SUGGESTIONS
-    placed: set[str] = set()  # a set: 50,000 columns made a list lookup quadratic
-    for name in table.header:
-        if name in ind_set or name in reserved or name in placed:
-            continue
-        placed.add(name)
-        if declared_context is not None:
-            if name in declared_context:
-                context_names.append(name)
-            else:
-                fix = None
-                if fuzzy_left > 0:
-                    fuzzy_left -= 1
-                    fix = suggest(name, [*indicator_ids, *declared_context])
-                problems.append(
-                    Problem(
-                        f"unknown column {short_repr(name)}",
-                        file=file,
-                        line=header_line,
-                        column=name,
-                        fix=fix or "declare it in context=[...] or remove it",
-                    )
-                )
-            continue
-        if name.casefold() in lowered_ids:
-            close: str | None = f"did you mean {lowered_ids[name.casefold()]!r}?"
-        elif fuzzy_left > 0:
-            fuzzy_left -= 1
-            close = suggest(name, indicator_ids) if _close(name, indicator_ids) else None
-        else:
-            close = None
-        if close is not None:
-            problems.append(
-                Problem(
-                    f"unknown column {short_repr(name)}",
-                    file=file,
-                    line=header_line,
-                    column=name,
-                    fix=close,
-                )
-            )
-        else:
-            context_names.append(name)
-    return context_names
-
-
-def _close(name: str, options: Sequence[str]) -> bool:
-    lowered = [o.casefold() for o in options]
-    return name.casefold() in lowered or bool(
-        difflib.get_close_matches(name.casefold(), lowered, n=1, cutoff=0.8)
-    )
 
 
 # --------------------------------------------------------------------------- keys
@@ -193,6 +84,19 @@ def id_type_problems(cells: NDArray[Any], column: str, where: Locator) -> list[P
     return problems
 
 
+def phase_matches(
+    system: IndicatorSystem, phase_text: NDArray[np.str_]
+) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
+    """For each phase cell the position of its declared phase, and whether it is one."""
+    raw = np.zeros(phase_text.shape[0], dtype=np.intp)
+    known = np.zeros(phase_text.shape[0], dtype=bool)
+    for k, p in enumerate(system.phase_ids):
+        hit = phase_text == p
+        raw[hit] = k
+        known |= hit
+    return raw, known
+
+
 def check_keys(
     system: IndicatorSystem,
     ids_text: NDArray[np.str_],
@@ -201,8 +105,12 @@ def check_keys(
     phase_column: str | None,
     where: Locator,
     problems: Problems,
+    matched: tuple[NDArray[np.intp], NDArray[np.bool_]] | None = None,
 ) -> PhaseCodes:
-    """Problems of empty ids, empty or unknown phases and repeated (id, phase); phase codes."""
+    """Problems of empty ids, empty or unknown phases and repeated (id, phase); phase codes.
+
+    ``matched`` is :func:`phase_matches` of ``phase_text`` when the caller has it already.
+    """
     n = ids_text.shape[0]
     empty_id = ids_text == ""
     empty_rows = np.flatnonzero(empty_id)
@@ -215,12 +123,9 @@ def check_keys(
         codes = PhaseCodes(np.zeros(n, dtype=np.intp), (None,))
     else:
         declared = list(system.phase_ids)
-        raw = np.zeros(n, dtype=np.intp)
-        known = np.zeros(n, dtype=bool)
-        for k, p in enumerate(declared):
-            hit = phase_text == p
-            raw[hit] = k
-            known |= hit
+        named = ", ".join(f"{p.id} ({p.name.zh})" for p in system.phases)
+        raw, known = matched if matched is not None else phase_matches(system, phase_text)
+        raw = raw.copy()
         labels: list[str | None] = list(declared)
         if not known.all():
             rows = np.flatnonzero(~known)
@@ -229,9 +134,9 @@ def check_keys(
             labels += [str(x) for x in others.tolist()]
             # One did-you-mean per distinct phase, not per row.
             fixes = {
-                p: f"use one of {declared}"
+                p: f"use one of {named}"
                 if p == ""
-                else suggest(p, declared) or f"use one of {declared}"
+                else suggest(p, declared) or f"use one of {named}"
                 for p in (str(x) for x in others[: problems.room + 1].tolist())
             }
             problems.skip(max(0, rows.size - problems.room))
@@ -242,7 +147,7 @@ def check_keys(
                         "empty phase" if p == "" else f"unknown phase {short_repr(p)}",
                         column=phase_column,
                         community_id=str(ids_text[r]) or None,
-                        fix=fixes.get(p) or f"use one of {declared}",
+                        fix=fixes.get(p) or f"use one of {named}",
                         **where(r),
                     )
                 )
@@ -255,7 +160,8 @@ def check_keys(
         phase_note = f" in phase {phase!r}" if phase is not None else ""
         problems.append(
             Problem(
-                f"duplicate community id {cid!r}{phase_note} (first at row {first + 1})",
+                f"duplicate community id {cid!r}{phase_note} (first at row "
+                f"{where(first).get('row', first + 1)})",
                 column=id_column,
                 community_id=cid,
                 fix="give each community one row per phase",
@@ -314,8 +220,8 @@ def lookalike_problems(
         cid, other = str(ids_text[r]), str(ids_text[f])
         out.append(
             Problem(
-                f"community id {cid!r} differs from {other!r} (row {f + 1}) only by case, "
-                "width, invisible characters or a byte-order mark",
+                f"community id {cid!r} differs from {other!r} (row {where(f).get('row', f + 1)}) "
+                "only by case, width, invisible characters or a byte-order mark",
                 column=id_column,
                 community_id=cid,
                 fix=f"write the same community as {other!r} in every row, or give the two "
@@ -547,10 +453,13 @@ def cell_problems(
     where: Locator,
     text_columns: set[int],
     problems: Problems,
+    headers: Mapping[int, str] | None = None,
 ) -> None:
     """Every infinite, out-of-range or fractional cell of the flagged columns, into ``problems``.
 
-    Once ``problems`` is full the remaining cells are only counted.
+    ``headers`` names each indicator's column as the table heads it (default: the id); the
+    reason of a derived indicator names its formula. Once ``problems`` is full the remaining
+    cells are only counted.
     """
     lo, hi = system.range_arrays()
 
@@ -573,14 +482,16 @@ def cell_problems(
 
     for j in np.flatnonzero(suspect).tolist():
         ind = system.indicators[j]
+        column = (headers or {}).get(j, ind.id)
+        how = f" (computed as {ind.formula})" if ind.formula and column == ind.id else ""
         col = np.array(values[:, j])
         if j not in text_columns:  # text columns reported their unreadable cells already
-            report(ind.id, col, np.isinf(col), "infinite value", "give a finite number")
+            report(column, col, np.isinf(col), "infinite value", "give a finite number")
         ok = np.isfinite(col)
         out = ok & ((col < lo[j]) | (col > hi[j]))
         huge = ok & ~out & (np.abs(col) > MAX_MAGNITUDE)
         report(
-            ind.id,
+            column,
             col,
             huge,
             f"value beyond ±1e300 in {ind.id}: numbers this large are not measurements",
@@ -588,16 +499,16 @@ def cell_problems(
         )
         out |= huge
         report(
-            ind.id,
+            column,
             col,
             out & ~huge,
-            f"value outside the range [{_num(ind.range.min)}, {_num(ind.range.max)}] "
-            f"of {ind.id} ({ind.kind.value})",
+            f"value outside the range [{plain_number(ind.range.min)}, {plain_number(ind.range.max)}] "
+            f"of {ind.id} ({ind.kind.value}){how}",
             "correct the value, or widen the range in the system if it is genuinely possible",
         )
         if ind.kind in INTEGER_KINDS:
             report(
-                ind.id,
+                column,
                 col,
                 ok & ~out & (col != np.round(col)),
                 f"{ind.kind.value} indicator needs a whole number",
@@ -627,7 +538,3 @@ def mark_not_measured(
         rows = ~measured[codes.codes]
         col = status[:, j]
         col[rows & (col == CellStatus.MISSING)] = CellStatus.NOT_APPLICABLE
-
-
-def _num(value: float | None) -> str:
-    return "open" if value is None else f"{value:g}"

@@ -1,7 +1,10 @@
 """Loading community data: any table, or an ``(N, M)`` array, validated against a system.
 
-:func:`load_data` reads the source, checks its columns, its row keys and every cell, and
-either returns :class:`~renoscore.data.CommunityData` exactly as written or raises one
+:func:`load_data` reads the source, finds its header and recognises its columns
+(:mod:`~renoscore.data.columns`), reads every cell by its column's words
+(:mod:`~renoscore.data.grammar`, ``renoscore.data._values``), drops the rows that hold no
+value (``renoscore.data._notices``), checks the row keys and the values, and either returns
+:class:`~renoscore.data.CommunityData` exactly as written or raises one
 :class:`~renoscore.errors.DataValidationError` listing every problem.
 """
 
@@ -9,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -16,21 +20,39 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from renoscore._cells import CellStatus, as_text, is_blank, parse_column
+from renoscore._calling import argument
+from renoscore._cells import as_text, is_blank
 from renoscore._labels import PhaseCodes
-from renoscore._tables import DEFAULT_MAX_BYTES, Problems, Table, read_source
+from renoscore._sources import read_source
+from renoscore._tables import DEFAULT_MAX_BYTES, Problems, ReadHints, Table
+from renoscore.data._notices import (
+    header_notice,
+    rows_to_skip,
+    share_notice,
+    skip_notice,
+    unit_notice,
+)
+from renoscore.data._values import read_values
 from renoscore.data.checks import (
     Locator,
     cell_problems,
     check_keys,
-    column_problems,
     id_type_problems,
     mark_not_measured,
+    phase_matches,
     scan,
 )
+from renoscore.data.columns import (
+    DEFAULT_ID,
+    DEFAULT_PHASE,
+    ColumnMatcher,
+    ColumnPlan,
+    plan_columns,
+)
 from renoscore.data.model import CommunityData
-from renoscore.errors import DataValidationError, Problem
+from renoscore.errors import DataNotice, DataValidationError, Problem
 from renoscore.system import IndicatorSystem, default_system, load_system
+from renoscore.system.units import normal_form
 
 __all__ = ["load_data"]
 
@@ -39,11 +61,12 @@ def load_data(
     source: Any,
     system: IndicatorSystem | str | Path | None = None,
     *,
-    id_column: str = "community_id",
-    phase_column: str | None = "phase",
+    id_column: str = DEFAULT_ID,
+    phase_column: str | None = DEFAULT_PHASE,
     context: Sequence[str] | None = None,
     encoding: str | None = None,
     sheet: str | int | None = None,
+    header_row: int | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     ids: Any = None,
     phases: Any = None,
@@ -53,26 +76,34 @@ def load_data(
     Parameters
     ----------
     source : path, DataFrame, list of dict, mapping of columns, or (N, M) array
-        The table: one row per community and phase, one column per indicator (named by its
-        id), an id column, an optional phase column, and any context columns. Or a numeric
-        ``(N, M)`` array whose columns are the system's indicators in
-        ``system.indicator_ids`` order, with ``ids=`` (and ``phases=``) beside it: the fast
-        entry for data already in memory. The array is not copied: the data hold a
-        read-only view of it (NaN cells are missing), so do not change it afterwards.
+        The table: one row per community and phase, one column per indicator (headed by its
+        id, its English or Chinese name or a declared alias; a derived indicator may be
+        replaced by the raw fields it is computed from), an id column, an optional phase
+        column, and any context columns. Or a numeric ``(N, M)`` array whose columns are the
+        system's indicators in ``system.indicator_ids`` order, with ``ids=`` (and
+        ``phases=``) beside it: the fast entry for data already in memory. The array is not
+        copied: the data hold a read-only view of it (NaN cells are missing), so do not
+        change it afterwards.
     system : IndicatorSystem, str or Path, optional
         The indicator system (default: :func:`~renoscore.default_system`).
     id_column : str
-        Column holding the community id (kept as text, Chinese ids included).
+        Column holding the community id (kept as text, Chinese ids included). Left at
+        ``community_id``, a column headed 小区编号, 小区名称, 小区 or 名称 is taken too.
     phase_column : str or None
-        Column holding the phase id; None (or a table without it) means a single phase.
+        Column holding the phase: its id, or its declared name in either language (改造前).
+        Left at ``phase``, a column headed 阶段 or 时期 is taken too; None (or a table without
+        it) means a single phase.
     context : sequence of str, optional
         Names of the context columns. When given, any other non-indicator column is an error;
-        when not given, columns that look like a misspelled indicator id are errors and the
+        when not given, columns that look like a misspelled indicator are errors and the
         rest are kept as context.
     encoding : str, optional
         Encoding of a CSV file; by default UTF-8 (with or without BOM), then GB18030.
     sheet : str or int, optional
         Excel sheet name or index (default: the first).
+    header_row : int, optional
+        The 1-based row (file line, sheet row) of the column names; by default the top row
+        that names the most known columns (title rows above it are skipped, with a notice).
     max_bytes : int
         Largest file read.
     ids : sequence or array of str, optional
@@ -83,14 +114,22 @@ def load_data(
     Returns
     -------
     CommunityData
+        With the notices of the load and the derived indicators it computed.
 
     Raises
     ------
     DataValidationError
         Listing every problem (row, community id, column, value, reason, fix): unknown or
-        missing columns, non-numeric cells, NaN/inf text, values outside an indicator's
-        range, non-integer ordinal or binary values, unknown phases, empty or duplicate
+        missing columns, cells that are not numbers (nor a declared unit, word or level),
+        NaN/inf text, values outside an indicator's range, non-integer ordinal or binary
+        values, a formula dividing by zero, unknown phases, empty or duplicate
         ``(id, phase)``, an empty table.
+
+    Warns
+    -----
+    DataNotice
+        Rows skipped because they hold no value (blank rows, signatures, notes), the header
+        found below title rows, header units converted, shares on a 0-100 scale.
 
     Examples
     --------
@@ -100,6 +139,14 @@ def load_data(
     >>> data = load_data(rows)
     >>> data.counts()["missing"] > 0
     True
+
+    Chinese headers, phase names and units, as an office writes them:
+
+    >>> names = {i.name.zh: "" for i in default_system().indicators}
+    >>> row = {"小区名称": "金水小区", "阶段": "改造前", **names, "垃圾分类收集点最远服务距离": "0.35公里"}
+    >>> data = load_data([row])
+    >>> data.ids, data.phases, data.column("f_waste_point_max_dist_m").tolist()
+    (('金水小区',), ('t0',), [350.0])
 
     An array in the system's indicator order, with the ids beside it:
 
@@ -121,29 +168,71 @@ def load_data(
                 )
             ],
         )
-    table = _read(source, encoding, sheet, max_bytes)
+    matcher = ColumnMatcher(system, id_column, phase_column)
+    hints = ReadHints(header_row=header_row, score=matcher.score, numeric=matcher.numeric)
+    table = _read(source, encoding, sheet, max_bytes, hints)
     problems = Problems(table.problems)
     if isinstance(table.problems, Problems):
         problems.skip(table.problems.more)
-    phase = phase_column if phase_column is not None and phase_column in table.columns else None
-    context_names = column_problems(table, system, id_column, phase, context, problems)
+    plan = plan_columns(table, matcher, context, problems)
+    notices = [header_notice(table, header_row is not None), unit_notice(plan, system)]
     if table.n == 0:
         problems.append(
             Problem("the table has no rows", file=table.source, fix="add at least one community")
         )
         raise DataValidationError("community data is empty", problems)
+    return _validate(table, system, plan, problems, notices)
+
+
+def _validate(
+    table: Table,
+    system: IndicatorSystem,
+    plan: ColumnPlan,
+    problems: Problems,
+    notices: list[str | None],
+) -> CommunityData:
+    """Read the values, drop the rows without any, check the keys and ranges; the data."""
     where = _locator(table)
-    ids_text, codes = _keys(table, system, id_column, phase, where, problems)
-    values, status = _indicator_values(
-        table, system, ids_text, where, problems, codes if phase is not None else None
+    id_cells = np.asarray(table.columns[plan.id])
+    problems.extend(id_type_problems(id_cells, plan.id, where))
+    ids_text = as_text(id_cells)
+    phase_text, matched = _phase_ids(system, table, plan.phase)
+    known = None if matched is None else matched[1]
+    read = read_values(table, plan, system, ids_text, where, problems)
+    skip, skipped = skip_notice(
+        table,
+        rows_to_skip(read.status, read.has_nan, read.raw_status, ids_text, known, read.garbled),
+        ids_text,
     )
+    if skip.any():  # the notes in skipped rows are not problems
+        dropped = set((np.flatnonzero(skip) + 1).tolist())
+        problems[:] = [p for p in problems if p.row is None or p.row not in dropped]
+    keep = np.flatnonzero(~skip)
+    if keep.size == 0:
+        problems.append(
+            Problem("no row holds a value", file=table.source, fix="add at least one community")
+        )
+    rows = None if keep.size == table.n else keep
+    codes = _keys(system, plan, ids_text, (phase_text, matched), rows, where, problems)
+    headers = {j: h for j, h in plan.indicators.items() if h != system.indicators[j].id}
+    cell_problems(
+        read.values, read.suspect, system, ids_text, where, read.text_columns, problems, headers
+    )
+    notices += [skipped, share_notice(read.values, read.status, system, plan, table)]
+    told = tuple(n for n in notices if n)
+    for notice in told:
+        warnings.warn(DataNotice(notice), stacklevel=3)
     if problems or problems.more or problems.unchecked:
-        _header_rows_as_one_problem(table, ids_text, id_column, where, problems)
+        _header_rows_as_one_problem(table, ids_text, plan.id, where, problems)
         file = table.source
         raise DataValidationError(
             f"community data does not match system {system.id!r}{' in ' + file if file else ''}",
             problems.listed(),
         )
+    values, status = read.values, read.status
+    if rows is not None:
+        values, status, ids_text = values[rows], status[rows], ids_text[rows]
+    mark_not_measured(status, read.has_nan, system, codes if plan.phase is not None else None)
     return CommunityData(
         system_id=system.id,
         system_version=system.version,
@@ -152,8 +241,14 @@ def load_data(
         phases=codes,
         values=values,
         status=status,
-        context={name: _context_cells(np.asarray(table.columns[name])) for name in context_names},
+        context={
+            key: _context_cells(_rows(np.asarray(table.columns[header]), rows))
+            for key, header in plan.context.items()
+        },
         source=table.source,
+        notices=told,
+        derived=dict(read.derived),
+        columns=dict(plan.read_as),
     )
 
 
@@ -188,9 +283,15 @@ def _header_rows_as_one_problem(
     ]
 
 
-def _read(source: Any, encoding: str | None, sheet: str | int | None, max_bytes: int) -> Table:
+def _rows(cells: NDArray[Any], rows: NDArray[np.intp] | None) -> NDArray[Any]:
+    return cells if rows is None else cells[rows]
+
+
+def _read(
+    source: Any, encoding: str | None, sheet: str | int | None, max_bytes: int, hints: ReadHints
+) -> Table:
     """The table of ``source``; a table without a column is refused at once."""
-    table = read_source(source, encoding, sheet, max_bytes)
+    table = read_source(source, encoding, sheet, max_bytes, hints)
     if not table.header:
         raise DataValidationError(
             "the data table is empty",
@@ -203,91 +304,60 @@ def _locator(table: Table) -> Locator:
     """Where row ``r`` of the table is: file, 1-based row and file line."""
 
     def where(r: int) -> dict[str, Any]:
-        return {"file": table.source, "row": r + 1, "line": table.lines[r] if table.lines else None}
+        return {"file": table.source, "row": r + 1, "line": table.line(r)}
 
     return where
 
 
+def _phase_ids(
+    system: IndicatorSystem, table: Table, phase_column: str | None
+) -> tuple[NDArray[np.str_] | None, tuple[NDArray[np.intp], NDArray[np.bool_]] | None]:
+    """The phase cells as phase ids (a declared name in either language, or an alias, is its
+    id), and :func:`~renoscore.data.checks.phase_matches` of them."""
+    if phase_column is None:
+        return None, None
+    text = as_text(np.asarray(table.columns[phase_column]))
+    matched = phase_matches(system, text)
+    if matched[1].all():
+        return text, matched
+    names: dict[str, str] = {}
+    for phase in system.phases:
+        for name in (phase.name.en, phase.name.zh, *phase.aliases):
+            names.setdefault(normal_form(name), phase.id)
+    rows = np.flatnonzero(~matched[1])
+    unique, inverse = np.unique(text[rows], return_inverse=True)
+    mapped = [names.get(normal_form(u), u) for u in unique.tolist()]
+    out = text.astype(object)
+    out[rows] = np.asarray(mapped, dtype=object)[inverse.reshape(-1)]
+    ids = np.asarray(out.tolist(), dtype=str)
+    return ids, phase_matches(system, ids)
+
+
 def _keys(
-    table: Table,
     system: IndicatorSystem,
-    id_column: str,
-    phase_column: str | None,
+    plan: ColumnPlan,
+    ids_text: NDArray[np.str_],
+    phases: tuple[NDArray[np.str_] | None, tuple[NDArray[np.intp], NDArray[np.bool_]] | None],
+    rows: NDArray[np.intp] | None,
     where: Locator,
     problems: Problems,
-) -> tuple[NDArray[np.str_], PhaseCodes]:
-    """The ids as text and the phases as codes; their problems into ``problems``."""
-    problems.extend(id_type_problems(np.asarray(table.columns[id_column]), id_column, where))
-    ids_text = as_text(np.asarray(table.columns[id_column]))
-    phase_text = (
-        as_text(np.asarray(table.columns[phase_column])) if phase_column is not None else None
+) -> PhaseCodes:
+    """The phases of the kept rows as codes; problems of their keys into ``problems``."""
+    phase_text, matched = phases
+    if rows is None:
+        return check_keys(
+            system, ids_text, phase_text, plan.id, plan.phase, where, problems, matched
+        )
+    chosen = rows
+
+    def kept(r: int) -> dict[str, Any]:
+        return where(int(chosen[r]))
+
+    phase_kept = None if phase_text is None else phase_text[rows]
+    matched_kept = None if matched is None else (matched[0][rows], matched[1][rows])
+    return check_keys(
+        system, ids_text[rows], phase_kept, plan.id, plan.phase, kept, problems, matched_kept
     )
-    codes = check_keys(system, ids_text, phase_text, id_column, phase_column, where, problems)
-    return ids_text, codes
-
-
-def _indicator_values(
-    table: Table,
-    system: IndicatorSystem,
-    ids_text: NDArray[np.str_],
-    where: Locator,
-    problems: Problems,
-    codes: PhaseCodes | None,
-) -> tuple[NDArray[np.float64], NDArray[np.int8]]:
-    """The ``(N, M)`` values and statuses; every unreadable or out-of-range cell a problem.
-
-    Numeric columns go straight into the blocked scan; text columns are parsed first.
-    """
-    sources, text_status = _parse_text_columns(table, system, ids_text, where, problems)
-    n, m = table.n, len(system.indicator_ids)
-    # Column-major: every column is copied in as one contiguous run.
-    values = np.empty((n, m), order="F")
-    status = np.zeros((n, m), dtype=np.int8, order="F")
-    has_nan, suspect = scan(values, status, system, sources)
-    for j, col_status in text_status.items():
-        na = col_status == CellStatus.NOT_APPLICABLE
-        if na.any():
-            status[na, j] = CellStatus.NOT_APPLICABLE
-    cell_problems(values, suspect, system, ids_text, where, set(text_status), problems)
-    mark_not_measured(status, has_nan, system, codes)
-    return values, status
-
-
-def _parse_text_columns(
-    table: Table,
-    system: IndicatorSystem,
-    ids_text: NDArray[np.str_],
-    where: Locator,
-    problems: Problems,
-) -> tuple[list[NDArray[Any] | None], dict[int, NDArray[np.int8]]]:
-    """Each indicator's column for the scan (None: absent) and the statuses of text columns."""
-    sources: list[NDArray[Any] | None] = []
-    text_status: dict[int, NDArray[np.int8]] = {}
-    for j, ind in enumerate(system.indicators):
-        if ind.id not in table.columns:
-            sources.append(None)
-            continue
-        cells = np.asarray(table.columns[ind.id])
-        if cells.dtype.kind in "fiub":
-            sources.append(cells)
-            continue
-        col_values, col_status, bad, unread, unchecked = parse_column(cells, problems.room)
-        problems.skip(unread)
-        problems.unchecked |= unchecked
-        for r, raw, reason, fix in bad:
-            problems.append(
-                Problem(
-                    reason,
-                    column=ind.id,
-                    community_id=str(ids_text[r]) or None,
-                    value=raw,
-                    fix=fix,
-                    **where(r),
-                )
-            )
-        sources.append(col_values)
-        text_status[j] = col_status
-    return sources, text_status
 
 
 def _load_matrix(X: NDArray[Any], system: IndicatorSystem, ids: Any, phases: Any) -> CommunityData:
@@ -352,7 +422,9 @@ def _matrix_labels(
     if n == 0:
         problems.append(Problem("the array has no rows", fix="add at least one community"))
     if ids is None:
-        problems.append(Problem("no community ids", fix="pass ids=[...] with one id per row"))
+        problems.append(
+            Problem("no community ids", fix=f"use {argument('ids', '[...]')} with one id per row")
+        )
     ids_array = np.asarray([] if ids is None else ids)
     if ids is not None and (ids_array.ndim != 1 or ids_array.shape[0] != n):
         problems.append(

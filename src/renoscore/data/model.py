@@ -51,6 +51,14 @@ class CommunityData:
         Columns kept but not scored (district, build year, ...), as tuples of their cells.
     source : str or None
         Where the data came from.
+    notices : tuple of str
+        What the load did without failing (rows skipped, the header found, units converted);
+        each was also issued as a :class:`~renoscore.errors.DataNotice` warning.
+    derived : dict
+        The derived indicators computed from raw fields: id -> formula.
+    columns : dict
+        The headers read as something else: header as written -> indicator, raw field or
+        context id (``community_id``, ``phase`` for the key columns).
 
     Examples
     --------
@@ -71,6 +79,9 @@ class CommunityData:
     status: NDArray[np.int8]  # type: ignore[misc]
     context: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     source: str | None = None
+    notices: tuple[str, ...] = ()
+    derived: dict[str, str] = field(default_factory=dict)
+    columns: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         n, m = self.values.shape
@@ -139,6 +150,9 @@ class CommunityData:
             status=self.status[index].copy(),
             context={k: tuple(v[i] for i in index) for k, v in self.context.items()},
             source=self.source,
+            notices=self.notices,
+            derived=dict(self.derived),
+            columns=dict(self.columns),
         )
 
     def column(self, indicator_id: str) -> NDArray[np.float64]:

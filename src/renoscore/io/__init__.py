@@ -17,6 +17,11 @@ A result is written as tables (:func:`result_tables`):
 ``comparison``  (when asked for) before, after and change between two phases
 ==============  ===========================================================================
 
+For offices, :func:`write_template` writes a fill-in template of a system (an Excel workbook
+with validation and instructions, or a CSV) that reads back with no edit, and
+:func:`write_problems` writes the problems of an input as a table to correct from (row,
+community, column, value, problem, fix; Chinese headers with ``lang="zh"``).
+
 An Excel file gets one sheet per table; CSV, Parquet and JSON files get one table (``scores``
 unless ``table=`` says otherwise), except that a ``.json`` result with no ``table`` is the whole
 result (:meth:`~renoscore.EvaluationResult.to_json`), which :func:`read_result` reads back
@@ -36,8 +41,10 @@ True
 
 from __future__ import annotations
 
+from renoscore.io.problems import problem_records, write_problems
 from renoscore.io.read import read_data, read_result
 from renoscore.io.tables import TABLES, fix_first_table, result_tables
+from renoscore.io.template import template_columns, write_template
 from renoscore.io.write import ENCODINGS, FORMATS, write_data, write_result, write_table
 
 __all__ = [
@@ -45,10 +52,14 @@ __all__ = [
     "FORMATS",
     "TABLES",
     "fix_first_table",
+    "problem_records",
     "read_data",
     "read_result",
     "result_tables",
+    "template_columns",
     "write_data",
+    "write_problems",
     "write_result",
     "write_table",
+    "write_template",
 ]

@@ -20,6 +20,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from renoscore._calling import argument
 from renoscore.data import CommunityData, load_data
 from renoscore.errors import DataValidationError, Problem, ResultError
 
@@ -136,7 +137,7 @@ def read_result(path: str | Path, *, max_bytes: int = 2_000_000_000) -> Evaluati
                     Problem(
                         f"{size} bytes exceeds the limit of {max_bytes}",
                         file=str(path),
-                        fix="pass max_bytes=... to read_result",
+                        fix=f"use {argument('max_bytes', size)} (or more) to read it",
                     )
                 ],
             )

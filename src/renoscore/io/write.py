@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from renoscore._calling import argument
 from renoscore._display import display_width
 from renoscore._files import Inputs, check_output, replace_file, spreadsheet_text, write_text
 from renoscore._optional import import_optional
@@ -63,7 +64,7 @@ def _format_of(path: Path, format: str | None) -> str:
                     "unknown suffix",
                     file=str(path),
                     value=path.suffix,
-                    fix="use .csv, .xlsx, .parquet or .json (or pass format=...)",
+                    fix=f"use .csv, .xlsx, .parquet or .json (or {argument('format')})",
                 )
             ],
         )
@@ -317,7 +318,12 @@ def write_result(
     if table == "comparison" and comparison is None:
         raise OptionError(
             "the comparison table needs a comparison",
-            [Problem("no comparison", fix="pass comparison=rs.compare(result, phases=(a, b))")],
+            [
+                Problem(
+                    "no comparison",
+                    fix=f"use {argument('comparison', 'rs.compare(result, phases=(a, b))')}",
+                )
+            ],
         )
     if fmt == "csv":
         _check_encoding(encoding)

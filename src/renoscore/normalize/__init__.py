@@ -30,6 +30,18 @@ Jahan, A. & Edwards, K. L. (2015). A state-of-the-art survey on the influence of
 Vafaei, N., Ribeiro, R. A. & Camarinha-Matos, L. M. (2016). Normalization techniques for
     multi-criteria decision making: analytical hierarchy process case study. *DoCEIS 2016*,
     IFIP AICT 470, 261-269.
+
+Examples
+--------
+A share in per cent (benefit: floor 0, target 100) and a walking distance in metres (cost:
+floor 1500 m, target 300 m) for two communities:
+
+>>> import numpy as np
+>>> import renoscore as rs
+>>> X = np.array([[30.0, 900.0], [75.0, 150.0]])
+>>> rs.normalize.goalposts(X, floor=[0, 1500], target=[100, 300])
+array([[0.3 , 0.5 ],
+       [0.75, 1.  ]])
 """
 
 from renoscore._kernels import Directions, benefit_mask

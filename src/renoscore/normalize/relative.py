@@ -233,24 +233,34 @@ def zscore(
            [ 1., -1.]])
     """
     arr, benefit = _prepare(X, directions, labels)
+    # Deviations are taken from the column minimum first: x - min is exact for values close
+    # together (Sterbenz), so the mean and the deviations of a nearly constant column do not
+    # depend on the row order, and a constant column is found by its extremes.
+    lo, hi = _nan_colmin(arr), _nan_colmax(arr)
+    ref = np.where(np.isfinite(lo), lo, 0.0)
     count = np.zeros(arr.shape[1])
+    shifted_sum = np.zeros(arr.shape[1])
     for rows in row_blocks(*arr.shape):
-        count += (~np.isnan(arr[rows])).sum(axis=0)
+        block = arr[rows] - ref
+        count += (~np.isnan(block)).sum(axis=0)
+        shifted_sum += np.nansum(block, axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = _nan_colsum(arr) / count
+        shift = shifted_sum / count
         total_sq = np.zeros(arr.shape[1])
         for rows in row_blocks(*arr.shape):
-            dev = arr[rows] - mean
+            dev = arr[rows] - ref - shift
             dev[np.isnan(dev)] = 0.0
             total_sq += np.einsum("ij,ij->j", dev, dev)
         std = np.sqrt(total_sq / count)
-    constant = (std == 0) | ((count > 0) & ~np.isfinite(std))
+    constant = (std == 0) | ((count > 0) & (~np.isfinite(std) | (lo == hi)))
+    shift = np.where(constant, 0.0, shift)
     warn_constant(np.flatnonzero(constant), labels, "their z-score is 0")
     scale = np.where(constant, 1.0, np.where(benefit, std, -std))
     out = np.empty_like(arr)
     for rows in row_blocks(*arr.shape):
         block = out[rows]
-        np.subtract(arr[rows], mean, out=block)
+        np.subtract(arr[rows], ref, out=block)
+        block -= shift
         np.divide(block, scale, out=block)
     return out
 

@@ -8,6 +8,14 @@
 The scoring options are :class:`ScoringOptions`; the names of their choices
 (``ScoreNormalization``, ``Aggregation``, ``MissingPolicy``) are kept here too, and
 ``Normalization`` is the old name of ``ScoreNormalization``.
+
+Examples
+--------
+>>> import renoscore as rs
+>>> result = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
+>>> summary = rs.compare(result, phases=("t0", "t1")).summary()
+>>> summary["communities_compared"], round(summary["mean_change"], 1)
+(12, 24.8)
 """
 
 from renoscore._options import (

@@ -14,7 +14,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from renoscore._calling import argument
 from renoscore._display import text_table
+from renoscore._format import optional_float, text_number
 from renoscore._labels import id_keys
 from renoscore._optional import import_optional
 from renoscore._vocabulary import CONSOLE, lang_of, phase_word
@@ -85,10 +87,10 @@ class PhaseComparison:
         col = {n: k for k, n in enumerate(self.node_ids)}
         return {
             "community_id": community,
-            "overall_before": _num(self.before[r, 0]),
-            "overall_after": _num(self.after[r, 0]),
-            "overall_change": _num(self.delta[r, 0]),
-            "dimensions": {d: _num(self.delta[r, col[d]]) for d in dims},
+            "overall_before": optional_float(self.before[r, 0]),
+            "overall_after": optional_float(self.after[r, 0]),
+            "overall_change": optional_float(self.delta[r, 0]),
+            "dimensions": {d: optional_float(self.delta[r, col[d]]) for d in dims},
             "newly_at_target": [
                 i
                 for i, x, y in zip(ind_ids, b, a, strict=True)
@@ -110,7 +112,7 @@ class PhaseComparison:
             "communities_compared": len(self.ids),
             "only_before": list(self.only_before),
             "only_after": list(self.only_after),
-            "mean_change": _num(float(d[ok].mean())) if ok.any() else None,
+            "mean_change": optional_float(float(d[ok].mean())) if ok.any() else None,
             "share_improved": float((d[ok] > 0).mean()) if ok.any() else None,
             "share_grade_up": float(
                 (self.grade_after[both_graded] < self.grade_before[both_graded]).mean()
@@ -118,7 +120,9 @@ class PhaseComparison:
             if both_graded.any()
             else None,
             "mean_change_by_dimension": {
-                dim.id: _num(float(np.nanmean(self.delta[:, self.node_ids.index(dim.id)])))
+                dim.id: optional_float(
+                    float(np.nanmean(self.delta[:, self.node_ids.index(dim.id)]))
+                )
                 if ok.any()
                 else None
                 for dim in self.system.dimensions
@@ -133,11 +137,11 @@ class PhaseComparison:
         for r, cid in enumerate(self.ids):
             rec: dict[str, Any] = {
                 "community_id": cid,
-                "before": _num(self.before[r, 0]),
-                "after": _num(self.after[r, 0]),
-                "change": _num(self.delta[r, 0]),
+                "before": optional_float(self.before[r, 0]),
+                "after": optional_float(self.after[r, 0]),
+                "change": optional_float(self.delta[r, 0]),
             }
-            rec.update({f"change_{d}": _num(self.delta[r, col[d]]) for d in dims})
+            rec.update({f"change_{d}": optional_float(self.delta[r, col[d]]) for d in dims})
             out.append(rec)
         return out
 
@@ -162,7 +166,12 @@ class PhaseComparison:
             self.records(), key=lambda r: -(r["change"] if r["change"] is not None else -math.inf)
         )
         rows = [
-            [str(r["community_id"]), _f(r["before"]), _f(r["after"]), _f(r["change"], sign=True)]
+            [
+                str(r["community_id"]),
+                text_number(r["before"]),
+                text_number(r["after"]),
+                text_number(r["change"], "+.1f"),
+            ]
             for r in recs
         ]
         head = [words[k] for k in ("community", "before", "after", "change")]
@@ -187,7 +196,7 @@ class PhaseComparison:
 
     def __repr__(self) -> str:
         s = self.summary()
-        return f"PhaseComparison({self.before_phase} -> {self.after_phase}: {s['communities_compared']} communities, mean change {_f(s['mean_change'], sign=True)})"
+        return f"PhaseComparison({self.before_phase} -> {self.after_phase}: {s['communities_compared']} communities, mean change {text_number(s['mean_change'], '+.1f')})"
 
 
 def compare(
@@ -299,7 +308,7 @@ def _single_phase(result: EvaluationResult) -> str | None:
     if len(present) > 1:
         raise OptionError(
             "each side of a comparison must hold one phase",
-            [Problem(f"phases {present}", fix="pass phases=(before, after)")],
+            [Problem(f"phases {present}", fix=f"use {argument('phases', '(before, after)')}")],
         )
     if len(set(id_keys(result.id_array).tolist())) != len(result.ids):
         raise OptionError(
@@ -331,7 +340,8 @@ def _check_comparable(before: EvaluationResult, after: EvaluationResult, allow: 
         problems.append(
             Problem(
                 "the two results were scored with different weights",
-                fix="evaluate both phases with the same frozen Weights (derive once, pass weights=...), or allow_different_weights=True",
+                fix="evaluate both phases with the same frozen Weights (derive once, pass "
+                f"{argument('weights')}), or {argument('allow_different_weights', True)}",
             )
         )
     fb, tb = before.system.goalpost_arrays()
@@ -340,7 +350,7 @@ def _check_comparable(before: EvaluationResult, after: EvaluationResult, allow: 
         problems.append(
             Problem(
                 "the two results use different goalposts",
-                fix="use the same system version, or allow_different_weights=True",
+                fix=f"use the same system version, or {argument('allow_different_weights', True)}",
             )
         )
     ob, oa = before.provenance.options, after.provenance.options
@@ -360,16 +370,6 @@ def _check_comparable(before: EvaluationResult, after: EvaluationResult, allow: 
         )
     if problems:
         raise RenoscoreError("the results are not comparable", problems)
-
-
-def _num(x: float) -> float | None:
-    return None if x is None or math.isnan(x) else float(x)
-
-
-def _f(x: float | None, sign: bool = False) -> str:
-    if x is None:
-        return "-"
-    return f"{x:+.1f}" if sign else f"{x:.1f}"
 
 
 def _grade(system: IndicatorSystem, g: int) -> str | None:

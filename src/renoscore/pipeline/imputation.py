@@ -23,6 +23,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
+from renoscore._calling import argument
 from renoscore._options import ScoringOptions
 from renoscore.data import CellStatus, CommunityData
 from renoscore.errors import DataValidationError, OptionError, Problem
@@ -127,7 +128,8 @@ def impute(
                 Problem(
                     "nothing observed to impute from",
                     column=data.indicator_ids[c],
-                    fix="use missing='renormalize', or impute without impute_by",
+                    fix=f"use {argument('missing', repr('renormalize'))}, or impute without "
+                    "impute_by",
                 )
             )
         filled = np.where(need, centre[None, :], filled)

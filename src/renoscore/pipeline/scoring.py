@@ -179,6 +179,8 @@ def evaluate(
         system_id=system.id,
         system_version=system.version,
         data_source=data.source,
+        data_notices=data.notices,
+        derived_indicators=dict(data.derived),
         treatment=record,
     )
     return EvaluationResult(

@@ -1,9 +1,11 @@
-"""Charts of results and weights (matplotlib, the ``plot`` extra).
+"""Charts of results, weights and the uncertainty analyses (matplotlib, the ``plot`` extra).
 
 ``result.plot.radar("LY")``, ``result.plot.ranking(phase="t0")``,
 ``result.plot.grade_distribution()`` and ``weights.plot()`` (nested bars or a sunburst of the
 hierarchy) each draw on a matplotlib ``Axes`` and return it: pass ``ax=`` to draw into a figure
-of your own, or leave it out in a notebook to get a new figure.
+of your own, or leave it out in a notebook to get a new figure. :func:`plot_rank_intervals`,
+:func:`plot_sobol` and :func:`plot_one_at_a_time` draw the results of
+:mod:`renoscore.sensitivity` (:mod:`renoscore.plot.sensitivity`).
 
 Chinese labels
 --------------
@@ -40,6 +42,7 @@ from renoscore.plot.fonts import (
     font_families,
 )
 from renoscore.plot.results import ResultPlots, grade_colors
+from renoscore.plot.sensitivity import plot_one_at_a_time, plot_rank_intervals, plot_sobol
 from renoscore.plot.weights import WeightsPlots
 
 __all__ = [
@@ -52,4 +55,7 @@ __all__ = [
     "figure_svg",
     "font_families",
     "grade_colors",
+    "plot_one_at_a_time",
+    "plot_rank_intervals",
+    "plot_sobol",
 ]

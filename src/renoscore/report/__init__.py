@@ -12,7 +12,8 @@ The HTML page needs no network and no script: charts are inline SVG drawn by mat
 their text kept as text (:func:`renoscore.plot.figure_svg`), so the browser draws Chinese labels
 with its own CJK font whatever fonts the machine that wrote the report had. Markdown gets the
 same content; its charts are written as SVG files into a folder beside it
-(``report_files/`` for ``report.md``).
+(``report_files/`` for ``report.md``). :func:`html_section` writes the section of an
+uncertainty and sensitivity analysis (:mod:`renoscore.sensitivity`) as an HTML fragment.
 
 :func:`build_notice` writes the other publication: one community's result on one A4 page in
 plain words, for the notice board of the estate (公示).
@@ -37,6 +38,7 @@ from renoscore.report._words import Lang
 from renoscore.report.build import Report, build_report, choose_phases, write_report
 from renoscore.report.notebook import result_html, system_html, weights_html
 from renoscore.report.notice import build_notice, write_notice
+from renoscore.report.uncertainty import html_section
 
 if TYPE_CHECKING:
     from renoscore.audit import AuditResult
@@ -49,6 +51,7 @@ __all__ = [
     "build_notice",
     "build_report",
     "choose_phases",
+    "html_section",
     "repr_html",
     "write_notice",
     "write_report",

@@ -38,24 +38,33 @@ class ReportContext:
     comparison : PhaseComparison or None
         The phase comparison to show, if any.
     charts : bool
-        Draw charts (checks that matplotlib is installed).
+        Draw charts (checks that matplotlib is installed). :func:`build_report` draws them by
+        default; a context made on its own (to look at one section) leaves them out.
     max_scorecards : int or None
     fix_first_top : int
     command : str or None
         The command line that made the report.
     uncertainty : UncertaintyResult, optional
     audit : AuditResult, optional
+
+    Examples
+    --------
+    >>> import renoscore as rs
+    >>> result = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
+    >>> ctx = ReportContext(result, "zh")
+    >>> ctx.phases, ctx.phase_name("t1"), ctx.grade_name(0), ctx.t["ranking"]
+    (['t0', 't_proc', 't1', 't2'], '改造后一年 (t1)', '优秀', '排名与等级')
     """
 
     def __init__(
         self,
         result: EvaluationResult,
         lang: Lang,
-        comparison: PhaseComparison | None,
-        charts: bool,
-        max_scorecards: int | None,
-        fix_first_top: int,
-        command: str | None,
+        comparison: PhaseComparison | None = None,
+        charts: bool = False,
+        max_scorecards: int | None = 200,
+        fix_first_top: int = 10,
+        command: str | None = None,
         uncertainty: Any = None,
         audit: Any = None,
     ) -> None:

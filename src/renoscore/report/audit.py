@@ -18,8 +18,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from renoscore._document import Block, Heading, Inline, Link, Paragraph, Table, html_fragment
+from renoscore._format import cell_number, cell_percent
 from renoscore.audit._words import WORDS
-from renoscore.report._cells import number, percent
 from renoscore.report._context import ReportContext
 
 if TYPE_CHECKING:
@@ -56,7 +56,13 @@ def audit_blocks(
     w = WORDS[lang]
     blocks: list[Block] = [
         Paragraph([w["intro"].format(phase=a.phase or "–")]),
-        Paragraph([w["summary"].format(n=a.communities, phase=a.phase or "–", f=len(a.flags))]),
+        Paragraph(
+            [
+                w["summary"].format(n=a.communities, phase=a.phase or "–", f=len(a.flags)),
+                " ",
+                a.ranks_text(lang),
+            ]
+        ),
         *_flags(a, lang),
         *_availability(a, lang),
         *_distribution(a, lang),
@@ -104,7 +110,7 @@ def _availability(a: AuditResult, lang: str) -> list[Block]:
                         show(r["indicator"]),
                         r["phase"] or "–",
                         r["applicable"],
-                        percent(r["observed"]),
+                        cell_percent(r["observed"]),
                     ]
                     for r in low
                 ],
@@ -116,7 +122,7 @@ def _availability(a: AuditResult, lang: str) -> list[Block]:
     blocks.append(
         Table(
             [w["community"], w["phase"], w["observed"]],
-            [[r["community_id"], r["phase"] or "–", percent(r["observed"])] for r in screened],
+            [[r["community_id"], r["phase"] or "–", cell_percent(r["observed"])] for r in screened],
             [False, False, True],
         )
         if screened
@@ -129,8 +135,8 @@ def _distribution(a: AuditResult, lang: str) -> list[Block]:
     w = WORDS[lang]
     show = a.name(lang)
     rows = [
-        [show(r["indicator"]), r["n"], number(r["mean"], 2), number(r["sd"], 2),
-         number(r["min"], 2), number(r["max"], 2), number(r["skew"], 2), number(r["kurt"], 2),
+        [show(r["indicator"]), r["n"], cell_number(r["mean"], 2), cell_number(r["sd"], 2),
+         cell_number(r["min"], 2), cell_number(r["max"], 2), cell_number(r["skew"], 2), cell_number(r["kurt"], 2),
          "⚑" if r["outliers"] else "", r["treatment"]]
         for r in a.records("distribution", lang)
     ]  # fmt: skip
@@ -147,8 +153,8 @@ def _discrimination(a: AuditResult, lang: str) -> list[Block]:
     show = a.name(lang)
     flagged = {(f.subject, f.phase) for f in a.flags if f.section == "discrimination"}
     rows = [
-        [show(r["indicator"]), r["phase"] or "–", r["observed"], percent(r["at_floor"]),
-         percent(r["at_target"])]
+        [show(r["indicator"]), r["phase"] or "–", r["observed"], cell_percent(r["at_floor"]),
+         cell_percent(r["at_target"])]
         for r in a.records("discrimination") if (r["indicator"], r["phase"]) in flagged
     ]  # fmt: skip
     blocks: list[Block] = [Heading(3, w["discrimination"], "audit-discrimination")]
@@ -179,9 +185,9 @@ def _correlation(a: AuditResult, lang: str, figures: Figures) -> list[Block]:
                   if k.startswith("pearson_") and k not in (f"pearson_{r['dimension']}",
                                                             "pearson_overall") and v is not None]  # fmt: skip
         best = max(others) if others else (None, "")
-        rows.append([show(r["indicator"]), number(own, 2),
-                     f"{number(best[0], 2)} ({show(best[1])})" if best[0] is not None else "–",
-                     number(r["pearson_overall"], 2), number(r["spearman_overall"], 2)])  # fmt: skip
+        rows.append([show(r["indicator"]), cell_number(own, 2),
+                     f"{cell_number(best[0], 2)} ({show(best[1])})" if best[0] is not None else "–",
+                     cell_number(r["pearson_overall"], 2), cell_number(r["spearman_overall"], 2)])  # fmt: skip
     blocks.append(
         Table(
             [
@@ -203,8 +209,8 @@ def _consistency(a: AuditResult, lang: str) -> list[Block]:
     show = a.name(lang)
     rows = [
         [show(r["group"]), r["children"],
-         number(r["alpha"], 2) if r["alpha"] is not None else r["alpha_note"],
-         r["complete"], percent(r["first_share"]) if r["first_share"] is not None else r["pca_note"],
+         cell_number(r["alpha"], 2) if r["alpha"] is not None else r["alpha_note"],
+         r["complete"], cell_percent(r["first_share"]) if r["first_share"] is not None else r["pca_note"],
          r["eigen_above_one"] if r["eigen_above_one"] is not None else "–"]
         for r in a.records("consistency", lang)
     ]  # fmt: skip
@@ -233,9 +239,9 @@ def _importance(a: AuditResult, lang: str, figures: Figures) -> list[Block]:
         blocks.append(figures("importance", lambda ax: a.plot.importance(ax, lang=lang),
                               w["chart_importance"]))  # fmt: skip
     rows = [
-        [show(r["node"]), number(r["S"], 3), number(r["S_rel"], 3), number(r["w_rel"], 3),
-         number(r["S_rel"] / r["w_rel"], 2) if r["S_rel"] is not None and r["w_rel"] else "–",
-         number(r["r2"], 3), r["note"]]
+        [show(r["node"]), cell_number(r["S"], 3), cell_number(r["S_rel"], 3), cell_number(r["w_rel"], 3),
+         cell_number(r["S_rel"] / r["w_rel"], 2) if r["S_rel"] is not None and r["w_rel"] else "–",
+         cell_number(r["r2"], 3), r["note"]]
         for r in a.records("importance", lang)
     ]  # fmt: skip
     blocks.append(

@@ -1,10 +1,32 @@
-"""The consistency of every expert's AHP judgements, node by node (Saaty's CR < 0.10 rule)."""
+r"""The consistency of every expert's AHP judgements, node by node (Saaty's CR < 0.10 rule).
+
+Examples
+--------
+The section's heading in both languages and, for weights derived by AHP from the example
+panel, the verdict at the top node and its combined row:
+
+>>> import renoscore as rs
+>>> from renoscore._document import markdown_document
+>>> from renoscore.report._context import ReportContext
+>>> system = rs.default_system()
+>>> weights = rs.derive_weights(system, rs.example_panel(), method="ahp")
+>>> result = rs.evaluate(system, rs.example_data(), weights, missing="renormalize")
+>>> [ReportContext(result, lang).t["consistency"] for lang in ("en", "zh")]
+['Consistency of the expert judgements (AHP)', '专家判断一致性检验（层次分析法）']
+>>> blocks = consistency_section(ReportContext(result, "en"))
+>>> print(markdown_document(blocks[1:3], "files")[0], end="")
+### renovation performance (renovation\_performance)
+<BLANKLINE>
+Combined judgements at renovation performance: λmax 4.0366, CR 0.0135 — passes.
+>>> blocks[3].rows[-1]
+['∑', '–', '4.0366', '–', '0.0135', 'passes', '–', '–', '0.409', '0.279', '0.118', '0.194']
+"""
 
 from __future__ import annotations
 
 from renoscore._document import Block, Heading, Paragraph, Table
+from renoscore._format import cell_number
 from renoscore._vocabulary import stakeholder_word
-from renoscore.report._cells import number
 from renoscore.report._context import ReportContext
 
 __all__ = ["consistency_section"]
@@ -30,8 +52,8 @@ def consistency_section(ctx: ReportContext) -> list[Block]:
                 [
                     t["node_result"].format(
                         node=ctx.node_name(node),
-                        lam=number(nw.lambda_max, 4),
-                        cr=number(nw.cr, 4),
+                        lam=cell_number(nw.lambda_max, 4),
+                        cr=cell_number(nw.cr, 4),
                         ok=ok,
                     )
                 ]
@@ -44,9 +66,9 @@ def consistency_section(ctx: ReportContext) -> list[Block]:
                 [
                     e.expert,
                     stakeholder_word(e.group, ctx.lang, wp.group_names),
-                    number(e.lambda_max, 4),
-                    number(e.ci, 4),
-                    number(e.cr, 4),
+                    cell_number(e.lambda_max, 4),
+                    cell_number(e.ci, 4),
+                    cell_number(e.cr, 4),
                     t["pass"] if e.acceptable else t["fail"],
                     t["yes"] if e.completed else t["no"],
                     t["yes"] if e.excluded else t["no"],
@@ -57,9 +79,9 @@ def consistency_section(ctx: ReportContext) -> list[Block]:
             [
                 "∑",
                 "–",
-                number(nw.lambda_max, 4),
+                cell_number(nw.lambda_max, 4),
                 "–",
-                number(nw.cr, 4),
+                cell_number(nw.cr, 4),
                 ok,
                 "–",
                 "–",

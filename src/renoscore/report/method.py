@@ -1,9 +1,36 @@
-"""How the scores were made: the method with its formulas and sources, and every weight."""
+"""How the scores were made: the method with its formulas and sources, and every weight.
+
+Examples
+--------
+The two sections' headings in both languages, the choices behind the example evaluation, and
+the first of its weights:
+
+>>> import renoscore as rs
+>>> from renoscore._document import markdown_document
+>>> from renoscore.report._context import ReportContext
+>>> result = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
+>>> from renoscore._document import Heading
+>>> [ReportContext(result, lang).t[k] for lang in ("en", "zh") for k in ("method", "weights")]
+['Method', 'Weights and where they came from', '评价方法', '权重及其来源']
+>>> choices = method_section(ReportContext(result, "en"))[2]
+>>> print(markdown_document([choices], "files")[0], end="")
+| item | value |
+|---|---|
+| normalisation | goalposts: floor 0, target 100 (independent of the batch) |
+| aggregation | weighted arithmetic mean |
+| missing-data policy | re-normalise weights over the indicators observed |
+| minimum coverage for an overall score | 67% |
+| ties | shared best rank (1, 2, 2, 4), scores closer than 1e-09 points tie |
+| ranks are within each phase | yes |
+>>> blocks = weights_section(ReportContext(result, "zh"))
+>>> [b.text for b in blocks if isinstance(b, Heading)], blocks[-1].rows[0]
+(['权重来源', '全部权重'], ['老旧小区改造成效', '设施', 'facilities', '固定权重', '0.4090', '0.4090'])
+"""
 
 from __future__ import annotations
 
 from renoscore._document import Block, Code, Heading, Inline, ItemList, Paragraph, Table
-from renoscore.report._cells import number, percent
+from renoscore._format import cell_number, cell_percent
 from renoscore.report._context import ReportContext
 
 __all__ = ["REFERENCES", "method_section", "weights_section"]
@@ -63,7 +90,7 @@ def _choices_table(ctx: ReportContext) -> Table:
             [t["normalization"], ctx.method(prov.normalization)],
             [t["aggregation"], ctx.method(prov.aggregation)],
             [t["missing_policy"], ctx.method(prov.missing)],
-            [t["min_cov"], percent(prov.min_coverage)],
+            [t["min_cov"], cell_percent(prov.min_coverage)],
             [
                 t["ties"],
                 t["tie_text"].format(m=ctx.method(prov.tie_method), t=prov.tie_tolerance),
@@ -81,7 +108,7 @@ def _formulas(ctx: ReportContext) -> list[list[Inline]]:
     return [
         _formula("goalposts" if prov.normalization == "goalposts" else "minmax", zh),
         _formula("arithmetic" if prov.aggregation == "arithmetic" else "geometric", zh),
-        _formula("coverage", zh, min_coverage=percent(prov.min_coverage)),
+        _formula("coverage", zh, min_coverage=cell_percent(prov.min_coverage)),
         _formula("obstacle", zh),
     ]
 
@@ -181,7 +208,7 @@ def weights_section(ctx: ReportContext) -> list[Block]:
                 ctx.node_name(node),
                 ctx.method(nw.method),
                 len(nw.children),
-                number(nw.cr, 3),
+                cell_number(nw.cr, 3),
                 "–" if nw.acceptable is None else (t["pass"] if nw.acceptable else t["fail"]),
             ]
         )

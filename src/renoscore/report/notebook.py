@@ -17,8 +17,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from renoscore._document import Block, Code, Paragraph, Table, html_fragment
+from renoscore._format import cell_number, cell_percent
 from renoscore._vocabulary import CONSOLE, stakeholder_word, unit_label
-from renoscore.report._cells import number, percent
 from renoscore.report._words import CATEGORY, SUPPLIER, WORDS, Lang
 
 if TYPE_CHECKING:
@@ -190,14 +190,14 @@ def _result_blocks(result: EvaluationResult, lang: Lang, max_rows: int) -> list[
     recs = result.ranking(lang=lang)
     rows = [
         [
-            number(rec["rank"], 0),
+            cell_number(rec["rank"], 0),
             rec["community_id"],
             rec["phase"] or "–",
-            number(rec["score"]),
+            cell_number(rec["score"]),
             rec["grade"] or rec["reason"] or "–",
             # A goal's child may be an indicator (a flat system): its score is score_<id>.
-            *[number(rec[d] if d in rec else rec[f"score_{d}"]) for d in dims],
-            percent(rec["coverage"]),
+            *[cell_number(rec[d] if d in rec else rec[f"score_{d}"]) for d in dims],
+            cell_percent(rec["coverage"]),
         ]
         for rec in recs[:max_rows]
     ]

@@ -41,6 +41,7 @@ from renoscore._document import (
     markdown_document,
 )
 from renoscore._files import check_output
+from renoscore._format import cell_number
 from renoscore._validation import suggest
 from renoscore._vocabulary import (
     category_word,
@@ -184,9 +185,6 @@ class _Notice:
     def phase(self, row: int) -> str:
         return phase_word(self.sys, self.r.phases[row], self.lang)
 
-    def points(self, x: float) -> str:
-        return "–" if math.isnan(x) else f"{x:.1f}"
-
 
 def _result_blocks(n: _Notice) -> list[Block]:
     """Score, grade, rank; the change since the earlier phase; the dimensions' scores."""
@@ -196,7 +194,7 @@ def _result_blocks(n: _Notice) -> list[Block]:
         return [*blocks, Paragraph([w["score_unranked"]])]
     peers = [j for j, p in enumerate(r.phases) if p == r.phases[k] and _scored(r.overall[j])]
     text = w["score"].format(
-        score=n.points(r.overall[k]),
+        score=cell_number(r.overall[k]),
         grade=grade_word(n.sys, int(r.grades[k, 0]), n.lang),
         n=len(peers),
         rank=f"{r.ranks[k, 0]:.0f}",
@@ -206,7 +204,7 @@ def _result_blocks(n: _Notice) -> list[Block]:
         key = "change_same" if abs(d) < 0.05 else ("change_up" if d > 0 else "change_down")
         text += w[key].format(
             before=n.phase(kb),
-            score=n.points(r.overall[kb]),
+            score=cell_number(r.overall[kb]),
             grade=grade_word(n.sys, int(r.grades[kb, 0]), n.lang),
             d=f"{abs(d):.1f}",
         )
@@ -214,11 +212,14 @@ def _result_blocks(n: _Notice) -> list[Block]:
     dims = [(d.name.get(n.lang), r.scores(d.id)) for d in n.sys.dimensions]
     if kb is None:
         head = [w["aspect"], w["now"]]
-        rows = [[name, n.points(s[k])] for name, s in dims]
+        rows = [[name, cell_number(s[k])] for name, s in dims]
         numeric = [False, True]
     else:
         head = [w["aspect"], w["then"].format(before=n.phase(kb)), w["now"], w["change"]]
-        rows = [[name, n.points(s[kb]), n.points(s[k]), _signed(s[k] - s[kb])] for name, s in dims]
+        rows = [
+            [name, cell_number(s[kb]), cell_number(s[k]), cell_number(s[k] - s[kb], sign=True)]
+            for name, s in dims
+        ]
         numeric = [False, True, True, True]
     blocks.append(Table(head, rows, numeric, cls="dims"))
     bands = [w["band"].format(min=f"{g.min:g}", name=g.name.get(n.lang)) for g in n.sys.grades[:-1]]
@@ -230,10 +231,6 @@ def _result_blocks(n: _Notice) -> list[Block]:
     sep = "，" if n.lang == "zh" else ", "
     blocks.append(Paragraph([w["bands"].format(bands=sep.join(bands))], cls="note"))
     return blocks
-
-
-def _signed(x: float) -> str:
-    return "–" if math.isnan(x) else f"{x:+.1f}"
 
 
 def _done_blocks(n: _Notice) -> list[Block]:
@@ -323,8 +320,10 @@ def _survey_blocks(n: _Notice) -> list[Block]:
     head.append(w["now"])
     rows = []
     for j in cols:
-        then = [n.points(float(r.values[kb, j]))] if kb is not None else []
-        rows.append([n.sys.indicators[j].name.get(n.lang), *then, n.points(float(r.values[k, j]))])
+        then = [cell_number(float(r.values[kb, j]))] if kb is not None else []
+        rows.append(
+            [n.sys.indicators[j].name.get(n.lang), *then, cell_number(float(r.values[k, j]))]
+        )
     return [
         n.heading("survey"),
         Paragraph([w["survey_intro"].format(top=top)]),

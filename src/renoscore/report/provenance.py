@@ -1,4 +1,34 @@
-"""Provenance: every choice behind the numbers and the code that repeats the evaluation."""
+"""Provenance: every choice behind the numbers and the code that repeats the evaluation.
+
+Examples
+--------
+The section's heading in both languages, some of the choices recorded, and the command and
+code that repeat the example evaluation:
+
+>>> import renoscore as rs
+>>> from renoscore._document import markdown_document
+>>> from renoscore.report._context import ReportContext
+>>> result = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
+>>> [ReportContext(result, lang).t["provenance"] for lang in ("en", "zh")]
+['Provenance: how to repeat this evaluation', '来源与复现']
+>>> blocks = provenance_section(ReportContext(result, "en", command="renoscore report --example"))
+>>> blocks[0].rows[5:8]
+[['normalisation', 'goalposts'], ['aggregation', 'arithmetic'], ['missing-data policy', 'renormalize']]
+>>> print(markdown_document(blocks[1:], "files")[0], end="")
+To repeat this evaluation:
+<BLANKLINE>
+```
+renoscore report --example
+```
+<BLANKLINE>
+```
+import renoscore as rs
+system = rs.load_system('old_community_renovation')
+data = rs.load_data('communities.csv', system)
+weights = rs.load_weights('weights.yaml', system)  # the weights above, frozen
+result = rs.evaluate(system, data, weights, normalization='goalposts', aggregation='arithmetic', missing='renormalize', min_coverage=0.6666666666666666, impute_by=None, tie_method='min', tie_tolerance=1e-09, treat=None)
+```
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,26 @@
-"""The quality of the data: observed, missing and not-applicable cells, coverage, rows not scored."""
+"""The quality of the data: observed, missing and not-applicable cells, coverage, rows not scored.
+
+Examples
+--------
+The section's heading in both languages, and the cells of the example data:
+
+>>> import renoscore as rs
+>>> from renoscore._document import markdown_document
+>>> from renoscore.report._context import ReportContext
+>>> result = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
+>>> [ReportContext(result, lang).t["quality"] for lang in ("en", "zh")]
+['Data quality', '数据质量']
+>>> print(markdown_document(quality_section(ReportContext(result, "en"))[:1], "files")[0], end="")
+| item | value |
+|---|---|
+| rows | 50 |
+| cells | 1950 |
+| observed | 1669 (85.6%) |
+| missing | 14 (0.7%) |
+| not applicable | 267 (13.7%) |
+| imputed | 0 |
+| missing-data policy | re-normalise weights over the indicators observed |
+"""
 
 from __future__ import annotations
 
@@ -7,8 +29,8 @@ import math
 import numpy as np
 
 from renoscore._document import Block, Heading, ItemList, Paragraph, Table
+from renoscore._format import cell_percent
 from renoscore.data import CellStatus
-from renoscore.report._cells import percent
 from renoscore.report._context import ReportContext
 
 __all__ = ["quality_section"]
@@ -29,10 +51,10 @@ def quality_section(ctx: ReportContext) -> list[Block]:
                 [t["cells"], str(n_cells)],
                 [
                     t["observed"],
-                    f"{int((st == CellStatus.OK).sum())} ({percent((st == CellStatus.OK).mean(), 1)})",
+                    f"{int((st == CellStatus.OK).sum())} ({cell_percent((st == CellStatus.OK).mean(), 1)})",
                 ],
-                [t["missing"], f"{int(miss.sum())} ({percent(miss.mean(), 1)})"],
-                [t["na"], f"{int(na.sum())} ({percent(na.mean(), 1)})"],
+                [t["missing"], f"{int(miss.sum())} ({cell_percent(miss.mean(), 1)})"],
+                [t["na"], f"{int(na.sum())} ({cell_percent(na.mean(), 1)})"],
                 [t["imputed"], str(int(r.imputed.sum()))],
                 [t["missing_policy"], ctx.method(r.provenance.missing)],
             ],
@@ -48,7 +70,7 @@ def quality_section(ctx: ReportContext) -> list[Block]:
             ind.name.get(ctx.lang),
             int(per_m[j]),
             int(per_na[j]),
-            percent(1.0 - (per_m[j] + per_na[j]) / max(len(r.ids), 1)),
+            cell_percent(1.0 - (per_m[j] + per_na[j]) / max(len(r.ids), 1)),
         ]
         for j, ind in enumerate(ctx.sys.indicators)
         if per_m[j] or per_na[j]
@@ -72,8 +94,8 @@ def quality_section(ctx: ReportContext) -> list[Block]:
         cov_rows.append(
             [
                 ctx.phase_name(p),
-                percent(float(c.min())) if c.size else "–",
-                percent(float(np.median(c))) if c.size else "–",
+                cell_percent(float(c.min())) if c.size else "–",
+                cell_percent(float(np.median(c))) if c.size else "–",
                 f"{int((c >= 1 - 1e-12).sum())} / {c.size}",
             ]
         )
@@ -94,7 +116,7 @@ def quality_section(ctx: ReportContext) -> list[Block]:
                     [
                         r.ids[k],
                         ctx.phase_name(r.phases[k]),
-                        percent(float(r.coverage[k, 0])),
+                        cell_percent(float(r.coverage[k, 0])),
                         r.reasons[k] or "",
                     ]
                     for k in unscored

@@ -1,4 +1,30 @@
-"""The ranking with grades, phase by phase, and the grade distribution."""
+r"""The ranking with grades, phase by phase, and the grade distribution.
+
+Examples
+--------
+The two sections' headings in both languages, the phases ranked, the first community after
+renovation, and the grade distribution of the example evaluation:
+
+>>> import renoscore as rs
+>>> from renoscore._document import markdown_document
+>>> from renoscore.report._context import ReportContext
+>>> result = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
+>>> from renoscore._document import Heading
+>>> [ReportContext(result, lang).t[k] for lang in ("en", "zh") for k in ("ranking", "grades")]
+['Ranking and grades', 'Grade distribution', '排名与等级', '等级分布']
+>>> blocks = ranking_section(ReportContext(result, "en"))
+>>> [b.text for b in blocks if isinstance(b, Heading)]
+['before renovation (t0)', 'during the works (t_proc)', 'about one year after completion (t1)', 'about three years after completion (t2)']
+>>> blocks[5].rows[0]
+['1', 'GC02', '华山新村', '86.0', 'excellent', '79.3', '88.2', '93.5', '92.7', '100%', '']
+>>> print(markdown_document(grades_section(ReportContext(result, "zh")), "files")[0], end="")
+| 阶段 | 优秀 | 良好 | 一般 | 较差 | 未评分 |
+|---|---:|---:|---:|---:|---:|
+| 改造前 (t0) | 0 | 3 | 10 | 17 | 0 |
+| 改造中 (t\_proc) | 1 | 2 | 0 | 1 | 0 |
+| 改造后一年 (t1) | 2 | 10 | 0 | 0 | 0 |
+| 改造后三年 (t2) | 0 | 4 | 0 | 0 | 0 |
+"""
 
 from __future__ import annotations
 
@@ -7,7 +33,7 @@ from functools import partial
 import numpy as np
 
 from renoscore._document import Block, Heading, Table
-from renoscore.report._cells import number, percent
+from renoscore._format import cell_number, cell_percent
 from renoscore.report._context import ReportContext
 
 __all__ = ["grades_section", "ranking_section"]
@@ -35,13 +61,13 @@ def ranking_section(ctx: ReportContext) -> list[Block]:
         for k in ctx.ranking_rows(p):
             rows.append(
                 [
-                    number(r.ranks[k, 0], 0),
+                    cell_number(r.ranks[k, 0], 0),
                     r.ids[k],
                     *([ctx.name_col[k]] if ctx.name_col is not None else []),
-                    number(r.group_scores[k, 0]),
+                    cell_number(r.group_scores[k, 0]),
                     ctx.grade_name(int(r.grades[k, 0])),
-                    *[number(r.scores(d)[k]) for d in ctx.dims],
-                    percent(float(r.coverage[k, 0])),
+                    *[cell_number(r.scores(d)[k]) for d in ctx.dims],
+                    cell_percent(float(r.coverage[k, 0])),
                     r.reasons[k] or "",
                 ]
             )

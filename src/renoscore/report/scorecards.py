@@ -1,4 +1,32 @@
-"""A scorecard per community: its scores by phase, its change, its radar chart and what to fix first."""
+r"""A scorecard per community: its scores by phase, its change, its radar chart and what to fix first.
+
+Examples
+--------
+The section's heading in both languages, and the card of the first-ranked community before
+renovation (its scores and the two items to fix first; its context line left out):
+
+>>> import renoscore as rs
+>>> from renoscore._document import markdown_document
+>>> from renoscore.report._context import ReportContext
+>>> result = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
+>>> [ReportContext(result, lang).t["scorecards"] for lang in ("en", "zh")]
+['Community scorecards', '小区评价档案']
+>>> ctx = ReportContext(result, "en", max_scorecards=1, fix_first_top=2)
+>>> card = scorecards_section(ctx)[1].blocks
+>>> print(markdown_document([card[0], *card[2:]], "files")[0], end="")
+### HJ03 汝河新村2号院
+<BLANKLINE>
+| phase | score | rank | grade | facilities | public services | resident participation | social capital | coverage |
+|---|---:|---:|---|---:|---:|---:|---:|---:|
+| before renovation (t0) | 70.9 | 1 of 30 | good | 72.7 | 59.4 | 100.0 | 66.2 | 100% |
+<BLANKLINE>
+What to fix first — before renovation (t0)
+<BLANKLINE>
+| \# | indicator | dimension | value | target | unit | score | obstacle degree | must fix | supplier |
+|---:|---|---|---:|---:|---|---:|---:|---|---|
+| 1 | Buildings passing the fire-safety check | facilities | 0.724 | 1 | share 0-1 of buildings | 60.6 | 5.0% | yes | government |
+| 2 | Security coverage of gates and main paths | facilities | 0.752 | 1 | share 0-1 of gates and main paths | 75.2 | 3.2% | yes | government |
+"""
 
 from __future__ import annotations
 
@@ -7,8 +35,8 @@ import math
 import numpy as np
 
 from renoscore._document import Block, Heading, Paragraph, Section, Table
+from renoscore._format import cell_number, cell_percent
 from renoscore._vocabulary import context_label, unit_label
-from renoscore.report._cells import number, percent
 from renoscore.report._context import ReportContext
 from renoscore.report._words import SUPPLIER
 
@@ -81,13 +109,13 @@ def _phase_table(ctx: ReportContext, rows_c: list[int], n_in_phase: dict[str | N
     rows = [
         [
             ctx.phase_name(r.phases[k]),
-            number(r.group_scores[k, 0]),
+            cell_number(r.group_scores[k, 0]),
             "–"
             if math.isnan(r.ranks[k, 0])
             else f"{r.ranks[k, 0]:.0f} {t['of']} {n_in_phase[r.phases[k]]}",
             ctx.grade_name(int(r.grades[k, 0])),
-            *[number(r.scores(d)[k]) for d in ctx.dims],
-            percent(float(r.coverage[k, 0])),
+            *[cell_number(r.scores(d)[k]) for d in ctx.dims],
+            cell_percent(float(r.coverage[k, 0])),
         ]
         for k in rows_c
     ]
@@ -105,7 +133,7 @@ def _change_line(ctx: ReportContext, cid: str) -> Paragraph:
             t["change_line"].format(
                 b=ctx.phase_name(ctx.cmp.before_phase),
                 a=ctx.phase_name(ctx.cmp.after_phase),
-                d=number(c["overall_change"], 1, sign=True),
+                d=cell_number(c["overall_change"], 1, sign=True),
                 new=", ".join(names(i) for i in c["newly_at_target"]) or t["none"],
                 worse=", ".join(names(i) for i in c["worse"]) or t["none"],
             )
@@ -150,8 +178,8 @@ def _fix_first(ctx: ReportContext, cid: str, k: int) -> list[Block]:
                 "–" if it.value is None else f"{it.value:g}",
                 f"{it.target:g}",
                 unit_label(ctx.sys.node(it.indicator), ctx.lang),
-                number(it.score),
-                percent(it.obstacle, 1),
+                cell_number(it.score),
+                cell_percent(it.obstacle, 1),
                 t["yes"] if it.must_fix else "",
                 SUPPLIER[ctx.lang].get(it.supplier, it.supplier),
             ]

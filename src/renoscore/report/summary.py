@@ -1,4 +1,26 @@
-"""The head of the report: what was evaluated (the meta table) and the summary by phase."""
+r"""The head of the report: what was evaluated (the meta table) and the summary by phase.
+
+Examples
+--------
+The section's heading in both languages, what was evaluated, and the summary by phase of the
+example evaluation:
+
+>>> import renoscore as rs
+>>> from renoscore._document import markdown_document
+>>> from renoscore.report._context import ReportContext
+>>> result = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
+>>> [ReportContext(result, lang).t["summary"] for lang in ("en", "zh")]
+['Summary', '概要']
+>>> meta_table(ReportContext(result, "zh")).rows[:3]
+[['指标体系', '老旧小区改造评价指标体系 (old_community_renovation v1.0.0)'], ['数据', 'communities.csv'], ['记录数', '50']]
+>>> print(markdown_document(summary_section(ReportContext(result, "en")), "files")[0], end="")
+| phase | rows | scored | mean | median | best | worst | excellent | good | fair | poor | not scored |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+| before renovation (t0) | 30 | 30 | 57.8 | 58.0 | 70.9 | 31.0 | 0 | 3 | 10 | 17 | 0 |
+| during the works (t\_proc) | 4 | 4 | 75.0 | 78.1 | 85.2 | 58.6 | 1 | 2 | 0 | 1 | 0 |
+| about one year after completion (t1) | 12 | 12 | 79.7 | 77.7 | 86.0 | 75.0 | 2 | 10 | 0 | 0 | 0 |
+| about three years after completion (t2) | 4 | 4 | 79.2 | 78.0 | 84.0 | 76.8 | 0 | 4 | 0 | 0 | 0 |
+"""
 
 from __future__ import annotations
 
@@ -8,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from renoscore._document import Block, Table
-from renoscore.report._cells import number
+from renoscore._format import cell_number
 from renoscore.report._context import ReportContext
 
 __all__ = ["meta_table", "summary_section"]
@@ -62,10 +84,10 @@ def summary_section(ctx: ReportContext) -> list[Block]:
                 ctx.phase_name(p),
                 int(sel.sum()),
                 int(ok.size),
-                number(float(ok.mean())) if ok.size else "–",
-                number(float(np.median(ok))) if ok.size else "–",
-                number(float(ok.max())) if ok.size else "–",
-                number(float(ok.min())) if ok.size else "–",
+                cell_number(float(ok.mean())) if ok.size else "–",
+                cell_number(float(np.median(ok))) if ok.size else "–",
+                cell_number(float(ok.max())) if ok.size else "–",
+                cell_number(float(ok.min())) if ok.size else "–",
                 *[int(c) for c in counts],
             ]
         )

@@ -50,10 +50,11 @@ from pydantic import (
     ValidationError,
 )
 
+from renoscore._calling import argument
+from renoscore._format import nested_lists
 from renoscore._validation import located_error, problems_from_validation
 from renoscore._yaml import Located, dotted
 from renoscore.errors import Problem, RenoscoreError, ResultError
-from renoscore.result._numbers import nested_lists
 from renoscore.result.provenance import Provenance
 from renoscore.system import IndicatorSystem, load_system
 
@@ -268,7 +269,7 @@ def parse_result_json(
                 Problem(
                     f"{len(text)} bytes exceeds the limit of {limits.max_bytes}",
                     file=file,
-                    fix="pass max_bytes=... to read_result or from_json",
+                    fix=f"use {argument('max_bytes', len(text))} (or more) to read it",
                 )
             ],
         )

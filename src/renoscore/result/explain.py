@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
+from renoscore._format import optional_float
 from renoscore.data import CellStatus
-from renoscore.result._numbers import optional_float
 from renoscore.system import Category
 
 if TYPE_CHECKING:
@@ -98,7 +98,7 @@ def fix_first_items(
                 category=ind.category.value,
                 supplier=ind.supplier.value,
                 direction=ind.direction.value,
-                unit=ind.unit,
+                unit=ind.unit.label("en"),
                 value=optional_float(result.values[r, j]),
                 floor=ind.goalposts.floor,
                 target=ind.goalposts.target,

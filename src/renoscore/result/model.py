@@ -20,7 +20,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from renoscore import normalize
+from renoscore._calling import argument
 from renoscore._display import clip, text_table
+from renoscore._format import optional_float, text_number, text_percent
 from renoscore._labels import id_key, id_keys
 from renoscore._optional import import_optional
 from renoscore._vocabulary import CONSOLE, lang_of
@@ -40,7 +42,6 @@ from renoscore.result._file import (
     parse_result_json,
     result_document,
 )
-from renoscore.result._numbers import optional_float
 from renoscore.result.explain import FixFirstItem, fix_first_items, obstacle_records
 from renoscore.result.phase_ranks import rank_within_phase
 from renoscore.result.provenance import Provenance
@@ -280,7 +281,7 @@ class EvaluationResult:
             phases = [self.phases[r] for r in hits]
             raise OptionError(
                 f"community {community!r} has several phases {phases}",
-                [Problem("ambiguous", community_id=community, fix="pass phase=...")],
+                [Problem("ambiguous", community_id=community, fix=f"use {argument('phase')}")],
             )
         return hits[0]
 
@@ -555,14 +556,14 @@ class EvaluationResult:
             reason = words["not_scored"] if lang == "zh" else rec["reason"]
             lines.append(
                 [
-                    "-" if rec["rank"] is None else f"{rec['rank']:.0f}",
+                    text_number(rec["rank"], ".0f"),
                     clip(str(rec["community_id"]), 14),
                     str(rec["phase"] or "-"),
-                    "-" if rec["score"] is None else f"{rec['score']:.1f}",
+                    text_number(rec["score"]),
                     clip(str(rec["grade"] or reason or "-"), 12),
                     # A goal's child may be an indicator (a flat system): its score is score_<id>.
-                    *[_cell(rec.get(d.id, rec.get(f"score_{d.id}"))) for d in dims],
-                    "-" if rec["coverage"] is None else f"{100 * rec['coverage']:.0f}%",
+                    *[text_number(rec.get(d.id, rec.get(f"score_{d.id}"))) for d in dims],
+                    text_percent(rec["coverage"]),
                 ]
             )
         return text_table(head, lines, align="><" + ">" * (len(head) - 2), rule=False)
@@ -581,8 +582,3 @@ class EvaluationResult:
         from renoscore import _views
 
         return _views.result_html(self)
-
-
-def _cell(score: float | None) -> str:
-    """A score in the text table: one decimal, '-' when there is none."""
-    return "-" if score is None else f"{score:.1f}"

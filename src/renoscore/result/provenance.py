@@ -42,6 +42,8 @@ class Provenance(BaseModel):
     system_version: str
     data_digest: str | None = None
     data_source: str | None = None
+    data_notices: tuple[str, ...] = ()
+    derived_indicators: dict[str, str] = Field(default_factory=dict)
     normalization: str
     aggregation: str
     missing: str

@@ -18,8 +18,10 @@ hierarchy, including the AHP judgements that the weights come from.
   rank with respect to each source.
 * :func:`one_at_a_time` -- the quick table: each dimension weight moved by -20, -10, +10, +20 %
   and the weights renormalised.
-* :func:`plot_rank_intervals`, :func:`plot_sobol`, :func:`plot_one_at_a_time` draw the charts
-  and :func:`html_section` the section of an HTML report.
+
+The charts of the results are in :mod:`renoscore.plot.sensitivity` (``result.plot()``), the
+section of an HTML report in :mod:`renoscore.report.uncertainty`; ``plot_rank_intervals``,
+``plot_sobol``, ``plot_one_at_a_time`` and ``html_section`` can still be imported from here.
 
 Many draws are scored at once: with complete data and the arithmetic mean, one matrix product
 ``(N x M) @ (M x draws)`` per chunk of draws (:mod:`renoscore.sensitivity.draws`); AHP
@@ -32,6 +34,19 @@ The modules: :mod:`~renoscore.sensitivity.sources` (what may vary, and the recor
 :mod:`~renoscore.sensitivity.draws` and :mod:`~renoscore.sensitivity.rank_stats` (numeric
 kernels for many draws at once), :mod:`~renoscore.sensitivity.monte_carlo`,
 :mod:`~renoscore.sensitivity.sobol` and :mod:`~renoscore.sensitivity.oat` (the three analyses).
+
+Examples
+--------
+Two hundred Dirichlet draws of the weights around the base weights, at the goal and at every
+dimension; every community's 5-95 % rank interval holds its median rank:
+
+>>> import renoscore as rs
+>>> u = rs.uncertainty(rs.default_system(), rs.example_data(), phase="t0", n=200, seed=1,
+...                    missing="renormalize", sources={"weights": rs.sensitivity.WeightNoise()})
+>>> u.rank_median.shape, u.spearman.shape  # (communities, levels), (draws, levels)
+((30, 5), (200, 5))
+>>> bool(((u.rank_p05 <= u.rank_median) & (u.rank_median <= u.rank_p95)).all())
+True
 
 **One phase.** Ranks are within a phase (:func:`renoscore.evaluate`), so an analysis covers the
 rows of one phase: pass ``phase=`` when the data hold several.
@@ -96,12 +111,9 @@ Spearman, C. (1904). The proof and measurement of association between two things
 
 from __future__ import annotations
 
-from renoscore.sensitivity._charts import (
-    html_section,
-    plot_one_at_a_time,
-    plot_rank_intervals,
-    plot_sobol,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from renoscore.sensitivity.monte_carlo import UncertaintyResult, uncertainty
 from renoscore.sensitivity.oat import OneAtATimeResult, one_at_a_time
 from renoscore.sensitivity.sobol import (
@@ -119,6 +131,36 @@ from renoscore.sensitivity.sources import (
     WeightNoise,
 )
 
+if TYPE_CHECKING:
+    # Typed as at their home (redundant aliases: re-exported for type checkers only).
+    from renoscore.plot.sensitivity import plot_one_at_a_time as plot_one_at_a_time
+    from renoscore.plot.sensitivity import plot_rank_intervals as plot_rank_intervals
+    from renoscore.plot.sensitivity import plot_sobol as plot_sobol
+    from renoscore.report.uncertainty import html_section as html_section
+
+# The charts and the report section moved to the presentation layer (plot, report), which
+# reads these results; the old import path finds them there on first use (PEP 562), so that
+# importing the analyses never imports the presentation.
+_MOVED = {
+    **dict.fromkeys(
+        ("plot_one_at_a_time", "plot_rank_intervals", "plot_sobol"), "renoscore.plot.sensitivity"
+    ),
+    "html_section": "renoscore.report.uncertainty",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The charts and the report section, from their home in plot and report."""
+    module = _MOVED.get(name)
+    if module is None:
+        raise AttributeError(f"module 'renoscore.sensitivity' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_MOVED})
+
+
 __all__ = [
     "FACTORS",
     "JudgementNoise",
@@ -129,11 +171,7 @@ __all__ = [
     "UncertaintyResult",
     "UncertaintySettings",
     "WeightNoise",
-    "html_section",
     "one_at_a_time",
-    "plot_one_at_a_time",
-    "plot_rank_intervals",
-    "plot_sobol",
     "saltelli_design",
     "sensitivity",
     "sobol_indices",

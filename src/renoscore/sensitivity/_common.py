@@ -2,19 +2,20 @@
 
 :func:`~renoscore.sensitivity.uncertainty`, :func:`~renoscore.sensitivity.sensitivity` and
 :func:`~renoscore.sensitivity.one_at_a_time` check their arguments with the same rules and
-messages, gather the scoring options, load the system, data and weights, keep the rows of one
-phase and build the :class:`~renoscore.sensitivity.model.DrawModel`; these helpers are those
-stages, written once.
+messages, validate the scoring options once (:class:`~renoscore._options.ScoringOptions`),
+load the system, data and weights, keep the rows of one phase and build the
+:class:`~renoscore.sensitivity.model.DrawModel`; these helpers are those stages, written once.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 import numpy as np
 
+from renoscore._calling import argument
+from renoscore._options import ScoringOptions
 from renoscore.data import CommunityData, load_data
 from renoscore.errors import OptionError, Problem, ResourceError
 from renoscore.panel import Panel
@@ -26,11 +27,11 @@ from renoscore.weighting import Weights, derive_weights
 __all__ = [
     "Inputs",
     "available_memory",
+    "base_options",
     "check_int",
     "check_memory",
     "declared_factors",
     "prepare_model",
-    "scoring_options",
 ]
 
 
@@ -125,7 +126,8 @@ def declared_factors(sources: Sources, example: str = "") -> tuple[str, ...]:
     return factors
 
 
-def scoring_options(
+def base_options(
+    options: ScoringOptions | None,
     normalization: str,
     aggregation: str,
     missing: str,
@@ -133,22 +135,41 @@ def scoring_options(
     impute_by: str | None,
     tie_method: str,
     tie_tolerance: float,
-) -> dict[str, Any]:
-    """The seven scoring options of the base evaluation, gathered in the one place they enter.
+) -> ScoringOptions:
+    """The scoring options of the base evaluation, validated once: ``options`` or the keywords.
 
-    Every analysis scores its base evaluation with these options (they are checked there, by
-    :func:`renoscore.evaluate`), draws the method options around them and records them in its
-    settings. Keyword arguments of :func:`renoscore.evaluate`, by name.
+    Every analysis scores its base evaluation with these options, draws the method options
+    around them and records them in its settings; the keywords are those of
+    :func:`renoscore.evaluate`, in its order (see :meth:`ScoringOptions.of`).
+
+    Raises
+    ------
+    OptionError
+        Invalid options; or an outlier treatment, which the draws would have to repeat on
+        every perturbed value (measurement error) and normalisation.
     """
-    return {
-        "normalization": normalization,
-        "aggregation": aggregation,
-        "missing": missing,
-        "min_coverage": min_coverage,
-        "impute_by": impute_by,
-        "tie_method": tie_method,
-        "tie_tolerance": tie_tolerance,
-    }
+    base = ScoringOptions.of(
+        options,
+        normalization=normalization,
+        aggregation=aggregation,
+        missing=missing,
+        min_coverage=min_coverage,
+        impute_by=impute_by,
+        tie_method=tie_method,
+        tie_tolerance=tie_tolerance,
+    )
+    if base.treat is not None:
+        raise OptionError(
+            "the uncertainty analyses do not take an outlier treatment",
+            [
+                Problem(
+                    "treat is set",
+                    path="treat",
+                    fix="analyse the untreated scores (options without treat)",
+                )
+            ],
+        )
+    return base
 
 
 class Inputs(NamedTuple):
@@ -165,7 +186,7 @@ class Inputs(NamedTuple):
 def prepare_model(
     inputs: Inputs,
     sources: Sources,
-    options: Mapping[str, Any],
+    options: ScoringOptions,
     *,
     levels: Levels,
     completion: str,
@@ -217,7 +238,7 @@ def _load(inputs: Inputs) -> tuple[IndicatorSystem, CommunityData, Weights]:
     elif len(phases) > 1:
         raise OptionError(
             "the data hold several phases; ranks are within a phase",
-            [Problem(f"phases {phases}", fix="pass phase=... (e.g. the baseline phase)")],
+            [Problem(f"phases {phases}", fix=f"use {argument('phase')} (e.g. the baseline phase)")],
         )
     if len(set(data.ids)) != data.n:
         raise OptionError(

@@ -20,13 +20,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from renoscore import ahp
+from renoscore._calling import argument
 from renoscore.errors import OptionError, Problem, WeightsError
 from renoscore.panel import Panel
 from renoscore.sensitivity.draws import saaty_step
 from renoscore.sensitivity.sources import JudgementNoise
 from renoscore.weighting import NodeWeights, Weights
 
-__all__ = ["AhpNode", "ahp_nodes", "ahp_priorities", "group_priorities"]
+__all__ = ["AhpNode", "ahp_nodes", "ahp_priorities"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
@@ -116,7 +117,12 @@ def ahp_nodes(
     if panel is None:
         raise OptionError(
             "judgement noise needs the expert panel",
-            [Problem("no panel given", fix="pass panel=... (the panel the weights came from)")],
+            [
+                Problem(
+                    "no panel given",
+                    fix=f"use {argument('panel')} (the panel the weights came from)",
+                )
+            ],
         )
     out = {k: _ahp_node(weights, panel, group_ids, k) for k in candidates}
     for k, node in out.items():
@@ -193,8 +199,9 @@ def ahp_priorities(
     The same steps as :func:`renoscore.derive_weights`: completion of missing judgements,
     aggregation of individual judgements within and across stakeholder groups (weighted
     geometric means; Aczél & Saaty 1983, Forman & Peniwati 1998) or of individual priorities,
-    then prioritisation (Saaty 1980) -- for every panel of the batch at once. Without
-    ``moves`` the batch is the unperturbed panel alone.
+    then prioritisation (Saaty 1980) -- for every panel of the batch at once, through the one
+    group aggregation :func:`renoscore.ahp.aggregate_panels`. Without ``moves`` the batch is
+    the unperturbed panel alone.
 
     Parameters
     ----------
@@ -220,52 +227,11 @@ def ahp_priorities(
     incomplete = np.isnan(P).any(axis=(0, 2, 3))
     if incomplete.any():
         P[:, incomplete] = ahp.complete(P[:, incomplete], method=completion, labels=node.children)
-    return group_priorities(P, node)
-
-
-def group_priorities(P: FloatArray, node: AhpNode) -> FloatArray:
-    """Two-level group AHP for a batch of complete panels: within stakeholder groups, then across.
-
-    AIJ (``node.group_method == "aij"``): weighted geometric means of the experts' judgements
-    within each group and then across the groups (Aczél & Saaty 1983), then prioritisation;
-    AIP: every expert's priorities, then weighted geometric means within and across the groups
-    (Forman & Peniwati 1998). The expert and group weights are those of ``node``.
-
-    Parameters
-    ----------
-    P : ndarray, shape (R, experts, n, n)
-        Complete judgement matrices of the node's experts in each of R panels.
-    node : AhpNode
-
-    Returns
-    -------
-    ndarray, shape (R, n)
-    """
-    # The batched twin of the group aggregation of derive_weights (renoscore.ahp.aggregate_groups
-    # for one panel); kept as one function so that it moves to the one group aggregation whole.
-    groups = int(node.membership.max()) + 1
-    if node.group_method == "aij":
-        within = np.stack(
-            [
-                ahp.aggregate_judgements(
-                    P[:, node.membership == g], weights=node.expert_weights[node.membership == g]
-                )
-                for g in range(groups)
-            ],
-            axis=1,
-        )
-        combined = ahp.aggregate_judgements(within, weights=node.group_weights)
-        return np.asarray(ahp.priorities(combined, method=node.prioritisation), dtype=np.float64)
-    prio = ahp.priorities(P, method=node.prioritisation)
-    within_p = np.stack(
-        [
-            ahp.aggregate_priorities(
-                prio[:, node.membership == g], weights=node.expert_weights[node.membership == g]
-            )
-            for g in range(groups)
-        ],
-        axis=1,
-    )
-    return np.asarray(
-        ahp.aggregate_priorities(within_p, weights=node.group_weights), dtype=np.float64
-    )
+    return ahp.aggregate_panels(
+        P,
+        node.membership.tolist(),
+        method=node.group_method,
+        priority_method=node.prioritisation,
+        group_weights=node.group_weights,
+        expert_weights=node.expert_weights,
+    ).priorities

@@ -5,9 +5,10 @@ communities or draws (numeric core: numpy only). A draw is a leading axis of the
 (``(C, n_children)`` per group) and of per-draw indicator scores (``(C, N, M)``), and the last
 axis of the group scores they give (``(N, groups, C)``).
 
-* :func:`aggregate_draws` scores every group of a hierarchy for ``C`` weight vectors at once;
-  with complete data and the arithmetic mean it is one matrix product
-  ``(N x M) @ (M x groups*C)`` with the effective weights of :func:`effective_weights_draws`.
+* :func:`aggregate_draws` scores every group of a hierarchy for ``C`` weight vectors at once:
+  with complete data and the arithmetic mean, one matrix product ``(N x M) @ (M x groups*C)``
+  with the effective weights of :func:`effective_weights_draws`; otherwise the one
+  renormalised tree mean, :func:`renoscore.aggregate.tree_means`, over the stack of draws.
 * :func:`saaty_step` moves pairwise judgements along Saaty's 1-9 scale, the perturbation of the
   judgement source (:class:`renoscore.sensitivity.JudgementNoise`).
 
@@ -22,8 +23,9 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from renoscore.aggregate._checks import draw_count
+from renoscore.aggregate.tree import Tree, tree_means
 from renoscore.errors import OptionError, Problem
-from renoscore.hierarchy import Tree
 
 __all__ = ["aggregate_draws", "effective_weights_draws", "saaty_step"]
 
@@ -69,7 +71,7 @@ def effective_weights_draws(
     """
     m, k_groups = tree.n_leaves, len(tree.children)
     W = [np.asarray(w, dtype=np.float64) for w in local]
-    c = _draw_count(W, tree)
+    c = _draws(W, tree)
     E = np.zeros((m, k_groups, c))
     for k in tree.order.tolist():
         kids, w = tree.children[k], W[k]
@@ -92,16 +94,18 @@ def aggregate_draws(
 ) -> FloatArray:
     """Scores of groups for many weight draws (and optionally many indicator-score matrices).
 
-    The same aggregation as :func:`renoscore.hierarchy.aggregate_tree` with
-    ``missing="renormalize"``, for ``C`` draws at once: at each group the weights are
-    re-normalised over the children present, level by level. Weighted arithmetic mean
+    The renormalised tree mean of :func:`renoscore.aggregate.tree_means` (and of
+    :func:`renoscore.aggregate.aggregate_tree` with ``missing="renormalize"``), for ``C`` draws
+    at once: at each group the weights are re-normalised over the children present, level by
+    level. Weighted arithmetic mean
     ``sum_j w_j s_j / sum_j w_j`` or weighted geometric mean
     ``exp(sum_j w_j ln s_j / sum_j w_j)`` over the present children (OECD/JRC 2008, section
     6.1); in the geometric mean a present zero score with positive weight makes the group 0.
 
     With complete data, one shared score matrix and the arithmetic mean, every group score of
     every draw comes from one matrix product with the effective weights
-    (:func:`effective_weights_draws`): ``S (N x M) @ E (M x groups*C)``.
+    (:func:`effective_weights_draws`): ``S (N x M) @ E (M x groups*C)``; anything else goes
+    through :func:`renoscore.aggregate.tree_means`.
 
     Parameters
     ----------
@@ -124,7 +128,8 @@ def aggregate_draws(
     Raises
     ------
     OptionError
-        Unknown ``method``, or shapes that do not fit the tree.
+        Unknown ``method``, local weights that are not one ``(C, n_children)`` array per
+        group, or scores that do not fit the tree and the draws.
 
     References
     ----------
@@ -138,99 +143,28 @@ def aggregate_draws(
     >>> aggregate_draws(S, t, [[[0.5, 0.5], [0.9, 0.1]]])[:, 0, :].tolist()
     [[0.5, 0.9], [0.5, 0.5]]
     """
-    if method not in ("arithmetic", "geometric"):
-        raise OptionError(
-            f"unknown aggregation {method!r}", [Problem("use arithmetic or geometric")]
-        )
-    S = np.asarray(S, dtype=np.float64)
     W = [np.asarray(w, dtype=np.float64) for w in local]
-    c = _draw_count(W, tree)
-    m = tree.n_leaves
-    if S.ndim not in (2, 3) or S.shape[-1] != m or (S.ndim == 3 and S.shape[0] != c):
-        raise OptionError(
-            "indicator scores do not fit the tree and the draws",
-            [Problem(f"S has shape {S.shape}; expected (N, {m}) or ({c}, N, {m})")],
-        )
+    c = _draws(W, tree)
     chosen = list(range(len(tree.children))) if groups is None else list(groups)
-    if method == "arithmetic" and S.ndim == 2 and not np.isnan(S).any():
+    arr = np.asarray(S, dtype=np.float64)
+    m = tree.n_leaves
+    if method == "arithmetic" and arr.ndim == 2 and arr.shape[1] == m and not np.isnan(arr).any():
+        # Complete data: every group of every draw from one product with the effective weights.
         E = effective_weights_draws(tree, W, chosen)
-        n = S.shape[0]
-        return (S @ E.reshape(m, -1)).reshape(n, len(chosen), c)
-    node: dict[int, FloatArray] = {}
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        for k in tree.order.tolist():
-            node[k] = _group_scores(S, tree.children[k], W[k], node, m, method)
-    return np.stack([node[k] for k in chosen], axis=1)
+        return (arr @ E.reshape(m, -1)).reshape(arr.shape[0], len(chosen), c)
+    # Anything else: the one renormalised tree mean, level by level, for every draw at once.
+    return tree_means(arr, tree, W, method=method, groups=chosen).scores
 
 
-def _draw_count(W: Sequence[FloatArray], tree: Tree) -> int:
-    problems: list[Problem] = []
-    if len(W) != len(tree.children):
+def _draws(W: Sequence[FloatArray], tree: Tree) -> int:
+    """The number of draws C: every group's local weights must be a (C, children) array."""
+    c = draw_count(W, tree)
+    if c == 0:
         raise OptionError(
-            "one local-weight array per group is needed",
-            [Problem(f"{len(W)} arrays for {len(tree.children)} groups")],
+            "local weights do not fit the tree",
+            [Problem("one weighting given", fix="give a (C, children) array of draws per group")],
         )
-    counts = {w.shape[0] if w.ndim == 2 else -1 for w in W}
-    for k, (w, kids) in enumerate(zip(W, tree.children, strict=True)):
-        if w.ndim != 2 or w.shape[1] != kids.size:
-            problems.append(Problem(f"group {k}: weights {w.shape}, expected (C, {kids.size})"))
-    if problems or len(counts) != 1:
-        problems.append(Problem(f"draw counts per group: {sorted(counts)}"))
-        raise OptionError("local weights do not fit the tree", problems)
-    return counts.pop()
-
-
-def _group_scores(
-    S: FloatArray,
-    kids: NDArray[np.intp],
-    w: FloatArray,
-    node: dict[int, FloatArray],
-    m: int,
-    method: str,
-) -> FloatArray:
-    """One group's scores (N, C) from its leaf and group children."""
-    leaf = kids < m
-    num: FloatArray | float = 0.0
-    den: FloatArray | float = 0.0
-    zero: NDArray[np.bool_] | bool = False
-    geometric = method == "geometric"
-    if leaf.any():
-        wl = w[:, leaf]  # (C, c)
-        block = S[..., kids[leaf]]  # (N, c) or (C, N, c)
-        ok = ~np.isnan(block)
-        if geometric:
-            value = np.log(np.where(ok & (block > 0), block, 1.0))
-        else:
-            value = np.where(ok, block, 0.0)
-        if S.ndim == 2:
-            num = value @ wl.T
-            den = ok @ wl.T
-            if geometric:
-                zero = ((ok & (block == 0)) @ (wl.T > 0)) > 0
-        else:
-            # Each draw has its own scores: a batched matrix-vector product, transposed to (N, C).
-            num = np.matmul(value, wl[:, :, None])[..., 0].T
-            den = np.matmul(ok.astype(np.float64), wl[:, :, None])[..., 0].T
-            if geometric:
-                hit = (ok & (block == 0)).astype(np.float64)
-                zero = np.matmul(hit, (wl > 0).astype(np.float64)[:, :, None])[..., 0].T > 0
-    if (~leaf).any():
-        wg = w[:, ~leaf]  # (C, g)
-        child = np.stack([node[int(g) - m] for g in kids[~leaf]])  # (g, N, C)
-        ok = ~np.isnan(child)
-        if geometric:
-            value = np.log(np.where(ok & (child > 0), child, 1.0))
-            zero = zero | (np.einsum("gnc,cg->nc", ok & (child == 0), wg > 0) > 0)
-        else:
-            value = np.where(ok, child, 0.0)
-        num = num + np.einsum("gnc,cg->nc", value, wg)
-        den = den + np.einsum("gnc,cg->nc", ok.astype(np.float64), wg)
-    den_arr = np.asarray(den, dtype=np.float64)
-    ratio = np.asarray(num, dtype=np.float64) / den_arr
-    out = np.exp(ratio) if geometric else ratio
-    if geometric:
-        out = np.where(zero, 0.0, out)
-    return np.asarray(np.where(den_arr > 0, out, np.nan), dtype=np.float64)
+    return c
 
 
 # ---------------------------------------------------------------------------- judgements

@@ -13,6 +13,25 @@ source's name (NumPy ``SeedSequence``), so the same seed gives the same numbers,
 leaves the draws of the others unchanged, and the first ``n`` draws of a longer run are the
 draws of a shorter one.
 
+Examples
+--------
+The model behind :func:`renoscore.uncertainty` draws its pools once; the first ``n`` draws
+of a longer run are the draws of a shorter one (one random stream per source):
+
+>>> import renoscore as rs
+>>> from renoscore import ScoringOptions
+>>> from renoscore.sensitivity import Sources, WeightNoise
+>>> system, data = rs.default_system(), rs.example_data()
+>>> t0 = data.select(phase="t0")
+>>> model = DrawModel(system, t0, rs.derive_weights(system), None,
+...                   Sources(weights=WeightNoise()), options=ScoringOptions(missing="renormalize"),
+...                   levels="goal", completion="optimal", seed=7)
+>>> short, long = model.pools(10), model.pools(50)
+>>> short.eps[0].shape  # 10 draws of the goal's four dimension weights
+(10, 4)
+>>> all((long.eps[g][:10] == short.eps[g]).all() for g in short.eps)
+True
+
 Full references: :mod:`renoscore.sensitivity`.
 """
 
@@ -28,7 +47,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from renoscore import normalize, ranking
-from renoscore import weights as objective
+from renoscore._options import ScoringOptions
 from renoscore.data import CommunityData
 from renoscore.errors import ConstantIndicatorWarning, OptionError, Problem
 from renoscore.hierarchy import Tree
@@ -40,6 +59,7 @@ from renoscore.sensitivity.draws import aggregate_draws
 from renoscore.sensitivity.sources import FACTORS, Sources, UncertaintySettings
 from renoscore.system import IndicatorSystem
 from renoscore.weighting import Weights
+from renoscore.weights.combine import CombinationMethod, combine_valid
 
 __all__ = ["DEFAULT_CHUNK_BYTES", "DrawModel", "Pools", "Progress"]
 
@@ -66,7 +86,7 @@ class _Combined:
 
     subjective: FloatArray
     objective: FloatArray
-    combination: str
+    combination: CombinationMethod
     alpha: float
 
 
@@ -89,9 +109,8 @@ class DrawModel:
         The system, the rows of one phase, the base weights and the panel they came from.
     sources : Sources
         The declared sources of uncertainty.
-    options : mapping
-        The scoring options of the base evaluation
-        (:func:`renoscore.sensitivity._common.scoring_options`).
+    options : ScoringOptions
+        The scoring options of the base evaluation, validated once.
     levels : {"goal", "dimensions", "all"} or sequence of group ids
         Where to rank.
     completion : str
@@ -108,7 +127,7 @@ class DrawModel:
         panel: Panel | None,
         sources: Sources,
         *,
-        options: Mapping[str, Any],
+        options: ScoringOptions,
         levels: Levels,
         completion: str,
         seed: int,
@@ -120,9 +139,9 @@ class DrawModel:
         self.sources = sources
         self.seed = seed
         self.completion = completion
-        self.scoring = dict(options)
-        self.tie_method: str = options["tie_method"]
-        self.tie_tolerance: float = options["tie_tolerance"]
+        self.scoring = options
+        self.tie_method: str = options.tie_method
+        self.tie_tolerance: float = options.tie_tolerance
         self._evaluate_base()
         self._rank_levels(levels)
         self._score_options()
@@ -132,7 +151,7 @@ class DrawModel:
     def _evaluate_base(self) -> None:
         """The base evaluation, the tree and the base local weights of every group."""
         system, weights = self.system, self.weights
-        self.base = evaluate(system, self.data, weights, **self.scoring)
+        self.base = evaluate(system, self.data, weights, options=self.scoring)
         self.tree: Tree = system_tree(system, weights)
         self.group_ids = tuple(g.id for g in system.groups)
         self.base_local = [
@@ -159,23 +178,17 @@ class DrawModel:
     def _score_options(self) -> None:
         """Indicator scores (0-1) under every normalisation and missing-data option drawn."""
         base = self.scoring
-        self.options = {name: getattr(self.sources, name) or (base[name],) for name in _METHODS}
+        self.choices = {
+            name: getattr(self.sources, name) or (getattr(base, name),) for name in _METHODS
+        }
         self.S: dict[tuple[str, str], FloatArray] = {}
         with warnings.catch_warnings():
             # The base evaluation already raised every warning these variants would repeat.
             warnings.simplefilter("ignore")
-            for norm in dict.fromkeys((base["normalization"], *self.options["normalization"])):
-                for miss in dict.fromkeys((base["missing"], *self.options["missing"])):
-                    res = evaluate(
-                        self.system,
-                        self.data,
-                        self.weights,
-                        normalization=norm,
-                        aggregation=base["aggregation"],
-                        missing=miss,
-                        min_coverage=base["min_coverage"],
-                        impute_by=base["impute_by"],
-                    )
+            for norm in dict.fromkeys((base.normalization, *self.choices["normalization"])):
+                for miss in dict.fromkeys((base.missing, *self.choices["missing"])):
+                    variant = base.replace(normalization=norm, missing=miss)
+                    res = evaluate(self.system, self.data, self.weights, options=variant)
                     self.S[(norm, miss)] = (
                         np.asarray(res.indicator_scores, dtype=np.float64) / 100.0
                     )
@@ -215,7 +228,8 @@ class DrawModel:
                 out[k] = _Combined(
                     subjective=sub,
                     objective=obj,
-                    combination=str(nw.parameters.get("combination", "linear")),
+                    # A name the weights were combined with, hence one of COMBINATION_METHODS.
+                    combination=nw.parameters.get("combination", "linear"),
                     alpha=float(nw.parameters.get("alpha", 0.5)),
                 )
         return out
@@ -310,17 +324,15 @@ class DrawModel:
                 w = subjective
             if k in self.combined and (subjective is not None or alpha is not None):
                 comb = self.combined[k]
-                ws = (
-                    subjective
-                    if subjective is not None
-                    else np.broadcast_to(comb.subjective, (c, base.size))
-                )
-                a = alpha if alpha is not None else np.full(c, comb.alpha)
-                w = _combine(ws, comb.objective, comb.combination, a)
+                ws = subjective if subjective is not None else comb.subjective
+                a = alpha if alpha is not None else comb.alpha
+                # The draws are valid weights: the one combination, without checking them again.
+                shares = np.stack([a, 1.0 - a], axis=-1)
+                w = combine_valid([ws, comb.objective], comb.combination, shares)
             if k in pools.eps:
                 w = w * pools.eps[k][index["weights"]]
                 w = w / w.sum(axis=1, keepdims=True)
-            out.append(np.array(w, dtype=np.float64))
+            out.append(np.array(np.broadcast_to(w, (c, base.size)), dtype=np.float64))
         return out
 
     def codes(self, pools: Pools, index: Mapping[str, IntArray], c: int) -> dict[str, IntArray]:
@@ -344,9 +356,9 @@ class DrawModel:
         n = self.data.n
         out = np.empty((n, len(self.level_groups), c))
         norm_opts, agg_opts, miss_opts = (
-            self.options["normalization"],
-            self.options["aggregation"],
-            self.options["missing"],
+            self.choices["normalization"],
+            self.choices["aggregation"],
+            self.choices["missing"],
         )
         key = (codes["normalization"] * len(miss_opts) + codes["missing"]) * len(agg_opts) + codes[
             "aggregation"
@@ -451,8 +463,9 @@ class DrawModel:
         options: dict[str, Any] | None = None,
     ) -> UncertaintySettings:
         """Every setting of an analysis of this model: enough to repeat it."""
-        base = self.scoring
         return UncertaintySettings(
+            # The analyses take no outlier treatment (refused when the options are checked).
+            **self.scoring.model_dump(exclude={"treat"}),
             analysis=analysis,
             seed=self.seed,
             n=n,
@@ -460,12 +473,6 @@ class DrawModel:
             phase=phase if phase is not None else (self.data.phases[0] if self.data.n else None),
             sources=self.sources,
             sampler=sampler,
-            normalization=base["normalization"],
-            aggregation=base["aggregation"],
-            missing=base["missing"],
-            min_coverage=base["min_coverage"],
-            tie_method=self.tie_method,
-            tie_tolerance=self.tie_tolerance,
             top_k=top_k,
             levels=self.level_ids,
             completion=self.completion,
@@ -476,27 +483,6 @@ class DrawModel:
             weights=self.weights,
             options=options or {},
         )
-
-
-def _combine(ws: FloatArray, wo: FloatArray, combination: str, alpha: FloatArray) -> FloatArray:
-    """Combined weights for a batch of subjective vectors and alphas, shape (C, n).
-
-    Linear: ``w = alpha w_s + (1 - alpha) w_o`` (Ma, Fan & Huang 1999); minimum information:
-    ``w ∝ w_s^alpha w_o^(1 - alpha)`` (Kullback 1959); the other rules ignore alpha and are
-    computed by :func:`renoscore.weights.combine`.
-    """
-    # The batched twin of renoscore.weights.combine with a per-run alpha; kept as one function
-    # so that it moves to the one weight combination whole.
-    a = alpha[:, None]
-    if combination == "linear":
-        w = a * ws + (1.0 - a) * wo
-    elif combination == "min_information":
-        with np.errstate(divide="ignore"):
-            logs_s, logs_o = np.log(ws), np.log(wo)
-        w = np.exp(np.where(a > 0, a * logs_s, 0.0) + np.where(a < 1, (1.0 - a) * logs_o, 0.0))
-    else:
-        w = objective.combine(ws, np.broadcast_to(wo, ws.shape), combination)  # type: ignore[arg-type]
-    return np.asarray(w / w.sum(axis=1, keepdims=True), dtype=np.float64)
 
 
 def _levels(system: IndicatorSystem, levels: Levels) -> tuple[str, ...]:

@@ -23,29 +23,28 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from renoscore import ranking
+from renoscore import _views, ranking
 from renoscore._display import clip, text_table
 from renoscore._optional import import_optional
+from renoscore._options import MissingPolicy, ScoreNormalization, ScoringOptions, TreeAggregation
 from renoscore._vocabulary import CONSOLE, lang_of
 from renoscore.data import CommunityData
 from renoscore.errors import OptionError, Problem
 from renoscore.panel import Panel
+from renoscore.ranking import TieMethod
 from renoscore.result import EvaluationResult
 from renoscore.sensitivity._common import (
     Inputs,
+    base_options,
     check_int,
     check_memory,
     declared_factors,
     prepare_model,
-    scoring_options,
 )
 from renoscore.sensitivity.model import DEFAULT_CHUNK_BYTES, DrawModel, Pools, Progress
 from renoscore.sensitivity.rank_stats import correlations, rank_chunk
 from renoscore.sensitivity.sources import (
-    Aggregation,
-    Normalization,
     Sources,
-    TieMethod,
     UncertaintySettings,
     as_sources,
 )
@@ -259,10 +258,8 @@ class UncertaintyResult:
         return text_table(head, rows, align="<>>>><", rule=False)
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
-        """The rank-interval chart (:func:`renoscore.sensitivity.plot_rank_intervals`)."""
-        from renoscore.sensitivity._charts import plot_rank_intervals
-
-        return plot_rank_intervals(self, ax, **kwargs)
+        """The rank-interval chart (:func:`renoscore.plot.sensitivity.plot_rank_intervals`)."""
+        return _views.analysis_chart("rank_intervals", self, ax, **kwargs)
 
     def __repr__(self) -> str:
         s = self.summary()["levels"][self.levels[0]]
@@ -286,13 +283,14 @@ def uncertainty(
     phase: str | None = None,
     top_k: int = 5,
     levels: Literal["goal", "dimensions", "all"] | Sequence[str] = "dimensions",
-    normalization: Normalization = "goalposts",
-    aggregation: Aggregation = "arithmetic",
-    missing: Literal["error", "renormalize", "impute_mean", "impute_median"] = "error",
+    normalization: ScoreNormalization = "goalposts",
+    aggregation: TreeAggregation = "arithmetic",
+    missing: MissingPolicy = "error",
     min_coverage: float = 2.0 / 3.0,
     impute_by: str | None = None,
     tie_method: TieMethod = "min",
     tie_tolerance: float = 1e-9,
+    options: ScoringOptions | None = None,
     weights_phase: str | None = None,
     completion: Literal["optimal", "harker", "llsm"] = "optimal",
     keep_draws: bool = True,
@@ -331,7 +329,11 @@ def uncertainty(
         Where to rank: the goal only, the goal and each dimension (default), or every group.
     normalization, aggregation, missing, min_coverage, impute_by, tie_method, tie_tolerance,
     weights_phase
-        The base settings, as for :func:`renoscore.evaluate`.
+        The base settings, as for :func:`renoscore.evaluate` (the aggregation of draws is a
+        mean up the tree: arithmetic or geometric).
+    options : ScoringOptions, optional
+        The seven scoring options as one validated object, instead of the keywords above (left
+        at their defaults); recorded in ``settings`` either way (``settings.scoring``).
     completion : {"optimal", "harker", "llsm"}
         How incomplete judgement matrices are completed (as the base weights were).
     keep_draws : bool
@@ -352,9 +354,10 @@ def uncertainty(
     Raises
     ------
     OptionError
-        No source declared; a source that cannot act on these weights (judgement noise without
-        AHP weights or panel, alpha without a combined node, unknown nodes); several phases
-        without ``phase``; fewer than two ranked communities.
+        Invalid scoring options (every one listed), or given both as ``options`` and as a
+        keyword; no source declared; a source that cannot act on these weights (judgement
+        noise without AHP weights or panel, alpha without a combined node, unknown nodes);
+        several phases without ``phase``; fewer than two ranked communities.
     ResourceError
         ``n`` draws that would need more memory than is available, refused before any draw
         with the largest ``n`` that fits.
@@ -388,11 +391,12 @@ def uncertainty(
     check_int("top_k", top_k, 1)
     check_int("chunk_bytes", chunk_bytes, 1)
     declared_factors(srcs, example=", e.g. sources={'weights': {}}")
-    options = scoring_options(
-        normalization, aggregation, missing, min_coverage, impute_by, tie_method, tie_tolerance
-    )
+    base = base_options(
+        options, normalization, aggregation, missing, min_coverage, impute_by,
+        tie_method, tie_tolerance,
+    )  # fmt: skip
     inputs = Inputs(system, data, weights, panel, phase, weights_phase)
-    model = prepare_model(inputs, srcs, options, levels=levels, completion=completion, seed=seed)
+    model = prepare_model(inputs, srcs, base, levels=levels, completion=completion, seed=seed)
     check_memory("n", n, _bytes_per_draw(model, keep_draws), chunk_bytes, "draws")
     pools = model.pools(n)
     tally = _Tally.start(model, n, top_k=top_k, kendall=kendall, keep_draws=keep_draws)

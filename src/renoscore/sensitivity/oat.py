@@ -14,23 +14,23 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from renoscore import _views
 from renoscore._optional import import_optional
+from renoscore._options import MissingPolicy, ScoreNormalization, ScoringOptions, TreeAggregation
 from renoscore.data import CommunityData
 from renoscore.errors import OptionError, Problem
 from renoscore.panel import Panel
-from renoscore.sensitivity._common import Inputs, check_int, prepare_model, scoring_options
+from renoscore.ranking import TieMethod
+from renoscore.sensitivity._common import Inputs, base_options, check_int, prepare_model
 from renoscore.sensitivity.model import DrawModel
 from renoscore.sensitivity.rank_stats import correlations, rank_chunk
 from renoscore.sensitivity.sources import (
-    Aggregation,
-    Normalization,
     Sources,
-    TieMethod,
     UncertaintySettings,
 )
 from renoscore.system import IndicatorSystem
@@ -117,10 +117,8 @@ class OneAtATimeResult:
         return "\n".join(lines)
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
-        """The one-at-a-time chart (:func:`renoscore.sensitivity.plot_one_at_a_time`)."""
-        from renoscore.sensitivity._charts import plot_one_at_a_time
-
-        return plot_one_at_a_time(self, ax, **kwargs)
+        """The one-at-a-time chart (:func:`renoscore.plot.sensitivity.plot_one_at_a_time`)."""
+        return _views.analysis_chart("one_at_a_time", self, ax, **kwargs)
 
 
 def one_at_a_time(
@@ -133,13 +131,14 @@ def one_at_a_time(
     panel: Panel | None = None,
     phase: str | None = None,
     top_k: int = 5,
-    normalization: Normalization = "goalposts",
-    aggregation: Aggregation = "arithmetic",
-    missing: Literal["error", "renormalize", "impute_mean", "impute_median"] = "error",
+    normalization: ScoreNormalization = "goalposts",
+    aggregation: TreeAggregation = "arithmetic",
+    missing: MissingPolicy = "error",
     min_coverage: float = 2.0 / 3.0,
     impute_by: str | None = None,
     tie_method: TieMethod = "min",
     tie_tolerance: float = 1e-9,
+    options: ScoringOptions | None = None,
     weights_phase: str | None = None,
 ) -> OneAtATimeResult:
     """Move each child weight of a node by a share, renormalise, and compare the rankings.
@@ -153,7 +152,7 @@ def one_at_a_time(
     Parameters
     ----------
     system, data, weights, panel, phase, top_k, normalization, aggregation, missing,
-    min_coverage, impute_by, tie_method, tie_tolerance, weights_phase
+    min_coverage, impute_by, tie_method, tie_tolerance, options, weights_phase
         As for :func:`uncertainty`.
     node : str, optional
         The group whose children's weights move (default: the goal, i.e. the dimensions).
@@ -189,12 +188,13 @@ def one_at_a_time(
     """
     check_int("top_k", top_k, 1)
     deltas = _changes(changes)
-    options = scoring_options(
-        normalization, aggregation, missing, min_coverage, impute_by, tie_method, tie_tolerance
-    )
+    base = base_options(
+        options, normalization, aggregation, missing, min_coverage, impute_by,
+        tie_method, tie_tolerance,
+    )  # fmt: skip
     inputs = Inputs(system, data, weights, panel, phase, weights_phase)
     model = prepare_model(
-        inputs, Sources(), options, levels="goal", completion="optimal", seed=0, ranked=False
+        inputs, Sources(), base, levels="goal", completion="optimal", seed=0, ranked=False
     )
     g = _node_index(model, node)
     moved = _moved_weights(model.base_local[g], deltas)

@@ -24,26 +24,26 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from renoscore import _views
 from renoscore._optional import import_optional
+from renoscore._options import MissingPolicy, ScoreNormalization, ScoringOptions, TreeAggregation
 from renoscore.data import CommunityData
 from renoscore.errors import OptionError, Problem
 from renoscore.panel import Panel
+from renoscore.ranking import TieMethod
 from renoscore.sensitivity._common import (
     Inputs,
+    base_options,
     check_int,
     check_memory,
     declared_factors,
     prepare_model,
-    scoring_options,
 )
 from renoscore.sensitivity.model import DEFAULT_CHUNK_BYTES, DrawModel, Progress
 from renoscore.sensitivity.rank_stats import rank_chunk
 from renoscore.sensitivity.sources import (
     FACTORS,
-    Aggregation,
-    Normalization,
     Sources,
-    TieMethod,
     UncertaintySettings,
     as_sources,
 )
@@ -345,10 +345,8 @@ class SensitivityResult:
         return "\n".join(lines)
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
-        """The Sobol' bar chart (:func:`renoscore.sensitivity.plot_sobol`)."""
-        from renoscore.sensitivity._charts import plot_sobol
-
-        return plot_sobol(self, ax, **kwargs)
+        """The Sobol' bar chart (:func:`renoscore.plot.sensitivity.plot_sobol`)."""
+        return _views.analysis_chart("sobol", self, ax, **kwargs)
 
     def __repr__(self) -> str:
         top = self.records()[0] if self.factors else None
@@ -370,13 +368,14 @@ def sensitivity(
     phase: str | None = None,
     per_community: bool = True,
     bootstrap: int = 500,
-    normalization: Normalization = "goalposts",
-    aggregation: Aggregation = "arithmetic",
-    missing: Literal["error", "renormalize", "impute_mean", "impute_median"] = "error",
+    normalization: ScoreNormalization = "goalposts",
+    aggregation: TreeAggregation = "arithmetic",
+    missing: MissingPolicy = "error",
     min_coverage: float = 2.0 / 3.0,
     impute_by: str | None = None,
     tie_method: TieMethod = "min",
     tie_tolerance: float = 1e-9,
+    options: ScoringOptions | None = None,
     weights_phase: str | None = None,
     completion: Literal["optimal", "harker", "llsm"] = "optimal",
     chunk_bytes: int = DEFAULT_CHUNK_BYTES,
@@ -403,7 +402,7 @@ def sensitivity(
     Parameters
     ----------
     system, data, weights, sources, panel, seed, phase, normalization, aggregation, missing,
-    min_coverage, impute_by, tie_method, tie_tolerance, weights_phase, completion,
+    min_coverage, impute_by, tie_method, tie_tolerance, options, weights_phase, completion,
     chunk_bytes, progress
         As for :func:`uncertainty`.
     n : int
@@ -444,11 +443,12 @@ def sensitivity(
     check_int("bootstrap", bootstrap, 2)
     check_int("chunk_bytes", chunk_bytes, 1)
     factors = declared_factors(srcs)
-    options = scoring_options(
-        normalization, aggregation, missing, min_coverage, impute_by, tie_method, tie_tolerance
-    )
+    base = base_options(
+        options, normalization, aggregation, missing, min_coverage, impute_by,
+        tie_method, tie_tolerance,
+    )  # fmt: skip
     inputs = Inputs(system, data, weights, panel, phase, weights_phase)
-    model = prepare_model(inputs, srcs, options, levels="goal", completion=completion, seed=seed)
+    model = prepare_model(inputs, srcs, base, levels="goal", completion=completion, seed=seed)
     k = len(factors)
     # Per base sample: two realisations of every source, the design's 2k uniforms and the
     # k + 2 outputs.

@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from renoscore._options import ScoreNormalization, ScoringOptions, TreeAggregation
 from renoscore._version import __version__
 from renoscore.errors import OptionError, Problem
 from renoscore.weighting import Weights
@@ -32,10 +33,8 @@ __all__ = [
     "as_sources",
 ]
 
-Normalization = Literal["goalposts", "minmax"]
-Aggregation = Literal["arithmetic", "geometric"]
+#: The missing-data policies a draw may take (refusing the data, "error", is no choice to draw).
 MissingChoice = Literal["renormalize", "impute_mean", "impute_median"]
-TieMethod = Literal["min", "max", "dense", "average", "ordinal"]
 
 #: The sources of uncertainty, in the order they are reported.
 FACTORS: tuple[str, ...] = (
@@ -169,8 +168,8 @@ class Sources(_Frozen):
 
     judgements: JudgementNoise | None = None
     weights: WeightNoise | None = None
-    normalization: tuple[Normalization, ...] = ()
-    aggregation: tuple[Aggregation, ...] = ()
+    normalization: tuple[ScoreNormalization, ...] = ()
+    aggregation: tuple[TreeAggregation, ...] = ()
     missing: tuple[MissingChoice, ...] = ()
     alpha: tuple[float, float] | None = None
     measurement: MeasurementError | None = None
@@ -215,7 +214,12 @@ class Sources(_Frozen):
 
 
 class UncertaintySettings(_Frozen):
-    """Every setting of an analysis: enough to repeat it."""
+    """Every setting of an analysis: enough to repeat it.
+
+    The scoring options of the base evaluation (:class:`~renoscore._options.ScoringOptions`)
+    are kept as flat fields, as in a result's provenance, so that settings written before the
+    options had a class of their own read back unchanged; :attr:`scoring` gives them as one.
+    """
 
     analysis: Literal["uncertainty", "sensitivity", "one_at_a_time"]
     renoscore_version: str = __version__
@@ -230,6 +234,7 @@ class UncertaintySettings(_Frozen):
     aggregation: str
     missing: str
     min_coverage: float
+    impute_by: str | None = None
     tie_method: str
     tie_tolerance: float
     top_k: int
@@ -241,6 +246,11 @@ class UncertaintySettings(_Frozen):
     panel: str | None
     weights: Weights
     options: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def scoring(self) -> ScoringOptions:
+        """The scoring options of the base evaluation, validated."""
+        return ScoringOptions(**self.model_dump(include=set(ScoringOptions.model_fields)))
 
 
 def as_sources(sources: Sources | Mapping[str, Any] | None) -> Sources:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from renoscore._format import plain_number
 from renoscore._validation import LocatedProblem, suggest
 from renoscore.system import Indicator, IndicatorSystem
 
@@ -128,7 +129,7 @@ def fit_problems(scales: ScaleSet, system: IndicatorSystem) -> list[LocatedProbl
                     (
                         where,
                         f"answers run {rs.min:g}..{rs.max:g} but {scale.indicator!r} accepts "
-                        f"{'open' if lo is None else f'{lo:g}'}..{'open' if hi is None else f'{hi:g}'}",
+                        f"{plain_number(lo)}..{plain_number(hi)}",
                         "feed an indicator whose range contains the response range",
                     )
                 )

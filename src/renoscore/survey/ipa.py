@@ -25,7 +25,6 @@ International Journal of Market Research 45(1), 55-71.
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -34,8 +33,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from renoscore._format import finite_or_none, short_number
 from renoscore.errors import OptionError, Problem
-from renoscore.survey._text import number_text, text_table
+from renoscore.survey._text import text_table
 from renoscore.survey.ipa_chart import ipa_html, plot_ipa
 from renoscore.survey.quadrants import QUADRANT_NAMES, QUADRANTS, ipa_quadrants
 from renoscore.survey.resident_weights import ResidentAHP
@@ -125,10 +125,12 @@ class IPAResult:
                         "row": row,
                         "attribute": label,
                         "name": self.name(label, lang),
-                        "importance": _num(self.importance[r, k]),
-                        "performance": _num(self.performance[r, k]),
-                        "importance_gap": _num(self.importance[r, k] - self.importance_center[r]),
-                        "performance_gap": _num(
+                        "importance": finite_or_none(self.importance[r, k]),
+                        "performance": finite_or_none(self.performance[r, k]),
+                        "importance_gap": finite_or_none(
+                            self.importance[r, k] - self.importance_center[r]
+                        ),
+                        "performance_gap": finite_or_none(
                             self.performance[r, k] - self.performance_center[r]
                         ),
                         "quadrant": q,
@@ -151,14 +153,14 @@ class IPAResult:
             body.append(
                 [
                     self.name(self.labels[k], lang),
-                    number_text(self.importance[row, k]),
-                    number_text(self.performance[row, k]),
+                    short_number(self.importance[row, k]),
+                    short_number(self.performance[row, k]),
                     QUADRANT_NAMES[QUADRANTS[code]][lang] if code >= 0 else "-",
                 ]
             )
         crosshair = (
-            f"crosshair ({self.center}): importance {number_text(self.importance_center[row])}, "
-            f"performance {number_text(self.performance_center[row])}"
+            f"crosshair ({self.center}): importance {short_number(self.importance_center[row])}, "
+            f"performance {short_number(self.performance_center[row])}"
         )
         return text_table(head, body) + "\n" + crosshair
 
@@ -169,11 +171,6 @@ class IPAResult:
     def to_html(self, *, row: int = 0, lang: str = "en", chart: bool = True) -> str:
         """An HTML section with the table and the chart (see :func:`ipa_html`)."""
         return ipa_html(self, row=row, lang=lang, chart=chart)
-
-
-def _num(x: float) -> float | None:
-    v = float(x)
-    return v if math.isfinite(v) else None
 
 
 def _as_rows(x: ArrayLike, what: str) -> FloatArray:

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from renoscore._format import short_number
 from renoscore._optional import import_optional
-from renoscore.survey._text import number_text
 from renoscore.survey.quadrants import QUADRANT_NAMES, QUADRANTS
 
 if TYPE_CHECKING:
@@ -200,16 +200,16 @@ def ipa_html(
     body = "".join(
         "<tr>"
         f"<td>{escape(r['name'])}</td>"
-        f"<td>{number_text(r['importance'] if r['importance'] is not None else math.nan)}</td>"
-        f"<td>{number_text(r['performance'] if r['performance'] is not None else math.nan)}</td>"
+        f"<td>{short_number(r['importance'] if r['importance'] is not None else math.nan)}</td>"
+        f"<td>{short_number(r['performance'] if r['performance'] is not None else math.nan)}</td>"
         f"<td class='ipa-{r['quadrant'] or 'none'}'>{escape(r['quadrant_name'] or '-')}</td>"
         "</tr>"
         for r in order
     )
     caption = (
         f"{'十字线' if zh else 'Crosshair'} ({ipa.center}): "
-        f"{'重要性' if zh else 'importance'} {number_text(ipa.importance_center[row])}, "
-        f"{'表现' if zh else 'performance'} {number_text(ipa.performance_center[row])}. "
+        f"{'重要性' if zh else 'importance'} {short_number(ipa.importance_center[row])}, "
+        f"{'表现' if zh else 'performance'} {short_number(ipa.performance_center[row])}. "
         f"{escape(ipa.importance_source)} / {escape(ipa.performance_source)}. "
         "Martilla &amp; James (1977)."
     )

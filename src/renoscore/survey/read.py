@@ -20,12 +20,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from renoscore._cells import as_text
+from renoscore._sources import read_source
 from renoscore._tables import (
     DEFAULT_MAX_BYTES,
     Table,
     duplicate_columns,
     missing_id_column,
-    read_source,
 )
 from renoscore._validation import suggest
 from renoscore.data.checks import lookalike_problems

@@ -37,6 +37,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from renoscore import ahp
+from renoscore._calling import argument, without
 from renoscore._tables import DEFAULT_MAX_BYTES
 from renoscore._validation import suggest
 from renoscore.errors import InconsistencyWarning, OptionError, Problem, SurveyDataError
@@ -289,7 +290,8 @@ def _missing_columns(
                     file=table.source,
                     line=header_line,
                     column=col,
-                    fix=suggest(col, table.header) or "add the column, or pass pairs={...}",
+                    fix=suggest(col, table.header)
+                    or f"add the column, or use {argument('pairs', '{...}')}",
                 )
             )
     if group_column is not None and group_column not in table.columns:
@@ -299,7 +301,7 @@ def _missing_columns(
                 file=table.source,
                 line=header_line,
                 column=group_column,
-                fix=suggest(group_column, table.header) or "add it or pass group_column=None",
+                fix=suggest(group_column, table.header) or f"add it, or {without('group_column')}",
             )
         )
     return problems
@@ -323,7 +325,7 @@ def _group_of(
             Problem(
                 "respondent without a stakeholder group",
                 column=group_column,
-                fix="fill in the group, or pass group_column=None",
+                fix=f"fill in the group, or {without('group_column')}",
                 **table.where(r),
             )
         )

@@ -12,6 +12,20 @@ Aczél, J. & Saaty, T. L. (1983). Procedures for synthesizing ratio judgements. 
 Mathematical Psychology 27(1), 93-102.
 Forman, E. & Peniwati, K. (1998). Aggregating individual judgments and priorities with the
 analytic hierarchy process. European Journal of Operational Research 108(1), 165-169.
+
+Examples
+--------
+The residents of the example survey, before renovation, by tenure:
+
+>>> from renoscore import survey
+>>> residents = survey.resident_ahp(survey.example_responses(), group_column="tenure", phase="t0")
+>>> print(residents.table(digits=2))
+group   n     complete  CR<thr     mean CR  used  facilities  public_services  participation  social_capital
+------  ----  --------  ---------  -------  ----  ----------  ---------------  -------------  --------------
+renter  242   240       200 (83%)  0.061    242   0.25        0.39             0.10           0.25
+owner   830   805       670 (81%)  0.064    830   0.40        0.25             0.15           0.20
+all     1072  1045      870 (81%)  0.063    1072  0.32        0.32             0.13           0.23
+CR threshold 0.1 (saaty1980); 38 respondent(s) answered no pair, 0 too few pairs
 """
 
 from __future__ import annotations
@@ -25,6 +39,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from renoscore import ahp
+from renoscore._format import text_number, text_percent
 from renoscore._validation import ID_RE
 from renoscore.panel import Expert, FullMatrix, Panel, StakeholderGroup
 from renoscore.survey._text import text_table
@@ -161,10 +176,10 @@ class ResidentAHP:
                 r["group"],
                 str(r["respondents"]),
                 str(r["complete"]),
-                f"{r['consistent']} ({100 * (r['share_consistent'] or 0):.0f}%)",
-                "-" if r["mean_cr"] is None else f"{r['mean_cr']:.3f}",
+                f"{r['consistent']} ({text_percent(r['share_consistent'] or 0)})",
+                text_number(r["mean_cr"], ".3f"),
                 str(r["used"]),
-                *("-" if r[c] is None else f"{r[c]:.{digits}f}" for c in self.criteria),
+                *(text_number(r[c], f".{digits}f") for c in self.criteria),
             ]
             for r in rows
         ]

@@ -3,6 +3,15 @@
 Reading a respondent table is :mod:`renoscore.survey.read`, the scores and their reliability
 :mod:`renoscore.survey.scores`, scoring :mod:`renoscore.survey.scoring`, and the survey's
 errors and warnings :mod:`renoscore.errors`. Every name importable from here before still is.
+
+Examples
+--------
+>>> from renoscore import survey
+>>> from renoscore.survey.responses import read_responses, score_survey
+>>> score_survey is survey.score_survey
+True
+>>> read_responses({"community_id": ["LY", "LY"], "phase": ["t0", "t0"], "b1": [4, 5]}).n
+2
 """
 
 from __future__ import annotations

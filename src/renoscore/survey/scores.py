@@ -10,7 +10,6 @@ the uncertainty analysis (:meth:`SurveyScores.standard_errors`).
 from __future__ import annotations
 
 import dataclasses
-import math
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from renoscore._cells import CellStatus
+from renoscore._format import finite_or_none, text_number
 from renoscore._labels import id_keys
 from renoscore._optional import import_optional
 from renoscore._validation import suggest
@@ -78,11 +78,11 @@ class ScaleReliability:
                 "scale": self.scale,
                 "item": item,
                 "reverse": rev,
-                "mean": _num(self.item_means[i]),
-                "sd": _num(self.item_sd[i]),
-                "item_total_r": _num(self.item_total[i]),
-                "alpha_if_deleted": _num(self.alpha_if_deleted[i]),
-                "loading": _num(self.loadings[i]),
+                "mean": finite_or_none(self.item_means[i]),
+                "sd": finite_or_none(self.item_sd[i]),
+                "item_total_r": finite_or_none(self.item_total[i]),
+                "alpha_if_deleted": finite_or_none(self.alpha_if_deleted[i]),
+                "loading": finite_or_none(self.loadings[i]),
             }
             for i, (item, rev) in enumerate(zip(self.items, self.reverse, strict=True))
         ]
@@ -221,20 +221,20 @@ class SurveyScores:
                         "scale_name": scale.name.get(lang),
                         "indicator": scale.indicator,
                         "n": n,
-                        "mean": _num(self.mean[g, j]),
-                        "sd": _num(self.sd[g, j]),
-                        "se": _num(self.se[g, j]),
-                        "ci_low": _num(self.ci_low[g, j]),
-                        "ci_high": _num(self.ci_high[g, j]),
+                        "mean": finite_or_none(self.mean[g, j]),
+                        "sd": finite_or_none(self.sd[g, j]),
+                        "se": finite_or_none(self.se[g, j]),
+                        "ci_low": finite_or_none(self.ci_low[g, j]),
+                        "ci_high": finite_or_none(self.ci_high[g, j]),
                         "level": self.level,
-                        "households": _num(self.households[g]),
+                        "households": finite_or_none(self.households[g]),
                         "min_required": int(self.min_required[g]),
                         "status": "not_surveyed"
                         if n == 0
                         else ("low_n" if self.low_n[g, j] else "ok"),
                         "n_complete": int(self.n_complete[g, j]),
-                        "alpha": _num(self.alpha[g, j]),
-                        "omega": _num(self.omega[g, j]),
+                        "alpha": finite_or_none(self.alpha[g, j]),
+                        "omega": finite_or_none(self.omega[g, j]),
                     }
                 )
         return out
@@ -249,7 +249,10 @@ class SurveyScores:
             {
                 "community_id": cid,
                 "phase": phase,
-                **{ind: (_num(self.mean[g, j]) if self.n[g, j] > 0 else None) for j, ind in cols},
+                **{
+                    ind: (finite_or_none(self.mean[g, j]) if self.n[g, j] > 0 else None)
+                    for j, ind in cols
+                },
             }
             for g, (cid, phase) in enumerate(self.keys)
         ]
@@ -264,9 +267,9 @@ class SurveyScores:
                     "indicator": rel.indicator,
                     "items": len(rel.items),
                     "n": rel.n,
-                    "alpha": _num(rel.alpha),
-                    "omega": _num(rel.omega),
-                    "min_item_total_r": _num(
+                    "alpha": finite_or_none(rel.alpha),
+                    "omega": finite_or_none(rel.omega),
+                    "min_item_total_r": finite_or_none(
                         np.nanmin(rel.item_total) if np.isfinite(rel.item_total).any() else np.nan
                     ),
                     "communities_alpha_below_0_70": int(
@@ -473,8 +476,8 @@ class SurveyScores:
                     rel.indicator or "",
                     str(len(rel.items)),
                     str(rel.n),
-                    _f(rel.alpha) + flag,
-                    _f(rel.omega),
+                    text_number(rel.alpha, ".3f") + flag,
+                    text_number(rel.omega, ".3f"),
                     weak,
                 ]
             )
@@ -485,7 +488,7 @@ class SurveyScores:
     def summary(self) -> str:
         """One paragraph: groups, respondents, flags and reliability."""
         low = int(np.count_nonzero(self.low_n.any(axis=1)))
-        alphas = ", ".join(f"{r.scale} {_f(r.alpha)}" for r in self.reliability)
+        alphas = ", ".join(f"{r.scale} {text_number(r.alpha, '.3f')}" for r in self.reliability)
         return (
             f"{len(self.respondent_ids)} respondents in {len(self.ids)} community-phase groups; "
             f"{len(self.scale_ids)} scales; {low} group(s) with fewer respondents than required; "
@@ -495,12 +498,3 @@ class SurveyScores:
 
     def __repr__(self) -> str:
         return f"SurveyScores({self.summary()})"
-
-
-def _num(x: Any) -> float | None:
-    v = float(x)
-    return v if math.isfinite(v) else None
-
-
-def _f(x: float) -> str:
-    return f"{x:.3f}" if math.isfinite(x) else "-"

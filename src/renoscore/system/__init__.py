@@ -9,6 +9,9 @@ Loading collects every problem in the file into one :class:`~renoscore.errors.In
 whose problems name the file, the line and the fix.
 
 * :mod:`~renoscore.system.enums` -- direction, category, supplier and measurement kind;
+* :mod:`~renoscore.system.units` -- the known units, their Chinese forms and conversions;
+* :mod:`~renoscore.system.fields` -- raw fields and context columns (not scored);
+* :mod:`~renoscore.system.formula` -- the safe formula language of derived indicators;
 * :mod:`~renoscore.system.model` -- the tree's nodes and the :class:`IndicatorSystem`;
 * :mod:`~renoscore.system.rules` -- the rules that span several fields or nodes;
 * :mod:`~renoscore.system.load` -- :func:`load_system`, the shipped systems, the JSON Schema.
@@ -34,6 +37,8 @@ from renoscore.system.enums import (
     IndicatorKind,
     Supplier,
 )
+from renoscore.system.fields import ContextColumn, RawField
+from renoscore.system.formula import Formula, evaluate_formula, parse_formula
 from renoscore.system.load import (
     available_systems,
     default_system,
@@ -54,6 +59,7 @@ from renoscore.system.model import (
     ValueRange,
     Weighting,
 )
+from renoscore.system.units import UNITS, Unit, UnitInfo
 
 __all__ = [
     "DEFAULT_GRADES",
@@ -62,8 +68,11 @@ __all__ = [
     "INTEGER_KINDS",
     "KIND_BOUNDS",
     "NON_NEGATIVE_KINDS",
+    "UNITS",
     "Category",
+    "ContextColumn",
     "Direction",
+    "Formula",
     "Goalposts",
     "GradeBand",
     "Group",
@@ -72,11 +81,16 @@ __all__ = [
     "IndicatorSystem",
     "LocalizedText",
     "Phase",
+    "RawField",
     "Supplier",
+    "Unit",
+    "UnitInfo",
     "ValueRange",
     "Weighting",
     "available_systems",
     "default_system",
+    "evaluate_formula",
     "load_system",
+    "parse_formula",
     "system_json_schema",
 ]

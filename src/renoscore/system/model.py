@@ -25,40 +25,40 @@ import numpy as np
 import yaml
 from numpy.typing import NDArray
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Discriminator,
     Field,
-    GetJsonSchemaHandler,
     Tag,
     WithJsonSchema,
     field_validator,
     model_validator,
 )
-from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import CoreSchema
 
 from renoscore._validation import (
     ID_PATTERN,
     located_error,
     magnitude_problems,
-    plain_number,
     register_tags,
     suggest,
 )
 from renoscore.errors import IndicatorSystemError, Problem
+from renoscore.system._base import FrozenModel as _Frozen
+from renoscore.system._base import LocalizedText, ValueRange
 from renoscore.system.enums import Category, Direction, IndicatorKind, Supplier
+from renoscore.system.fields import ContextColumn, RawField, clean_aliases
+from renoscore.system.formula import Formula, parse_formula
 from renoscore.system.rules import (
     declares_group,
     indicator_problems,
     semantic_problems,
     weighting_problems,
 )
+from renoscore.system.units import Unit, legacy_unit
 
 __all__ = [
     "DEFAULT_GRADES",
     "GROUP_TAG",
     "INDICATOR_TAG",
+    "ContextColumn",
     "Goalposts",
     "GradeBand",
     "Group",
@@ -66,6 +66,8 @@ __all__ = [
     "IndicatorSystem",
     "LocalizedText",
     "Phase",
+    "RawField",
+    "Unit",
     "ValueRange",
     "Weighting",
 ]
@@ -83,104 +85,6 @@ DEFAULT_GRADES: tuple[tuple[str, float, str, str], ...] = (
 #: error is mapped onto the YAML document (the brackets keep them apart from any YAML key).
 GROUP_TAG = "[group]"
 INDICATOR_TAG = "[indicator]"
-
-
-class _Frozen(BaseModel):
-    # Non-finite numbers (.nan, .inf in YAML) are never meaningful in a system declaration.
-    model_config = ConfigDict(
-        frozen=True, extra="forbid", populate_by_name=True, allow_inf_nan=False
-    )
-
-
-#: Characters a name may not hold: C0 controls (tab and line breaks too), DEL and C1 controls.
-_CONTROL = frozenset(chr(c) for c in (*range(0x20), *range(0x7F, 0xA0)))
-
-
-class LocalizedText(_Frozen):
-    """A name in English and Chinese."""
-
-    en: str = Field(min_length=1)
-    zh: str = Field(min_length=1)
-
-    @field_validator("en", "zh")
-    @classmethod
-    def _printable(cls, value: str) -> str:
-        # A control character shows as nothing or garbles a report, and an Excel cell
-        # cannot hold it: refused where the name is written, not where it is exported.
-        bad = next((c for c in value if c in _CONTROL), None)
-        if bad is not None:
-            raise located_error(
-                "name_control_character",
-                [
-                    (
-                        (),
-                        f"a control character (U+{ord(bad):04X}) in a name",
-                        "remove it; a name is plain text on one line",
-                    )
-                ],
-            )
-        return value
-
-    def get(self, lang: str) -> str:
-        """Return the text in ``lang`` ("en" or "zh")."""
-        return self.zh if lang == "zh" else self.en
-
-
-class ValueRange(_Frozen):
-    """Hard validity bounds of an indicator: data outside them is an error.
-
-    ``None`` means unbounded. In YAML both ``{min: 0, max: 1}`` and ``[0, 1]`` are accepted.
-    """
-
-    min: float | None = None
-    max: float | None = None
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        # The YAML shorthand [min, max] is valid too; editors must not flag it.
-        mapping = handler.resolve_ref_schema(handler(core_schema))
-        bound = {"anyOf": [{"type": "number"}, {"type": "null"}]}
-        pair = {"type": "array", "prefixItems": [bound, bound], "minItems": 2, "maxItems": 2}
-        return {"anyOf": [mapping, pair], "title": "ValueRange"}
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_pair(cls, value: Any) -> Any:
-        if isinstance(value, (list, tuple)):
-            if len(value) != 2:
-                raise located_error(
-                    "range_pair",
-                    [
-                        (
-                            (),
-                            f"a range is a pair [min, max]; got {len(value)} values",
-                            "write range: [min, max], or {min: ..., max: ...} (null for open)",
-                        )
-                    ],
-                )
-            return {"min": value[0], "max": value[1]}
-        return value
-
-    @model_validator(mode="after")
-    def _ordered(self) -> ValueRange:
-        problems = magnitude_problems({"min": self.min, "max": self.max})
-        if self.min is not None and self.max is not None and not self.min < self.max:
-            problems.append(
-                (
-                    (),
-                    f"range min {plain_number(self.min)} must be below max {plain_number(self.max)}",
-                    "write the range as [min, max] with min < max",
-                )
-            )
-        if problems:
-            raise located_error("range_order", problems)
-        return self
-
-    def contains(self, value: float) -> bool:
-        """Whether ``value`` lies inside the range (bounds included)."""
-        return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
 
 
 class Goalposts(_Frozen):
@@ -269,11 +173,17 @@ class Weighting(_Frozen):
 
 
 class Phase(_Frozen):
-    """An evaluation phase (阶段性评估), e.g. ``t0`` before renovation."""
+    """An evaluation phase (阶段性评估), e.g. ``t0`` before renovation.
+
+    A phase cell of a data table may hold the id, either form of the name, or an alias.
+    """
 
     id: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")
     name: LocalizedText
     description: str | None = None
+    aliases: tuple[str, ...] = ()
+
+    _aliases = field_validator("aliases", mode="before")(lambda cls, v: clean_aliases(v))
 
 
 class GradeBand(_Frozen):
@@ -285,12 +195,21 @@ class GradeBand(_Frozen):
 
 
 class Indicator(_Frozen):
-    """A measurable indicator: a leaf of the tree."""
+    """A measurable indicator: a leaf of the tree.
+
+    Its column in a data table is headed by its id, either form of its name or one of its
+    ``aliases``. A derived indicator has a ``formula`` over the system's raw fields and is
+    computed from them when its own column is absent; ``division_by_zero`` says whether a
+    row whose formula divides by zero is not applicable or an error.
+    """
 
     id: str = Field(pattern=ID_PATTERN)
     name: LocalizedText
     description: str | None = None
-    unit: str = Field(min_length=1)
+    unit: Unit
+    aliases: tuple[str, ...] = ()
+    formula: str | None = Field(default=None, min_length=1)
+    division_by_zero: Literal["error", "not_applicable"] = "error"
     kind: IndicatorKind
     direction: Direction
     range: ValueRange
@@ -301,12 +220,28 @@ class Indicator(_Frozen):
     phases: tuple[str, ...] | None = None
     levels: dict[int, LocalizedText] | None = None
 
+    _aliases = field_validator("aliases", mode="before")(lambda cls, v: clean_aliases(v))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_unit(cls, value: Any) -> Any:
+        # The older free-text unit ("share 0-1 of buildings") reads as the kind's unit.
+        unit = value.get("unit") if isinstance(value, Mapping) else None
+        if isinstance(unit, str) and unit.strip():
+            return {**value, "unit": legacy_unit(value["unit"], value.get("kind"))}
+        return value
+
     @model_validator(mode="after")
     def _check(self) -> Indicator:
         problems = indicator_problems(self)
         if problems:
             raise located_error("indicator", problems)
         return self
+
+    @cached_property
+    def parsed_formula(self) -> Formula | None:
+        """The checked formula of a derived indicator (None for a measured one)."""
+        return None if self.formula is None else parse_formula(self.formula)
 
     @property
     def is_indicator(self) -> bool:
@@ -390,6 +325,8 @@ class IndicatorSystem(_Frozen):
     grades: tuple[GradeBand, ...] = tuple(
         GradeBand(id=i, min=m, name=LocalizedText(en=en, zh=zh)) for i, m, en, zh in DEFAULT_GRADES
     )
+    raw_fields: tuple[RawField, ...] = ()
+    context: tuple[ContextColumn, ...] = ()
     goal: Group
 
     @field_validator("version", mode="before")
@@ -508,6 +445,26 @@ class IndicatorSystem(_Frozen):
         """The id of the goal's child that contains ``indicator_id``."""
         chain = self.path(indicator_id)
         return chain[1] if len(chain) > 1 else chain[0]
+
+    @cached_property
+    def derived_indicators(self) -> tuple[Indicator, ...]:
+        """The indicators computed from raw fields by a formula, in indicator order."""
+        return tuple(i for i in self.indicators if i.formula is not None)
+
+    def raw_field(self, field_id: str) -> RawField:
+        """The raw field ``field_id``; an unknown id raises with a suggestion."""
+        for field in self.raw_fields:
+            if field.id == field_id:
+                return field
+        raise IndicatorSystemError(
+            f"system {self.id!r} has no raw field {field_id!r}",
+            [
+                Problem(
+                    f"unknown raw field {field_id!r}",
+                    fix=suggest(field_id, [f.id for f in self.raw_fields]),
+                )
+            ],
+        )
 
     @cached_property
     def phase_ids(self) -> tuple[str, ...]:

@@ -24,15 +24,17 @@ import itertools
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from renoscore._format import plain_number
 from renoscore._validation import (
     MAX_MAGNITUDE,
     LocatedProblem,
-    plain_number,
     repeated_ids,
     suggest,
 )
 from renoscore._yaml import KeyPath, dotted
 from renoscore.system.enums import KIND_BOUNDS, NON_NEGATIVE_KINDS, Direction, IndicatorKind
+from renoscore.system.formula import FUNCTIONS, formula_problems
+from renoscore.system.units import KIND_UNITS, find_unit, normal_form
 
 if TYPE_CHECKING:
     from renoscore.system.model import Indicator, Weighting
@@ -51,7 +53,18 @@ MIN_GOALPOST_SPAN = 1e-12
 
 #: Keys only an indicator has; they tell an indicator from a group whose 'children' is misspelt.
 _INDICATOR_KEYS = frozenset(
-    {"unit", "kind", "direction", "range", "goalposts", "category", "supplier", "source", "phases"}
+    {
+        "unit",
+        "kind",
+        "direction",
+        "range",
+        "goalposts",
+        "category",
+        "supplier",
+        "source",
+        "phases",
+        "formula",
+    }
 )
 _DEFAULT_PHASE_IDS = ("t0", "t1")
 _DATA_METHODS = frozenset(
@@ -145,7 +158,32 @@ def indicator_problems(indicator: Indicator) -> list[LocatedProblem]:
         *_goalpost_problems(indicator, rng),
         *_kind_problems(indicator, rng),
         *_level_problems(indicator, rng),
+        *_unit_problems(indicator),
+        *_formula_problems(indicator),
     ]
+
+
+def _unit_problems(indicator: Indicator) -> Iterator[LocatedProblem]:
+    fits = KIND_UNITS[indicator.kind]
+    if indicator.unit.code not in fits:
+        yield (
+            ("unit",),
+            f"unit {indicator.unit.code!r} does not fit kind {indicator.kind.value}",
+            f"use unit {' or '.join(repr(c) for c in fits[:3])}, or another kind",
+        )
+
+
+def _formula_problems(indicator: Indicator) -> Iterator[LocatedProblem]:
+    if indicator.formula is None:
+        if indicator.division_by_zero != "error":
+            yield (
+                ("division_by_zero",),
+                "'division_by_zero' is only used with a formula",
+                "remove it, or add formula: ...",
+            )
+        return
+    for reason, fix in formula_problems(indicator.formula):
+        yield (("formula",), reason, fix)
 
 
 def _goalpost_problems(indicator: Indicator, rng: str) -> Iterator[LocatedProblem]:
@@ -259,9 +297,18 @@ def semantic_problems(data: Mapping[str, Any]) -> Iterator[LocatedProblem]:
     yield from repeated_ids(declared, "phases", "phase", "give every phase its own id")
     yield from _grade_problems(_seq(data.get("grades")))
     goal = data.get("goal")
+    raw_ids = [_map(f).get("id") for f in _seq(data.get("raw_fields"))]
+    yield from repeated_ids(raw_ids, "raw_fields", "raw field", "give every raw field its own id")
+    context_ids = [_map(c).get("id") for c in _seq(data.get("context"))]
+    yield from repeated_ids(context_ids, "context", "context column", "give every one its own id")
+    yield from _raw_field_names(data)
     if isinstance(goal, Mapping):
         phase_ids = [pid for pid in declared if isinstance(pid, str)]
-        yield from _node_problems(goal, ("goal",), {}, phase_ids)
+        seen: dict[str, KeyPath] = {}
+        yield from _node_problems(goal, ("goal",), seen, phase_ids)
+        raw = {r: None for r in raw_ids if isinstance(r, str)}
+        yield from _formula_names(goal, ("goal",), raw)
+        yield from _clashes(data, seen)
 
 
 def _grade_problems(grades: list[Any]) -> Iterator[LocatedProblem]:
@@ -359,3 +406,85 @@ def _scope_problems(group: Mapping[Any, Any], path: KeyPath) -> Iterator[Located
                     "use scope: indicators to derive weights from all indicators below",
                 )
                 break
+
+
+# --------------------------------------------------------------------------- columns
+def _raw_field_names(data: Mapping[str, Any]) -> Iterator[LocatedProblem]:
+    for index, field in enumerate(_seq(data.get("raw_fields"))):
+        field_id = _map(field).get("id")
+        if field_id in FUNCTIONS:
+            yield (
+                ("raw_fields", index, "id"),
+                f"raw field id {field_id!r} is the name of a formula function",
+                "choose another id",
+            )
+
+
+def _formula_names(
+    node: Mapping[Any, Any], path: KeyPath, raw: Mapping[str, object]
+) -> Iterator[LocatedProblem]:
+    """Every name in a formula must be a declared raw field."""
+    if declares_group(node):
+        for index, child in enumerate(_seq(node.get("children"))):
+            if isinstance(child, Mapping):
+                yield from _formula_names(child, (*path, "children", index), raw)
+        return
+    formula = node.get("formula")
+    if isinstance(formula, str) and not formula_problems(formula):
+        for reason, fix in formula_problems(formula, raw):
+            yield ((*path, "formula"), reason, fix)
+
+
+def _columns(
+    data: Mapping[str, Any], seen: Mapping[str, KeyPath]
+) -> Iterator[tuple[str, KeyPath, list[tuple[KeyPath, str]]]]:
+    """Every column a system declares: (id, path, [(key path, header that names it)])."""
+
+    def headers(path: KeyPath, item: Mapping[Any, Any]) -> list[tuple[KeyPath, str]]:
+        out: list[tuple[KeyPath, str]] = [((*path, "id"), str(item.get("id")))]
+        name = _map(item.get("name"))
+        out += [((*path, "name", k), v) for k, v in name.items() if isinstance(v, str)]
+        aliases = item.get("aliases")
+        aliases = [aliases] if isinstance(aliases, str) else _seq(aliases)
+        out += [((*path, "aliases", k), a) for k, a in enumerate(aliases) if isinstance(a, str)]
+        return out
+
+    def node_at(path: KeyPath) -> Mapping[Any, Any]:
+        node: Any = data
+        for key in path:
+            node = node[key] if isinstance(node, Mapping) else _seq(node)[int(key)]
+        return _map(node)
+
+    for node_id, path in seen.items():
+        node = node_at(path)
+        if not declares_group(node):
+            yield node_id, path, headers(path, node)
+    for key in ("raw_fields", "context"):
+        for index, item in enumerate(_seq(data.get(key))):
+            if isinstance(_map(item).get("id"), str):
+                yield item["id"], (key, index), headers((key, index), item)
+
+
+def _clashes(data: Mapping[str, Any], seen: Mapping[str, KeyPath]) -> Iterator[LocatedProblem]:
+    """A header (id, name or alias) that would name two columns, or a unit word, is refused."""
+    owner: dict[str, tuple[str, KeyPath]] = {}
+    for column, _, headers in _columns(data, seen):
+        mine: set[str] = set()
+        for path, header in headers:
+            key = normal_form(header)
+            if key in mine:
+                continue
+            mine.add(key)
+            if key in owner and owner[key][0] != column:
+                other, other_path = owner[key]
+                if path[-2:-1] == ("aliases",) or other_path[-2:-1] == ("aliases",):
+                    yield (
+                        path,
+                        f"header {header!r} would name both {column!r} and {other!r} "
+                        f"(at {dotted(other_path)})",
+                        "give each column its own names and aliases",
+                    )
+                continue
+            owner.setdefault(key, (column, path))
+            if path[-2:-1] == ("aliases",) and find_unit(header) is not None:
+                yield (path, f"alias {header!r} is a unit", "choose a header that names the column")

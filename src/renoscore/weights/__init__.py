@@ -18,7 +18,9 @@ Combinations of a subjective (e.g. AHP) and an objective weight vector:
 
 - :func:`combine` -- ``linear``, ``multiplicative``, ``min_information``, ``game_theory``;
 - :func:`combine_many` -- the same for more than two vectors;
-- :func:`game_theory_coefficients` -- the game-theoretic combination coefficients themselves.
+- :func:`game_theory_coefficients` -- the game-theoretic combination coefficients themselves;
+- :func:`combine_valid` -- the one implementation of the rules, for weight vectors known to be
+  valid (many draws of them: the uncertainty analysis), without checking them again.
 
 The column statistics are streamed over blocks of rows, so a pass over a large matrix needs
 extra memory of a block, not of the matrix. See ``docs/methods-weights.md`` for the formulas and
@@ -34,6 +36,19 @@ The weights of a whole indicator system (what :mod:`renoscore.weighting` offered
 Modules: ``entropy``, ``critic``, ``dispersion`` and ``combine`` hold the numeric methods on
 arrays (sharing the blocked passes of ``_passes``); ``model`` holds the weights records and
 ``derive`` the walk through a system.
+
+Examples
+--------
+Entropy weights of four communities on two indicators (the second hardly varies, so it carries
+almost no information), and a half-and-half combination with subjective weights:
+
+>>> import numpy as np
+>>> import renoscore as rs
+>>> X = np.array([[0.2, 30.0], [0.5, 32.0], [0.9, 31.0], [0.4, 29.0]])
+>>> rs.weights.entropy(X).round(3)
+array([0.995, 0.005])
+>>> rs.weights.combine([0.5, 0.5], [0.8, 0.2], "linear", alpha=0.5)
+array([0.65, 0.35])
 """
 
 import importlib
@@ -43,6 +58,7 @@ from renoscore.weights.combine import (
     COMBINATION_METHODS,
     combine,
     combine_many,
+    combine_valid,
     game_theory_coefficients,
 )
 
@@ -98,6 +114,7 @@ __all__ = [
     "coefficient_of_variation",
     "combine",
     "combine_many",
+    "combine_valid",
     "critic",
     "derive_weights",
     "entropy",

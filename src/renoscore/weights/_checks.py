@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from renoscore._calling import argument
 from renoscore.errors import ConstantIndicatorWarning, OptionError, Problem, WeightsError
 
 __all__: list[str] = []
@@ -110,7 +111,8 @@ def _data_problems(
                     "negative value: sum-normalised entropy needs x >= 0",
                     int(neg_row[j]),
                     j,
-                    "use normalization='minmax' (direction-aware min-max rescaling), or "
+                    f"use {argument('normalization', repr('minmax'))} (direction-aware min-max "
+                    "rescaling), or "
                     "transform the indicator to non-negative values; renoscore never takes abs()",
                 )
             )

@@ -1,4 +1,9 @@
-"""Combination of weight vectors: subjective with objective, or any K vectors, into one."""
+"""Combination of weight vectors: subjective with objective, or any K vectors, into one.
+
+:func:`combine` and :func:`combine_many` check their arguments and hand them to
+:func:`combine_valid`, the one implementation of every rule, which a caller combining many
+draws of weights it made itself may call directly.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,13 @@ from numpy.typing import ArrayLike
 from renoscore.errors import OptionError, Problem, WeightsError
 from renoscore.weights._checks import FloatArray
 
-__all__ = ["COMBINATION_METHODS", "combine", "combine_many", "game_theory_coefficients"]
+__all__ = [
+    "COMBINATION_METHODS",
+    "combine",
+    "combine_many",
+    "combine_valid",
+    "game_theory_coefficients",
+]
 
 #: The names accepted by :func:`combine` and :func:`combine_many`.
 COMBINATION_METHODS: tuple[str, ...] = (
@@ -24,11 +35,18 @@ COMBINATION_METHODS: tuple[str, ...] = (
 
 CombinationMethod = Literal["linear", "multiplicative", "min_information", "game_theory"]
 
+# The rules that use the shares (alphas); the others ignore them.
+_WITH_SHARES = ("linear", "min_information")
 
-def _check_weight_stack(
+
+def _check_weight_vectors(
     vectors: Sequence[ArrayLike], names: Sequence[str], tol: float
-) -> FloatArray:
-    """Validate K weight vectors (each (..., M), broadcastable) and stack them as (..., K, M)."""
+) -> list[FloatArray]:
+    """Validate K weight vectors (each (..., M), broadcasting together), tiny negatives clipped.
+
+    The vectors are checked as given, not broadcast against each other, so that one vector
+    shared by many draws is checked (and later transformed) once.
+    """
     arrays = [np.asarray(v, dtype=np.float64) for v in vectors]
     problems: list[Problem] = []
     for a, nm in zip(arrays, names, strict=True):
@@ -46,17 +64,16 @@ def _check_weight_stack(
             ],
         )
     try:
-        arrays = list(np.broadcast_arrays(*arrays))
+        np.broadcast_shapes(*(a.shape for a in arrays))
     except ValueError:
         raise WeightsError(
             "the stacked weight arrays do not broadcast together",
             [Problem(f"shape {a.shape}", path=nm) for a, nm in zip(arrays, names, strict=True)],
         ) from None
-    stack = np.stack(arrays, axis=-2)
-    if _plausible(stack, tol):
-        return np.clip(stack, 0.0, None)
+    if all(_plausible(a, tol) for a in arrays):
+        return [np.clip(a, 0.0, None) for a in arrays]
     # Error path: name every bad vector.
-    for a, nm in zip(arrays, names, strict=True):
+    for a, nm in zip(np.broadcast_arrays(*arrays), names, strict=True):
         for idx in np.ndindex(a.shape[:-1]):
             v = a[idx]
             where = nm if not idx else f"{nm}[{', '.join(map(str, idx))}]"
@@ -83,17 +100,17 @@ def _check_weight_stack(
                 )
     if problems:
         raise WeightsError("invalid weight vectors", problems)
-    return np.clip(stack, 0.0, None)
+    return [np.clip(a, 0.0, None) for a in arrays]
 
 
-def _plausible(stack: FloatArray, tol: float) -> bool:
-    """Whether every vector of a (..., K, M) stack is finite, >= -tol and sums to 1 within tol
-    (one vectorised pass; a stack of many draws is not checked vector by vector)."""
+def _plausible(vectors: FloatArray, tol: float) -> bool:
+    """Whether every vector of a (..., M) array is finite, >= -tol and sums to 1 within tol
+    (one vectorised pass; an array of many draws is not checked vector by vector)."""
     with np.errstate(invalid="ignore"):
         return bool(
-            np.isfinite(stack).all()
-            and not (stack < -tol).any()
-            and (np.abs(stack.sum(axis=-1) - 1.0) <= tol).all()
+            np.isfinite(vectors).all()
+            and not (vectors < -tol).any()
+            and (np.abs(vectors.sum(axis=-1) - 1.0) <= tol).all()
         )
 
 
@@ -183,8 +200,13 @@ def game_theory_coefficients(weights: Sequence[ArrayLike], *, tol: float = 1e-6)
             "the game-theoretic combination needs at least two weight vectors",
             [Problem(f"got {k}")],
         )
-    stack = _check_weight_stack(weights, [f"weights[{i}]" for i in range(k)], tol)
-    return _game_theory_coefficients(stack)
+    vectors = _check_weight_vectors(weights, [f"weights[{i}]" for i in range(k)], tol)
+    return _game_theory_coefficients(_stacked(vectors))
+
+
+def _stacked(vectors: Sequence[FloatArray]) -> FloatArray:
+    """K vectors broadcast together and stacked as (..., K, M)."""
+    return np.stack(np.broadcast_arrays(*vectors), axis=-2)
 
 
 def _game_theory_coefficients(stack: FloatArray) -> FloatArray:
@@ -277,28 +299,78 @@ def combine_many(
     k = len(weights)
     if k < 2:
         raise OptionError("combining needs at least two weight vectors", [Problem(f"got {k}")])
-    stack = _check_weight_stack(weights, [f"weights[{i}]" for i in range(k)], tol)
-    return _combine_stack(stack, method, alphas, tol)
+    vectors = _check_weight_vectors(weights, [f"weights[{i}]" for i in range(k)], tol)
+    shares = _check_alphas(alphas, k, tol) if method in _WITH_SHARES else None
+    return combine_valid(vectors, method, shares)
 
 
-def _combine_stack(
-    stack: FloatArray, method: str, alphas: ArrayLike | None, tol: float
+def combine_valid(
+    vectors: Sequence[FloatArray], method: str, shares: FloatArray | None = None
 ) -> FloatArray:
-    k = stack.shape[-2]
+    """The combination of K weight vectors already known to be valid: the one formula.
+
+    :func:`combine` and :func:`combine_many` check their arguments and call this kernel; a
+    caller that combines many draws of vectors it made itself (the uncertainty analysis of
+    :mod:`renoscore.sensitivity`) calls it directly, so that the draws are not checked again.
+    The rules are those of :func:`combine_many`. Nothing is checked here: the vectors must be
+    non-negative, sum to 1 and broadcast together, ``method`` must be one of
+    :data:`COMBINATION_METHODS` and ``shares``, when given, must be in [0, 1] and sum to 1.
+
+    Parameters
+    ----------
+    vectors : sequence of K ndarray, each (..., M)
+        Valid weight vectors; leading axes broadcast (one vector may serve every draw).
+    method : str
+        One of :data:`COMBINATION_METHODS`.
+    shares : ndarray, shape (K,) or (..., K), optional
+        The shares of ``"linear"`` and ``"min_information"`` (default 1/K each; one row per
+        draw for a batch). Ignored by the other rules.
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., M)
+        The combined vectors (the broadcast shape), each renormalised to sum 1.
+
+    Raises
+    ------
+    WeightsError
+        Only when a rule is undefined: ``multiplicative`` or ``min_information`` vectors that
+        share no indicator weighted in all of them.
+
+    Examples
+    --------
+    >>> ws = np.array([[0.5, 0.5], [0.9, 0.1]])
+    >>> alpha = np.array([1.0, 0.5])
+    >>> shares = np.stack([alpha, 1 - alpha], axis=-1)
+    >>> combine_valid([ws, np.array([0.2, 0.8])], "linear", shares).round(4).tolist()
+    [[0.5, 0.5], [0.55, 0.45]]
+    """
+    k = len(vectors)
+    a = np.full(k, 1.0 / k) if shares is None else shares
+    # Each vector's share as a contiguous (..., 1) column: a strided column of many draws
+    # would slow every product below.
+    share = [a[..., j].copy()[..., None] for j in range(k)]
     if method == "linear":
-        a = _check_alphas(alphas, k, tol)
-        spec = "k,...km->...m" if a.ndim == 1 else "...k,...km->...m"
-        return _renormalise(np.einsum(spec, a, stack), "linear")
+        total = share[0] * vectors[0]
+        for j in range(1, k):
+            total = total + share[j] * vectors[j]
+        return _renormalise(total, "linear")
     if method == "multiplicative":
-        return _renormalise(np.prod(stack, axis=-2), "multiplicative")
+        product = vectors[0]
+        for v in vectors[1:]:
+            product = product * v
+        return _renormalise(product, "multiplicative")
     if method == "min_information":
-        a = _check_alphas(alphas, k, tol)
-        with np.errstate(divide="ignore"):
-            logs = np.log(stack)
-        # alpha_k = 0 must drop vector k entirely (0 * ln 0 would be NaN).
-        share = a[..., :, None]
-        terms = np.where(share > 0, share * logs, 0.0)
-        return _renormalise(np.exp(terms.sum(axis=-2)), "min-information")
+        # alpha_k = 0 must drop vector k entirely (0 * ln 0 would be NaN). The logarithm of a
+        # vector shared by every draw is taken once, before it broadcasts.
+        terms: FloatArray | float = 0.0
+        for j, v in enumerate(vectors):
+            with np.errstate(divide="ignore"):
+                logs = np.log(v)
+            term = np.where(share[j] > 0, share[j] * logs, 0.0)
+            terms = term if j == 0 else terms + term
+        return _renormalise(np.exp(terms), "min-information")
+    stack = _stacked(vectors)
     coeff = _game_theory_coefficients(stack)
     return _renormalise(np.einsum("...k,...km->...m", coeff, stack), "game-theory")
 
@@ -371,9 +443,8 @@ def combine(
             [Problem("unknown method", value=method, fix=f"use one of {COMBINATION_METHODS}")],
         )
     a = _check_alpha(alpha)
-    shares = [a, 1.0 - a] if isinstance(a, float) else np.stack([a, 1.0 - a], axis=-1)
-    stack = _check_weight_stack([subjective, objective], ["subjective", "objective"], tol)
-    return _combine_stack(stack, method, shares, tol)
+    vectors = _check_weight_vectors([subjective, objective], ["subjective", "objective"], tol)
+    return combine_valid(vectors, method, np.stack([a, 1.0 - a], axis=-1))
 
 
 def _check_alpha(alpha: float | ArrayLike) -> float | FloatArray:

@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from renoscore import ahp
+from renoscore._calling import argument
 from renoscore.data import CommunityData
 from renoscore.errors import (
     InconsistencyWarning,
@@ -287,7 +288,7 @@ def _data_node(
                 Problem(
                     "data needed",
                     path=group.id,
-                    fix="pass data=load_data(...) to derive_weights / evaluate",
+                    fix=f"give the community data ({argument('data', 'load_data(...)')})",
                 )
             ],
         )
@@ -419,7 +420,7 @@ def _judgements(
                 Problem(
                     "panel needed",
                     path=group.id,
-                    fix="pass panel=load_panel(...), or declare another weighting for this group",
+                    fix=f"use {argument('panel', 'load_panel(...)')}, or declare another weighting for this group",
                 )
             ],
         )

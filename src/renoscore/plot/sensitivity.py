@@ -1,18 +1,26 @@
-"""Charts and the HTML report section of the uncertainty and sensitivity results.
+"""Charts of the uncertainty and sensitivity analyses: rank intervals, Sobol' indices, OAT.
 
 :func:`plot_rank_intervals`, :func:`plot_sobol` and :func:`plot_one_at_a_time` draw the charts
 of :class:`~renoscore.sensitivity.UncertaintyResult`,
 :class:`~renoscore.sensitivity.SensitivityResult` and
-:class:`~renoscore.sensitivity.OneAtATimeResult`; :func:`html_section` writes the section of an
-HTML report. matplotlib and the plot module are imported when a chart is drawn, never when this
-module is imported, so that the analyses do not depend on them. Presentation lives here, apart
-from the analyses, until it joins the plot and report packages.
+:class:`~renoscore.sensitivity.OneAtATimeResult` (``result.plot()`` of each). Given no ``ax``,
+a chart draws on a new Figure attached to the Agg canvas, not on a pyplot figure, so that no
+global backend is switched and no window opens; the chart fonts are those of every chart of
+the package (:func:`renoscore.plot.font_families`).
+
+Examples
+--------
+>>> import renoscore as rs
+>>> from renoscore.sensitivity import uncertainty
+>>> result = uncertainty(rs.default_system(), rs.example_data(), phase="t0",
+...                      missing="renormalize", sources={"weights": {}}, n=20, seed=1)
+>>> ax = plot_rank_intervals(result, top=5)
+>>> len(ax.patches), ax.get_xlabel()
+(5, 'rank (1 = best)')
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from html import escape
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -20,13 +28,14 @@ from numpy.typing import NDArray
 
 from renoscore._optional import import_optional
 from renoscore.errors import OptionError, Problem
+from renoscore.plot._common import finished
 
 if TYPE_CHECKING:
     from renoscore.sensitivity.monte_carlo import UncertaintyResult
     from renoscore.sensitivity.oat import OneAtATimeResult
     from renoscore.sensitivity.sobol import SensitivityResult
 
-__all__ = ["html_section", "plot_one_at_a_time", "plot_rank_intervals", "plot_sobol"]
+__all__ = ["plot_one_at_a_time", "plot_rank_intervals", "plot_sobol"]
 
 FloatArray = NDArray[np.float64]
 
@@ -64,7 +73,7 @@ def plot_rank_intervals(
     ----------
     result : UncertaintyResult
     ax : matplotlib Axes, optional
-        Where to draw; a new Figure (Agg canvas) is made when None.
+        Where to draw; a new Figure (Agg canvas, no pyplot) is made when None.
     level : str, optional
         The level to show (default: the goal).
     top : int, optional
@@ -100,8 +109,7 @@ def plot_rank_intervals(
     ax.set_title(f"Rank intervals: {result.levels[k]} ({result.settings.n} draws)", fontsize=9)
     # The best communities sit top left, so the top right corner is free for the legend.
     ax.legend(loc="upper right", fontsize=7)
-    _fonts(ax)
-    return ax
+    return finished(ax)
 
 
 def plot_sobol(result: SensitivityResult, ax: Any = None, *, community: str | None = None) -> Any:
@@ -155,8 +163,7 @@ def plot_sobol(result: SensitivityResult, ax: Any = None, *, community: str | No
     ax.set_ylabel("share of variance")
     ax.set_title(title, fontsize=9)
     ax.legend(fontsize=7)
-    _fonts(ax)
-    return ax
+    return finished(ax)
 
 
 def plot_one_at_a_time(
@@ -188,139 +195,4 @@ def plot_one_at_a_time(
     ax.set_xlabel(f"change of one weight of {result.node} (%)")
     ax.set_ylabel(measure.replace("_", " "))
     ax.legend(fontsize=7)
-    _fonts(ax)
-    return ax
-
-
-def _fonts(ax: Any) -> None:
-    """Latin and CJK fonts on every text of the chart (:func:`renoscore.plot.font_families`),
-    so that Chinese community names are drawn, not boxes."""
-    from renoscore.plot import font_families
-
-    families = font_families()
-    text = import_optional("matplotlib.text", "charts").Text
-    for t in ax.figure.findobj(text):
-        t.set_fontfamily(families)
-
-
-def _svg(ax: Any) -> str:
-    """The chart as inline SVG with text kept as text (:func:`renoscore.plot.figure_svg`)."""
-    from renoscore.plot import figure_svg
-
-    return figure_svg(ax.figure)
-
-
-def html_section(
-    result: UncertaintyResult,
-    sensitivity: SensitivityResult | None = None,
-    oat: OneAtATimeResult | None = None,
-    *,
-    top: int | None = 60,
-    lang: str = "en",
-    charts: bool = True,
-) -> str:
-    """The uncertainty-and-sensitivity section of an HTML report (an HTML fragment).
-
-    Holds the sources and seed, the rank-interval chart and table, the rank correlations per
-    level, and, when given, the Sobol' chart and table and the one-at-a-time table. Charts are
-    inline SVG with their text kept as text (:func:`renoscore.plot.figure_svg`), so the
-    browser draws Chinese names with its own fonts.
-
-    Parameters
-    ----------
-    result : UncertaintyResult
-    sensitivity : SensitivityResult, optional
-    oat : OneAtATimeResult, optional
-    top : int, optional
-        Communities shown in the chart and table (default 60; None: all).
-    lang : str
-        Language of the grade names.
-    charts : bool
-        Embed charts (needs matplotlib); False gives tables only.
-
-    Returns
-    -------
-    str
-    """
-    s = result.settings
-    parts = [
-        '<section class="renoscore-uncertainty">',
-        "<h2>Uncertainty and sensitivity of the ranking</h2>",
-        f"<p>{s.n} draws, seed <code>{s.seed}</code>, phase {escape(str(s.phase))}; sources: "
-        f"{escape(s.sources.describe())}. Base: {escape(s.normalization)}, {escape(s.aggregation)}, "
-        f"missing={escape(s.missing)}.</p>",
-    ]
-    if charts:
-        parts.append(
-            f'<figure class="renoscore-chart">{_svg(plot_rank_intervals(result, top=top))}</figure>'
-        )
-    kk = s.top_k
-    head = ["community", "base rank", "median", "5-95 %", f"P(top {kk})", "likely grade"]
-    recs = sorted(
-        result.records(result.levels[0], lang), key=lambda r: (r["rank_median"], r["base_rank"])
-    )
-    rows = "".join(
-        "<tr>"
-        + "".join(
-            f"<td>{escape(str(v))}</td>"
-            for v in (
-                r["community_id"],
-                f"{r['base_rank']:.0f}",
-                f"{r['rank_median']:.0f}",
-                f"{r['rank_p05']:.0f}-{r['rank_p95']:.0f}",
-                f"{r['prob_top_k']:.2f}",
-                f"{r['likely_grade']} ({r['likely_grade_prob']:.0%})",
-            )
-        )
-        + "</tr>"
-        for r in recs[: top or None]
-    )
-    parts.append(
-        "<table><tr>" + "".join(f"<th>{escape(h)}</th>" for h in head) + f"</tr>{rows}</table>"
-    )
-    summ = result.summary()["levels"]
-    corr_rows = "".join(
-        f"<tr><td>{escape(lv)}</td><td>{_fmt_q(v['spearman'])}</td><td>{_fmt_q(v['kendall'])}</td>"
-        f"<td>{_fmt_q(v['mean_abs_shift'], '.2f')}</td></tr>"
-        for lv, v in summ.items()
-    )
-    parts.append(
-        "<h3>Rank correlation with the base ranking (median, 5-95 %)</h3><table><tr><th>level</th>"
-        "<th>Spearman</th><th>Kendall tau-b</th><th>mean |rank shift|</th></tr>"
-        f"{corr_rows}</table>"
-    )
-    if sensitivity is not None:
-        parts.append("<h3>Most influential sources (Sobol' indices)</h3>")
-        if charts:
-            parts.append(
-                f'<figure class="renoscore-chart">{_svg(plot_sobol(sensitivity))}</figure>'
-            )
-        srows = "".join(
-            f"<tr><td>{escape(r['source'])}</td><td>{r['first_order']:.2f} [{r['first_order_low']:.2f}, "
-            f"{r['first_order_high']:.2f}]</td><td>{r['total_order']:.2f} [{r['total_order_low']:.2f}, "
-            f"{r['total_order_high']:.2f}]</td></tr>"
-            for r in sensitivity.records()
-        )
-        parts.append(
-            "<table><tr><th>source</th><th>first order (95 % CI)</th><th>total (95 % CI)</th></tr>"
-            f"{srows}</table>"
-        )
-    if oat is not None:
-        parts.append(f"<h3>One weight at a time ({escape(oat.node)})</h3>")
-        orows = "".join(
-            f"<tr><td>{escape(r['node'])}</td><td>{r['change']:+.0%}</td><td>{r['weight_after']:.3f}</td>"
-            f"<td>{r['spearman']:.3f}</td><td>{r['mean_abs_shift']:.2f}</td><td>{r['top_k_changes']}</td></tr>"
-            for r in oat.records()
-        )
-        parts.append(
-            "<table><tr><th>weight</th><th>change</th><th>weight after</th><th>Spearman</th>"
-            f"<th>mean |rank shift|</th><th>top {oat.settings.top_k} in/out</th></tr>{orows}</table>"
-        )
-    parts.append("</section>")
-    return "\n".join(parts)
-
-
-def _fmt_q(q: Mapping[str, float | None], spec: str = ".3f") -> str:
-    if q["median"] is None:
-        return "-"
-    return f"{q['median']:{spec}} ({q['p05']:{spec}}-{q['p95']:{spec}})"
+    return finished(ax)
