@@ -163,7 +163,7 @@ def test_result_tables_hold_the_result(result: rs.EvaluationResult) -> None:
     assert all(w["global"] == pytest.approx(g[w["node"]]) for w in weights)
     assert {w["node"] for w in weights} == set(g) - {result.system.goal.id}
     prov = {p["key"]: p["value"] for p in tables["provenance"]}
-    assert prov["data_digest"] == result.provenance.data_digest
+    assert prov["data_digest"] == result.data_digest  # filled in, never None
     assert prov["weights.provenance.panel"] == "panel_example"
     assert len(tables["comparison"]) == 12  # the 12 renovated estates have t0 and t1
 

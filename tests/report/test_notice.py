@@ -132,7 +132,7 @@ def test_notice_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert main([*args, "--responsible", "government=金水区住房和城乡建设局"]) == 0
     assert capsys.readouterr().out.strip() == f"已写入 {out}"
     assert "金水区住房和城乡建设局" in out.read_text(encoding="utf-8")
-    assert main([*args, "--responsible", "water=x"]) == 2
+    assert main([*args, "--force", "--responsible", "water=x"]) == 2
     assert "utilities" in capsys.readouterr().err
     assert main(["notice", "LY", "--example", "-o", str(tmp_path / "n.pdf")]) == 2
     assert main(["notice", "NOPE", "--example"]) == 1

@@ -79,7 +79,8 @@ class Tree:
             if c.shape != w.shape or c.size == 0:
                 problems.append(Problem(f"group {k}: {c.size} children but {w.size} weights"))
             elif (w < 0).any() or not np.isclose(w.sum(), 1.0, atol=1e-9):
-                problems.append(Problem(f"group {k}: weights must be >= 0 and sum to 1, got {w}"))
+                got = [float(f"{x:.12g}") for x in w.tolist()]
+                problems.append(Problem(f"group {k}: weights must be >= 0 and sum to 1, got {got}"))
         if problems:
             raise OptionError("invalid tree", problems)
         depth = np.zeros(len(kids), dtype=np.intp)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import shlex
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from renoscore.cli import _common
@@ -56,6 +55,7 @@ def add_parser(subparsers: _common.Subparsers) -> None:
     p.add_argument(
         "-o", "--output", required=True, help="the report file: .html (self-contained) or .md"
     )
+    _common.add_force(p)
 
 
 def _add_input_options(p: argparse.ArgumentParser) -> None:
@@ -86,12 +86,14 @@ def _add_section_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-charts", action="store_true", help="tables only (no matplotlib needed)")
     p.add_argument(
         "--scorecards",
-        type=int,
+        type=_common.count(0),
         default=200,
         metavar="N",
         help="scorecards for at most N communities, by rank (default 200; 0 for none)",
     )
-    p.add_argument("--top", type=int, default=10, help="lines of each fix-first list (default 10)")
+    p.add_argument(
+        "--top", type=_common.count(1), default=10, help="lines of each fix-first list (default 10)"
+    )
     p.add_argument(
         "--audit",
         action="store_true",
@@ -120,8 +122,9 @@ def run(args: argparse.Namespace) -> int:
     RenoscoreError
         A system, data table, panel or weights file that does not load (exit 1).
     UsageError
-        A report suffix other than .html or .md, or no SYSTEM and DATA (nor ``--example``)
-        (exit 2).
+        A report it may not write (a suffix other than .html or .md, an input of the run, an
+        existing report or chart folder without ``--force``, a folder that does not exist),
+        or no SYSTEM and DATA (nor ``--example``) (exit 2; checked before any work).
 
     Examples
     --------
@@ -136,9 +139,15 @@ def run(args: argparse.Namespace) -> int:
     import renoscore as rs
     from renoscore.report import write_report
 
-    out = Path(args.output)
-    if out.suffix.lower() not in _REPORT_SUFFIXES:
-        raise UsageError(f"cannot write a report to {out.name!r}; use .html or .md")
+    out = _common.output_arg(args, _REPORT_SUFFIXES)
+    assert out is not None  # -o is required
+    charts = out.parent / f"{out.stem}_files"
+    markdown = out.suffix.lower() in (".md", ".markdown")
+    if markdown and not args.no_charts and charts.exists() and not args.force:
+        raise UsageError(
+            f"cannot write {out}: its chart folder {charts} exists -> pass --force to replace "
+            "the report and its charts, or choose another path"
+        )
     system, data, panel, weights = _inputs(args)
     options = _common.scoring_options(args)
     result = rs.evaluate(system, data, weights, panel=panel, options=options)
@@ -166,6 +175,7 @@ def run(args: argparse.Namespace) -> int:
         max_scorecards=max(args.scorecards, 0),
         fix_first_top=args.top,
         command=_command_line(args),
+        overwrite=args.force,
     )
     print(f"wrote {path} ({args.lang}, {len(set(result.ids))} communities, {len(result.ids)} rows)")
     return 0

@@ -21,6 +21,9 @@ from renoscore.errors import OptionError, Problem, UsageError
 
 __all__ = ["add_parser", "run"]
 
+#: The suffixes ``-o`` writes.
+_OUTPUT_SUFFIXES = (".csv", ".json", ".html", ".htm")
+
 #: The line in ``renoscore --help`` and the description atop ``renoscore uncertainty --help``.
 _HELP = "rank intervals under uncertain judgements, weights and methods; Sobol' indices"
 _DESCRIPTION = (
@@ -107,7 +110,7 @@ def add_parser(subparsers: _common.Subparsers) -> None:
     out.add_argument(
         "--oat", action="store_true", help="also print the one-at-a-time dimension-weight table"
     )
-    out.add_argument("--top", type=int, help="show only the first N communities")
+    out.add_argument("--top", type=_common.count(1), help="show only the first N communities")
     out.add_argument("--lang", default="en", choices=["en", "zh"])
     out.add_argument("--no-progress", action="store_true", help="no progress bar")
     out.add_argument(
@@ -115,6 +118,7 @@ def add_parser(subparsers: _common.Subparsers) -> None:
         "--output",
         help="write results: .csv (rank intervals), .json, or .html (report section)",
     )
+    _common.add_force(out)
 
 
 def _progress(label: str, enabled: bool) -> Any:
@@ -214,6 +218,7 @@ def run(args: argparse.Namespace) -> int:
     """
     from renoscore.sensitivity import one_at_a_time, sensitivity, uncertainty
 
+    output = _common.output_arg(args, _OUTPUT_SUFFIXES)
     system, data, panel, weights = _inputs(args)
     phase = _phase(args, system, data)
     sources = _sources(args, weights, panel)
@@ -268,8 +273,8 @@ def run(args: argparse.Namespace) -> int:
         )
         print(f"\none weight at a time — {oat.node}:")
         print(oat.table())
-    if args.output:
-        _write(Path(args.output), result, sens, oat, args.lang)
+    if output is not None:
+        _write(output, (result, sens, oat), args.lang, args.force)
         print(f"\nwrote {args.output}")
     return 0
 
@@ -330,26 +335,26 @@ def _print_uncertainty(args: argparse.Namespace, result: Any, inputs: tuple[Any,
         )
 
 
-def _write(path: Path, result: Any, sens: Any, oat: Any, lang: str) -> None:
+def _write(path: Path, analyses: tuple[Any, Any, Any], lang: str, force: bool) -> None:
     """Rank intervals (.csv), everything with the settings (.json) or a report section (.html)."""
+    from renoscore._files import write_text
     from renoscore.report.uncertainty import html_section
 
+    result, sens, oat = analyses
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        _common.write_csv_records(result.records(lang=lang), path)
+        _common.write_csv_records(result.records(lang=lang), path, overwrite=force)
     elif suffix == ".json":
         doc = {"uncertainty": result.to_dict()}
         if sens is not None:
             doc["sensitivity"] = sens.to_dict()
         if oat is not None:
             doc["one_at_a_time"] = oat.records()
-        _common.write_json(doc, path)
-    elif suffix in (".html", ".htm"):
-        body = html_section(result, sens, oat, lang=lang)
-        path.write_text(
-            f'<!doctype html><html><head><meta charset="utf-8"><title>renoscore uncertainty'
-            f"</title></head><body>{body}</body></html>",
-            encoding="utf-8",
-        )
+        _common.write_json(doc, path, overwrite=force)
     else:
-        raise UsageError(f"cannot write {suffix!r}; use .csv, .json or .html")
+        body = html_section(result, sens, oat, lang=lang)
+        page = (
+            f'<!doctype html><html><head><meta charset="utf-8"><title>renoscore uncertainty'
+            f"</title></head><body>{body}</body></html>"
+        )
+        write_text(path, page, overwrite=force)

@@ -34,6 +34,7 @@ def add_parser(subparsers: _common.Subparsers) -> None:
     w.add_argument("--example", action="store_true", help="use the bundled system, panel and data")
     w.add_argument("-o", "--output", help="write the frozen weights (.yaml or .json)")
     w.add_argument("--lang", default="en", choices=["en", "zh"], help="language of the output")
+    _common.add_force(w)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -44,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     RenoscoreError
         Invalid system, panel or data, or weights that cannot be derived (exit 1).
     UsageError
-        Neither SYSTEM nor ``--example`` (exit 2).
+        Neither SYSTEM nor ``--example``, or an output it may not write (exit 2).
 
     Examples
     --------
@@ -57,14 +58,15 @@ def run(args: argparse.Namespace) -> int:
     """
     from renoscore import derive_weights
 
+    output = _common.output_arg(args, (".yaml", ".yml", ".json"))
     system, panel, data, method = _inputs(args)
     weights = derive_weights(system, panel, data, method=method)
     if args.lang == "zh":
         _print_weights_zh(weights, system)
     else:
         _print_weights(weights)
-    if args.output:
-        weights.save(args.output)
+    if output is not None:
+        weights.save(output, overwrite=args.force)
         print(CONSOLE[args.lang]["wrote"].format(path=args.output))
     return 0
 

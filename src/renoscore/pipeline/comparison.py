@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 from renoscore._calling import argument
 from renoscore._display import text_table
 from renoscore._format import optional_float, text_number
+from renoscore._labels import id_keys
 from renoscore._optional import import_optional
 from renoscore._vocabulary import CONSOLE, lang_of, phase_word
 from renoscore.errors import OptionError, Problem, RenoscoreError
@@ -243,17 +244,24 @@ def compare(
                     ],
                 )
             phases = (present[0], present[1])
+        _check_phases(phases, (before, before))
         before, after = before.select(phases[0]), before.select(phases[1])
     elif phases is not None:
+        _check_phases(phases, (before, after))
         before, after = before.select(phases[0]), after.select(phases[1])
     _check_comparable(before, after, allow_different_weights)
     b_phase = _single_phase(before)
     a_phase = _single_phase(after)
-    b_index = {cid: r for r, cid in enumerate(before.ids)}
-    a_index = {cid: r for r, cid in enumerate(after.ids)}
-    both = tuple(cid for cid in after.ids if cid in b_index)
-    rb = np.array([b_index[c] for c in both], dtype=np.intp)
-    ra = np.array([a_index[c] for c in both], dtype=np.intp)
+    # Communities are paired by their id key (full-width forms, invisible characters and
+    # case do not count); the after side's id, as written, names the pair.
+    b_keys = id_keys(before.id_array).tolist()
+    a_keys = id_keys(after.id_array).tolist()
+    b_index = {k: r for r, k in enumerate(b_keys)}
+    a_index = {k: r for r, k in enumerate(a_keys)}
+    pairs = [(b_index[k], r) for r, k in enumerate(a_keys) if k in b_index]
+    both = tuple(after.ids[r] for _, r in pairs)
+    rb = np.array([b for b, _ in pairs], dtype=np.intp)
+    ra = np.array([a for _, a in pairs], dtype=np.intp)
     system = after.system
 
     def stack(res: EvaluationResult, rows: NDArray[np.intp]) -> NDArray[np.float64]:
@@ -264,14 +272,35 @@ def compare(
         before_phase=b_phase,
         after_phase=a_phase,
         ids=both,
-        only_before=tuple(c for c in before.ids if c not in a_index),
-        only_after=tuple(c for c in after.ids if c not in b_index),
+        only_before=tuple(c for c, k in zip(before.ids, b_keys, strict=True) if k not in a_index),
+        only_after=tuple(c for c, k in zip(after.ids, a_keys, strict=True) if k not in b_index),
         node_ids=(*after.group_ids, *system.indicator_ids),
         before=stack(before, rb),
         after=stack(after, ra),
         grade_before=before.grades[rb, 0].astype(np.int64),
         grade_after=after.grades[ra, 0].astype(np.int64),
     )
+
+
+def _check_phases(
+    phases: tuple[str, str], sides: tuple[EvaluationResult, EvaluationResult]
+) -> None:
+    """Refuse a phase that its side of the comparison does not hold (it would compare nothing)."""
+    from renoscore._validation import suggest
+
+    problems = []
+    for label, phase, side in zip(("before", "after"), phases, sides, strict=True):
+        present = [p for p in side.phase_codes.labels if p is not None]
+        if phase not in present:
+            problems.append(
+                Problem(
+                    f"no rows of phase {phase!r} to compare ({label})",
+                    value=phase,
+                    fix=suggest(str(phase), present) or f"phases present: {present}",
+                )
+            )
+    if problems:
+        raise OptionError("a phase to compare is not in the result", problems)
 
 
 def _single_phase(result: EvaluationResult) -> str | None:
@@ -281,8 +310,17 @@ def _single_phase(result: EvaluationResult) -> str | None:
             "each side of a comparison must hold one phase",
             [Problem(f"phases {present}", fix=f"use {argument('phases', '(before, after)')}")],
         )
-    if len(set(result.ids)) != len(result.ids):
-        raise OptionError("duplicate community ids in one phase", [Problem("ambiguous rows")])
+    if len(set(id_keys(result.id_array).tolist())) != len(result.ids):
+        raise OptionError(
+            "duplicate community ids in one phase",
+            [
+                Problem(
+                    "ambiguous rows: ids repeated, or differing only by case, width or "
+                    "invisible characters",
+                    fix="give each community one id, written one way",
+                )
+            ],
+        )
     return present[0] if present else None
 
 

@@ -279,7 +279,9 @@ def _scores(system: IndicatorSystem, cells: Cells, w: Weights, options: ScoringO
             check_finite=False,
             labels=system.indicator_ids,
         )
-        group_scores[:, 0] = _overall_by(aggregation, S, w.indicator_weights())
+        group_scores[:, 0] = _overall_by(
+            aggregation, S, w.indicator_weights(), system.indicator_ids
+        )
         return _Scores(S, group_scores, coverage)
     S = normalize.minmax(X, system.directions, labels=system.indicator_ids)
     group_scores, coverage = aggregate_tree(
@@ -288,7 +290,9 @@ def _scores(system: IndicatorSystem, cells: Cells, w: Weights, options: ScoringO
     group_scores *= 100.0
     np.multiply(S, 100.0, out=S)
     if aggregation in ("topsis", "grey_relational", "fuzzy"):
-        group_scores[:, 0] = _overall_by(aggregation, S, w.indicator_weights())
+        group_scores[:, 0] = _overall_by(
+            aggregation, S, w.indicator_weights(), system.indicator_ids
+        )
     return _Scores(S, group_scores, coverage)
 
 
@@ -332,13 +336,20 @@ def _coverage_rule(scored: _Scores, options: ScoringOptions, n: int) -> PhaseCod
 
 
 def _overall_by(
-    method: str, S100: NDArray[np.float64], w: NDArray[np.float64]
+    method: str, S100: NDArray[np.float64], w: NDArray[np.float64], labels: tuple[str, ...]
 ) -> NDArray[np.float64]:
-    """Overall score (0-100) of each row by a non-tree method, from indicator scores on 0-100."""
+    """Overall score (0-100) of each row by a non-tree method, from indicator scores on 0-100.
+
+    ``labels`` (the indicator ids) name the indicators in the method's warnings and errors.
+    """
     benefit = ["benefit"] * S100.shape[1]  # goalpost scores are already oriented
     if method == "topsis":
-        return 100.0 * aggregate.topsis(S100 / 100.0, w, benefit)
+        return 100.0 * aggregate.topsis(S100 / 100.0, w, benefit, labels=labels)
     if method == "grey_relational":
-        return 100.0 * aggregate.grey_relational(S100 / 100.0, w, benefit, normalization="none")
-    fuzzy = aggregate.fuzzy_comprehensive(S100, w, FUZZY_GRADES, missing="renormalize")
+        return 100.0 * aggregate.grey_relational(
+            S100 / 100.0, w, benefit, normalization="none", labels=labels
+        )
+    fuzzy = aggregate.fuzzy_comprehensive(
+        S100, w, FUZZY_GRADES, missing="renormalize", labels=labels
+    )
     return np.asarray(fuzzy.score, dtype=np.float64)

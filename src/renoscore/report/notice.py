@@ -40,6 +40,7 @@ from renoscore._document import (
     html_page,
     markdown_document,
 )
+from renoscore._files import check_output
 from renoscore._format import cell_number
 from renoscore._validation import suggest
 from renoscore._vocabulary import (
@@ -443,11 +444,19 @@ def build_notice(
 
 
 def write_notice(
-    result: EvaluationResult, path: str | Path, community: str, **options: Any
+    result: EvaluationResult,
+    path: str | Path,
+    community: str,
+    *,
+    overwrite: bool = True,
+    **options: Any,
 ) -> Path:
     """Build the notice of ``community`` and write it to ``path`` (``.html`` or ``.md``).
 
-    ``options`` are those of :func:`build_notice`; the format comes from the suffix.
+    ``options`` are those of :func:`build_notice`; the format comes from the suffix. The path is
+    checked before the notice is built and written whole or not at all
+    (:mod:`renoscore._files`); ``overwrite=False`` refuses an existing file, and the data file
+    the result was scored from is never written over.
 
     Examples
     --------
@@ -466,4 +475,7 @@ def write_notice(
             [Problem("unknown suffix", file=str(path), fix="use .html or .md")],
         )
     fmt: Literal["html", "markdown"] = "html" if suffix in (".html", ".htm") else "markdown"
-    return build_notice(result, community, format=fmt, **options).save(path)
+    inputs = {"the data file this result was scored from": result.provenance.data_source}
+    check_output(path, inputs=inputs, overwrite=overwrite)  # before the notice is built
+    notice = build_notice(result, community, format=fmt, **options)
+    return notice.save(path, overwrite=overwrite, inputs=inputs)

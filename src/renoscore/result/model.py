@@ -22,7 +22,8 @@ from numpy.typing import NDArray
 from renoscore import normalize
 from renoscore._calling import argument
 from renoscore._display import clip, text_table
-from renoscore._format import nested_lists, optional_float, text_number, text_percent
+from renoscore._format import optional_float, text_number, text_percent
+from renoscore._labels import id_key, id_keys
 from renoscore._optional import import_optional
 from renoscore._vocabulary import CONSOLE, lang_of
 from renoscore.data import (
@@ -34,10 +35,17 @@ from renoscore.data import (
     label_codes,
 )
 from renoscore.errors import OptionError, Problem
+from renoscore.result._consistency import result_fields
+from renoscore.result._file import (
+    MAX_RESULT_BYTES,
+    ResultLimits,
+    parse_result_json,
+    result_document,
+)
 from renoscore.result.explain import FixFirstItem, fix_first_items, obstacle_records
 from renoscore.result.phase_ranks import rank_within_phase
 from renoscore.result.provenance import Provenance
-from renoscore.system import IndicatorSystem, load_system
+from renoscore.system import IndicatorSystem
 from renoscore.weighting import Weights
 
 __all__ = ["EvaluationResult", "IndicatorScores"]
@@ -244,8 +252,14 @@ class EvaluationResult:
         raise AssertionError  # pragma: no cover
 
     def row(self, community: str, phase: str | None = None) -> int:
-        """Position of a community (in a phase) in the result."""
+        """Position of a community (in a phase) in the result.
+
+        The id is matched as written, else by its key (:func:`renoscore._labels.id_key`:
+        full-width forms, invisible characters and case do not count).
+        """
         match = self.id_array == community
+        if not match.any():
+            match = id_keys(self.id_array) == id_key(community)
         if phase is not None:
             pc = self.phase_codes
             match &= pc.codes == (pc.labels.index(phase) if phase in pc.labels else -1)
@@ -434,64 +448,57 @@ class EvaluationResult:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """Everything needed to rebuild the result, as plain data."""
-        return {
-            "format": "renoscore.EvaluationResult/1",
-            "system": self.system.to_dict(),
-            "provenance": self.full_provenance().model_dump(mode="json"),
-            "ids": list(self.ids),
-            "phases": list(self.phases),
-            "indicator_scores": nested_lists(self.indicator_scores),
-            "group_scores": nested_lists(self.group_scores),
-            "coverage": nested_lists(self.coverage),
-            "ranks": nested_lists(self.ranks),
-            "grades": self.grades.tolist(),
-            "values": nested_lists(self.values),
-            "status": self.status.tolist(),
-            "imputed": self.imputed.tolist(),
-            "reasons": list(self.reasons),
-            "warnings": list(self.warnings),
-            "context": {k: list(v) for k, v in self.context.items()},
-        }
+        """Everything needed to rebuild the result, as plain data, with a digest of it."""
+        return result_document(self)
 
     def to_json(self, indent: int | None = None) -> str:
         """JSON text of :meth:`to_dict` (NaN written as null); :meth:`from_json` reads it back."""
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent, allow_nan=False)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> EvaluationResult:
-        """Rebuild a result written by :meth:`to_dict`."""
+    def from_dict(cls, data: Any) -> EvaluationResult:
+        """Rebuild a result written by :meth:`to_dict`, after checking it.
 
-        def arr(key: str) -> NDArray[np.float64]:
-            return np.array(
-                [[np.nan if v is None else v for v in row] for row in data[key]], dtype=np.float64
-            ).reshape(len(data["ids"]), -1)
-
-        return cls(
-            system=load_system(data["system"]),
-            ids=tuple(data["ids"]),
-            phases=tuple(data["phases"]),
-            indicator_scores=arr("indicator_scores"),
-            group_scores=arr("group_scores"),
-            coverage=arr("coverage"),
-            overall_rank=arr("ranks")[:, 0].copy(),
-            grades=np.array(data["grades"], dtype=np.int64).reshape(len(data["ids"]), -1),
-            values=arr("values"),
-            status=np.array(data["status"], dtype=np.int8).reshape(len(data["ids"]), -1),
-            imputed=np.array(data["imputed"], dtype=bool).reshape(len(data["ids"]), -1),
-            reasons=tuple(data["reasons"]),
-            warnings=tuple(data["warnings"]),
-            provenance=Provenance.model_validate(data["provenance"]),
-            context={k: tuple(v) for k, v in data["context"].items()},
-        )
+        Raises
+        ------
+        ResultError
+            When the document is not a result renoscore wrote or does not hold together
+            (:mod:`renoscore.result._file`), every problem with its place.
+        """
+        return cls(**result_fields(data))
 
     @classmethod
-    def from_json(cls, text: str) -> EvaluationResult:
-        """Rebuild a result from :meth:`to_json` text."""
-        return cls.from_dict(json.loads(text))
+    def from_json(
+        cls, text: str | bytes, *, max_bytes: int = MAX_RESULT_BYTES, source: str | None = None
+    ) -> EvaluationResult:
+        """Rebuild a result from :meth:`to_json` text, after checking it.
+
+        The text is refused beyond ``max_bytes`` and beyond 200 levels of nesting; the
+        document is validated against its schema and its consistency (shapes, phases and ids
+        against the system, ranks from the scores, grades from the bands, the digests).
+
+        ``source`` names the file the text came from in the problems.
+
+        Raises
+        ------
+        ResultError
+            Every problem with its place (a JSON line, a key path, a row and a column).
+
+        Examples
+        --------
+        >>> import renoscore as rs
+        >>> try:
+        ...     EvaluationResult.from_json("{}")
+        ... except rs.ResultError as exc:
+        ...     print(exc.problems[0].reason)
+        no 'format: renoscore.EvaluationResult/1' key
+        """
+        limits = ResultLimits(max_bytes=max_bytes)
+        return cls(**result_fields(parse_result_json(text, source, limits), source, limits))
 
     def equals(self, other: EvaluationResult) -> bool:
-        """Exact equality of every array and record (NaN equal to NaN)."""
+        """Exact equality of every array and record (NaN equal to NaN); the time the result
+        was created is not compared."""
         arrays = (
             "indicator_scores",
             "group_scores",
@@ -510,8 +517,9 @@ class EvaluationResult:
                 np.array_equal(getattr(self, a), getattr(other, a), equal_nan=True) for a in arrays
             )
             and self.reasons == other.reasons
-            and self.provenance.model_copy(update={"data_digest": None})
-            == other.provenance.model_copy(update={"data_digest": None})
+            # The clock time of the run is not part of what it computed.
+            and self.provenance.model_copy(update={"data_digest": None, "created": ""})
+            == other.provenance.model_copy(update={"data_digest": None, "created": ""})
             and self.context == other.context
         )
 
@@ -553,7 +561,8 @@ class EvaluationResult:
                     str(rec["phase"] or "-"),
                     text_number(rec["score"]),
                     clip(str(rec["grade"] or reason or "-"), 12),
-                    *[text_number(rec[d.id]) for d in dims],
+                    # A goal's child may be an indicator (a flat system): its score is score_<id>.
+                    *[text_number(rec.get(d.id, rec.get(f"score_{d.id}"))) for d in dims],
                     text_percent(rec["coverage"]),
                 ]
             )

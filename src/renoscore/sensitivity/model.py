@@ -257,6 +257,19 @@ class DrawModel:
     def _rng(self, *key: int) -> np.random.Generator:
         return np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=key))
 
+    def pool_bytes(self) -> int:
+        """Bytes that :meth:`pools` holds per realisation, temporaries included (an estimate
+        from above: the perturbed judgement matrices of every expert, the Dirichlet draws and
+        the method choices)."""
+        total = 0
+        if self.sources.judgements is not None:
+            for node in self.ahp_nodes.values():
+                experts, c, _ = node.stack.shape
+                total += 16 * experts * node.pairs[0].size + 32 * experts * c * c + 8 * c
+        if self.sources.weights is not None:
+            total += sum(24 * self.base_local[k].size for k in self.dirichlet_nodes)
+        return total + 8 * (len(_METHODS) + 1)
+
     def pools(self, size: int, uniforms: Mapping[str, FloatArray] | None = None) -> Pools:
         """Realisations 0 .. size-1 of every declared source."""
         src = self.sources

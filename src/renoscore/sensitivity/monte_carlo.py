@@ -37,6 +37,7 @@ from renoscore.sensitivity._common import (
     Inputs,
     base_options,
     check_int,
+    check_memory,
     declared_factors,
     prepare_model,
 )
@@ -357,6 +358,9 @@ def uncertainty(
         keyword; no source declared; a source that cannot act on these weights (judgement
         noise without AHP weights or panel, alpha without a combined node, unknown nodes);
         several phases without ``phase``; fewer than two ranked communities.
+    ResourceError
+        ``n`` draws that would need more memory than is available, refused before any draw
+        with the largest ``n`` that fits.
     WeightsError
         AHP weights that the given panel does not reproduce.
     DataValidationError
@@ -393,11 +397,20 @@ def uncertainty(
     )  # fmt: skip
     inputs = Inputs(system, data, weights, panel, phase, weights_phase)
     model = prepare_model(inputs, srcs, base, levels=levels, completion=completion, seed=seed)
+    check_memory("n", n, _bytes_per_draw(model, keep_draws), chunk_bytes, "draws")
     pools = model.pools(n)
     tally = _Tally.start(model, n, top_k=top_k, kendall=kendall, keep_draws=keep_draws)
     for d0, d1, local, scores in model.run(pools, n, chunk_bytes=chunk_bytes, progress=progress):
         tally.add(d0, d1, local, scores)
     return tally.result(pools)
+
+
+def _bytes_per_draw(model: DrawModel, keep_draws: bool) -> int:
+    """What each draw holds until the end: its pools, the ranks of every level (4 bytes a
+    community), four statistics per level, and with ``keep_draws`` its weights and ranks."""
+    ranks = 4 * sum(int(rows.size) for rows in model.level_rows)
+    kept = 8 * sum(int(b.size) for b in model.base_local) + 4 * model.data.n if keep_draws else 0
+    return model.pool_bytes() + ranks + 32 * len(model.level_ids) + kept
 
 
 @dataclass

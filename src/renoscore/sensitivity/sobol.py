@@ -35,6 +35,7 @@ from renoscore.sensitivity._common import (
     Inputs,
     base_options,
     check_int,
+    check_memory,
     declared_factors,
     prepare_model,
 )
@@ -448,6 +449,10 @@ def sensitivity(
     )  # fmt: skip
     inputs = Inputs(system, data, weights, panel, phase, weights_phase)
     model = prepare_model(inputs, srcs, base, levels="goal", completion=completion, seed=seed)
+    k = len(factors)
+    # Per base sample: two realisations of every source, the design's 2k uniforms and the
+    # k + 2 outputs.
+    check_memory("n", n, 2 * model.pool_bytes() + 8 * (3 * k + 2), chunk_bytes, "base samples")
     runs = _saltelli_runs(model, factors, n, per_community, chunk_bytes, progress)
     return _sensitivity_result(model, factors, runs, phase=phase, bootstrap=bootstrap)
 

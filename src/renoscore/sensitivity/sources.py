@@ -279,6 +279,24 @@ def as_sources(sources: Sources | Mapping[str, Any] | None) -> Sources:
     """
     if isinstance(sources, Sources):
         return sources
+    if sources is not None and not isinstance(sources, Mapping):
+        names = ", ".join(Sources.model_fields)
+        example = (
+            f"sources={{{', '.join(f'{s!r}: {{}}' for s in sources)}}}"
+            if isinstance(sources, (list, tuple)) and all(isinstance(s, str) for s in sources)
+            else "sources={'weights': {}}"
+        )
+        raise OptionError(
+            "invalid sources of uncertainty",
+            [
+                Problem(
+                    f"sources must be a mapping of source name to its settings, not a "
+                    f"{type(sources).__name__}",
+                    value=sources if isinstance(sources, (list, tuple, str)) else None,
+                    fix=f"e.g. {example} (the sources are {names})",
+                )
+            ],
+        )
     try:
         return Sources.model_validate(dict(sources or {}))
     except ValidationError as exc:
