@@ -118,10 +118,11 @@ def test_ranking_scorecards_and_fix_first(result: rs.EvaluationResult, html_en: 
     assert re.search(rf"<td class=\"num\">1</td><td>{best}</td>", html_en)
     for cid in set(result.ids):
         assert f">{cid} " in html_en  # a scorecard heading for every community
-    ly_fix = result.fix_first("LY", "t2", top=10)  # LY's latest scored phase
+    # LY's latest phase with an overall score: t2 is a progress check (two dimensions).
+    ly_fix = result.fix_first("LY", "t1", top=10)
     for item in ly_fix[:3]:
         assert item.name_en in text
-    assert "What to fix first — about three years after completion (t2)" in text
+    assert "What to fix first — about one year after completion (t1)" in text
 
 
 def test_phase_comparison_follows_compare(result: rs.EvaluationResult, html_en: str) -> None:
