@@ -7,6 +7,14 @@ several sub-commands use: the scoring options (one :class:`~renoscore._options.S
 validated by the library with its messages), the system, data, panel and weights arguments
 (with ``--example``), and the CSV and JSON writers.
 
+*One configuration, one answer*: every command that scores (``score``, ``report``, ``compare``,
+``uncertainty``, ``notice``, ``weights``, ``effect``) declares its inputs with
+:func:`add_configuration` and reads them with :func:`configuration`, so that ``--example``, ``--panel``, ``--weights`` and the
+scoring options mean the same everywhere: ``--example`` is the bundled system and communities
+with the system's declared weights (add ``--panel panel_example`` for the example experts'
+AHP weights), the weights follow :func:`renoscore.pipeline.configuration.resolve_weights`, and
+the option defaults are those of :class:`renoscore._options.ScoringOptions`.
+
 A sub-command is a module with ``add_parser(subparsers)`` and ``run(args)``; ``run`` returns the
 exit code and raises :class:`UsageError` or :class:`~renoscore.errors.RenoscoreError` for
 :func:`run_command_line` to print.
@@ -34,7 +42,7 @@ import sys
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeAlias
 
 from renoscore._calling import command_line
 from renoscore._display import display_width, pad
@@ -45,11 +53,14 @@ __all__ = [
     "PYTHON_OPTIONS",
     "SCORING_OPTIONS",
     "Command",
+    "Configuration",
     "Subparsers",
     "UsageError",
+    "add_configuration",
     "add_inputs",
     "add_scoring_options",
     "build_parser",
+    "configuration",
     "exit_2_on_usage_error",
     "load_panel_arg",
     "load_system_arg",
@@ -83,6 +94,7 @@ SCORING_OPTIONS = (
     "aggregation",
     "missing",
     "min_coverage",
+    "min_applicable",
     "impute_by",
     "tie_method",
     "tie_tolerance",
@@ -319,38 +331,56 @@ def add_scoring_options(
     parser: argparse.ArgumentParser | argparse._ArgumentGroup,
     *,
     methods: bool = True,
-    missing_default: str | None = None,
     missing_help: str | None = _MISSING_HELP,
 ) -> None:
-    """Add the scoring options (``--missing``; with ``methods`` also ``--normalization`` and
-    ``--aggregation``) to a sub-command's parser or argument group.
+    """Add the scoring options to a sub-command's parser or argument group: ``--missing``,
+    ``--min-coverage``, ``--min-applicable`` and, with ``methods``, ``--normalization`` and
+    ``--aggregation``.
+
+    Every option defaults to None, "not given": :func:`scoring_options` passes only the options
+    given to :class:`~renoscore._options.ScoringOptions`, the one home of their defaults (the
+    help texts say them).
 
     Parameters
     ----------
     parser : argparse.ArgumentParser or argument group
     methods : bool
         Also offer the normalization and aggregation methods.
-    missing_default : str, optional
-        The default of ``--missing``; None means error, or renormalize with ``--example``.
     missing_help : str, optional
         The help text of ``--missing``.
 
     Examples
     --------
     >>> parser = argparse.ArgumentParser()
-    >>> add_scoring_options(parser, methods=False, missing_default="renormalize")
-    >>> parser.parse_args([]).missing
-    'renormalize'
+    >>> add_scoring_options(parser, methods=False)
+    >>> args = parser.parse_args(["--min-applicable", "0"])
+    >>> args.example = False
+    >>> args.min_coverage is None, scoring_options(args).min_applicable
+    (True, 0.0)
     """
+    parser.add_argument("--missing", default=None, choices=MISSING_POLICIES, help=missing_help)
     parser.add_argument(
-        "--missing", default=missing_default, choices=MISSING_POLICIES, help=missing_help
+        "--min-coverage",
+        type=float,
+        metavar="SHARE",
+        help="share of the applicable weight that must be observed for an overall score "
+        "(default 2/3)",
+    )
+    parser.add_argument(
+        "--min-applicable",
+        type=float,
+        metavar="SHARE",
+        help="share of a group's weight that must apply to a row for the group to be scored, "
+        "where the system does not set it (default 0.5; 0: any applicable indicator)",
     )
     if methods:
         # Choices for --help (ScoringOptions validates); the command line offers the means up
         # the tree, which every sub-command, the uncertainty analysis too, can score.
-        parser.add_argument("--normalization", default="goalposts", choices=["goalposts", "minmax"])
         parser.add_argument(
-            "--aggregation", default="arithmetic", choices=["arithmetic", "geometric"]
+            "--normalization", choices=["goalposts", "minmax"], help="default: goalposts"
+        )
+        parser.add_argument(
+            "--aggregation", choices=["arithmetic", "geometric"], help="default: arithmetic"
         )
 
 
@@ -368,8 +398,13 @@ def scoring_options(args: argparse.Namespace) -> ScoringOptions:
     """
     from renoscore._options import ScoringOptions
 
-    declared = {name: getattr(args, name) for name in SCORING_OPTIONS if hasattr(args, name)}
-    declared["missing"] = args.missing or ("renormalize" if args.example else "error")
+    declared = {
+        name: getattr(args, name)
+        for name in SCORING_OPTIONS
+        if getattr(args, name, None) is not None
+    }
+    if getattr(args, "example", False) and getattr(args, "missing", None) is None:
+        declared["missing"] = "renormalize"
     return ScoringOptions(**declared)
 
 
@@ -487,6 +522,74 @@ def system_and_data(args: argparse.Namespace, need_data: bool) -> tuple[Any, Any
         raise UsageError("give DATA (a CSV/Excel/Parquet path) or --example")
     data = read_data_arg(data_arg, system, getattr(args, "sheet", None), args) if data_arg else None
     return system, data
+
+
+class Configuration(NamedTuple):
+    """What a scoring command scores, as it resolved the command line.
+
+    ``weights`` is what :func:`renoscore.evaluate` takes (frozen weights, a method name or
+    None); ``options`` are the scoring options, validated (its ``options=``).
+    """
+
+    system: Any
+    data: Any
+    panel: Any
+    weights: Any
+    options: ScoringOptions
+
+
+def add_configuration(
+    parser: argparse.ArgumentParser,
+    example_help: str | None = "use the bundled system and communities (declared weights)",
+    *,
+    data_help: str | None = "community data (CSV, Excel, Parquet, JSON)",
+    methods: bool = True,
+    missing_help: str | None = _MISSING_HELP,
+) -> None:
+    """The inputs every scoring command takes, the same everywhere: SYSTEM, DATA,
+    ``--example``, the options that say how to read the data (``--sheet``, ``--header-row``,
+    ...), ``--panel``, ``--weights`` and the scoring options.
+
+    Examples
+    --------
+    >>> parser = argparse.ArgumentParser()
+    >>> add_configuration(parser)
+    >>> args = parser.parse_args(["--example", "--panel", "panel_example"])
+    >>> args.example, args.panel, args.weights, configuration(args).options.missing
+    (True, 'panel_example', None, 'renormalize')
+    """
+    add_inputs(parser, example_help, data_help=data_help)
+    parser.add_argument(
+        "--panel",
+        help="expert panel YAML or shipped name (e.g. panel_example): every group it judges is "
+        "weighted by AHP unless --weights says otherwise",
+    )
+    parser.add_argument(
+        "--weights",
+        help="frozen weights (YAML/JSON) or a method name (equal, ahp, entropy, critic, "
+        "combined); default: the system's declared weighting",
+    )
+    add_scoring_options(parser, methods=methods, missing_help=missing_help)
+
+
+def configuration(args: argparse.Namespace, need_data: bool = True) -> Configuration:
+    """The system, data, panel, weights and scoring options of a command line.
+
+    One rule for every command: ``--example`` gives the bundled system and communities; the
+    panel is ``--panel`` (none by default); the weights are ``--weights`` (a file or a method
+    name) or, without it, the panel's AHP where it judges and the system's declared weighting
+    elsewhere (:func:`renoscore.pipeline.configuration.resolve_weights`); the options are
+    :func:`scoring_options`.
+
+    Raises
+    ------
+    UsageError
+        Neither SYSTEM and DATA nor ``--example``.
+    """
+    system, data = system_and_data(args, need_data)
+    panel = load_panel_arg(args, system)
+    weights = load_weights_arg(getattr(args, "weights", None), system)
+    return Configuration(system, data, panel, weights, scoring_options(args))
 
 
 # ----------------------------------------------------------------------------- outputs

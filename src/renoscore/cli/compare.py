@@ -25,8 +25,7 @@ def add_parser(subparsers: _common.Subparsers) -> None:
     """Give ``renoscore`` its ``compare`` sub-command (two phases of one data set)."""
     c = subparsers.add_parser("compare", help="compare two phases of the same communities")
     c.add_argument("--phases", nargs=2, metavar=("BEFORE", "AFTER"))
-    _common.add_inputs(c, None, system_help=None, data_help=None)
-    _common.add_scoring_options(c, methods=False, missing_default="renormalize", missing_help=None)
+    _common.add_configuration(c)
     c.add_argument("--lang", default="en", choices=["en", "zh"], help="language of the output")
 
 
@@ -53,8 +52,8 @@ def run(args: argparse.Namespace) -> int:
     """
     from renoscore import compare, evaluate
 
-    system, data = _common.system_and_data(args, need_data=True)
-    result = evaluate(system, data, options=_common.scoring_options(args))
+    system, data, panel, weights, options = _common.configuration(args)
+    result = evaluate(system, data, weights, panel=panel, options=options)
     phases = tuple(args.phases) if args.phases else None
     cmp = compare(result, phases=phases)
     print(cmp.table(lang=args.lang))
