@@ -59,6 +59,7 @@ __all__ = [
     "add_configuration",
     "add_inputs",
     "add_scoring_options",
+    "add_value_errors",
     "build_parser",
     "configuration",
     "exit_2_on_usage_error",
@@ -70,6 +71,7 @@ __all__ = [
     "run_command_line",
     "scoring_options",
     "system_and_data",
+    "value_errors",
     "write_csv_records",
     "write_json",
 ]
@@ -590,6 +592,80 @@ def configuration(args: argparse.Namespace, need_data: bool = True) -> Configura
     panel = load_panel_arg(args, system)
     weights = load_weights_arg(getattr(args, "weights", None), system)
     return Configuration(system, data, panel, weights, scoring_options(args))
+
+
+def add_value_errors(parser: argparse.ArgumentParser) -> None:
+    """The measurement error of the values, for the intervals of changes: ``--survey``,
+    ``--sd``, ``--measurement-error`` and ``--level``.
+
+    Examples
+    --------
+    >>> parser = argparse.ArgumentParser()
+    >>> add_value_errors(parser)
+    >>> parser.parse_args(["--sd", "c_trust=0.1", "--level", "0.9"]).sd
+    ['c_trust=0.1']
+    """
+    parser.add_argument(
+        "--survey",
+        metavar="RESPONSES",
+        help="resident survey answers: the standard errors of the survey means it feeds "
+        "(with --example: the bundled survey)",
+    )
+    parser.add_argument(
+        "--sd",
+        action="append",
+        default=[],
+        metavar="INDICATOR=SD",
+        help="measurement sd of one indicator: a number, or a context column of standard "
+        "errors (repeatable)",
+    )
+    parser.add_argument(
+        "--measurement-error",
+        type=float,
+        metavar="FRACTION",
+        help="sd of every other non-binary indicator as this share of its goalpost span",
+    )
+    parser.add_argument(
+        "--level", type=float, default=0.95, help="confidence level of the intervals (0.95)"
+    )
+
+
+def value_errors(args: argparse.Namespace, system: Any, data: Any) -> tuple[Any, Any]:
+    """The standard errors (an (N, M) array or None) and the declared measurement error.
+
+    ``--survey`` (or, with ``--example`` and no other source, the bundled survey) gives the
+    standard errors of the survey means; ``--sd`` and ``--measurement-error`` declare the
+    rest; the system's ``measurement_sd`` applies where nothing else does.
+
+    Raises
+    ------
+    UsageError
+        A malformed ``--sd``.
+    """
+    from renoscore._measurement import MeasurementError
+
+    sd: dict[str, float | str] = {}
+    for item in getattr(args, "sd", []):
+        name, sep, value = item.partition("=")
+        if not sep or not name or not value:
+            raise UsageError(f"--sd needs INDICATOR=SD, got {item!r}")
+        try:
+            sd[name] = float(value)
+        except ValueError:
+            sd[name] = value
+    fraction = getattr(args, "measurement_error", None)
+    spec = MeasurementError(sd=sd, span_fraction=fraction) if sd or fraction is not None else None
+    source = getattr(args, "survey", None)
+    if source is None and getattr(args, "example", False) and spec is None:
+        from renoscore.survey import example_responses_path
+
+        source = str(example_responses_path())
+    if source is None:
+        return None, spec
+    from renoscore.survey import read_responses, score_survey
+
+    scores = score_survey(read_responses(source, system), warn=False)
+    return scores.standard_errors(data), spec
 
 
 # ----------------------------------------------------------------------------- outputs

@@ -225,6 +225,9 @@ class Indicator(_Frozen):
     source: str = Field(min_length=1)
     phases: tuple[str, ...] | None = None
     levels: dict[int, LocalizedText] | None = None
+    #: The standard uncertainty of one value, in the indicator's unit (JCGM 100:2008, 4.2),
+    #: e.g. the typical standard error of a survey mean; used where no survey gives one.
+    measurement_sd: float | None = Field(default=None, ge=0.0)
 
     _aliases = field_validator("aliases", mode="before")(lambda cls, v: clean_aliases(v))
 
