@@ -86,7 +86,8 @@ def test_notice_chooses_phases_and_sections(result: rs.EvaluationResult) -> None
     assert "已完成的改造" not in only_t0  # nothing to compare with
     assert "二、仍需整改的事项" in only_t0  # sections are numbered as they come
     latest = _visible_text(build_notice(result, "LY").text)
-    assert "改造后三年" in latest  # LY has t0, t_proc, t1 and t2: the latest scored
+    # LY has t0, t_proc, t1 and t2; t_proc and t2 are progress checks: t1 is the latest scored
+    assert "改造后一年" in latest
     alone = _visible_text(build_notice(result, "LY", phase="t1", before=None).text)
     assert "已完成的改造" not in alone
     assert "请向所在社区居民委员会反映" in alone  # no contact given, none in the data

@@ -34,6 +34,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from renoscore._options import BATCH_RELATIVE, ScoringOptions
+from renoscore._vocabulary import reason_text
 from renoscore.aggregate import Tree, tree_means
 from renoscore.data import PhaseCodes
 from renoscore.errors import CoverageWarning
@@ -116,10 +117,10 @@ def progress_reason(scope: PhaseScope) -> str:
     'progress check: t_proc measures participation only'
     """
     if scope.declared and not scope.missing:
-        return f"progress check: {scope.phase} is declared without an overall score"
+        return reason_text("progress_declared", phase=scope.phase)
     if not scope.measured:
-        return f"progress check: {scope.phase} measures no dimension"
-    return f"progress check: {scope.phase} measures {', '.join(scope.measured)} only"
+        return reason_text("progress_none", phase=scope.phase)
+    return reason_text("progress", phase=scope.phase, dims=", ".join(scope.measured))
 
 
 def unscored_rows(
@@ -164,12 +165,15 @@ def unscored_rows(
     def give(rows: NDArray[np.bool_], text: str) -> None:
         code[rows & (code == 0)] = texts.setdefault(text, len(texts))
 
-    def give_shares(rows: NDArray[np.bool_], share: NDArray[np.float64], say: str) -> None:
+    def give_shares(
+        rows: NDArray[np.bool_], share: NDArray[np.float64], key: str, low: float
+    ) -> None:
         # Rounded first: a share summed in another order (rows in another order) may differ
         # in its last bit, and 0.625 must not show as 62% in one order, 63% in another.
         shown = np.round(share, 12)
         for value in np.unique(shown[rows]).tolist():
-            give(rows & (shown == value), say.format(f"{value:.0%}"))
+            text = reason_text(key, share=f"{value:.0%}", minimum=f"{low:.0%}")
+            give(rows & (shown == value), text)
 
     for k, label in enumerate(phase_codes.labels):
         scope = scopes.get(label) if label is not None else None
@@ -177,10 +181,9 @@ def unscored_rows(
             give(phase_codes.codes == k, progress_reason(scope))
     if applicable is not None and minimum > 0:
         few = (applicable[:, 0] < minimum - 1e-12) & (code == 0)
-        say = f"not assessed: {{}} of the system's weight applies, below the minimum {minimum:.0%}"
-        give_shares(few, applicable[:, 0], say)
+        give_shares(few, applicable[:, 0], "system_not_assessed", minimum)
     low = (coverage[:, 0] < options.min_coverage - 1e-12) & (code == 0)
-    give_shares(low, coverage[:, 0], f"coverage {{}} below the minimum {options.min_coverage:.0%}")
+    give_shares(low, coverage[:, 0], "coverage", options.min_coverage)
     if low.any():
         warnings.warn(
             f"{int(low.sum())} row(s) not scored: coverage below {options.min_coverage:.0%}",
@@ -190,7 +193,7 @@ def unscored_rows(
     empty = np.isnan(groups[:, 0]) & (code == 0)
     if options.aggregation in BATCH_RELATIVE:
         some = empty & ~np.isnan(coverage[:, 0])
-        give(some, f"{options.aggregation} needs every indicator observed")
-    give(empty, "no indicator observed")
+        give(some, reason_text("needs_all", aggregation=options.aggregation))
+    give(empty, reason_text("nothing_observed"))
     groups[code > 0, 0] = np.nan
     return PhaseCodes(code, tuple(texts))

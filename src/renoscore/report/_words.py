@@ -330,3 +330,23 @@ WORDS: dict[str, dict[str, str]] = {
         "fixed_text": "指标体系文件中规定的固定权重",
     },
 }
+
+
+# The words of the coverage rules, the change intervals and the effect of renovation (issue 19).
+WORDS["en"].update(
+    {
+        "applicable": "applies",
+        "progress_check": "progress check",
+        "progress_intro": (
+            ". The rows of this phase show the dimension scores it measures, without an overall "
+            "score, rank or grade."
+        ),
+    }
+)
+WORDS["zh"].update(
+    {
+        "applicable": "适用占比",
+        "progress_check": "进度检查",
+        "progress_intro": "。本阶段仅列示所评价维度的得分，不计综合得分、排名和等级。",
+    }
+)

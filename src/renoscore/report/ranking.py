@@ -32,15 +32,21 @@ from functools import partial
 
 import numpy as np
 
-from renoscore._document import Block, Heading, Table
+from renoscore._document import Block, Heading, Paragraph, Table
 from renoscore._format import cell_number, cell_percent
+from renoscore._vocabulary import reason_word
 from renoscore.report._context import ReportContext
 
 __all__ = ["grades_section", "ranking_section"]
 
 
 def ranking_section(ctx: ReportContext) -> list[Block]:
-    """The ranking of each phase: rank, score, grade, dimension scores, coverage, note."""
+    """The ranking of each phase: rank, score, grade, dimension scores, the two coverage
+    numbers (share of the weight that applies, share of that observed), note.
+
+    A progress-check phase is introduced as such: its rows show the dimensions it measures,
+    without an overall score, rank or grade.
+    """
     t, r = ctx.t, ctx.r
     blocks: list[Block] = []
     head = [
@@ -50,25 +56,32 @@ def ranking_section(ctx: ReportContext) -> list[Block]:
         t["score"],
         t["grade"],
         *[ctx.node_name(d) for d in ctx.dims],
+        t["applicable"],
         t["coverage"],
         t["note"],
     ]
     numeric = [True, False, *([False] if ctx.name_col is not None else []), True, False]
-    numeric += [True] * len(ctx.dims) + [True, False]
+    numeric += [True] * len(ctx.dims) + [True, True, False]
     for p in ctx.phases:
         blocks.append(Heading(3, ctx.phase_name(p), f"ranking-{p}"))
+        progress = _progress_note(ctx, p)
+        if progress is not None:
+            blocks.append(progress)
         rows = []
         for k in ctx.ranking_rows(p):
+            note = r.reasons[k] or ""
+            progress_row = note.startswith("progress check")
             rows.append(
                 [
                     cell_number(r.ranks[k, 0], 0),
                     r.ids[k],
                     *([ctx.name_col[k]] if ctx.name_col is not None else []),
                     cell_number(r.group_scores[k, 0]),
-                    ctx.grade_name(int(r.grades[k, 0])),
+                    t["progress_check"] if progress_row else ctx.grade_name(int(r.grades[k, 0])),
                     *[cell_number(r.scores(d)[k]) for d in ctx.dims],
+                    cell_percent(r.applicable_share(k, 0)),
                     cell_percent(float(r.coverage[k, 0])),
-                    r.reasons[k] or "",
+                    "" if progress_row else reason_word(note, ctx.lang, ctx.sys),
                 ]
             )
         scored = int(
@@ -81,6 +94,18 @@ def ranking_section(ctx: ReportContext) -> list[Block]:
             blocks.append(ctx.figure(f"ranking-{p}", fig, t["chart_ranking"]))
         blocks.append(Table(head, rows, numeric, cls="ranking"))
     return blocks
+
+
+def _progress_note(ctx: ReportContext, phase: str | None) -> Paragraph | None:
+    """A paragraph saying that a phase is a progress check and what it measures, or None."""
+    r = ctx.r
+    notes = {r.reasons[k] for k, q in enumerate(r.phases) if q == phase}
+    if len(notes) != 1:
+        return None
+    note = notes.pop()
+    if note is None or not note.startswith("progress check"):
+        return None
+    return Paragraph([reason_word(note, ctx.lang, ctx.sys) + ctx.t["progress_intro"]], cls="note")
 
 
 def grades_section(ctx: ReportContext) -> list[Block]:

@@ -21,6 +21,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from renoscore._vocabulary import reason_text
+
 if TYPE_CHECKING:
     from renoscore.result.model import EvaluationResult
 
@@ -85,7 +87,7 @@ def _status(score: float, share: float, cover: float, minimum: float) -> tuple[s
         shown = round(share, 12)
         return (
             "not assessed",
-            f"not assessed: {shown:.0%} of its weight applies, below the minimum {minimum:.0%}",
+            reason_text("group_not_assessed", share=f"{shown:.0%}", minimum=f"{minimum:.0%}"),
         )
     if math.isnan(score):
         if not cover > 0:
