@@ -66,11 +66,13 @@ __all__ = [
     "load_panel_arg",
     "load_system_arg",
     "load_weights_arg",
+    "marked_communities",
     "print_problems",
     "read_data_arg",
     "run_command_line",
     "scoring_options",
     "system_and_data",
+    "treated_communities",
     "value_errors",
     "write_csv_records",
     "write_json",
@@ -666,6 +668,56 @@ def value_errors(args: argparse.Namespace, system: Any, data: Any) -> tuple[Any,
 
     scores = score_survey(read_responses(source, system), warn=False)
     return scores.standard_errors(data), spec
+
+
+#: Cells of a context column that mean "not renovated".
+_NOT_MARKED = frozenset({"", "0", "0.0", "no", "false", "n", "否", "未改造"})
+
+
+def add_treated(parser: argparse.ArgumentParser) -> None:
+    """Which communities were renovated: ``--treated ID ...`` or ``--treated-column COLUMN``."""
+    who = parser.add_mutually_exclusive_group()
+    who.add_argument("--treated", nargs="+", metavar="ID", help="ids of the renovated communities")
+    who.add_argument(
+        "--treated-column",
+        metavar="COLUMN",
+        help="context column marking renovated communities (any non-empty value but 0/no)",
+    )
+
+
+def treated_communities(args: argparse.Namespace, result: Any) -> list[str] | None:
+    """The renovated communities a command line names (None when it names none)."""
+    if getattr(args, "treated", None):
+        return list(args.treated)
+    if getattr(args, "treated_column", None):
+        return marked_communities(result, args.treated_column)
+    return None
+
+
+def marked_communities(result: Any, column: str) -> list[str]:
+    """Communities with a value other than empty, 0 or no in a context column of a result.
+
+    Raises
+    ------
+    OptionError
+        The result has no such context column.
+    """
+    from renoscore._validation import suggest
+    from renoscore.errors import OptionError, Problem
+
+    if column not in result.context:
+        raise OptionError(
+            f"no context column {column!r}",
+            [Problem("unknown column", column=column, fix=suggest(column, result.context))],
+        )
+    cells = result.context[column]
+    return sorted(
+        {
+            cid
+            for cid, cell in zip(result.ids, cells, strict=True)
+            if cell is not None and str(cell).strip().lower() not in _NOT_MARKED
+        }
+    )
 
 
 # ----------------------------------------------------------------------------- outputs

@@ -52,6 +52,14 @@ def add_parser(subparsers: _common.Subparsers) -> None:
     """
     p = subparsers.add_parser("report", help=_HELP, description=_DESCRIPTION)
     _common.add_configuration(p)
+    _common.add_value_errors(p)
+    _common.add_treated(p)
+    p.add_argument(
+        "--effect-phases",
+        nargs="+",
+        metavar="PHASE",
+        help="with --treated: the phases of the effect of renovation (default: those compared)",
+    )
     _add_section_options(p)
     _add_rank_stability_options(p)
     p.add_argument(
@@ -127,11 +135,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot write a report to {out.name!r}; use .html or .md")
     system, data, panel, weights, options = _common.configuration(args)
     result = rs.evaluate(system, data, weights, panel=panel, options=options)
-    comparison: Any = "auto"
-    if args.no_comparison:
-        comparison = None
-    elif args.phases:
-        comparison = rs.compare(result, phases=tuple(args.phases))
+    comparison = _comparison(args, result, system, data)
+    effect = _effect(args, result, comparison)
     uncertainty: Any = None
     if args.uncertainty > 0:
         uncertainty = _uncertainty(args, (system, data, weights, panel), result.phases, options)
@@ -144,6 +149,7 @@ def run(args: argparse.Namespace) -> int:
         result,
         out,
         uncertainty=uncertainty,
+        effect=effect,
         audit=audited,
         lang=args.lang,
         comparison=comparison,
@@ -174,6 +180,39 @@ def _uncertainty(
     return rs.uncertainty(system, data, weights, panel=panel, options=options, **draws)
 
 
+def _comparison(args: argparse.Namespace, result: Any, system: Any, data: Any) -> Any:
+    """The phase comparison, each change with its interval: the same as ``renoscore compare``."""
+    import renoscore as rs
+    from renoscore.report import choose_phases
+
+    if args.no_comparison:
+        return None
+    phases = tuple(args.phases) if args.phases else choose_phases(result)
+    if phases is None:
+        return None
+    standard_errors, measurement = _common.value_errors(args, system, data)
+    return rs.compare(
+        result,
+        phases=phases,
+        standard_errors=standard_errors,
+        measurement=measurement,
+        level=args.level,
+    )
+
+
+def _effect(args: argparse.Namespace, result: Any, comparison: Any) -> Any:
+    """The effect of renovation when the command line names the renovated communities."""
+    from renoscore.effects import renovation_effect
+
+    treated = _common.treated_communities(args, result)
+    if treated is None:
+        return None
+    phases = args.effect_phases or (
+        [comparison.before_phase, comparison.after_phase] if comparison is not None else None
+    )
+    return renovation_effect(result, treated, phases, level=args.level)
+
+
 def _command_line(args: argparse.Namespace) -> str:
     """The command that repeats this report, rebuilt from the parsed arguments."""
     words = ["renoscore", "report"]
@@ -181,10 +220,17 @@ def _command_line(args: argparse.Namespace) -> str:
         words.append("--example")
     words += [a for a in (args.system, args.data) if a]
     given = ("panel", "weights", "sheet", "header_row", "id_column", "phase_column")
-    for name in (*given, *_common.SCORING_OPTIONS):
+    changes = ("survey", "treated_column", "measurement_error")
+    for name in (*given, *changes, *_common.SCORING_OPTIONS):
         value = getattr(args, name, None)
         if value is not None and value != "":
             words += [f"--{name.replace('_', '-')}", str(value)]
+    for item in getattr(args, "sd", []):
+        words += ["--sd", item]
+    if getattr(args, "treated", None):
+        words += ["--treated", *args.treated]
+    if getattr(args, "level", 0.95) != 0.95:
+        words += ["--level", str(args.level)]
     words += ["--lang", args.lang]
     if args.phases:
         words += ["--phases", *args.phases]
