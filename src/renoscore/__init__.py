@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from renoscore import (
         aggregate,
         ahp,
+        effects,
         hierarchy,
         io,
         normalize,
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
     from renoscore._options import ScoringOptions
     from renoscore.audit import AuditResult, audit
     from renoscore.data import CellStatus, CommunityData, load_data
+    from renoscore.effects import RenovationEffect, renovation_effect
     from renoscore.examples import example_data, example_path
     from renoscore.panel import Expert, Panel, StakeholderGroup, example_panel, load_panel
     from renoscore.pipeline import PhaseComparison, compare, evaluate
@@ -79,6 +81,7 @@ _LAZY: dict[str, str] = {
         for m in (
             "aggregate",
             "ahp",
+            "effects",
             "hierarchy",
             "io",
             "normalize",
@@ -94,6 +97,7 @@ _LAZY: dict[str, str] = {
     "uncertainty": "renoscore.sensitivity",
     "audit": "renoscore.audit",
     "AuditResult": "renoscore.audit",
+    **dict.fromkeys(("RenovationEffect", "renovation_effect"), "renoscore.effects"),
     "write_report": "renoscore.report",
     **dict.fromkeys(("CellStatus", "CommunityData", "load_data"), "renoscore.data"),
     **dict.fromkeys(("example_data", "example_path"), "renoscore.examples"),
@@ -161,6 +165,7 @@ __all__ = [
     "Provenance",
     "RenoscoreError",
     "RenoscoreWarning",
+    "RenovationEffect",
     "ScoringOptions",
     "StakeholderGroup",
     "Weights",
@@ -173,6 +178,7 @@ __all__ = [
     "compare",
     "default_system",
     "derive_weights",
+    "effects",
     "evaluate",
     "example_data",
     "example_panel",
@@ -186,6 +192,7 @@ __all__ = [
     "normalize",
     "plot",
     "ranking",
+    "renovation_effect",
     "report",
     "sensitivity",
     "survey",
