@@ -127,8 +127,7 @@ def renovation_effect(
     _check_groups(ids, t, is_treated, post_at, order)
     design, names, test = _design(result, rows, t, is_treated, post_at, len(order), covariates)
     Y = np.hstack([result.group_scores[rows], result.indicator_scores[rows]])
-    _, community = np.unique(ids, return_inverse=True)
-    fit = within_ols(Y, design, community, test=test, correction=correction)
+    fit = within_ols(Y, design, _codes(ids), test=test, correction=correction)
     return _effect_result(
         result, order, post_at, (ids, is_treated, t), Y, fit, names, (correction, level)
     )
@@ -324,9 +323,17 @@ def _covariate(result: EvaluationResult, rows: NDArray[np.intp], name: str) -> F
     return x
 
 
+def _codes(ids: NDArray[Any]) -> NDArray[np.intp]:
+    """Community ids as integer codes, in order of first appearance (no sort of strings)."""
+    index: dict[Any, int] = {}
+    return np.fromiter(
+        (index.setdefault(c, len(index)) for c in ids.tolist()), dtype=np.intp, count=len(ids)
+    )
+
+
 def _varies_within(x: FloatArray, ids: NDArray[Any]) -> bool:
     """Whether ``x`` changes within any community."""
-    _, code = np.unique(ids, return_inverse=True)
+    code = _codes(ids)
     lo = np.full(int(code.max()) + 1, np.inf)
     hi = np.full(int(code.max()) + 1, -np.inf)
     np.minimum.at(lo, code, x)
@@ -347,6 +354,7 @@ def _effect_result(
     """The estimates with their intervals, the pre-trend check and the naive changes."""
     ids, treated, t = sample
     correction, level = settings
+    code = _codes(ids)
     df = np.maximum(fit.n_clusters - 1, 1).astype(np.float64)
     se = np.sqrt(fit.cov[0, 0])
     crit = stats.t.ppf(0.5 + level / 2.0, df)
@@ -378,8 +386,8 @@ def _effect_result(
         lead=leads,
         lead_se=lead_se,
         pretrend_p=pretrend,
-        treated_change=_mean_change(Y, ids, t, treated, last_pre, post_at),
-        control_change=_mean_change(Y, ids, t, ~treated, last_pre, post_at),
+        treated_change=_mean_change(Y, code, t, treated, last_pre, post_at),
+        control_change=_mean_change(Y, code, t, ~treated, last_pre, post_at),
         regressors=tuple(names),
     )
 
@@ -407,22 +415,22 @@ def _joint_p(b: FloatArray, V: FloatArray, df: FloatArray) -> FloatArray:
 
 def _mean_change(
     Y: FloatArray,
-    ids: NDArray[Any],
+    code: NDArray[np.intp],
     t: NDArray[np.intp],
     group: NDArray[np.bool_],
     before: int,
     after: int,
 ) -> FloatArray:
     """The mean change of a group's communities between two phases, per node (pairs only)."""
-    out = np.full(Y.shape[1], np.nan)
-    a = {c: r for r, c in enumerate(ids.tolist()) if group[r] and t[r] == before}
-    b = {c: r for r, c in enumerate(ids.tolist()) if group[r] and t[r] == after}
-    pairs = [(a[c], b[c]) for c in a if c in b]
-    if pairs:
-        ra, rb = (np.array(x, dtype=np.intp) for x in zip(*pairs, strict=True))
-        diff = Y[rb] - Y[ra]
-        seen = ~np.isnan(diff)
-        counts = seen.sum(axis=0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out = np.where(counts > 0, np.where(seen, diff, 0.0).sum(axis=0) / counts, np.nan)
-    return out
+    n_codes = int(code.max()) + 1 if code.size else 0
+    first = np.full((n_codes, Y.shape[1]), np.nan)
+    second = np.full((n_codes, Y.shape[1]), np.nan)
+    a, b = group & (t == before), group & (t == after)
+    first[code[a]] = Y[a]
+    second[code[b]] = Y[b]
+    diff = second - first
+    seen = ~np.isnan(diff)
+    counts = seen.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        total = np.where(seen, diff, 0.0).sum(axis=0)
+        return np.asarray(np.where(counts > 0, total / counts, np.nan), dtype=np.float64)

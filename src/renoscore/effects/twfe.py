@@ -159,11 +159,30 @@ def within_ols(
         np.zeros(j_count, dtype=np.intp),
         np.full(j_count, np.nan),
     )
-    missing = np.isnan(Y)
-    patterns, which = np.unique(missing.T, axis=0, return_inverse=True)
-    for p, pattern in enumerate(patterns):
-        cols = np.flatnonzero(which.ravel() == p)
-        _fit_pattern(Y, X, groups, cl, ~pattern, cols, list(test), correction, out)
+    for rows, cols in _patterns(np.isnan(Y)):
+        _fit_pattern(Y, X, groups, cl, rows, cols, list(test), correction, out)
+    return out
+
+
+def _patterns(missing: NDArray[np.bool_]) -> list[tuple[NDArray[np.bool_], IntArray]]:
+    """The distinct patterns of observed rows, each with the outcome columns that share it.
+
+    Columns are told apart by a hash of their missing rows first (one product), so that only
+    columns with the same hash are compared in full.
+    """
+    n, j_count = missing.shape
+    if not missing.any():
+        return [(np.ones(n, dtype=bool), np.arange(j_count))]
+    weights = np.random.default_rng(0).random(n)
+    keys = weights @ missing
+    out: list[tuple[NDArray[np.bool_], IntArray]] = []
+    for key in np.unique(keys).tolist():
+        same = np.flatnonzero(keys == key)
+        while same.size:
+            first = missing[:, same[0]]
+            match = (missing[:, same] == first[:, None]).all(axis=0)
+            out.append((~first, same[match]))
+            same = same[~match]
     return out
 
 
@@ -188,24 +207,26 @@ def _fit_pattern(
         return
     Xs, Ys, cs = X[idx], Y[np.ix_(idx, cols)], clusters[idx]
     if g is not None:
-        both = _demean(np.hstack([Xs, Ys]), g[idx])
+        both = _demean(np.hstack([Xs, Ys]), _Sorted(g[idx]))
         Xs, Ys = both[:, : X.shape[1]], both[:, X.shape[1] :]
     xtx = Xs.T @ Xs
     rank = int(np.linalg.matrix_rank(xtx)) if xtx.size else 0
     A = np.linalg.pinv(xtx)
     beta = A @ (Xs.T @ Ys)
     resid = Ys - Xs @ beta
-    _, c_codes = np.unique(cs, return_inverse=True)
-    n_clusters = int(c_codes.max()) + 1
+    by_cluster = _Sorted(cs)
+    n_clusters = by_cluster.count
     n_obs = idx.size
     k = rank + (1 if g is not None else 0)  # the constant, absorbed with the group effects
-    if g is not None and correction == "full":
-        k = rank + int(np.unique(g[idx]).size)
-    elif g is not None and not _nested(g[idx], c_codes):
-        k += int(np.unique(g[idx]).size) - 1
+    if g is not None:
+        n_groups = _Sorted(g[idx]).count
+        if correction == "full":
+            k = rank + n_groups
+        elif not _nested(g[idx], cs, n_groups):
+            k += n_groups - 1
     factor = _factor(correction, n_obs, n_clusters, k)
     H = Xs @ A[:, test]  # (n, q): the tested coefficients' influence of each row
-    scores = _cluster_sums(H[:, :, None] * resid[:, None, :], c_codes, n_clusters)
+    scores = by_cluster.sums(H[:, :, None] * resid[:, None, :])
     cov = factor * np.einsum("gqj,grj->qrj", scores, scores)
     identified = np.abs(np.diag(xtx)[test]) > 1e-12 * max(1.0, float(np.abs(xtx).max()))
     coef = beta[test]
@@ -220,32 +241,35 @@ def _fit_pattern(
     out.factor[cols] = factor
 
 
-def _demean(M: FloatArray, g: IntArray) -> FloatArray:
-    """``M`` minus its group means (rows grouped by ``g``), by one sort and one reduction."""
-    order = np.argsort(g, kind="stable")
-    sorted_g = g[order]
-    starts = np.flatnonzero(np.r_[True, sorted_g[1:] != sorted_g[:-1]])
-    sums = np.add.reduceat(M[order], starts, axis=0)
-    sizes = np.diff(np.r_[starts, sorted_g.size])
-    means = sums / sizes[:, None]
-    which = np.repeat(np.arange(starts.size), sizes)
+class _Sorted:
+    """Rows grouped by integer codes: one stable sort, the start of every group, its size."""
+
+    def __init__(self, codes: IntArray) -> None:
+        self.order = np.argsort(codes, kind="stable")
+        ordered = codes[self.order]
+        self.starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        self.sizes = np.diff(np.r_[self.starts, ordered.size])
+        self.count = int(self.starts.size)
+
+    def sums(self, values: FloatArray) -> FloatArray:
+        """Sums of ``values`` (rows first) within each group, shape ``(groups, ...)``."""
+        return np.asarray(np.add.reduceat(values[self.order], self.starts, axis=0))
+
+
+def _demean(M: FloatArray, groups: _Sorted) -> FloatArray:
+    """``M`` minus its group means, by one sort and one reduction."""
+    means = groups.sums(M) / groups.sizes[:, None]
     out = np.empty_like(M)
-    out[order] = M[order] - means[which]
+    out[groups.order] = M[groups.order] - np.repeat(means, groups.sizes, axis=0)
     return out
 
 
-def _cluster_sums(values: FloatArray, codes: IntArray, n_clusters: int) -> FloatArray:
-    """Sums of ``values`` (rows first) within each cluster: shape ``(G, ...)``."""
-    flat = values.reshape(values.shape[0], -1)
-    sums = np.zeros((n_clusters, flat.shape[1]))
-    np.add.at(sums, codes, flat)
-    return sums.reshape((n_clusters, *values.shape[1:]))
-
-
-def _nested(groups: IntArray, clusters: IntArray) -> bool:
+def _nested(groups: IntArray, clusters: IntArray, n_groups: int) -> bool:
     """Whether every group lies within one cluster (the fixed effects nested in the clusters)."""
+    if np.array_equal(groups, clusters):
+        return True
     pairs = np.unique(np.stack([groups, clusters]), axis=1)
-    return bool(np.unique(pairs[0]).size == pairs.shape[1])
+    return bool(pairs.shape[1] == n_groups)
 
 
 def _factor(correction: str, n: int, g: int, k: int) -> float:
