@@ -2,8 +2,9 @@ r"""The ranking with grades, phase by phase, and the grade distribution.
 
 Examples
 --------
-The two sections' headings in both languages, the phases ranked, the first community after
-renovation, and the grade distribution of the example evaluation:
+The two sections' headings in both languages, the phases ranked, a row of the mid-works
+progress check (participation only: no overall score, rank or grade), the first community
+after renovation, and the grade distribution of the example evaluation:
 
 >>> import renoscore as rs
 >>> from renoscore._document import markdown_document
@@ -15,15 +16,17 @@ renovation, and the grade distribution of the example evaluation:
 >>> blocks = ranking_section(ReportContext(result, "en"))
 >>> [b.text for b in blocks if isinstance(b, Heading)]
 ['before renovation (t0)', 'during the works (t_proc)', 'about one year after completion (t1)', 'about three years after completion (t2)']
->>> blocks[5].rows[0]
-['1', 'GC02', '华山新村', '86.0', 'excellent', '79.3', '88.2', '93.5', '92.7', '100%', '']
+>>> blocks[4].rows[0]
+['–', 'EQ02', '和平花园', '–', 'progress check', '–', '–', '85.2', '–', '9%', '10%', '']
+>>> blocks[6].rows[0]
+['1', 'GC02', '华山新村', '86.0', 'excellent', '79.3', '88.2', '93.5', '92.7', '100%', '100%', '']
 >>> print(markdown_document(grades_section(ReportContext(result, "zh")), "files")[0], end="")
 | 阶段 | 优秀 | 良好 | 一般 | 较差 | 未评分 |
 |---|---:|---:|---:|---:|---:|
 | 改造前 (t0) | 0 | 3 | 10 | 17 | 0 |
-| 改造中 (t\_proc) | 1 | 2 | 0 | 1 | 0 |
+| 改造中 (t\_proc) | 0 | 0 | 0 | 0 | 4 |
 | 改造后一年 (t1) | 2 | 10 | 0 | 0 | 0 |
-| 改造后三年 (t2) | 0 | 4 | 0 | 0 | 0 |
+| 改造后三年 (t2) | 0 | 0 | 0 | 0 | 4 |
 """
 
 from __future__ import annotations
