@@ -168,12 +168,14 @@ def unscored_rows(
     def give_shares(
         rows: NDArray[np.bool_], share: NDArray[np.float64], key: str, low: float
     ) -> None:
-        # Rounded first: a share summed in another order (rows in another order) may differ
-        # in its last bit, and 0.625 must not show as 62% in one order, 63% in another.
-        shown = np.round(share, 12)
-        for value in np.unique(shown[rows]).tolist():
+        # Only the rows worded (usually none of a million): rounded first, since a share
+        # summed in another order (rows in another order) may differ in its last bit, and
+        # 0.625 must not show as 62% in one order, 63% in another.
+        picked = np.flatnonzero(rows & (code == 0))
+        shown = np.round(share[picked], 12)
+        for value in np.unique(shown).tolist():
             text = reason_text(key, share=f"{value:.0%}", minimum=f"{low:.0%}")
-            give(rows & (shown == value), text)
+            code[picked[shown == value]] = texts.setdefault(text, len(texts))
 
     for k, label in enumerate(phase_codes.labels):
         scope = scopes.get(label) if label is not None else None
