@@ -83,7 +83,7 @@ def test_every_door_of_a_mixed_system(
     system = rs.load_system(system_path)
     result = rs.evaluate(system, rs.load_data(data_path, system))
     table = result.table()
-    assert table.splitlines()[0].split()[-3:] == ["a", "g", "cover"]
+    assert table.splitlines()[0].split()[-4:] == ["a", "g", "applies", "cover"]
     assert result._repr_html_().count("<tr>") > 12
     cmp = rs.compare(result, phases=("t0", "t1"))
     assert set(cmp.summary()["mean_change_by_dimension"]) == {"a", "g"}

@@ -822,7 +822,8 @@ def test_fuzzy_row_with_nothing_applicable() -> None:
         warnings.simplefilter("error", RuntimeWarning)
         result = rs.evaluate(system, table, aggregation="fuzzy", min_coverage=0.0)
     assert np.isnan(result.overall[0])
-    assert result.reasons[0] == "no indicator observed"
+    # t0 measures no indicator of the system: a progress check with nothing to show.
+    assert result.reasons[0] == "progress check: t0 measures no dimension"
     assert result.overall[1] == pytest.approx(50.0)
 
 

@@ -308,3 +308,31 @@ def test_weights_with_nan_are_refused_when_loaded(doc: Doc) -> None:
     with pytest.raises(rs.WeightsError) as exc:
         rs.load_weights(weights)
     assert exc.value.problems[0].path == f"nodes.{node}.lambda_max"
+
+
+# ----------------------------------------------------------------------------- applicable shares
+def test_applicable_shares_read_back_and_are_checked(result: rs.EvaluationResult, doc: Doc) -> None:
+    """The example's progress checks carry applicable shares: written, read back exactly,
+    covered by the digest, and refused outside [0, 1] or in the wrong shape."""
+    assert result.applicable is not None
+    back = EvaluationResult.from_dict(copy.deepcopy(doc))
+    assert back.applicable is not None and back.equals(result)
+
+    def share_changed(d: Doc) -> None:
+        d["applicable"][0][1] = 0.123
+
+    assert paths(refused(tampered(doc, share_changed, keep_digest=True))) == ["digest"]
+
+    def share_too_large(d: Doc) -> None:
+        d["applicable"][0][1] = 3.0
+
+    err = refused(tampered(doc, share_too_large))
+    assert [p.reason for p in err.problems] == ["outside [0, 1]"]
+    assert err.problems[0].row == 1
+
+    def share_row_lost(d: Doc) -> None:
+        d["applicable"].pop()
+
+    assert paths(refused(tampered(doc, share_row_lost))) == ["applicable"]
+    without = tampered(doc, lambda d: d.update(applicable=None))
+    assert EvaluationResult.from_dict(without).applicable is None

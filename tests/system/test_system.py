@@ -216,7 +216,7 @@ def test_unknown_key_without_close_match_lists_allowed_keys() -> None:
         line=line_of(text, "colour"),
         path_end="goal.colour",
         reason="unknown key 'colour'",
-        fix="allowed keys here: id, name, description, weighting, children",
+        fix="allowed keys here: id, name, description, weighting, min_applicable, children",
     )
 
 

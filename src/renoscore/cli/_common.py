@@ -10,6 +10,14 @@ with its messages), the system, data, panel and weights arguments (with ``--exam
 outputs (``-o`` and ``--problems`` checked before any work, ``--force``), and the CSV and JSON
 writers.
 
+*One configuration, one answer*: every command that scores (``score``, ``report``, ``compare``,
+``uncertainty``, ``notice``, ``weights``, ``effect``) declares its inputs with
+:func:`add_configuration` and reads them with :func:`configuration`, so that ``--example``, ``--panel``, ``--weights`` and the
+scoring options mean the same everywhere: ``--example`` is the bundled system and communities
+with the system's declared weights (add ``--panel panel_example`` for the example experts'
+AHP weights), the weights follow :func:`renoscore.pipeline.configuration.resolve_weights`, and
+the option defaults are those of :class:`renoscore._options.ScoringOptions`.
+
 A sub-command is a module with ``add_parser(subparsers)`` and ``run(args)``; ``run`` returns the
 exit code and raises :class:`UsageError` or :class:`~renoscore.errors.RenoscoreError` for
 :func:`run_command_line` to print.
@@ -37,7 +45,7 @@ import sys
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, Protocol, TypeAlias
 
 from renoscore._calling import command_line
 from renoscore._display import display_width, pad
@@ -58,17 +66,22 @@ __all__ = [
     "PYTHON_OPTIONS",
     "SCORING_OPTIONS",
     "Command",
+    "Configuration",
     "Subparsers",
     "UsageError",
+    "add_configuration",
     "add_force",
     "add_inputs",
     "add_scoring_options",
+    "add_value_errors",
     "build_parser",
+    "configuration",
     "count",
     "exit_2_on_usage_error",
     "load_panel_arg",
     "load_system_arg",
     "load_weights_arg",
+    "marked_communities",
     "one_line",
     "output_arg",
     "print_problems",
@@ -78,6 +91,8 @@ __all__ = [
     "run_inputs",
     "scoring_options",
     "system_and_data",
+    "treated_communities",
+    "value_errors",
     "write_csv_records",
     "write_json",
 ]
@@ -102,6 +117,7 @@ SCORING_OPTIONS = (
     "aggregation",
     "missing",
     "min_coverage",
+    "min_applicable",
     "impute_by",
     "tie_method",
     "tie_tolerance",
@@ -450,38 +466,56 @@ def add_scoring_options(
     parser: argparse.ArgumentParser | argparse._ArgumentGroup,
     *,
     methods: bool = True,
-    missing_default: str | None = None,
     missing_help: str | None = _MISSING_HELP,
 ) -> None:
-    """Add the scoring options (``--missing``; with ``methods`` also ``--normalization`` and
-    ``--aggregation``) to a sub-command's parser or argument group.
+    """Add the scoring options to a sub-command's parser or argument group: ``--missing``,
+    ``--min-coverage``, ``--min-applicable`` and, with ``methods``, ``--normalization`` and
+    ``--aggregation``.
+
+    Every option defaults to None, "not given": :func:`scoring_options` passes only the options
+    given to :class:`~renoscore._options.ScoringOptions`, the one home of their defaults (the
+    help texts say them).
 
     Parameters
     ----------
     parser : argparse.ArgumentParser or argument group
     methods : bool
         Also offer the normalization and aggregation methods.
-    missing_default : str, optional
-        The default of ``--missing``; None means error, or renormalize with ``--example``.
     missing_help : str, optional
         The help text of ``--missing``.
 
     Examples
     --------
     >>> parser = argparse.ArgumentParser()
-    >>> add_scoring_options(parser, methods=False, missing_default="renormalize")
-    >>> parser.parse_args([]).missing
-    'renormalize'
+    >>> add_scoring_options(parser, methods=False)
+    >>> args = parser.parse_args(["--min-applicable", "0"])
+    >>> args.example = False
+    >>> args.min_coverage is None, scoring_options(args).min_applicable
+    (True, 0.0)
     """
+    parser.add_argument("--missing", default=None, choices=MISSING_POLICIES, help=missing_help)
     parser.add_argument(
-        "--missing", default=missing_default, choices=MISSING_POLICIES, help=missing_help
+        "--min-coverage",
+        type=float,
+        metavar="SHARE",
+        help="share of the applicable weight that must be observed for an overall score "
+        "(default 2/3)",
+    )
+    parser.add_argument(
+        "--min-applicable",
+        type=float,
+        metavar="SHARE",
+        help="share of a group's weight that must apply to a row for the group to be scored, "
+        "where the system does not set it (default 0.5; 0: any applicable indicator)",
     )
     if methods:
         # Choices for --help (ScoringOptions validates); the command line offers the means up
         # the tree, which every sub-command, the uncertainty analysis too, can score.
-        parser.add_argument("--normalization", default="goalposts", choices=["goalposts", "minmax"])
         parser.add_argument(
-            "--aggregation", default="arithmetic", choices=["arithmetic", "geometric"]
+            "--normalization", choices=["goalposts", "minmax"], help="default: goalposts"
+        )
+        parser.add_argument(
+            "--aggregation", choices=["arithmetic", "geometric"], help="default: arithmetic"
         )
 
 
@@ -499,8 +533,13 @@ def scoring_options(args: argparse.Namespace) -> ScoringOptions:
     """
     from renoscore._options import ScoringOptions
 
-    declared = {name: getattr(args, name) for name in SCORING_OPTIONS if hasattr(args, name)}
-    declared["missing"] = args.missing or ("renormalize" if args.example else "error")
+    declared = {
+        name: getattr(args, name)
+        for name in SCORING_OPTIONS
+        if getattr(args, name, None) is not None
+    }
+    if getattr(args, "example", False) and getattr(args, "missing", None) is None:
+        declared["missing"] = "renormalize"
     return ScoringOptions(**declared)
 
 
@@ -618,6 +657,198 @@ def system_and_data(args: argparse.Namespace, need_data: bool) -> tuple[Any, Any
         raise UsageError("give DATA (a CSV/Excel/Parquet path) or --example")
     data = read_data_arg(data_arg, system, getattr(args, "sheet", None), args) if data_arg else None
     return system, data
+
+
+class Configuration(NamedTuple):
+    """What a scoring command scores, as it resolved the command line.
+
+    ``weights`` is what :func:`renoscore.evaluate` takes (frozen weights, a method name or
+    None); ``options`` are the scoring options, validated (its ``options=``).
+    """
+
+    system: Any
+    data: Any
+    panel: Any
+    weights: Any
+    options: ScoringOptions
+
+
+def add_configuration(
+    parser: argparse.ArgumentParser,
+    example_help: str | None = "use the bundled system and communities (declared weights)",
+    *,
+    data_help: str | None = "community data (CSV, Excel, Parquet, JSON)",
+    methods: bool = True,
+    missing_help: str | None = _MISSING_HELP,
+) -> None:
+    """The inputs every scoring command takes, the same everywhere: SYSTEM, DATA,
+    ``--example``, the options that say how to read the data (``--sheet``, ``--header-row``,
+    ...), ``--panel``, ``--weights`` and the scoring options.
+
+    Examples
+    --------
+    >>> parser = argparse.ArgumentParser()
+    >>> add_configuration(parser)
+    >>> args = parser.parse_args(["--example", "--panel", "panel_example"])
+    >>> args.example, args.panel, args.weights, configuration(args).options.missing
+    (True, 'panel_example', None, 'renormalize')
+    """
+    add_inputs(parser, example_help, data_help=data_help)
+    parser.add_argument(
+        "--panel",
+        help="expert panel YAML or shipped name (e.g. panel_example): every group it judges is "
+        "weighted by AHP unless --weights says otherwise",
+    )
+    parser.add_argument(
+        "--weights",
+        help="frozen weights (YAML/JSON) or a method name (equal, ahp, entropy, critic, "
+        "combined); default: the system's declared weighting",
+    )
+    add_scoring_options(parser, methods=methods, missing_help=missing_help)
+
+
+def configuration(args: argparse.Namespace, need_data: bool = True) -> Configuration:
+    """The system, data, panel, weights and scoring options of a command line.
+
+    One rule for every command: ``--example`` gives the bundled system and communities; the
+    panel is ``--panel`` (none by default); the weights are ``--weights`` (a file or a method
+    name) or, without it, the panel's AHP where it judges and the system's declared weighting
+    elsewhere (:func:`renoscore.pipeline.configuration.resolve_weights`); the options are
+    :func:`scoring_options`.
+
+    Raises
+    ------
+    UsageError
+        Neither SYSTEM and DATA nor ``--example``.
+    """
+    system, data = system_and_data(args, need_data)
+    panel = load_panel_arg(args, system)
+    weights = load_weights_arg(getattr(args, "weights", None), system)
+    return Configuration(system, data, panel, weights, scoring_options(args))
+
+
+def add_value_errors(parser: argparse.ArgumentParser) -> None:
+    """The measurement error of the values, for the intervals of changes: ``--survey``,
+    ``--sd``, ``--measurement-error`` and ``--level``.
+
+    Examples
+    --------
+    >>> parser = argparse.ArgumentParser()
+    >>> add_value_errors(parser)
+    >>> parser.parse_args(["--sd", "c_trust=0.1", "--level", "0.9"]).sd
+    ['c_trust=0.1']
+    """
+    parser.add_argument(
+        "--survey",
+        metavar="RESPONSES",
+        help="resident survey answers: the standard errors of the survey means it feeds "
+        "(with --example: the bundled survey)",
+    )
+    parser.add_argument(
+        "--sd",
+        action="append",
+        default=[],
+        metavar="INDICATOR=SD",
+        help="measurement sd of one indicator: a number, or a context column of standard "
+        "errors (repeatable)",
+    )
+    parser.add_argument(
+        "--measurement-error",
+        type=float,
+        metavar="FRACTION",
+        help="sd of every other non-binary indicator as this share of its goalpost span",
+    )
+    parser.add_argument(
+        "--level", type=float, default=0.95, help="confidence level of the intervals (0.95)"
+    )
+
+
+def value_errors(args: argparse.Namespace, system: Any, data: Any) -> tuple[Any, Any]:
+    """The standard errors (an (N, M) array or None) and the declared measurement error.
+
+    ``--survey`` (or, with ``--example`` and no other source, the bundled survey) gives the
+    standard errors of the survey means; ``--sd`` and ``--measurement-error`` declare the
+    rest; the system's ``measurement_sd`` applies where nothing else does.
+
+    Raises
+    ------
+    UsageError
+        A malformed ``--sd``.
+    """
+    from renoscore._measurement import MeasurementError
+
+    sd: dict[str, float | str] = {}
+    for item in getattr(args, "sd", []):
+        name, sep, value = item.partition("=")
+        if not sep or not name or not value:
+            raise UsageError(f"--sd needs INDICATOR=SD, got {item!r}")
+        try:
+            sd[name] = float(value)
+        except ValueError:
+            sd[name] = value
+    fraction = getattr(args, "measurement_error", None)
+    spec = MeasurementError(sd=sd, span_fraction=fraction) if sd or fraction is not None else None
+    source = getattr(args, "survey", None)
+    if source is None and getattr(args, "example", False) and spec is None:
+        from renoscore.survey import example_responses_path
+
+        source = str(example_responses_path())
+    if source is None:
+        return None, spec
+    from renoscore.survey import read_responses, score_survey
+
+    scores = score_survey(read_responses(source, system), warn=False)
+    return scores.standard_errors(data), spec
+
+
+#: Cells of a context column that mean "not renovated".
+_NOT_MARKED = frozenset({"", "0", "0.0", "no", "false", "n", "否", "未改造"})
+
+
+def add_treated(parser: argparse.ArgumentParser) -> None:
+    """Which communities were renovated: ``--treated ID ...`` or ``--treated-column COLUMN``."""
+    who = parser.add_mutually_exclusive_group()
+    who.add_argument("--treated", nargs="+", metavar="ID", help="ids of the renovated communities")
+    who.add_argument(
+        "--treated-column",
+        metavar="COLUMN",
+        help="context column marking renovated communities (any non-empty value but 0/no)",
+    )
+
+
+def treated_communities(args: argparse.Namespace, result: Any) -> list[str] | None:
+    """The renovated communities a command line names (None when it names none)."""
+    if getattr(args, "treated", None):
+        return list(args.treated)
+    if getattr(args, "treated_column", None):
+        return marked_communities(result, args.treated_column)
+    return None
+
+
+def marked_communities(result: Any, column: str) -> list[str]:
+    """Communities with a value other than empty, 0 or no in a context column of a result.
+
+    Raises
+    ------
+    OptionError
+        The result has no such context column.
+    """
+    from renoscore._validation import suggest
+    from renoscore.errors import OptionError, Problem
+
+    if column not in result.context:
+        raise OptionError(
+            f"no context column {column!r}",
+            [Problem("unknown column", column=column, fix=suggest(column, result.context))],
+        )
+    cells = result.context[column]
+    return sorted(
+        {
+            cid
+            for cid, cell in zip(result.ids, cells, strict=True)
+            if cell is not None and str(cell).strip().lower() not in _NOT_MARKED
+        }
+    )
 
 
 # ----------------------------------------------------------------------------- outputs

@@ -35,10 +35,7 @@ def add_parser(subparsers: _common.Subparsers) -> None:
         description="Write one community's result on one A4 page in plain words (公示).",
     )
     p.add_argument("community", help="the community's id")
-    _common.add_inputs(p, "use the bundled system and data")
-    p.add_argument("--weights", help="frozen weights (YAML/JSON) or a method name")
-    p.add_argument("--panel", help="expert panel YAML for AHP weights")
-    _common.add_scoring_options(p)
+    _common.add_configuration(p)
     p.add_argument("--phase", help="the phase of the notice (default: the latest scored one)")
     p.add_argument(
         "--before",
@@ -110,10 +107,8 @@ def run(args: argparse.Namespace) -> int:
 
     out = _common.output_arg(args, _SUFFIXES)
     responsible = _responsible(args.responsible)
-    system, data = _common.system_and_data(args, need_data=True)
-    panel = _common.load_panel_arg(args, system)
-    weights = _common.load_weights_arg(args.weights, system)
-    result = evaluate(system, data, weights, panel=panel, options=_common.scoring_options(args))
+    system, data, panel, weights, scoring = _common.configuration(args)
+    result = evaluate(system, data, weights, panel=panel, options=scoring)
     options = {
         "phase": args.phase,
         "before": None if args.before.lower() == "none" else args.before,

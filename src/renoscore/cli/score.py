@@ -34,13 +34,7 @@ _OUTPUT_SUFFIXES = (".csv", ".json", ".xlsx", ".parquet")
 def add_parser(subparsers: _common.Subparsers) -> None:
     """Add ``renoscore score`` with its inputs, scoring options, display and output options."""
     s = subparsers.add_parser("score", help="score, rank and grade communities")
-    _common.add_inputs(s, "use the bundled system and data")
-    s.add_argument(
-        "--weights",
-        help="frozen weights (YAML/JSON) or a method name (equal, ahp, entropy, critic, combined)",
-    )
-    s.add_argument("--panel", help="expert panel YAML for AHP weights")
-    _common.add_scoring_options(s)
+    _common.add_configuration(s)
     s.add_argument("--phase", help="show only this phase")
     s.add_argument("--lang", default="en", choices=["en", "zh"])
     s.add_argument("--top", type=_common.count(1), help="show only the first N rows")
@@ -83,10 +77,7 @@ def run(args: argparse.Namespace) -> int:
     from renoscore import evaluate
 
     output = _common.output_arg(args, _OUTPUT_SUFFIXES)
-    system, data = _common.system_and_data(args, need_data=True)
-    panel = _common.load_panel_arg(args, system)
-    weights = _common.load_weights_arg(args.weights, system)
-    options = _common.scoring_options(args)
+    system, data, panel, weights, options = _common.configuration(args)
     result = evaluate(system, data, weights, panel=panel, options=options)
     words = CONSOLE[args.lang]
     print(

@@ -1,11 +1,12 @@
 """``renoscore uncertainty``: rank intervals and the most influential sources.
 
-``renoscore uncertainty --example`` analyses the bundled communities (phase t0) with AHP weights
-from the bundled expert panel: judgements moved on Saaty's scale, Dirichlet weight draws, the
-missing-data policy and a 5 % measurement error; it prints every community's median rank and
-5-95 % rank interval, the rank correlations with the base ranking, and the Sobol' indices of
-the sources. ``renoscore uncertainty SYSTEM DATA --panel P --weights ahp`` does the same for
-your own data; see ``--help`` for the sources.
+``renoscore uncertainty --example`` analyses the bundled communities (phase t0) with the weights
+``renoscore score --example`` uses: Dirichlet weight draws, the missing-data policy and a 5 %
+measurement error; with ``--panel panel_example`` the weights are the example experts' AHP
+weights and their judgements are moved on Saaty's scale too. It prints every community's median
+rank and 5-95 % rank interval, the rank correlations with the base ranking, and the Sobol'
+indices of the sources. ``renoscore uncertainty SYSTEM DATA --panel P`` does the same for your
+own data; see ``--help`` for the sources.
 """
 
 from __future__ import annotations
@@ -13,11 +14,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from renoscore._format import quantile_text
 from renoscore.cli import _common
 from renoscore.errors import OptionError, Problem, UsageError
+
+if TYPE_CHECKING:
+    from renoscore._options import ScoringOptions
 
 __all__ = ["add_parser", "run"]
 
@@ -43,10 +47,10 @@ def add_parser(subparsers: _common.Subparsers) -> None:
     (the scoring options) and the output.
     """
     p = subparsers.add_parser("uncertainty", help=_HELP, description=_DESCRIPTION)
-    _common.add_inputs(p, "bundled system, data and expert panel (AHP weights), phase t0")
-    p.add_argument("--panel", help="expert panel YAML (needed for judgement noise)")
-    p.add_argument(
-        "--weights", help="frozen weights (YAML/JSON) or a method name (equal, ahp, entropy, ...)"
+    _common.add_configuration(
+        p,
+        "bundled system and communities (declared weights), phase t0",
+        missing_help="base missing-data policy (default: error; renormalize with --example)",
     )
     p.add_argument("--phase", help="the phase to analyse (default: the first one present)")
     p.add_argument("-n", "--draws", dest="n", type=int, default=1000, help="draws (default 1000)")
@@ -94,10 +98,6 @@ def add_parser(subparsers: _common.Subparsers) -> None:
         default=[],
         metavar="INDICATOR=SD",
         help="sd of one indicator: a number, or a context column of standard errors (repeatable)",
-    )
-    _common.add_scoring_options(
-        p.add_argument_group("base settings"),
-        missing_help="base missing-data policy (default: error; renormalize with --example)",
     )
     out = p.add_argument_group("output")
     out.add_argument(
@@ -209,8 +209,8 @@ def run(args: argparse.Namespace) -> int:
     Examples
     --------
     >>> from renoscore.cli import main
-    >>> main(["uncertainty", "--example", "-n", "20", "--sobol", "0", "--seed", "1", "--top", "3"])
-    ... # doctest: +ELLIPSIS
+    >>> main(["uncertainty", "--example", "--panel", "panel_example", "-n", "20", "--sobol", "0",
+    ...       "--seed", "1", "--top", "3"])  # doctest: +ELLIPSIS
     renoscore uncertainty — ... phase t0 (use --phase to choose)
     20 draws, seed 1; sources: judgements ...
     ...
@@ -219,7 +219,7 @@ def run(args: argparse.Namespace) -> int:
     from renoscore.sensitivity import one_at_a_time, sensitivity, uncertainty
 
     output = _common.output_arg(args, _OUTPUT_SUFFIXES)
-    system, data, panel, weights = _inputs(args)
+    system, data, panel, weights, options = _inputs(args)
     phase = _phase(args, system, data)
     sources = _sources(args, weights, panel)
     if not sources:
@@ -227,12 +227,7 @@ def run(args: argparse.Namespace) -> int:
             "no source of uncertainty is switched on",
             [Problem("all sources are off", fix="e.g. --concentration 100 or --vary-missing")],
         )
-    common: dict[str, Any] = {
-        "panel": panel,
-        "phase": phase,
-        "seed": args.seed,
-        "options": _common.scoring_options(args),
-    }
+    common: dict[str, Any] = {"panel": panel, "phase": phase, "seed": args.seed, "options": options}
     result = uncertainty(
         system,
         data,
@@ -279,33 +274,12 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _inputs(args: argparse.Namespace) -> tuple[Any, Any, Any, Any]:
-    """System, data, panel and weights; with ``--example`` the bundled ones and AHP weights."""
-    from renoscore import (
-        default_system,
-        derive_weights,
-        example_data,
-        example_panel,
-        load_system,
-    )
+def _inputs(args: argparse.Namespace) -> tuple[Any, Any, Any, Any, ScoringOptions]:
+    """System, data, panel, weights (resolved, to see which nodes are AHP) and options."""
+    from renoscore.pipeline.configuration import resolve_weights
 
-    panel: Any
-    if args.example:
-        system, data, panel = default_system(), example_data(), example_panel()
-        if args.panel:
-            panel = _common.load_panel_arg(args, system)
-        spec = args.weights or "ahp"
-    else:
-        if not args.system or not args.data:
-            raise UsageError("give SYSTEM and DATA, or --example")
-        system = load_system(args.system)
-        data = _common.read_data_arg(args.data, system, args.sheet, args)
-        panel = _common.load_panel_arg(args, system)
-        spec = args.weights
-    weights = _common.load_weights_arg(spec, system)
-    if weights is None or isinstance(weights, str):  # a method name, not a weights file
-        weights = derive_weights(system, panel, data, method=spec)
-    return system, data, panel, weights
+    system, data, panel, spec, options = _common.configuration(args)
+    return system, data, panel, resolve_weights(system, data, spec, panel), options
 
 
 def _print_uncertainty(args: argparse.Namespace, result: Any, inputs: tuple[Any, Any, Any]) -> None:

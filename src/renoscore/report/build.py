@@ -33,6 +33,7 @@ from renoscore.report._words import Lang
 from renoscore.report.audit import audit_section
 from renoscore.report.comparison import comparison_section
 from renoscore.report.consistency import consistency_section
+from renoscore.report.effect import effect_section
 from renoscore.report.method import method_section, weights_section
 from renoscore.report.provenance import provenance_section
 from renoscore.report.quality import quality_section
@@ -133,6 +134,8 @@ def _sections(ctx: ReportContext) -> list[tuple[str, str, list[Block]]]:
     ]
     if ctx.cmp is not None:
         chosen.append(("comparison", comparison_section))
+    if ctx.effect is not None:
+        chosen.append(("effect", effect_section))
     if ctx.unc is not None:
         chosen.append(("uncertainty", uncertainty_section))
     chosen += [
@@ -180,6 +183,7 @@ def build_report(
     command: str | None = None,
     uncertainty: Any = None,
     audit: Any = None,
+    effect: Any = None,
 ) -> Report:
     """Build the report of an evaluation.
 
@@ -209,6 +213,9 @@ def build_report(
     audit : renoscore.audit.AuditResult, optional
         The statistical audit of the same data and weights: adds a section with its flags,
         tables and charts, linked to the rank stability.
+    effect : renoscore.effects.RenovationEffect, optional
+        The effect of renovation against a comparison group: adds a section with the
+        estimate of every dimension, its interval and the pre-trend check.
 
     Returns
     -------
@@ -246,6 +253,7 @@ def build_report(
     ctx = ReportContext(
         result, lang, cmp, charts, max_scorecards, fix_first_top, command, uncertainty, audit
     )
+    ctx.effect = effect
     title, blocks = _report_blocks(ctx)
     if ctx.font_warning:
         warnings.warn(

@@ -26,7 +26,7 @@ import renoscore as rs
 system = rs.load_system('old_community_renovation')
 data = rs.load_data('communities.csv', system)
 weights = rs.load_weights('weights.yaml', system)  # the weights above, frozen
-result = rs.evaluate(system, data, weights, normalization='goalposts', aggregation='arithmetic', missing='renormalize', min_coverage=0.6666666666666666, impute_by=None, tie_method='min', tie_tolerance=1e-09, treat=None)
+result = rs.evaluate(system, data, weights, normalization='goalposts', aggregation='arithmetic', missing='renormalize', min_coverage=0.6666666666666666, min_applicable=0.5, impute_by=None, tie_method='min', tie_tolerance=1e-09, treat=None)
 ```
 """
 

@@ -86,6 +86,7 @@ def result_fields(
         "warnings": (*parsed.warnings, *notes),
         "provenance": provenance,
         "context": {k: tuple(v) for k, v in parsed.context.items()},
+        "applicable": parsed.applicable,
     }
 
 
@@ -145,6 +146,8 @@ def _shape_problems(doc: ResultDocument, system: IndicatorSystem) -> list[Proble
         "status": per["indicator"],
         "imputed": per["indicator"],
     }
+    if doc.applicable is not None:
+        expected["applicable"] = per["group"]
     problems: list[Problem] = []
     for key, (cols, meaning) in expected.items():
         rows, width = getattr(doc, key).shape
@@ -193,6 +196,7 @@ def _digest_problems(
                 "grades",
                 "status",
                 "imputed",
+                "applicable",
             )
         }
         if content_digest(small, arrays) != doc.digest:
@@ -329,8 +333,12 @@ def _range_problems(doc: ResultDocument, system: IndicatorSystem) -> list[Proble
         "indicator_scores": system.indicator_ids,
         "group_scores": tuple(g.id for g in system.groups),
         "coverage": tuple(g.id for g in system.groups),
+        "applicable": tuple(g.id for g in system.groups),
     }
-    for key, high in (("indicator_scores", 100.0), ("group_scores", 100.0), ("coverage", 1.0)):
+    bounded = [("indicator_scores", 100.0), ("group_scores", 100.0), ("coverage", 1.0)]
+    if doc.applicable is not None:
+        bounded.append(("applicable", 1.0))
+    for key, high in bounded:
         a = getattr(doc, key)
         with np.errstate(invalid="ignore"):
             bad = (a < -_TOL) | (a > high + _TOL)

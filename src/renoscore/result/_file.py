@@ -151,6 +151,11 @@ _NUMBERS = frozenset({float, int, type(None)})
 FloatMatrix = Annotated[Any, BeforeValidator(_matrix(_NUMBERS, np.float64, "numbers or null"))]
 IntMatrix = Annotated[Any, BeforeValidator(_matrix(frozenset({int}), np.int64, "whole numbers"))]
 BoolMatrix = Annotated[Any, BeforeValidator(_matrix(frozenset({bool}), np.bool_, "true or false"))]
+_float_matrix = _matrix(_NUMBERS, np.float64, "numbers or null")
+#: A matrix that a result may leave out (null): the applicable shares of its groups.
+OptionalFloatMatrix = Annotated[
+    Any, BeforeValidator(lambda value: None if value is None else _float_matrix(value))
+]
 
 
 def _context_cell(value: Any) -> Any:
@@ -201,6 +206,7 @@ class ResultDocument(BaseModel):
     reasons: list[StrictStr | None]
     warnings: list[StrictStr]
     context: dict[StrictStr, list[ContextCell]] = Field(default_factory=dict)
+    applicable: OptionalFloatMatrix = None
     digest: str | None = Field(default=None, pattern=r"^sha256:[0-9a-f]{64}$")
 
 
@@ -226,6 +232,14 @@ def content_digest(doc: Mapping[str, Any], arrays: Mapping[str, NDArray[Any]]) -
             canonical = a.astype("<i8")
         h.update(f"\x1e{name}{canonical.shape}".encode())
         h.update(np.ascontiguousarray(canonical).data)
+    applicable = arrays.get("applicable")
+    if applicable is not None:
+        # Hashed only where written, so that a result without shares keeps its digest.
+        shares = np.asarray(applicable, dtype=np.float64)
+        h.update(f"\x1eapplicable{shares.shape}".encode())
+        h.update(
+            np.ascontiguousarray(np.where(np.isnan(shares), np.nan, shares)).astype("<f8").data
+        )
     return "sha256:" + h.hexdigest()
 
 
@@ -250,8 +264,11 @@ def result_document(result: EvaluationResult) -> dict[str, Any]:
         "reasons": list(result.reasons),
         "warnings": list(result.warnings),
         "context": {k: list(v) for k, v in result.context.items()},
+        "applicable": None if result.applicable is None else nested_lists(result.applicable),
     }
-    arrays = {k: getattr(result, k) for k in (*FLOAT_MATRICES, *_INT_MATRICES, "imputed")}
+    arrays = {
+        k: getattr(result, k) for k in (*FLOAT_MATRICES, *_INT_MATRICES, "imputed", "applicable")
+    }
     doc["digest"] = content_digest(doc, arrays)
     return doc
 

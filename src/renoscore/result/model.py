@@ -113,7 +113,8 @@ class EvaluationResult:
         Scores of the system's groups (goal first, depth first) on 0-100; NaN where the
         community could not be scored (see ``reasons``).
     coverage : ndarray, shape (N, K)
-        Share of each group's weight that was observed.
+        Share of each group's applicable weight that was observed; a sub-group that is not
+        assessed counts as unobserved with its full weight.
     overall_rank : ndarray, shape (N,)
         Overall rank within the row's phase (1 = best; NaN when not scored). The ranks of
         every group, :attr:`ranks`, are computed on first use.
@@ -128,6 +129,12 @@ class EvaluationResult:
     warnings : tuple of str
         Warnings raised while evaluating.
     provenance : Provenance
+    context : dict of str to tuple
+        The context columns of the data (not scored).
+    applicable : ndarray, shape (N, K), or None
+        Share of each group's weight that applies to the row (None: everything applies to
+        every row). With ``coverage``, the two numbers of a node's coverage; a group whose
+        applicable share is below its minimum is *not assessed* (:meth:`node_coverage`).
     """
 
     system: IndicatorSystem
@@ -157,6 +164,7 @@ class EvaluationResult:
     warnings: tuple[str, ...]
     provenance: Provenance
     context: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    applicable: NDArray[np.float64] | None = None
 
     def __post_init__(self) -> None:
         pending = self.__dict__.get("_indicator_scores_store")
@@ -172,6 +180,8 @@ class EvaluationResult:
             self.imputed,
         ):
             arr.setflags(write=False)
+        if self.applicable is not None:
+            self.applicable.setflags(write=False)
 
     # ------------------------------------------------------------------ access
     @property
@@ -203,6 +213,30 @@ class EvaluationResult:
     def rank(self) -> NDArray[np.float64]:
         """The overall rank of every row within its phase."""
         return self.overall_rank
+
+    def applicable_shares(self) -> NDArray[np.float64]:
+        """Share of each group's weight that applies to each row, shape (N, K) (ones when
+        everything applies)."""
+        if self.applicable is None:
+            return np.ones(self.group_scores.shape)
+        return self.applicable
+
+    def applicable_share(self, row: int, group: int) -> float:
+        """Share of a group's weight that applies to one row."""
+        return 1.0 if self.applicable is None else float(self.applicable[row, group])
+
+    def node_coverage(self, community: str, phase: str | None = None) -> list[dict[str, Any]]:
+        """Every group of one community (in one phase): its score and the two coverage numbers.
+
+        Each record: ``node``, ``score``, ``applicable`` (share of the group's weight that
+        applies), ``coverage`` (share of the applicable weight observed), ``minimum`` (the
+        group's minimum applicable share), ``status`` (``scored``, ``not assessed``, ``not
+        applicable``, ``not observed``, or ``progress check`` for the goal of a row of a
+        partial phase) and ``reason`` (None when scored).
+        """
+        from renoscore.result.coverage import node_coverage
+
+        return node_coverage(self, self.row(community, phase))
 
     @functools.cached_property
     def ranks(self) -> NDArray[np.float64]:
@@ -313,6 +347,7 @@ class EvaluationResult:
             warnings=self.warnings,
             provenance=self.provenance,
             context={k: tuple(v[i] for i in idx) for k, v in self.context.items()},
+            applicable=None if self.applicable is None else self.applicable[idx],
         )
 
     @property
@@ -388,6 +423,7 @@ class EvaluationResult:
                 "score": optional_float(self.group_scores[r, 0]),
                 "rank": optional_float(self.overall_rank[r]),
                 "grade": None if self.grades[r, 0] < 0 else grade_names[self.grades[r, 0]],
+                "applicable": self.applicable_share(r, 0),
                 "coverage": optional_float(self.coverage[r, 0]),
                 "reason": self.reasons[r],
             }
@@ -412,6 +448,7 @@ class EvaluationResult:
                         "score": optional_float(self.group_scores[r, k]),
                         "rank": optional_float(self.ranks[r, k]),
                         "grade": int(self.grades[r, k]),
+                        "applicable": self.applicable_share(r, k),
                         "coverage": optional_float(self.coverage[r, k]),
                     }
                 )
@@ -425,6 +462,9 @@ class EvaluationResult:
                         "score": optional_float(self.indicator_scores[r, j]),
                         "rank": None,
                         "grade": None,
+                        "applicable": 0.0
+                        if self.status[r, j] == CellStatus.NOT_APPLICABLE
+                        else 1.0,
                         "coverage": 1.0 if self.status[r, j] == CellStatus.OK else 0.0,
                     }
                 )
@@ -521,6 +561,7 @@ class EvaluationResult:
             and self.provenance.model_copy(update={"data_digest": None, "created": ""})
             == other.provenance.model_copy(update={"data_digest": None, "created": ""})
             and self.context == other.context
+            and np.array_equal(self.applicable_shares(), other.applicable_shares(), equal_nan=True)
         )
 
     def __eq__(self, other: object) -> bool:
@@ -540,29 +581,31 @@ class EvaluationResult:
         >>> import renoscore as rs
         >>> result = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
         >>> print(result.table(phase="t1", lang="zh", top=2))
-        排名  小区  阶段  得分  等级  设施  公共服务  居民参与  社会资本  覆盖率
-           1  GC02    t1  86.0  优秀  79.3      88.2      93.5      92.7    100%
-           2  LY      t1  85.0  优秀  85.9      88.6      82.2      79.9    100%
+        排名  小区  阶段  得分  等级  设施  公共服务  居民参与  社会资本  适用占比  覆盖率
+           1  GC02    t1  86.0  优秀  79.3      88.2      93.5      92.7      100%    100%
+           2  LY      t1  85.0  优秀  85.9      88.6      82.2      79.9      100%    100%
         """
         words = CONSOLE[lang_of(lang)]
         dims = self.system.dimensions
         head = [
             *(words[k] for k in ("rank", "community", "phase", "score", "grade")),
             *[d.name.zh if lang == "zh" else d.id[:12] for d in dims],
+            words["applicable"],
             words["coverage"],
         ]
         lines = []
         for rec in self.ranking(phase, lang)[: top or None]:
-            reason = words["not_scored"] if lang == "zh" else rec["reason"]
+            reason = _reason_cell(rec["reason"], words, lang)
             lines.append(
                 [
                     text_number(rec["rank"], ".0f"),
                     clip(str(rec["community_id"]), 14),
                     str(rec["phase"] or "-"),
                     text_number(rec["score"]),
-                    clip(str(rec["grade"] or reason or "-"), 12),
+                    clip(str(rec["grade"] or reason or "-"), 14),
                     # A goal's child may be an indicator (a flat system): its score is score_<id>.
                     *[text_number(rec.get(d.id, rec.get(f"score_{d.id}"))) for d in dims],
+                    text_percent(rec["applicable"]),
                     text_percent(rec["coverage"]),
                 ]
             )
@@ -582,3 +625,12 @@ class EvaluationResult:
         from renoscore import _views
 
         return _views.result_html(self)
+
+
+def _reason_cell(reason: str | None, words: dict[str, str], lang: str) -> str | None:
+    """Why a row has no grade, in a few words: a progress check, or the reason itself."""
+    if reason is None:
+        return None
+    if reason.startswith("progress check"):
+        return words["progress_check"]
+    return words["not_scored"] if lang == "zh" else reason

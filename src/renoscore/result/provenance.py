@@ -48,6 +48,8 @@ class Provenance(BaseModel):
     aggregation: str
     missing: str
     min_coverage: float
+    # Results written before groups had a minimum applicable share were scored without one.
+    min_applicable: float = 0.0
     impute_by: str | None = None
     tie_method: str
     tie_tolerance: float

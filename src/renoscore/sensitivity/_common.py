@@ -19,10 +19,11 @@ from renoscore._options import ScoringOptions
 from renoscore.data import CommunityData, load_data
 from renoscore.errors import OptionError, Problem, ResourceError
 from renoscore.panel import Panel
+from renoscore.pipeline.configuration import resolve_weights
 from renoscore.sensitivity.model import DrawModel, Levels
 from renoscore.sensitivity.sources import FACTORS, Sources
 from renoscore.system import IndicatorSystem, load_system
-from renoscore.weighting import Weights, derive_weights
+from renoscore.weighting import Weights
 
 __all__ = [
     "Inputs",
@@ -132,6 +133,7 @@ def base_options(
     aggregation: str,
     missing: str,
     min_coverage: float,
+    min_applicable: float,
     impute_by: str | None,
     tie_method: str,
     tie_tolerance: float,
@@ -154,6 +156,7 @@ def base_options(
         aggregation=aggregation,
         missing=missing,
         min_coverage=min_coverage,
+        min_applicable=min_applicable,
         impute_by=impute_by,
         tie_method=tie_method,
         tie_tolerance=tie_tolerance,
@@ -222,11 +225,7 @@ def _load(inputs: Inputs) -> tuple[IndicatorSystem, CommunityData, Weights]:
     system = load_system(inputs.system)
     if not isinstance(data, CommunityData):
         data = load_data(data, system)
-    if isinstance(weights, Weights):
-        weights.check(system)
-        w = weights
-    else:
-        w = derive_weights(system, panel, data, method=weights, phase=weights_phase)
+    w = resolve_weights(system, data, weights, panel, weights_phase)
     phases = list(dict.fromkeys(data.phases))
     if phase is not None:
         if phase not in phases:

@@ -176,12 +176,18 @@ class Phase(_Frozen):
     """An evaluation phase (阶段性评估), e.g. ``t0`` before renovation.
 
     A phase cell of a data table may hold the id, either form of the name, or an alias.
+
+    ``overall``: whether the phase yields an overall score, rank and grade. Unset, it does
+    exactly when it measures every dimension (the indicators measured in the phase carry at
+    least the dimension's ``min_applicable`` share of its weight); a phase that measures less
+    is a *progress check* (进度检查): the dimension scores it measures, no overall score.
     """
 
     id: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")
     name: LocalizedText
     description: str | None = None
     aliases: tuple[str, ...] = ()
+    overall: bool | None = None
 
     _aliases = field_validator("aliases", mode="before")(lambda cls, v: clean_aliases(v))
 
@@ -219,6 +225,9 @@ class Indicator(_Frozen):
     source: str = Field(min_length=1)
     phases: tuple[str, ...] | None = None
     levels: dict[int, LocalizedText] | None = None
+    #: The standard uncertainty of one value, in the indicator's unit (JCGM 100:2008, 4.2),
+    #: e.g. the typical standard error of a survey mean; used where no survey gives one.
+    measurement_sd: float | None = Field(default=None, ge=0.0)
 
     _aliases = field_validator("aliases", mode="before")(lambda cls, v: clean_aliases(v))
 
@@ -264,12 +273,18 @@ Node = Annotated[
 
 
 class Group(_Frozen):
-    """An inner node of the tree: the goal, a dimension or a sub-dimension."""
+    """An inner node of the tree: the goal, a dimension or a sub-dimension.
+
+    ``min_applicable``: the share of the group's weight that the indicators applying to a row
+    must carry for the group to be scored there (unset: the scoring option of the same name,
+    0.5 by default); below it the group is *not assessed* and its parent counts it missing.
+    """
 
     id: str = Field(pattern=ID_PATTERN)
     name: LocalizedText
     description: str | None = None
     weighting: Weighting = Weighting()
+    min_applicable: float | None = Field(default=None, ge=0.0, le=1.0)
     children: tuple[Node, ...]
 
     @field_validator("children", mode="after")
