@@ -147,7 +147,7 @@ def _too_large(rows: list[list[Any]], dtype: type) -> tuple[int, int]:
     return 0, 0  # pragma: no cover - called after numpy overflowed on one of them
 
 
-_NUMBERS = frozenset({float, int, type(None)})
+_NUMBERS: frozenset[type] = frozenset({float, int, type(None)})
 FloatMatrix = Annotated[Any, BeforeValidator(_matrix(_NUMBERS, np.float64, "numbers or null"))]
 IntMatrix = Annotated[Any, BeforeValidator(_matrix(frozenset({int}), np.int64, "whole numbers"))]
 BoolMatrix = Annotated[Any, BeforeValidator(_matrix(frozenset({bool}), np.bool_, "true or false"))]
