@@ -125,6 +125,8 @@ EXCEL = pytest.mark.skipif(
             ["template", "old_community_renovation", "--lang", "zh"], ".xlsx", marks=EXCEL
         ),
         (["template", "old_community_renovation"], ".csv"),
+        # Found by the final fuzz campaign: compare's -o replaced a file without --force.
+        (["compare", "--example", "--weights", "entropy"], ".csv"),
     ],
 )
 def test_an_existing_output_needs_force(
@@ -415,3 +417,12 @@ def test_a_markdown_report_keeps_its_charts_without_force(
     assert main(argv) == 2
     assert "its chart folder" in one_error_line(capsys.readouterr().err)
     assert not (tmp_path / "r.md").exists()
+
+
+def test_a_negative_measurement_error_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """Found by the final fuzz campaign: pydantic's ValidationError escaped the command."""
+    assert main(["compare", "--example", "--measurement-error", "-1"]) == 2
+    err = capsys.readouterr().err
+    assert one_error_line(err) == (
+        "usage error: --measurement-error: input should be greater than or equal to 0 (got -1.0)"
+    )

@@ -775,8 +775,6 @@ def value_errors(args: argparse.Namespace, system: Any, data: Any) -> tuple[Any,
     UsageError
         A malformed ``--sd``.
     """
-    from renoscore._measurement import MeasurementError
-
     sd: dict[str, float | str] = {}
     for item in getattr(args, "sd", []):
         name, sep, value = item.partition("=")
@@ -787,7 +785,7 @@ def value_errors(args: argparse.Namespace, system: Any, data: Any) -> tuple[Any,
         except ValueError:
             sd[name] = value
     fraction = getattr(args, "measurement_error", None)
-    spec = MeasurementError(sd=sd, span_fraction=fraction) if sd or fraction is not None else None
+    spec = _measurement_arg(sd, fraction) if sd or fraction is not None else None
     source = getattr(args, "survey", None)
     if source is None and getattr(args, "example", False) and spec is None:
         from renoscore.survey import example_responses_path
@@ -803,6 +801,22 @@ def value_errors(args: argparse.Namespace, system: Any, data: Any) -> tuple[Any,
 
 #: Cells of a context column that mean "not renovated".
 _NOT_MARKED = frozenset({"", "0", "0.0", "no", "false", "n", "否", "未改造"})
+
+
+def _measurement_arg(sd: dict[str, float | str], fraction: float | None) -> Any:
+    """``--sd`` and ``--measurement-error`` as a :class:`MeasurementError`, or a usage error
+    naming the option (an sd below 0, a fraction outside [0, 1])."""
+    from pydantic import ValidationError
+
+    from renoscore._measurement import MeasurementError
+
+    try:
+        return MeasurementError(sd=sd, span_fraction=fraction)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        option = "--measurement-error" if first["loc"][:1] == ("span_fraction",) else "--sd"
+        shown = first.get("input")
+        raise UsageError(f"{option}: {first['msg'].lower()} (got {shown!r})") from None
 
 
 def add_treated(parser: argparse.ArgumentParser) -> None:

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 from typing import Any
 
 from renoscore._format import cell_percent
 from renoscore._vocabulary import CONSOLE
 from renoscore.cli import _common
-from renoscore.errors import UsageError
+
+_OUTPUT_SUFFIXES = (".xlsx", ".csv", ".json", ".parquet")
 
 __all__ = ["add_parser", "run"]
 
@@ -62,10 +64,9 @@ def run(args: argparse.Namespace) -> int:
     ...
     0
     """
-    from pathlib import Path
-
     from renoscore import compare, evaluate
 
+    output = _common.output_arg(args, _OUTPUT_SUFFIXES)
     system, data, panel, weights, options = _common.configuration(args)
     standard_errors, measurement = _common.value_errors(args, system, data)
     result = evaluate(system, data, weights, panel=panel, options=options)
@@ -84,8 +85,8 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(cmp.summary(), ensure_ascii=False, indent=1))
     if args.community:
         _print_nodes(cmp, args.community, args.lang)
-    if args.output:
-        _write(result, cmp, Path(args.output))
+    if output is not None:
+        _write(result, cmp, output)
         print(CONSOLE[args.lang]["wrote"].format(path=args.output))
     return 0
 
@@ -167,12 +168,13 @@ def _print_nodes(cmp: Any, community: str, lang: str) -> None:
     print(text_table(head, rows, align="<>>><<", rule=False))
 
 
-def _write(result: object, cmp: object, path: object) -> None:
-    """The result with its comparison: Excel (one sheet per table) or the comparison table."""
+def _write(result: object, cmp: object, path: Path) -> None:
+    """The result with its comparison: Excel (one sheet per table) or the comparison table.
+
+    ``path`` was checked before any work by :func:`_common.output_arg` (``--force``
+    included), so it is replaced here.
+    """
     from renoscore.io import write_result
 
-    suffix = str(path).rsplit(".", 1)[-1].lower()
-    if suffix not in ("xlsx", "csv", "json", "parquet"):
-        raise UsageError(f"cannot write .{suffix}; use .xlsx, .csv, .json or .parquet")
-    table = None if suffix == "xlsx" else "comparison"
-    write_result(result, path, comparison=cmp, table=table)  # type: ignore[arg-type]
+    table = None if path.suffix.lower() == ".xlsx" else "comparison"
+    write_result(result, path, comparison=cmp, table=table, overwrite=True)  # type: ignore[arg-type]
