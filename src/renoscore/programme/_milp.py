@@ -1,7 +1,7 @@
 """The MILPs of the selection: a core of items solved with :func:`scipy.optimize.milp`.
 
 Every item outside the core keeps a fixed choice; the core's variables are binary. Money is
-scaled by the budget so that the constraint coefficients are of order one, and every answer
+scaled by a typical item's cost so that the coefficients are of order one, and every answer
 is checked against the constraints in yuan before it is returned.
 """
 
@@ -31,7 +31,7 @@ def _constraints(
     p: SelectionProblem, core: NDArray[np.intp], fixed: NDArray[np.bool_], need: int
 ) -> list[LinearConstraint] | None:
     """Budget, caps and basic count over the core, given the fixed items (None: infeasible)."""
-    scale = max(p.budget, 1.0)
+    scale = _money_scale(p, core)
     left = (p.budget - float(p.cost[fixed].sum())) / scale
     caps_left = (p.caps - p.group_spend(fixed)) / scale
     eps = p.eps / scale
@@ -69,6 +69,17 @@ def _constraints(
         shape=(len(upper), n),
     )
     return [LinearConstraint(matrix, np.array(lower), np.array(upper))]
+
+
+def _money_scale(p: SelectionProblem, core: NDArray[np.intp]) -> float:
+    """The unit of money in a MILP: the median cost of the core's items.
+
+    HiGHS holds each row to an absolute tolerance of 1e-7 in its own units; with money in
+    units of a typical item that is a fraction of a yuan, where units of the whole budget
+    would let a plan overspend by hundreds of yuan.
+    """
+    positive = p.cost[core][p.cost[core] > 0]
+    return float(np.median(positive)) if positive.size else 1.0
 
 
 def _run(
@@ -139,7 +150,7 @@ def tie_break(
             tol = 1e-9 * max(1.0, float(p.value[best].sum()))
             row = csr_array(p.value[core][None, :])
             cons.append(LinearConstraint(row, target - tol, np.inf))
-            x, _ = _run(p.cost[core] / max(p.budget, 1.0), cons, time_limit)
+            x, _ = _run(p.cost[core] / _money_scale(p, core), cons, time_limit)
             if x is not None:
                 trial = fixed.copy()
                 trial[core[x]] = True

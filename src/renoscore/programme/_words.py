@@ -206,7 +206,10 @@ WORDS: dict[str, dict[str, str]] = {
         "basic_funded": "basic items funded",
         "gain": "expected score gain",
         "weighted_gain": "willingness-weighted gain",
-        "marginal": "another {extra} would buy {gain:.2f} more points ({basic} more basic items)",
+        "marginal": (
+            "marginal value of the budget: another {extra} would fund {basic:+d} basic items and "
+            "change the willingness-weighted gain by {gain:+.2f} points (basic items come first)"
+        ),
         "score_before": "score now",
         "score_after": "expected score",
         "cost": "cost (yuan)",
@@ -257,7 +260,7 @@ WORDS: dict[str, dict[str, str]] = {
         "basic_funded": "纳入计划的基础类项目数",
         "gain": "预期得分提升",
         "weighted_gain": "意愿加权提升",
-        "marginal": "预算再增加{extra},可再提升{gain:.2f}分(基础类项目增加{basic}项)",
+        "marginal": "预算边际效益:预算再增加{extra},基础类项目增加{basic:+d}项,意愿加权提升变化{gain:+.2f}分(基础类项目优先)",
         "score_before": "现状得分",
         "score_after": "预期得分",
         "cost": "投资(元)",

@@ -162,9 +162,10 @@ def willingness_of(
             )
     if problems:
         raise OptionError("invalid willingness columns", problems)
-    with np.errstate(invalid="ignore"):
-        mean = np.nanmean(np.where(np.isnan(table), np.nan, table), axis=1) if table.size else None
-    return np.where(np.isnan(mean), 1.0, mean) if mean is not None else np.ones(rows.size)
+    present = ~np.isnan(table)
+    count = present.sum(axis=1)
+    total = np.where(present, table, 0.0).sum(axis=1)
+    return np.where(count > 0, total / np.maximum(count, 1), 1.0)
 
 
 def renovation_items(
