@@ -20,6 +20,8 @@ Examples
 ``renoscore survey --example``           resident survey answers -> indicators, reliability
 ``renoscore uncertainty --example``      rank intervals under uncertain judgements and weights
 ``renoscore audit --example``            statistical audit: data, outliers, correlations, importance
+``renoscore plan --example --budget 3000万`` the budgeted priority list (exact MILP)
+``renoscore ledger export --example -o 台账.xlsx`` the problem ledger; ``ledger check`` reads it back
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ from collections.abc import Sequence
 from renoscore.cli import (
     audit,
     compare,
+    ledger,
     notice,
+    plan,
     report,
     schema,
     score,
@@ -56,6 +60,8 @@ COMMANDS: dict[str, Command] = {
     "survey": survey,
     "uncertainty": uncertainty,
     "audit": audit,
+    "plan": plan,
+    "ledger": ledger,
 }
 
 #: The former table of the sub-commands kept in modules of their own (name -> module path);

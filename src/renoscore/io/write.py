@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from renoscore.pipeline import PhaseComparison
     from renoscore.result import EvaluationResult
 
-__all__ = ["ENCODINGS", "FORMATS", "write_data", "write_result", "write_table"]
+__all__ = ["ENCODINGS", "FORMATS", "write_data", "write_result", "write_sheets", "write_table"]
 
 #: File formats by suffix.
 FORMATS: dict[str, str] = {
@@ -213,6 +213,21 @@ def write_table(
             ),
             encoding="utf-8",
         )
+    return path
+
+
+def write_sheets(sheets: Mapping[str, Sequence[Mapping[str, Any]]], path: str | Path) -> Path:
+    """Write several tables as the sheets of one Excel workbook (sheet name -> records).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = write_sheets({"问题台账": [{"序号": 1}]}, pathlib.Path(tempfile.mkdtemp()) / "t.xlsx")
+    >>> p.suffix
+    '.xlsx'
+    """
+    path = Path(path)
+    _write_xlsx({name: [dict(r) for r in recs] for name, recs in sheets.items()}, path)
     return path
 
 

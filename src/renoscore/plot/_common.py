@@ -57,6 +57,11 @@ WORDS: dict[str, dict[str, str]] = {
         "weights": "Global weights",
         "global": "global weight",
         "all": "all phases",
+        "map": "Communities",
+        "east": "metres east of the centre",
+        "north": "metres north of the centre",
+        "life_circle": "{m:,} m life circle",
+        "service": "services",
     },
     "zh": {
         "score": "得分（0-100）",
@@ -67,6 +72,11 @@ WORDS: dict[str, dict[str, str]] = {
         "weights": "全局权重",
         "global": "全局权重",
         "all": "全部阶段",
+        "map": "小区分布",
+        "east": "距中心以东(米)",
+        "north": "距中心以北(米)",
+        "life_circle": "{m:,}米生活圈",
+        "service": "服务设施",
     },
 }
 

@@ -1,4 +1,4 @@
-"""Charts of an evaluation result: radar, ranking and grade distribution (``result.plot``).
+"""Charts of an evaluation result: radar, ranking, grade distribution and map (``result.plot``).
 
 Examples
 --------
@@ -12,7 +12,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -293,6 +293,20 @@ class ResultPlots:
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         return finished(ax)
+
+    def map(self, phase: str | None = "auto", ax: Axes | None = None, **options: Any) -> Axes:
+        """A map of the communities (see :func:`renoscore.plot.map.community_map`).
+
+        Examples
+        --------
+        >>> import renoscore as rs
+        >>> r = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
+        >>> len(r.plot.map(focus="LY").patches)  # the three life-circle radii
+        3
+        """
+        from renoscore.plot.map import community_map
+
+        return community_map(self._result, phase, ax, **options)
 
     def grade_counts(self, phases: Sequence[str | None]) -> NDArray[np.int64]:
         """Counts of rows per phase (rows) and grade (columns, best first, then not scored).

@@ -197,6 +197,7 @@ REASONS: dict[str, dict[str, str]] = {
 WORDS: dict[str, dict[str, str]] = {
     "en": {
         "responsible": "responsible unit",
+        "indicator": "item",
         "funding": "funding source",
         "deadline": "planned completion date",
         "sign_off": "sign-off",
@@ -251,6 +252,7 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "zh": {
         "responsible": "责任单位",
+        "indicator": "改造项目",
         "funding": "资金来源",
         "deadline": "计划完成时间",
         "sign_off": "销号",

@@ -196,7 +196,7 @@ class ProgrammePlan:
         """The funded items as a plain-text table, best value per yuan first."""
         recs = self.records(lang, funded_only=True)
         recs.sort(key=lambda d: (d["category"] != CATEGORY[lang]["basic"], -(d["gain_per_10k_yuan"] or 0)))
-        head = [word(lang, "community"), "indicator", word(lang, "cost"), word(lang, "gain")]
+        head = [word(lang, "community"), word(lang, "indicator"), word(lang, "cost"), word(lang, "gain")]
         rows = [
             [
                 f"{r['community_id']} {r['name'] or ''}".strip(),
