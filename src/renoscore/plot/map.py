@@ -145,7 +145,7 @@ def community_map(
         _life_circles(ax, result, rows, x, y, focus, radii, services or (), lat0, lon0, lang, mpl, nearest, local_xy)
     elif services:
         _service_points(ax, services, lat0, lon0, local_xy, lang)
-    ax.set_aspect("equal", adjustable="datalim")
+    ax.set_aspect("equal", adjustable="box")
     ax.set_xlabel(word(lang, "east"))
     ax.set_ylabel(word(lang, "north"))
     title = word(lang, "map")
@@ -158,12 +158,14 @@ def community_map(
 
 
 def _service_points(ax: Any, services: Sequence[dict[str, Any]], lat0: float, lon0: float, local_xy: Any, lang: str) -> dict[str, tuple[np.ndarray, np.ndarray, list[str]]]:
+    from renoscore.programme._words import SERVICE
+
     kinds: dict[str, tuple[np.ndarray, np.ndarray, list[str]]] = {}
     markers = ["s", "^", "D", "v", "P", "X"]
     for k, kind in enumerate(sorted({s["service"] for s in services})):
         pts = [s for s in services if s["service"] == kind]
         sx, sy = local_xy(np.array([p["lat"] for p in pts]), np.array([p["lon"] for p in pts]), lat0, lon0)
-        ax.scatter(sx, sy, marker=markers[k % len(markers)], s=22, color="#1d6fa3", alpha=0.75, zorder=2, label=f"{word(lang, 'service')}: {kind}")
+        ax.scatter(sx, sy, marker=markers[k % len(markers)], s=22, color="#1d6fa3", alpha=0.75, zorder=2, label=SERVICE["zh" if lang == "zh" else "en"].get(kind, kind))
         kinds[kind] = (sx, sy, [p["name"] for p in pts])
     return kinds
 

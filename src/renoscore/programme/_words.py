@@ -22,6 +22,7 @@ __all__ = [
     "MILESTONES",
     "REASONS",
     "RESPONSIBLE",
+    "SERVICE",
     "STATUS",
     "WORDS",
     "Lang",
@@ -91,6 +92,24 @@ STATUS: dict[str, dict[str, str]] = {
         "completed": "已完成",
         "signed_off": "已销号",
         "deferred": "暂缓实施",
+    },
+}
+
+#: Kinds of service point (the map's legend).
+SERVICE: dict[str, dict[str, str]] = {
+    "en": {
+        "health": "health station",
+        "elderly_daycare": "elderly day care",
+        "kindergarten": "kindergarten",
+        "fresh_food": "fresh food",
+        "service_station": "service station",
+    },
+    "zh": {
+        "health": "社区卫生服务站",
+        "elderly_daycare": "日间照料中心",
+        "kindergarten": "幼儿园",
+        "fresh_food": "便民菜店",
+        "service_station": "社区综合服务站",
     },
 }
 
