@@ -224,10 +224,9 @@ def build_report(
     services : list of dict, optional
         Service points for the map (:func:`renoscore.programme.geo.read_points`).
     map_focus : str, optional
-        The community the map's life circles surround (default: the lowest scored).
-
-    The roll-up tables come when the data name streets or districts, the map when they carry
-    ``lat`` and ``lon`` (and charts are drawn).
+        The community the map's life circles surround (default: the lowest scored). The
+        roll-up tables come when the data name streets or districts, the map when they carry
+        ``lat`` and ``lon`` (and charts are drawn).
 
     Returns
     -------
