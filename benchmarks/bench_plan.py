@@ -20,7 +20,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from renoscore.programme import brute_force_selection, greedy_selection, solve_selection  # noqa: E402
+from renoscore.programme import brute_force_selection, greedy_selection, solve_selection
 
 
 def instance(n_comm: int, m: int, budget_share: float, seed: int = 1) -> dict:
@@ -32,7 +32,14 @@ def instance(n_comm: int, m: int, budget_share: float, seed: int = 1) -> dict:
     group = np.repeat(rng.integers(0, 10, n_comm), m)
     budget = float(cost.sum() * budget_share)
     caps = np.bincount(group, cost, 10) * budget_share * 1.2
-    return {"value": value, "cost": cost, "basic": basic, "budget": budget, "group": group, "caps": caps}
+    return {
+        "value": value,
+        "cost": cost,
+        "basic": basic,
+        "budget": budget,
+        "group": group,
+        "caps": caps,
+    }
 
 
 def check_brute_force(cases: int) -> None:

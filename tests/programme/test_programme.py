@@ -88,15 +88,27 @@ def test_gains_add_up_to_the_re_evaluated_score(result: rs.EvaluationResult, pla
     rec = plan.community_records()[0]
     cid = rec["community_id"]
     k = result.row(cid, "t0")
-    funded = [plan.items.indicator[i] for i in np.flatnonzero(plan.funded) if plan.items.row[i] == k]
+    funded = [
+        plan.items.indicator[i] for i in np.flatnonzero(plan.funded) if plan.items.row[i] == k
+    ]
     values = result.values[k].copy()
     for j in funded:
         values[j] = result.system.indicators[j].goalposts.target
     data = rs.load_data(
-        [{"community_id": cid, "phase": "t0", **{
-            ind.id: ("n/a" if result.status[k, j] == 2 else (None if np.isnan(values[j]) else values[j]))
-            for j, ind in enumerate(result.system.indicators)
-        }}],
+        [
+            {
+                "community_id": cid,
+                "phase": "t0",
+                **{
+                    ind.id: (
+                        "n/a"
+                        if result.status[k, j] == 2
+                        else (None if np.isnan(values[j]) else values[j])
+                    )
+                    for j, ind in enumerate(result.system.indicators)
+                },
+            }
+        ],
         result.system,
     )
     after = rs.evaluate(result.system, data, missing="renormalize").overall[0]
@@ -104,7 +116,9 @@ def test_gains_add_up_to_the_re_evaluated_score(result: rs.EvaluationResult, pla
 
 
 def test_gains_need_a_tree(result: rs.EvaluationResult) -> None:
-    topsis = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize", aggregation="topsis")
+    topsis = rs.evaluate(
+        rs.default_system(), rs.example_data(), missing="renormalize", aggregation="topsis"
+    )
     with pytest.raises(OptionError, match="tree aggregation"):
         score_gains(topsis, np.arange(3))
 
@@ -115,10 +129,12 @@ def test_plan_of_the_example(plan) -> None:  # type: ignore[no-untyped-def]
     assert plan.selection.basic_funded == plan.selection.basic_max
     unfunded_basic = plan.items.basic & ~plan.funded
     assert {plan.reason[k] for k in np.flatnonzero(unfunded_basic)} <= {
-        "unfunded_basic_budget", "no_cost",
+        "unfunded_basic_budget",
+        "no_cost",
     }
     assert all(plan.reason[k].startswith("funded") for k in np.flatnonzero(plan.funded))
-    assert "marginal value" in plan.summary("en") and "预算边际效益" in plan.summary("zh")
+    assert "marginal value" in plan.summary("en")
+    assert "预算边际效益" in plan.summary("zh")
     assert plan.marginal.basic_funded >= plan.selection.basic_funded
 
 
@@ -129,7 +145,10 @@ def test_plan_is_deterministic(result: rs.EvaluationResult, plan) -> None:  # ty
 
 def test_caps_and_threshold(result: rs.EvaluationResult) -> None:
     p = plan_programme(
-        result, "3000万", district_caps={"金水区": "300万"}, willingness=("p_plan_approval",),
+        result,
+        "3000万",
+        district_caps={"金水区": "300万"},
+        willingness=("p_plan_approval",),
         min_willingness=0.8,
     )
     district = np.array(p.items.context("district"))
@@ -151,14 +170,22 @@ def test_ledger_round_trip_and_rules(tmp_path: Path, plan) -> None:  # type: ign
     en = read_ledger(ledger.save(tmp_path / "en.xlsx", lang="en"))
     assert en == ledger
     first = ledger.entries[0].item_id
-    done = ledger.update(first, status="signed_off", completed_on=dt.date(2025, 5, 1),
-                         signed_off_on=dt.date(2025, 6, 1))
+    done = ledger.update(
+        first,
+        status="signed_off",
+        completed_on=dt.date(2025, 5, 1),
+        signed_off_on=dt.date(2025, 6, 1),
+    )
     assert done.status_counts()["signed_off"] == 1
     with pytest.raises(LedgerError, match="completion date"):
         ledger.update(first, status="completed")
     with pytest.raises(LedgerError, match="before completion"):
-        ledger.update(first, status="signed_off", completed_on=dt.date(2025, 5, 1),
-                      signed_off_on=dt.date(2025, 4, 1))
+        ledger.update(
+            first,
+            status="signed_off",
+            completed_on=dt.date(2025, 5, 1),
+            signed_off_on=dt.date(2025, 4, 1),
+        )
 
 
 def test_ledger_read_back_reports_every_problem(tmp_path: Path, plan) -> None:  # type: ignore[no-untyped-def]
@@ -181,14 +208,27 @@ def test_projects_progress_and_mid_works(result: rs.EvaluationResult) -> None:
     by = {"district": dict(zip(result.ids, result.context["district"], strict=True))}
     rows = progress_rollup(prog, by)
     total = rows[-1]
-    assert total["projects"] == 30 and 0 < total["completion_rate"] <= total["start_rate"] <= 1
+    assert total["projects"] == 30
+    assert 0 < total["completion_rate"] <= total["start_rate"] <= 1
     assert 0 < total["investment_rate"] <= 1.05
-    mid = mid_works_indicators(projects, dict(zip(result.ids, result.context["households"], strict=True)))
+    mid = mid_works_indicators(
+        projects, dict(zip(result.ids, result.context["households"], strict=True))
+    )
     assert all(m["quality_pass_rate"] is None or 0 <= m["quality_pass_rate"] <= 1 for m in mid)
-    bad = [{"community_id": "A", **{f"{m}_plan": "2024-01-01" for m in
-            ("application", "design", "publicity", "start", "acceptance", "handover")},
-            "start_actual": "2024-03-01", "publicity_actual": "2024-05-01",
-            "investment_plan": "10万", "inspections": 2, "inspections_passed": 3}]
+    bad = [
+        {
+            "community_id": "A",
+            **{
+                f"{m}_plan": "2024-01-01"
+                for m in ("application", "design", "publicity", "start", "acceptance", "handover")
+            },
+            "start_actual": "2024-03-01",
+            "publicity_actual": "2024-05-01",
+            "investment_plan": "10万",
+            "inspections": 2,
+            "inspections_passed": 3,
+        }
+    ]
     with pytest.raises(ProjectTableError) as err:
         load_projects(bad)
     assert {p.column for p in err.value.problems} == {"start_actual", "inspections_passed"}

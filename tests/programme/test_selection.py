@@ -23,7 +23,14 @@ def _case(rng: np.random.Generator) -> dict:
     group = rng.integers(-1, groups, n) if groups else None
     caps = rng.uniform(0.2, 0.8, groups) * cost.sum() if groups else None
     budget = float(rng.uniform(0.1, 1.0) * cost.sum())
-    return {"value": value, "cost": cost, "basic": basic, "budget": budget, "group": group, "caps": caps}
+    return {
+        "value": value,
+        "cost": cost,
+        "basic": basic,
+        "budget": budget,
+        "group": group,
+        "caps": caps,
+    }
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -61,8 +68,10 @@ def test_caps_are_kept() -> None:
     caps = np.array([20.0, 30.0, np.inf])
     s = solve_selection(v, c, np.zeros(300, bool), 100.0, g, caps)
     spend = np.bincount(g[s.chosen], c[s.chosen], 3)
-    assert (spend <= caps + 1e-6).all() and c[s.chosen].sum() <= 100 + 1e-6
-    assert s.optimal and s.bound >= s.value - 1e-9
+    assert (spend <= caps + 1e-6).all()
+    assert c[s.chosen].sum() <= 100 + 1e-6
+    assert s.optimal
+    assert s.bound >= s.value - 1e-9
 
 
 def test_larger_case_never_worse_than_greedy_and_within_bound() -> None:

@@ -32,12 +32,18 @@ def add_parser(subparsers: _common.Subparsers) -> None:
     c.add_argument("--costs", help="cost table YAML (default: the shipped one)")
     c.add_argument("--phase", help="the phase the items come from (default: the first)")
     c.add_argument(
-        "--cap", action="append", default=[], metavar="DISTRICT=AMOUNT",
+        "--cap",
+        action="append",
+        default=[],
+        metavar="DISTRICT=AMOUNT",
         help="most a district may spend, e.g. 金水区=800万 (repeat for more)",
     )
     c.add_argument("--district-column", default="district")
     c.add_argument(
-        "--willingness", nargs="+", default=[], metavar="COLUMN",
+        "--willingness",
+        nargs="+",
+        default=[],
+        metavar="COLUMN",
         help="context columns or indicators with residents' willingness shares",
     )
     c.add_argument("--min-willingness", type=float, help="entry threshold, e.g. 0.667")

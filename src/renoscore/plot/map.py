@@ -48,7 +48,12 @@ def _coords(result: EvaluationResult, rows: np.ndarray) -> tuple[np.ndarray, np.
     if missing:
         raise OptionError(
             "a map needs coordinates",
-            [Problem(f"no context column {c!r}", column=c, fix="add lat and lon (WGS 84) to the data") for c in missing],
+            [
+                Problem(
+                    f"no context column {c!r}", column=c, fix="add lat and lon (WGS 84) to the data"
+                )
+                for c in missing
+            ],
         )
 
     def col(name: str) -> np.ndarray:
@@ -103,9 +108,9 @@ def community_map(
     -------
     matplotlib Axes
     """
+    from renoscore.plot.results import grade_colors
     from renoscore.programme.geo import centre, local_xy, nearest
     from renoscore.programme.items import default_phase
-    from renoscore.plot.results import grade_colors
 
     mpl = import_optional("matplotlib", "maps")
     if phase == "auto":
@@ -115,7 +120,9 @@ def community_map(
     ok = ~(np.isnan(lat) | np.isnan(lon))
     rows, lat, lon = rows[ok], lat[ok], lon[ok]
     if not rows.size:
-        raise OptionError("no community to map", [Problem("no coordinates in this phase", value=phase)])
+        raise OptionError(
+            "no community to map", [Problem("no coordinates in this phase", value=phase)]
+        )
     lat0, lon0 = centre(lat, lon)
     x, y = local_xy(lat, lon, lat0, lon0)
     if ax is None:
@@ -124,10 +131,29 @@ def community_map(
         for ring in b.rings:
             bx, by = local_xy(ring[:, 1], ring[:, 0], lat0, lon0)
             ax.fill(bx, by, facecolor="0.96", edgecolor="0.55", linewidth=0.8, zorder=0)
-            ax.text(float(np.mean(bx)), float(np.mean(by)), b.name, fontsize=7, color="0.45", ha="center", zorder=0)
+            ax.text(
+                float(np.mean(bx)),
+                float(np.mean(by)),
+                b.name,
+                fontsize=7,
+                color="0.45",
+                ha="center",
+                zorder=0,
+            )
     scores = result.overall[rows]
     if color_by == "score":
-        sc = ax.scatter(x, y, c=scores, cmap="RdYlGn", vmin=0, vmax=100, s=46, edgecolors="0.2", linewidths=0.5, zorder=3)
+        sc = ax.scatter(
+            x,
+            y,
+            c=scores,
+            cmap="RdYlGn",
+            vmin=0,
+            vmax=100,
+            s=46,
+            edgecolors="0.2",
+            linewidths=0.5,
+            zorder=3,
+        )
         ax.figure.colorbar(sc, ax=ax, shrink=0.7, label=word(lang, "score"))
     else:
         palette = grade_colors(len(result.system.grades))
@@ -135,14 +161,48 @@ def community_map(
         for k, band in enumerate(result.system.grades):
             sel = g == k
             if sel.any():
-                ax.scatter(x[sel], y[sel], color=palette[k], s=46, edgecolors="0.2", linewidths=0.5, zorder=3, label=band.name.get(lang))
+                ax.scatter(
+                    x[sel],
+                    y[sel],
+                    color=palette[k],
+                    s=46,
+                    edgecolors="0.2",
+                    linewidths=0.5,
+                    zorder=3,
+                    label=band.name.get(lang),
+                )
         if (g < 0).any():
-            ax.scatter(x[g < 0], y[g < 0], color="0.7", s=46, zorder=3, label=word(lang, "not_scored"))
+            ax.scatter(
+                x[g < 0], y[g < 0], color="0.7", s=46, zorder=3, label=word(lang, "not_scored")
+            )
     if labels:
         for k, r in enumerate(rows.tolist()):
-            ax.annotate(str(result.ids[r]), (x[k], y[k]), xytext=(4, 3), textcoords="offset points", fontsize=6.5, color="0.25", zorder=4)
+            ax.annotate(
+                str(result.ids[r]),
+                (x[k], y[k]),
+                xytext=(4, 3),
+                textcoords="offset points",
+                fontsize=6.5,
+                color="0.25",
+                zorder=4,
+            )
     if focus is not None:
-        _life_circles(ax, result, rows, x, y, focus, radii, services or (), lat0, lon0, lang, mpl, nearest, local_xy)
+        _life_circles(
+            ax,
+            result,
+            rows,
+            x,
+            y,
+            focus,
+            radii,
+            services or (),
+            lat0,
+            lon0,
+            lang,
+            mpl,
+            nearest,
+            local_xy,
+        )
     elif services:
         _service_points(ax, services, lat0, lon0, local_xy, lang)
     ax.set_aspect("equal", adjustable="box")
@@ -157,33 +217,80 @@ def community_map(
     return finished(ax)
 
 
-def _service_points(ax: Any, services: Sequence[dict[str, Any]], lat0: float, lon0: float, local_xy: Any, lang: str) -> dict[str, tuple[np.ndarray, np.ndarray, list[str]]]:
+def _service_points(
+    ax: Any, services: Sequence[dict[str, Any]], lat0: float, lon0: float, local_xy: Any, lang: str
+) -> dict[str, tuple[np.ndarray, np.ndarray, list[str]]]:
     from renoscore.programme._words import SERVICE
 
     kinds: dict[str, tuple[np.ndarray, np.ndarray, list[str]]] = {}
     markers = ["s", "^", "D", "v", "P", "X"]
     for k, kind in enumerate(sorted({s["service"] for s in services})):
         pts = [s for s in services if s["service"] == kind]
-        sx, sy = local_xy(np.array([p["lat"] for p in pts]), np.array([p["lon"] for p in pts]), lat0, lon0)
-        ax.scatter(sx, sy, marker=markers[k % len(markers)], s=22, color="#1d6fa3", alpha=0.75, zorder=2, label=SERVICE["zh" if lang == "zh" else "en"].get(kind, kind))
+        sx, sy = local_xy(
+            np.array([p["lat"] for p in pts]), np.array([p["lon"] for p in pts]), lat0, lon0
+        )
+        ax.scatter(
+            sx,
+            sy,
+            marker=markers[k % len(markers)],
+            s=22,
+            color="#1d6fa3",
+            alpha=0.75,
+            zorder=2,
+            label=SERVICE["zh" if lang == "zh" else "en"].get(kind, kind),
+        )
         kinds[kind] = (sx, sy, [p["name"] for p in pts])
     return kinds
 
 
-def _life_circles(ax: Any, result: Any, rows: np.ndarray, x: np.ndarray, y: np.ndarray, focus: str, radii: Sequence[float], services: Sequence[dict[str, Any]], lat0: float, lon0: float, lang: str, mpl: Any, nearest: Any, local_xy: Any) -> None:
+def _life_circles(
+    ax: Any,
+    result: Any,
+    rows: np.ndarray,
+    x: np.ndarray,
+    y: np.ndarray,
+    focus: str,
+    radii: Sequence[float],
+    services: Sequence[dict[str, Any]],
+    lat0: float,
+    lon0: float,
+    lang: str,
+    mpl: Any,
+    nearest: Any,
+    local_xy: Any,
+) -> None:
     hits = [k for k, r in enumerate(rows.tolist()) if result.ids[r] == focus]
     if not hits:
-        raise OptionError("no such community on the map", [Problem("unknown community", value=focus, fix="pass the id of a mapped community")])
+        raise OptionError(
+            "no such community on the map",
+            [Problem("unknown community", value=focus, fix="pass the id of a mapped community")],
+        )
     fx, fy = float(x[hits[0]]), float(y[hits[0]])
     for k, radius in enumerate(sorted(radii)):
-        circle = mpl.patches.Circle((fx, fy), radius, fill=False, linestyle=("-", "--", ":")[k % 3], edgecolor="#444", linewidth=1.0, zorder=1, label=word(lang, "life_circle").format(m=int(radius)))
+        circle = mpl.patches.Circle(
+            (fx, fy),
+            radius,
+            fill=False,
+            linestyle=("-", "--", ":")[k % 3],
+            edgecolor="#444",
+            linewidth=1.0,
+            zorder=1,
+            label=word(lang, "life_circle").format(m=int(radius)),
+        )
         ax.add_patch(circle)
     kinds = _service_points(ax, services, lat0, lon0, local_xy, lang) if services else {}
     for sx, sy, names in kinds.values():
         idx, dist = nearest(np.array([fx]), np.array([fy]), sx, sy)
         j = int(idx[0])
         ax.plot([fx, sx[j]], [fy, sy[j]], color="#1d6fa3", linewidth=0.8, zorder=2)
-        ax.annotate(f"{names[j]} {dist[0]:,.0f} m", (sx[j], sy[j]), xytext=(3, -9), textcoords="offset points", fontsize=6.5, color="#1d6fa3")
+        ax.annotate(
+            f"{names[j]} {dist[0]:,.0f} m",
+            (sx[j], sy[j]),
+            xytext=(3, -9),
+            textcoords="offset points",
+            fontsize=6.5,
+            color="#1d6fa3",
+        )
     reach = max(radii) if radii else 1000.0
     ax.set_xlim(min(ax.get_xlim()[0], fx - reach), max(ax.get_xlim()[1], fx + reach))
     ax.set_ylim(min(ax.get_ylim()[0], fy - reach), max(ax.get_ylim()[1], fy + reach))

@@ -85,7 +85,10 @@ class SelectionProblem:
     def group_spend(self, chosen: NDArray[np.bool_]) -> NDArray[np.float64]:
         """Spending of each cap group."""
         sel = chosen & (self.group >= 0)
-        return np.bincount(self.group[sel], weights=self.cost[sel], minlength=self.caps.size)
+        spend: NDArray[np.float64] = np.bincount(
+            self.group[sel], weights=self.cost[sel], minlength=self.caps.size
+        ).astype(np.float64)
+        return spend
 
     def feasible(self, chosen: NDArray[np.bool_]) -> bool:
         """True when the choice keeps to the budget and every cap."""

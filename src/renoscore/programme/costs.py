@@ -303,7 +303,11 @@ def item_costs(
         unmet = s < 1.0 - 1e-12
         if q.gap == "units":
             target = ind.goalposts.target
-            short = target - values[:, j] if ind.direction is Direction.BENEFIT else values[:, j] - target
+            short = (
+                target - values[:, j]
+                if ind.direction is Direction.BENEFIT
+                else values[:, j] - target
+            )
             g = np.maximum(short, 0.0)
         elif q.gap == "share":
             g = 1.0 - s
@@ -312,7 +316,9 @@ def item_costs(
         g = np.where(unmet, g, 0.0)
         g[np.isnan(s)] = np.nan
         quantity[:, j] = g * q.factor * _basis(q.basis, context, rows, n) / q.per
-    fixed = np.array([costs.items[i.id].fixed if i.id in costs.items else 0.0 for i in system.indicators])
+    fixed = np.array(
+        [costs.items[i.id].fixed if i.id in costs.items else 0.0 for i in system.indicators]
+    )
     unit = np.array(
         [costs.items[i.id].unit_cost if i.id in costs.items else np.nan for i in system.indicators]
     )

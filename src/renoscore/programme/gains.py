@@ -31,7 +31,7 @@ Examples
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -102,7 +102,9 @@ def score_gains(
             ],
         )
     tree = system_tree(result.system, result.weights)
-    method = "arithmetic" if prov.aggregation == "arithmetic" else "geometric"
+    method: Literal["arithmetic", "geometric"] = (
+        "arithmetic" if prov.aggregation == "arithmetic" else "geometric"
+    )
     S = result.indicator_scores[rows] / 100.0
     base = aggregate_tree(S, tree, method=method)[0][:, 0]
     gains = np.full(S.shape, np.nan)

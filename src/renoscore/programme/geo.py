@@ -93,10 +93,15 @@ def read_boundaries(source: str | Path | dict[str, Any], name_key: str = "name")
         kind, coords = geom.get("type"), geom.get("coordinates")
         polys = [coords] if kind == "Polygon" else coords if kind == "MultiPolygon" else None
         if not polys:
-            problems.append(Problem(f"feature {k} is a {kind}, not a polygon", file=where, fix="keep polygons only"))
+            problems.append(
+                Problem(
+                    f"feature {k} is a {kind}, not a polygon", file=where, fix="keep polygons only"
+                )
+            )
             continue
         name = str((f.get("properties") or {}).get(name_key, k))
-        out.append(Boundary(name, tuple(np.asarray(p[0], dtype=np.float64) for p in polys)))
+        rings = tuple(np.asarray(q[0], dtype=np.float64) for q in polys)  # type: ignore[index]
+        out.append(Boundary(name, rings))
     if problems:
         raise DataValidationError("invalid boundaries", problems)
     return out
@@ -113,7 +118,11 @@ def read_points(source: Any) -> list[dict[str, Any]]:
     from renoscore._tables import DEFAULT_MAX_BYTES, read_source
 
     t = read_source(source, None, None, DEFAULT_MAX_BYTES)
-    problems = [Problem(f"no column {c!r}", file=t.source, column=c, fix="add it") for c in ("service", "lat", "lon") if c not in t.columns]
+    problems = [
+        Problem(f"no column {c!r}", file=t.source, column=c, fix="add it")
+        for c in ("service", "lat", "lon")
+        if c not in t.columns
+    ]
     if problems:
         raise DataValidationError("invalid service points", problems)
     out = []
@@ -123,11 +132,21 @@ def read_points(source: Any) -> list[dict[str, Any]]:
             if not (-90 <= lat <= 90 and -180 <= lon <= 180):
                 raise ValueError
         except (TypeError, ValueError):
-            problems.append(Problem("not a coordinate", file=t.source, row=r + 1, column="lat",
-                                    value=(t.columns["lat"][r], t.columns["lon"][r]), fix="decimal degrees (WGS 84)"))
+            problems.append(
+                Problem(
+                    "not a coordinate",
+                    file=t.source,
+                    row=r + 1,
+                    column="lat",
+                    value=(t.columns["lat"][r], t.columns["lon"][r]),
+                    fix="decimal degrees (WGS 84)",
+                )
+            )
             continue
         name = t.columns["name"][r] if "name" in t.columns else ""
-        out.append({"service": str(t.columns["service"][r]), "name": str(name), "lat": lat, "lon": lon})
+        out.append(
+            {"service": str(t.columns["service"][r]), "name": str(name), "lat": lat, "lon": lon}
+        )
     if problems:
         raise DataValidationError("invalid service points", problems)
     return out

@@ -108,7 +108,7 @@ class RenovationItems:
 def default_phase(result: EvaluationResult) -> str | None:
     """The phase a plan starts from: the first phase present in the system's phase order."""
     order = {p: k for k, p in enumerate(result.system.phase_ids)}
-    present = [p for p in dict.fromkeys(result.phases)]
+    present = list(dict.fromkeys(result.phases))
     present.sort(key=lambda p: -1 if p is None else order.get(p, len(order)))
     return present[0] if present else None
 

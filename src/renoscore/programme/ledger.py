@@ -129,7 +129,7 @@ class Ledger:
 
     def status_counts(self) -> dict[str, int]:
         """How many lines have each status (every declared status, in order)."""
-        counts = {s: 0 for s in STATUS["en"]}
+        counts = dict.fromkeys(STATUS["en"], 0)
         for e in self.entries:
             counts[e.status] += 1
         return counts
@@ -154,7 +154,7 @@ class Ledger:
         entry, problems = _entry(cells, k + 1, None, None)
         if problems or entry is None:
             raise LedgerError("invalid ledger", problems)
-        return Ledger(self.entries[:k] + (entry,) + self.entries[k + 1 :], self.lang)
+        return Ledger((*self.entries[:k], entry, *self.entries[k + 1 :]), self.lang)
 
 
 def _cell(e: LedgerEntry, key: str, lang: Lang) -> Any:
@@ -285,7 +285,9 @@ def _date(value: Any) -> dt.date | None:
 
 
 def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and np.isnan(value)) or str(value).strip() == ""
+    return (
+        value is None or (isinstance(value, float) and np.isnan(value)) or str(value).strip() == ""
+    )
 
 
 def _entry(
@@ -295,7 +297,9 @@ def _entry(
     problems: list[Problem] = []
 
     def bad(column: str, reason: str, value: Any, fix: str) -> None:
-        problems.append(Problem(reason, fix=fix, file=file, line=line, row=row, column=column, value=value))
+        problems.append(
+            Problem(reason, fix=fix, file=file, line=line, row=row, column=column, value=value)
+        )
 
     out: dict[str, Any] = {}
     for key, value in cells.items():
@@ -304,22 +308,42 @@ def _entry(
         if key == "status":
             code = _code(STATUS, str(value).strip())
             if code is None:
-                bad(key, "unknown status", value, f"use one of {list(STATUS['zh'].values())} or {list(STATUS['en'])}")
+                bad(
+                    key,
+                    "unknown status",
+                    value,
+                    f"use one of {list(STATUS['zh'].values())} or {list(STATUS['en'])}",
+                )
             out[key] = code
         elif key == "category":
             code = _code(CATEGORY, str(value).strip())
             if code is None:
-                bad(key, "unknown renovation category", value, f"use one of {list(CATEGORY['zh'].values())}")
+                bad(
+                    key,
+                    "unknown renovation category",
+                    value,
+                    f"use one of {list(CATEGORY['zh'].values())}",
+                )
             out[key] = code
         elif key == "responsible":
             code = _code(RESPONSIBLE, str(value).strip())
             if code is None:
-                bad(key, "unknown responsible unit", value, f"use one of {list(RESPONSIBLE['zh'].values())}")
+                bad(
+                    key,
+                    "unknown responsible unit",
+                    value,
+                    f"use one of {list(RESPONSIBLE['zh'].values())}",
+                )
             out[key] = code
         elif key == "funding":
             shares = value if isinstance(value, dict) else _funding(str(value))
             if shares is None:
-                bad(key, "cannot read the funding sources", value, "write e.g. 中央补助资金 40%、地方财政资金 60%")
+                bad(
+                    key,
+                    "cannot read the funding sources",
+                    value,
+                    "write e.g. 中央补助资金 40%、地方财政资金 60%",
+                )
             out[key] = shares
         elif key in ("deadline", "completed_on", "signed_off_on"):
             try:
@@ -328,7 +352,9 @@ def _entry(
                 bad(key, "not a date", value, "write the date as YYYY-MM-DD, e.g. 2025-06-30")
         elif key == "cost":
             try:
-                out[key] = parse_amount(value if not isinstance(value, str) else value.strip(), what="cost")
+                out[key] = parse_amount(
+                    value if not isinstance(value, str) else value.strip(), what="cost"
+                )
             except Exception:
                 bad(key, "not an amount of money", value, "write yuan (125000) or 万元 (12.5万)")
         elif key in ("quantity", "gain"):
@@ -351,15 +377,41 @@ def _entry(
             bad(key, "empty cell in a required column", cells.get(key), "fill it in")
     status = out.get("status")
     done, signed = out.get("completed_on"), out.get("signed_off_on")
-    if status in ("completed", "signed_off") and done is None and "completed_on" not in [p.column for p in problems]:
-        bad("completed_on", "a signed-off line needs a completion date" if status == "signed_off" else "a completed line needs a completion date", status,
-            "fill in 完成时间 (the date the work was completed) before 销号" if status == "signed_off" else "fill in 完成时间")
-    if status == "signed_off" and signed is None and "signed_off_on" not in [p.column for p in problems]:
+    if (
+        status in ("completed", "signed_off")
+        and done is None
+        and "completed_on" not in [p.column for p in problems]
+    ):
+        bad(
+            "completed_on",
+            "a signed-off line needs a completion date"
+            if status == "signed_off"
+            else "a completed line needs a completion date",
+            status,
+            "fill in 完成时间 (the date the work was completed) before 销号"
+            if status == "signed_off"
+            else "fill in 完成时间",
+        )
+    if (
+        status == "signed_off"
+        and signed is None
+        and "signed_off_on" not in [p.column for p in problems]
+    ):
         bad("signed_off_on", "a signed-off line needs a sign-off date", status, "fill in 销号时间")
     if signed is not None and status != "signed_off":
-        bad("status", "a line with a sign-off date must have the status signed off", status, "set 办理状态 to 已销号, or clear 销号时间")
+        bad(
+            "status",
+            "a line with a sign-off date must have the status signed off",
+            status,
+            "set 办理状态 to 已销号, or clear 销号时间",
+        )
     if done is not None and signed is not None and signed < done:
-        bad("signed_off_on", f"sign-off {signed} is before completion {done}", signed.isoformat(), "sign off on or after the completion date")
+        bad(
+            "signed_off_on",
+            f"sign-off {signed} is before completion {done}",
+            signed.isoformat(),
+            "sign off on or after the completion date",
+        )
     if problems:
         return None, problems
     return LedgerEntry(**out), []
@@ -385,27 +437,49 @@ def read_ledger(source: Any, *, sheet: str | int | None = None) -> Ledger:
     for h in unknown:
         from renoscore._validation import suggest
 
-        problems.append(Problem(f"unknown ledger column {h!r}", file=table.source, line=table.header_line,
-                                column=h, fix=suggest(h, keys) or "remove it or use the ledger's headers"))
+        problems.append(
+            Problem(
+                f"unknown ledger column {h!r}",
+                file=table.source,
+                line=table.header_line,
+                column=h,
+                fix=suggest(h, keys) or "remove it or use the ledger's headers",
+            )
+        )
     present = {keys[h]: h for h in table.header if h in keys}
     for key in REQUIRED:
         if key not in present:
-            problems.append(Problem(f"no column for {key!r}", file=table.source, line=table.header_line,
-                                    fix=f"add a column {LEDGER_HEADERS['zh'][key]!r} (or {LEDGER_HEADERS['en'][key]!r})"))
+            problems.append(
+                Problem(
+                    f"no column for {key!r}",
+                    file=table.source,
+                    line=table.header_line,
+                    fix=f"add a column {LEDGER_HEADERS['zh'][key]!r} (or {LEDGER_HEADERS['en'][key]!r})",
+                )
+            )
     if problems:
         raise LedgerError("invalid ledger", problems)
     entries: list[LedgerEntry] = []
     seen: dict[str, int] = {}
     zh = any(h in LEDGER_HEADERS["zh"].values() for h in table.header)
     for r in range(table.n):
-        cells = {key: table.columns[h][r] for key, h in present.items() if key != "item_id" or True}
+        cells = {key: table.columns[h][r] for key, h in present.items() if True}
         line = table.lines[r] if table.lines else None
         entry, found = _entry(cells, r + 1, table.source, line)
         problems += found
         if entry is not None:
             if entry.item_id in seen:
-                problems.append(Problem("item number used twice", file=table.source, line=line, row=r + 1,
-                                        column="item_id", value=entry.item_id, fix=f"also row {seen[entry.item_id]}; number every line once"))
+                problems.append(
+                    Problem(
+                        "item number used twice",
+                        file=table.source,
+                        line=line,
+                        row=r + 1,
+                        column="item_id",
+                        value=entry.item_id,
+                        fix=f"also row {seen[entry.item_id]}; number every line once",
+                    )
+                )
             seen.setdefault(entry.item_id, r + 1)
             entries.append(entry)
     if problems:

@@ -30,6 +30,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -107,8 +108,8 @@ def load_projects(source: Any, *, sheet: str | int | None = None) -> list[Projec
         def cell(col: str, row: int = r) -> Any:
             return t.columns[col][row] if col in t.columns else None
 
-        def bad(col: str, reason: str, fix: str, row: int = r) -> None:
-            problems.append(Problem(reason, column=col, value=cell(col), fix=fix, **where))
+        def bad(col: str, reason: str, fix: str, here: dict[str, Any] = where) -> None:
+            problems.append(Problem(reason, column=col, value=cell(col), fix=fix, **here))
 
         cid = str(cell("community_id") or "").strip()
         if not cid:
@@ -126,7 +127,7 @@ def load_projects(source: Any, *, sheet: str | int | None = None) -> list[Projec
                     bad(f"{m}_{kind}", "not a date", "write YYYY-MM-DD")
                     store[m] = None
         done = [(m, actual[m]) for m in MILESTONE_ORDER if actual[m] is not None]
-        for (m1, d1), (m2, d2) in zip(done, done[1:], strict=False):
+        for (m1, d1), (m2, d2) in itertools.pairwise(done):
             if d2 is not None and d1 is not None and d2 < d1:
                 bad(f"{m2}_actual", f"{m2} ({d2}) is before {m1} ({d1})", "check the dates")
         money = {}
@@ -146,10 +147,17 @@ def load_projects(source: Any, *, sheet: str | int | None = None) -> list[Projec
             except ValueError:
                 bad(col, "not a whole number >= 0", "write a count")
                 counts[col] = 0
-        for total, part in (("inspections", "inspections_passed"), ("complaints", "complaints_closed")):
+        for total, part in (
+            ("inspections", "inspections_passed"),
+            ("complaints", "complaints_closed"),
+        ):
             if counts[part] > counts[total]:
                 bad(part, f"more than {total} ({counts[total]})", f"at most the number of {total}")
-        out.append(Project(cid, cell("name"), plan, actual, money["investment_plan"], money["invested"], counts))
+        out.append(
+            Project(
+                cid, cell("name"), plan, actual, money["investment_plan"], money["invested"], counts
+            )
+        )
     if problems:
         raise ProjectTableError("invalid project table", problems)
     return out
@@ -197,7 +205,7 @@ def project_progress(projects: Sequence[Project], as_of: dt.date) -> list[dict[s
 
 
 def _stage(p: Project, as_of: dt.date) -> str | None:
-    reached = [m for m in MILESTONE_ORDER if p.actual[m] is not None and p.actual[m] <= as_of]
+    reached = [m for m in MILESTONE_ORDER if (d := p.actual[m]) is not None and d <= as_of]
     return reached[-1] if reached else None
 
 
@@ -259,8 +267,12 @@ def mid_works_indicators(
             {
                 "community_id": p.community_id,
                 "phase": "t_proc",
-                "quality_pass_rate": c["inspections_passed"] / c["inspections"] if c["inspections"] else None,
-                "complaint_closure": c["complaints_closed"] / c["complaints"] if c["complaints"] else None,
+                "quality_pass_rate": c["inspections_passed"] / c["inspections"]
+                if c["inspections"]
+                else None,
+                "complaint_closure": c["complaints_closed"] / c["complaints"]
+                if c["complaints"]
+                else None,
                 "complaints_per100hh": 100.0 * c["complaints"] / float(hh) if hh else None,
             }
         )

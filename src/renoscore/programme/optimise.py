@@ -193,7 +193,7 @@ def solve_selection(
     -------
     Selection
     """
-    from renoscore.programme._milp import solve_core, tie_break
+    from renoscore.programme._milp import CoreResult, solve_core, tie_break
 
     p = SelectionProblem.build(value, cost, basic, budget, group, caps)
     stage1 = basic_first(p)
@@ -217,8 +217,9 @@ def solve_selection(
     tol = 1e-9 * max(1.0, abs(bound))
     gap = max(bound - z, 0.0) + tol
     core = free[np.abs(r) <= gap]
+    final: CoreResult | None = got
     if got is not None and got.optimal and np.isin(core, first).all():
-        final = got
+        pass
     else:
         final = solve_core(p, core, _fix_by_sign(p, free, r, core) | fixed1, need, time_limit)
     if final is not None:

@@ -153,7 +153,9 @@ class ProgrammePlan:
         rows = np.unique(it.row)
         pos = np.searchsorted(rows, it.row)
         n_items = np.bincount(pos, weights=self.funded.astype(float), minlength=rows.size)
-        cost = np.bincount(pos, weights=np.where(self.funded, np.nan_to_num(it.cost), 0.0), minlength=rows.size)
+        cost = np.bincount(
+            pos, weights=np.where(self.funded, np.nan_to_num(it.cost), 0.0), minlength=rows.size
+        )
         gain = np.bincount(pos, weights=np.where(self.funded, it.gain, 0.0), minlength=rows.size)
         names = res.context.get("name")
         out = []
@@ -177,7 +179,10 @@ class ProgrammePlan:
     def summary(self, lang: Lang = "en") -> str:
         """A few lines: budget, spent, items and basic items funded, gain, marginal value."""
         s, m = self.selection, self.marginal
-        fmt = lambda y: format_amount(y, lang)  # noqa: E731
+
+        def fmt(y: float) -> str:
+            return format_amount(y, lang)
+
         lines = [
             f"{word(lang, 'budget')}: {fmt(self.budget)}; {word(lang, 'spent')}: {fmt(self.spent)}",
             f"{word(lang, 'funded_items')}: {int(self.funded.sum())} / {self.items.n}; "
@@ -195,8 +200,15 @@ class ProgrammePlan:
     def table(self, lang: Lang = "en", top: int | None = None) -> str:
         """The funded items as a plain-text table, best value per yuan first."""
         recs = self.records(lang, funded_only=True)
-        recs.sort(key=lambda d: (d["category"] != CATEGORY[lang]["basic"], -(d["gain_per_10k_yuan"] or 0)))
-        head = [word(lang, "community"), word(lang, "indicator"), word(lang, "cost"), word(lang, "gain")]
+        recs.sort(
+            key=lambda d: (d["category"] != CATEGORY[lang]["basic"], -(d["gain_per_10k_yuan"] or 0))
+        )
+        head = [
+            word(lang, "community"),
+            word(lang, "indicator"),
+            word(lang, "cost"),
+            word(lang, "gain"),
+        ]
         rows = [
             [
                 f"{r['community_id']} {r['name'] or ''}".strip(),
@@ -207,7 +219,9 @@ class ProgrammePlan:
             for r in recs[: top or None]
         ]
         widths = [max([_width(h), *(_width(r[i]) for r in rows)]) for i, h in enumerate(head)]
-        lines = ["  ".join(_pad(h, w, i >= 2) for i, (h, w) in enumerate(zip(head, widths, strict=True)))]
+        lines = [
+            "  ".join(_pad(h, w, i >= 2) for i, (h, w) in enumerate(zip(head, widths, strict=True)))
+        ]
         lines += [
             "  ".join(_pad(c, w, i >= 2) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
             for r in rows
@@ -287,9 +301,7 @@ def plan_programme(
     money = parse_amount(budget, what="budget")
     plus = parse_amount(extra, what="extra")
     caps = {k: parse_amount(v, what=f"cap of {k}") for k, v in (district_caps or {}).items()}
-    items = renovation_items(
-        result, costs or default_costs(), phase=phase, willingness=willingness
-    )
+    items = renovation_items(result, costs or default_costs(), phase=phase, willingness=willingness)
     group, cap_values, _ = district_codes(items, district_column, caps)
     eligible = items.priced.copy()
     if min_willingness is not None:
@@ -300,7 +312,12 @@ def plan_programme(
 
     def solve(total: float) -> Selection:
         return solve_selection(
-            value[idx], cost[idx], items.basic[idx], total, group[idx], cap_values,
+            value[idx],
+            cost[idx],
+            items.basic[idx],
+            total,
+            group[idx],
+            cap_values,
             time_limit=time_limit,
         )
 
@@ -310,8 +327,18 @@ def plan_programme(
     notes = _warnings(result, sel)
     reason = _reasons(items, funded, value, eligible, group, cap_values, min_willingness)
     return ProgrammePlan(
-        items, funded, reason, value, money, caps, sel, more, plus, min_willingness,
-        district_column, tuple(notes),
+        items,
+        funded,
+        reason,
+        value,
+        money,
+        caps,
+        sel,
+        more,
+        plus,
+        min_willingness,
+        district_column,
+        tuple(notes),
     )
 
 
@@ -343,7 +370,9 @@ def _reasons(
 ) -> list[str]:
     """Why each item was funded or not, as a key of the reasons."""
     cost = np.nan_to_num(items.cost)
-    spent = np.bincount(group[funded & (group >= 0)], weights=cost[funded & (group >= 0)], minlength=caps.size)
+    spent = np.bincount(
+        group[funded & (group >= 0)], weights=cost[funded & (group >= 0)], minlength=caps.size
+    )
     over_cap = np.zeros(items.n, dtype=bool)
     has = group >= 0
     over_cap[has] = spent[group[has]] + cost[has] > caps[group[has]] + 1e-6

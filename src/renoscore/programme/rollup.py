@@ -118,7 +118,11 @@ def _summary(
     w = np.array([hh.get(r, np.nan) if any_hh else 1.0 for r in sel.tolist()])
     use = scored & ~np.isnan(w)
     total_w = float(np.nansum(w)) if any_hh else float(sel.size)
-    mean = float((w[use] * score[use]).sum() / w[use].sum()) if use.any() and w[use].sum() > 0 else None
+    mean = (
+        float((w[use] * score[use]).sum() / w[use].sum())
+        if use.any() and w[use].sum() > 0
+        else None
+    )
     q = np.quantile(score[scored], [0.0, 0.25, 0.5, 0.75, 1.0]) if scored.any() else [None] * 5
     grades = result.grades[sel, 0]
     names = [g.id for g in result.system.grades]

@@ -24,6 +24,8 @@ def map_section(ctx: ReportContext) -> list[Block]:
     focus = map_focus(ctx)
     blocks: list[Block] = [Paragraph([ctx.t["map_intro"].format(focus=focus)])]
     fig, ax = ctx.new_figure((7.4, 6.2))
-    ctx.plot(lambda: ctx.r.plot.map(ctx.phases[0], ax, focus=focus, services=ctx.services, lang=ctx.lang))
+    ctx.plot(
+        lambda: ctx.r.plot.map(ctx.phases[0], ax, focus=focus, services=ctx.services, lang=ctx.lang)
+    )
     blocks.append(ctx.figure("map", fig, ctx.t["chart_map"]))
     return blocks

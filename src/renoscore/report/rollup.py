@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from renoscore._document import Block, Heading, Paragraph, Table
 from renoscore.report._cells import number, percent
 from renoscore.report._context import ReportContext
@@ -16,12 +18,23 @@ def rollup_section(ctx: ReportContext) -> list[Block]:
 
     t, lang = ctx.t, ctx.lang
     phase = ctx.phases[0]
-    rows = rollup(ctx.r, phase=phase, levels=[lv for lv in ("street", "district") if lv in available_levels(ctx.r)])
+    rows = rollup(
+        ctx.r,
+        phase=phase,
+        levels=[lv for lv in ("street", "district") if lv in available_levels(ctx.r)],
+    )
     grades = [g.id for g in ctx.sys.grades]
     head = [
-        word(lang, "level"), word(lang, "unit_name"), word(lang, "community"), word(lang, "households"),
-        word(lang, "mean_score"), word(lang, "coverage"), word(lang, "min"), word(lang, "median"),
-        word(lang, "max"), *[g.name.get(lang) for g in ctx.sys.grades],
+        word(lang, "level"),
+        word(lang, "unit_name"),
+        word(lang, "community"),
+        word(lang, "households"),
+        word(lang, "mean_score"),
+        word(lang, "coverage"),
+        word(lang, "min"),
+        word(lang, "median"),
+        word(lang, "max"),
+        *[g.name.get(lang) for g in ctx.sys.grades],
     ]
     body = [
         [
@@ -53,9 +66,25 @@ def progress_section(ctx: ReportContext) -> list[Block]:
     t, lang = ctx.t, ctx.lang
     projects, day = ctx.projects
     prog = project_progress(projects, day)
-    levels = {lv: dict(zip(ctx.r.ids, ctx.r.context[lv], strict=True)) for lv in ("street", "district") if lv in ctx.r.context}
+    levels: dict[str, dict[str, Any]] = {
+        lv: dict(zip(ctx.r.ids, ctx.r.context[lv], strict=True))
+        for lv in ("street", "district")
+        if lv in ctx.r.context
+    }
     rows = progress_rollup(prog, levels)
-    head = [word(lang, k) for k in ("level", "unit_name", "projects", "start_rate", "completion_rate", "investment_rate", "days_late", "max_days_late")]
+    head = [
+        word(lang, k)
+        for k in (
+            "level",
+            "unit_name",
+            "projects",
+            "start_rate",
+            "completion_rate",
+            "investment_rate",
+            "days_late",
+            "max_days_late",
+        )
+    ]
     body = [
         [
             word(lang, r["level"]) if r["level"] != "total" else word(lang, "total"),
