@@ -19,13 +19,20 @@ def test_plan_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Non
     out = tmp_path / "plan.xlsx"
     assert main(["plan", "--example", "--budget", "3000万", "--lang", "zh", "-o", str(out)]) == 0
     text = capsys.readouterr().out
-    assert "预算: 3,000万元" in text
+    assert "预算：3,000万元" in text
     assert "预算边际效益" in text
     assert "JS05" in text
     from renoscore.programme.ledger import read_ledger
 
     ledger = read_ledger(out, sheet="问题台账")
     assert sum(e.funded for e in ledger.entries) > 100
+    from openpyxl import load_workbook
+
+    assert load_workbook(out, read_only=True).sheetnames == [
+        "项目优先序",
+        "小区预期提升",
+        "问题台账",
+    ]
     assert main(["plan", "--example", "--budget", "3000w"]) == 1
     assert main(["plan", "--example", "--budget", "1亿", "--cap", "金水区"]) == 2
     err = capsys.readouterr().err
@@ -55,7 +62,9 @@ def test_ledger_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
     assert "未启动 461" in capsys.readouterr().out
     bad = tmp_path / "bad.csv"
     bad.write_text(
-        "序号,小区编号,指标编号,办理状态\nA-1,A,f_parcel_locker,已销号\n", encoding="utf-8"
+        "某区老旧小区改造问题台账\n项目编号,小区编号,指标编号,办理状态\n"
+        "A-1,A,f_parcel_locker,已销号\n",
+        encoding="utf-8",
     )
     assert main(["ledger", "check", str(bad)]) == 1
     assert "completion date" in capsys.readouterr().err
@@ -90,7 +99,7 @@ def test_map_view(tmp_path: Path) -> None:
     )
     texts = [t.get_text() for t in ax.texts]
     assert "金水区" in texts
-    assert any(t.endswith(" m") for t in texts)
+    assert any(t.endswith("米）") for t in texts)
     assert len(ax.patches) >= 3
     with pytest.raises(rs.OptionError):
         r.plot.map(focus="nowhere")
@@ -119,7 +128,7 @@ def report_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_report_has_map_and_rollups(report_file: Path) -> None:
     html = report_file.read_text(encoding="utf-8")
     for heading in (
-        "分级汇总(街道、区)",
+        "分级汇总（街道、区）",
         "小区分布图",
         "节点与进度",
         "预算约束下的项目优先序",

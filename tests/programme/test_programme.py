@@ -71,15 +71,30 @@ items:
   f_parcel_locker:
     measure: {en: a, zh: b}
     quantity: {gap: whole}
-    unit_cost: 100
-    unit: {en: a, zh: b}
+    unit_cost: 3000w
+    unit: lifts
     responsible: goverment
     funding: {local_budget: 0.5}
     source: stated default
 """
     with pytest.raises(CostTableError) as err:
         load_costs(text)
-    assert len(err.value.problems) == 2  # the misspelled unit and the shares
+    # the amount, the unit (not in the unit model), the misspelled responsible unit, the shares
+    assert [p.path for p in err.value.problems] == [
+        "items.f_parcel_locker.unit_cost",
+        "items.f_parcel_locker.unit.code",
+        "items.f_parcel_locker.responsible",
+        "items.f_parcel_locker.funding",
+    ]
+    assert all(p.line for p in err.value.problems)
+    good = load_costs(
+        text.replace("3000w", "0.3万元")
+        .replace("unit: lifts", "unit: {code: count, note: {en: lockers, zh: 快件箱}}")
+        .replace("goverment", "market")
+        .replace("0.5}", "1.0}")
+    )
+    line = good.items["f_parcel_locker"]
+    assert (line.unit_cost, line.unit.label("zh")) == (3000.0, "个（快件箱）")
 
 
 def test_gains_add_up_to_the_re_evaluated_score(result: rs.EvaluationResult, plan) -> None:  # type: ignore[no-untyped-def]
@@ -193,8 +208,8 @@ def test_ledger_read_back_reports_every_problem(tmp_path: Path, plan) -> None:  
     recs[0]["办理状态"] = "已销号"  # no completion date
     recs[1]["办理状态"] = "done"
     recs[2]["计划完成时间"] = "2025/13/01"
-    recs[3]["估算投资(元)"] = "12万块"
-    recs[4]["序号"] = recs[5]["序号"]
+    recs[3]["估算投资（元）"] = "12万块"
+    recs[4]["项目编号"] = recs[5]["项目编号"]
     with pytest.raises(LedgerError) as err:
         read_ledger(recs)
     got = {(p.row, p.column) for p in err.value.problems}

@@ -1,15 +1,17 @@
 """``renoscore ledger``: export the problem ledger (问题台账) and check one read back.
 
-``ledger export`` writes every unmet renovation item of the example (or SYSTEM DATA) with its
-responsible unit, measure, cost, funding sources and planned completion date (Excel sheet
-问题台账 with Chinese headers under ``--lang zh``); with ``--budget`` the lines the plan
-funds are marked. ``ledger check FILE`` reads a ledger back, validates every line (statuses
-from the declared list, no sign-off without a completion date) and prints the count of lines
-by status; exit 1 with every problem listed when a line is wrong.
+``ledger export`` writes every unmet renovation item of the example (or SYSTEM DATA, read with
+the data options every command shares) with its responsible unit, measure, quantity and unit,
+cost, funding sources and planned completion date (Excel sheet 问题台账 with Chinese headers
+under ``--lang zh``, the default); with ``--budget`` the lines the plan funds are marked.
+``ledger check FILE`` reads a ledger back (found below any title rows), validates every line
+(statuses from the declared list, no sign-off without a completion date) and prints the count
+of lines by status; exit 1 with every problem listed when a line is wrong.
 
 Examples
 --------
-``renoscore ledger export --example --budget 3000万 --lang zh -o 台账.xlsx``
+``renoscore ledger export --example --budget 3000万 -o 台账.xlsx``
+``renoscore ledger export SYSTEM DATA --sheet 2024 --header-row 3 -o 台账.xlsx``
 ``renoscore ledger check 台账.xlsx``
 """
 
@@ -23,19 +25,26 @@ from renoscore.errors import UsageError
 
 __all__ = ["add_parser", "run"]
 
+#: The suffixes ``export -o`` writes.
+_SUFFIXES = (".xlsx", ".csv", ".json")
+
 
 def add_parser(subparsers: _common.Subparsers) -> None:
     """Give ``renoscore`` its ``ledger`` sub-command (``export`` and ``check``)."""
     c = subparsers.add_parser("ledger", help="export the problem ledger (问题台账) or check one")
-    c.add_argument("action", choices=["export", "check"])
-    c.add_argument("system", nargs="?", help="indicator system (export) or the ledger file (check)")
-    c.add_argument("data", nargs="?", help="community data (export)")
-    c.add_argument("--example", action="store_true", help="export the bundled example's ledger")
-    c.add_argument("--budget", help="mark the lines a plan with this budget funds")
-    c.add_argument("--deadline", help="planned completion date of funded lines (YYYY-MM-DD)")
-    c.add_argument("--lang", choices=["en", "zh"], default="zh")
-    c.add_argument("-o", "--output", help="the ledger file (.xlsx, .csv or .json)")
-    _common.add_scoring_options(c, methods=False, missing_default="renormalize", missing_help=None)
+    actions = c.add_subparsers(dest="action", required=True, metavar="{export,check}")
+    e = actions.add_parser("export", help="write the ledger of SYSTEM DATA (or --example)")
+    _common.add_inputs(e, "export the bundled example's ledger")
+    e.add_argument("--weights", help="frozen weights (YAML/JSON) or a method name")
+    e.add_argument("--panel", help="expert panel YAML for AHP weights")
+    e.add_argument("--budget", help="mark the lines a plan with this budget funds")
+    e.add_argument("--deadline", help="planned completion date of funded lines (YYYY-MM-DD)")
+    e.add_argument("--lang", choices=["en", "zh"], default="zh")
+    e.add_argument("-o", "--output", required=True, help="the ledger file (.xlsx, .csv or .json)")
+    _common.add_scoring_options(e, methods=False, missing_default="renormalize", missing_help=None)
+    k = actions.add_parser("check", help="read a ledger back and validate every line")
+    k.add_argument("file", help="the ledger (.xlsx, .csv)")
+    k.add_argument("--sheet", help="Excel sheet of the ledger (name or 0-based index)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -47,10 +56,10 @@ def run(args: argparse.Namespace) -> int:
     >>> from renoscore.cli import main
     >>> out = str(pathlib.Path(tempfile.mkdtemp()) / "l.xlsx")
     >>> main(["ledger", "export", "--example", "--budget", "3000万", "-o", out])  # doctest: +ELLIPSIS
-    wrote ... lines to ...
+    已写入461条至 ...l.xlsx
     0
     >>> main(["ledger", "check", out])  # doctest: +ELLIPSIS
-    ledger: ... lines; 未启动 ...
+    问题台账：共461条；未启动 461；实施中 0；已完成 0；已销号 0；暂缓实施 0
     0
     """
     if args.action == "check":
@@ -61,16 +70,19 @@ def run(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from renoscore import evaluate
     from renoscore.programme import default_costs, plan_programme, renovation_items
+    from renoscore.programme._words import word
     from renoscore.programme.ledger import build_ledger
 
-    if not args.output:
-        raise UsageError("give -o FILE (.xlsx, .csv or .json)")
-    system, data = _common.system_and_data(args, need_data=True)
-    result = evaluate(system, data, **_common.scoring_options(args))
+    if not args.output.lower().endswith(_SUFFIXES):
+        raise UsageError(f"cannot write a ledger to {args.output!r}; use .xlsx, .csv or .json")
     try:
         deadline = dt.date.fromisoformat(args.deadline) if args.deadline else None
     except ValueError:
         raise UsageError(f"--deadline {args.deadline!r}: write YYYY-MM-DD") from None
+    system, data = _common.system_and_data(args, need_data=True)
+    panel = _common.load_panel_arg(args, system)
+    weights = _common.load_weights_arg(args.weights, system)
+    result = evaluate(system, data, weights, panel=panel, options=_common.scoring_options(args))
     source = (
         plan_programme(result, args.budget)
         if args.budget
@@ -78,19 +90,19 @@ def _export(args: argparse.Namespace) -> int:
     )
     ledger = build_ledger(source, lang=args.lang, deadline=deadline)
     path = ledger.save(args.output)
-    print(f"wrote {len(ledger.entries)} lines to {path}")
+    print(word(args.lang, "wrote_lines").format(n=len(ledger.entries), path=path))
     return 0
 
 
 def _check(args: argparse.Namespace) -> int:
-    from renoscore.programme._words import STATUS
+    from renoscore._vocabulary import LEDGER_STATUS
+    from renoscore.programme._words import word
     from renoscore.programme.ledger import read_ledger
 
-    if not args.system:
-        raise UsageError("give the ledger file: renoscore ledger check FILE")
-    ledger = read_ledger(args.system)
-    counts = ledger.status_counts()
-    words = STATUS[ledger.lang]
-    parts = "; ".join(f"{words[k]} {v}" for k, v in counts.items())
-    print(f"ledger: {len(ledger.entries)} lines; {parts}")
+    sheet = int(args.sheet) if args.sheet and args.sheet.isdigit() else args.sheet
+    ledger = read_ledger(args.file, sheet=sheet)
+    words = LEDGER_STATUS[ledger.lang]
+    sep = "；" if ledger.lang == "zh" else "; "
+    counts = sep.join(f"{words[k]} {v}" for k, v in ledger.status_counts().items())
+    print(word(ledger.lang, "ledger_lines").format(n=len(ledger.entries), counts=counts))
     return 0

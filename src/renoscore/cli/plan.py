@@ -17,11 +17,17 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
+from renoscore._vocabulary import CONSOLE
 from renoscore.cli import _common
 from renoscore.errors import UsageError
 
 __all__ = ["add_parser", "run"]
+
+
+#: The suffixes ``-o`` writes.
+_SUFFIXES = (".xlsx", ".csv", ".json")
 
 
 def add_parser(subparsers: _common.Subparsers) -> None:
@@ -30,6 +36,8 @@ def add_parser(subparsers: _common.Subparsers) -> None:
     _common.add_inputs(c, "plan the bundled example communities with the shipped cost table")
     c.add_argument("--budget", required=True, help="the budget: 3000万, 0.3亿 or 30000000 (yuan)")
     c.add_argument("--costs", help="cost table YAML (default: the shipped one)")
+    c.add_argument("--weights", help="frozen weights (YAML/JSON) or a method name")
+    c.add_argument("--panel", help="expert panel YAML for AHP weights")
     c.add_argument("--phase", help="the phase the items come from (default: the first)")
     c.add_argument(
         "--cap",
@@ -50,7 +58,9 @@ def add_parser(subparsers: _common.Subparsers) -> None:
     c.add_argument("--extra", default="100万", help="budget added for the marginal value")
     c.add_argument("--top", type=int, default=30, help="funded items printed (0: all)")
     c.add_argument("--lang", choices=["en", "zh"], default="en")
-    c.add_argument("-o", "--output", help="write items, communities and ledger (.xlsx/.csv/.json)")
+    c.add_argument(
+        "-o", "--output", help="write items, communities and ledger (.xlsx; or .csv/.json)"
+    )
     _common.add_scoring_options(c, methods=False, missing_default="renormalize", missing_help=None)
 
 
@@ -80,8 +90,13 @@ def run(args: argparse.Namespace) -> int:
     from renoscore import evaluate
     from renoscore.programme import load_costs, plan_programme
 
+    out = Path(args.output) if args.output else None
+    if out is not None and out.suffix.lower() not in _SUFFIXES:
+        raise UsageError(f"cannot write a plan to {out.name!r}; use .xlsx, .csv or .json")
     system, data = _common.system_and_data(args, need_data=True)
-    result = evaluate(system, data, **_common.scoring_options(args))
+    panel = _common.load_panel_arg(args, system)
+    weights = _common.load_weights_arg(args.weights, system)
+    result = evaluate(system, data, weights, panel=panel, options=_common.scoring_options(args))
     plan = plan_programme(
         result,
         args.budget,
@@ -97,36 +112,31 @@ def run(args: argparse.Namespace) -> int:
     print()
     print(plan.table(args.lang, top=args.top or None))
     print()
-    for rec in plan.community_records(args.lang)[: args.top or None]:
-        if rec["items"]:
-            print(
-                f"{rec['community_id']:<6} {rec['name'] or '':<10} {rec['items']:>3}  "
-                f"{rec['score_now']:5.1f} -> {rec['score_after']:5.1f}  (+{rec['gain']:.2f})"
-            )
-    if args.output:
-        _write(plan, Path(args.output), args.lang)
+    print(_communities(plan, args.lang, args.top))
+    if out is not None:
+        for path in plan.save(out, args.lang):
+            print(CONSOLE[args.lang]["wrote"].format(path=path))
     return 0
 
 
-def _write(plan: object, path: Path, lang: str) -> None:
-    from renoscore.io.write import write_table
-    from renoscore.programme.ledger import build_ledger
-    from renoscore.programme.plan import ProgrammePlan
+def _communities(plan: Any, lang: str, top: int) -> str:
+    """The communities with funded items: score now, expected score and gain."""
+    from renoscore._display import text_table
+    from renoscore._vocabulary import column_word, context_label
 
-    assert isinstance(plan, ProgrammePlan)
-    ledger = build_ledger(plan, lang="zh" if lang == "zh" else "en")
-    if path.suffix.lower() == ".xlsx":
-        from renoscore.io.write import write_sheets
-
-        write_sheets(
-            {
-                "plan" if lang == "en" else "项目优先序": plan.records(lang),  # type: ignore[arg-type]
-                "communities" if lang == "en" else "小区汇总": plan.community_records(lang),  # type: ignore[arg-type]
-                "ledger" if lang == "en" else "问题台账": ledger.records(),
-            },
-            path,
-        )
-    else:
-        write_table(plan.records(lang), path)  # type: ignore[arg-type]
-        ledger.save(path.with_name(f"{path.stem}_ledger{path.suffix}"))
-    print(f"wrote {path}")
+    keys = ("community_id", "name", "funded_items", "score_now", "score_after", "gain")
+    rows = [
+        [
+            r["community_id"],
+            r["name"] or "",
+            str(r["funded_items"]),
+            f"{r['score_now']:.1f}",
+            f"{r['score_after']:.1f}",
+            f"{r['gain']:+.2f}",
+        ]
+        for r in plan.community_records(lang)
+        if r["funded_items"]
+    ][: top or None]
+    head = [column_word(k, lang) for k in keys]
+    head[1] = context_label(plan.items.result.system, "name", lang)
+    return text_table(head, rows, align="<<>>>>", rule=False)

@@ -216,18 +216,23 @@ def write_table(
     return path
 
 
-def write_sheets(sheets: Mapping[str, Sequence[Mapping[str, Any]]], path: str | Path) -> Path:
-    """Write several tables as the sheets of one Excel workbook (sheet name -> records).
+def write_sheets(
+    sheets: Mapping[str, Sequence[Mapping[str, Any]]], path: str | Path, *, lang: str = "en"
+) -> Path:
+    """Write several tables as the sheets of one Excel workbook (table key -> records).
+
+    A sheet is named by its key's word in ``lang`` (:data:`renoscore._vocabulary.SHEETS`:
+    ``ledger`` is 问题台账 in Chinese), or by the key itself.
 
     Examples
     --------
     >>> import tempfile, pathlib
-    >>> p = write_sheets({"问题台账": [{"序号": 1}]}, pathlib.Path(tempfile.mkdtemp()) / "t.xlsx")
+    >>> p = write_sheets({"ledger": [{"项目编号": 1}]}, pathlib.Path(tempfile.mkdtemp()) / "t.xlsx")
     >>> p.suffix
     '.xlsx'
     """
     path = Path(path)
-    _write_xlsx({name: [dict(r) for r in recs] for name, recs in sheets.items()}, path)
+    _write_xlsx({name: [dict(r) for r in recs] for name, recs in sheets.items()}, path, lang)
     return path
 
 

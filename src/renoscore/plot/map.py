@@ -23,13 +23,14 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
 from renoscore._optional import import_optional
 from renoscore.errors import OptionError, Problem
-from renoscore.plot._common import finished, new_axes, word
+from renoscore.plot._common import finished, grade_colors, new_axes, phase_order, word
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -108,13 +109,10 @@ def community_map(
     -------
     matplotlib Axes
     """
-    from renoscore.plot.results import grade_colors
-    from renoscore.programme.geo import centre, local_xy, nearest
-    from renoscore.programme.items import default_phase
+    from renoscore.programme.geo import centre, local_xy
 
-    mpl = import_optional("matplotlib", "maps")
     if phase == "auto":
-        phase = default_phase(result)
+        phase = phase_order(result)[0]
     rows = np.flatnonzero(np.array(result.phases, dtype=object) == phase)
     lat, lon = _coords(result, rows)
     ok = ~(np.isnan(lat) | np.isnan(lon))
@@ -123,58 +121,12 @@ def community_map(
         raise OptionError(
             "no community to map", [Problem("no coordinates in this phase", value=phase)]
         )
-    lat0, lon0 = centre(lat, lon)
-    x, y = local_xy(lat, lon, lat0, lon0)
+    plane = _Plane(*centre(lat, lon))
+    x, y = local_xy(lat, lon, plane.lat0, plane.lon0)
     if ax is None:
         ax = new_axes(size=(6.8, 6.0))
-    for b in boundaries or ():
-        for ring in b.rings:
-            bx, by = local_xy(ring[:, 1], ring[:, 0], lat0, lon0)
-            ax.fill(bx, by, facecolor="0.96", edgecolor="0.55", linewidth=0.8, zorder=0)
-            ax.text(
-                float(np.mean(bx)),
-                float(np.mean(by)),
-                b.name,
-                fontsize=7,
-                color="0.45",
-                ha="center",
-                zorder=0,
-            )
-    scores = result.overall[rows]
-    if color_by == "score":
-        sc = ax.scatter(
-            x,
-            y,
-            c=scores,
-            cmap="RdYlGn",
-            vmin=0,
-            vmax=100,
-            s=46,
-            edgecolors="0.2",
-            linewidths=0.5,
-            zorder=3,
-        )
-        ax.figure.colorbar(sc, ax=ax, shrink=0.7, label=word(lang, "score"))
-    else:
-        palette = grade_colors(len(result.system.grades))
-        g = result.grades[rows, 0]
-        for k, band in enumerate(result.system.grades):
-            sel = g == k
-            if sel.any():
-                ax.scatter(
-                    x[sel],
-                    y[sel],
-                    color=palette[k],
-                    s=46,
-                    edgecolors="0.2",
-                    linewidths=0.5,
-                    zorder=3,
-                    label=band.name.get(lang),
-                )
-        if (g < 0).any():
-            ax.scatter(
-                x[g < 0], y[g < 0], color="0.7", s=46, zorder=3, label=word(lang, "not_scored")
-            )
+    _boundaries(ax, boundaries or (), plane)
+    _communities(ax, result, rows, x, y, color_by, lang)
     if labels:
         for k, r in enumerate(rows.tolist()):
             ax.annotate(
@@ -187,24 +139,20 @@ def community_map(
                 zorder=4,
             )
     if focus is not None:
-        _life_circles(
-            ax,
-            result,
-            rows,
-            x,
-            y,
-            focus,
-            radii,
-            services or (),
-            lat0,
-            lon0,
-            lang,
-            mpl,
-            nearest,
-            local_xy,
-        )
+        hits = [k for k, r in enumerate(rows.tolist()) if result.ids[r] == focus]
+        if not hits:
+            raise OptionError(
+                "no such community on the map",
+                [
+                    Problem(
+                        "unknown community", value=focus, fix="pass the id of a mapped community"
+                    )
+                ],
+            )
+        centre_xy = (float(x[hits[0]]), float(y[hits[0]]))
+        _life_circles(ax, centre_xy, radii, services or (), plane, lang)
     elif services:
-        _service_points(ax, services, lat0, lon0, local_xy, lang)
+        _service_points(ax, services, plane, lang)
     ax.set_aspect("equal", adjustable="box")
     ax.set_xlabel(word(lang, "east"))
     ax.set_ylabel(word(lang, "north"))
@@ -217,18 +165,72 @@ def community_map(
     return finished(ax)
 
 
+@dataclass(frozen=True)
+class _Plane:
+    """The centre of the local plane the map is drawn on."""
+
+    lat0: float
+    lon0: float
+
+    def xy(self, lat: Any, lon: Any) -> tuple[np.ndarray, np.ndarray]:
+        from renoscore.programme.geo import local_xy
+
+        return local_xy(np.asarray(lat, float), np.asarray(lon, float), self.lat0, self.lon0)
+
+
+def _boundaries(ax: Any, boundaries: Sequence[Boundary], plane: _Plane) -> None:
+    """The boundary polygons underneath, each named at its centroid."""
+    for b in boundaries:
+        for ring in b.rings:
+            bx, by = plane.xy(ring[:, 1], ring[:, 0])
+            ax.fill(bx, by, facecolor="0.96", edgecolor="0.55", linewidth=0.8, zorder=0)
+            ax.text(
+                float(np.mean(bx)),
+                float(np.mean(by)),
+                b.name,
+                fontsize=7,
+                color="0.45",
+                ha="center",
+                zorder=0,
+            )
+
+
+def _communities(
+    ax: Any,
+    result: EvaluationResult,
+    rows: np.ndarray,
+    x: np.ndarray,
+    y: np.ndarray,
+    color_by: str,
+    lang: str,
+) -> None:
+    """The communities as points coloured by overall score (with a colour bar) or by grade."""
+    style = {"s": 46, "edgecolors": "0.2", "linewidths": 0.5, "zorder": 3}
+    if color_by == "score":
+        sc = ax.scatter(x, y, c=result.overall[rows], cmap="RdYlGn", vmin=0, vmax=100, **style)
+        ax.figure.colorbar(sc, ax=ax, shrink=0.7, label=word(lang, "score"))
+        return
+    palette = grade_colors(len(result.system.grades))
+    g = result.grades[rows, 0]
+    for k, band in enumerate(result.system.grades):
+        sel = g == k
+        if sel.any():
+            ax.scatter(x[sel], y[sel], color=palette[k], label=band.name.get(lang), **style)
+    if (g < 0).any():
+        ax.scatter(x[g < 0], y[g < 0], color="0.7", label=word(lang, "not_scored"), **style)
+
+
 def _service_points(
-    ax: Any, services: Sequence[dict[str, Any]], lat0: float, lon0: float, local_xy: Any, lang: str
+    ax: Any, services: Sequence[dict[str, Any]], plane: _Plane, lang: str
 ) -> dict[str, tuple[np.ndarray, np.ndarray, list[str]]]:
-    from renoscore.programme._words import SERVICE
+    """Service points by kind (one marker each); their places and names by kind."""
+    from renoscore._vocabulary import SERVICE, lang_of
 
     kinds: dict[str, tuple[np.ndarray, np.ndarray, list[str]]] = {}
     markers = ["s", "^", "D", "v", "P", "X"]
     for k, kind in enumerate(sorted({s["service"] for s in services})):
         pts = [s for s in services if s["service"] == kind]
-        sx, sy = local_xy(
-            np.array([p["lat"] for p in pts]), np.array([p["lon"] for p in pts]), lat0, lon0
-        )
+        sx, sy = plane.xy([p["lat"] for p in pts], [p["lon"] for p in pts])
         ax.scatter(
             sx,
             sy,
@@ -237,7 +239,7 @@ def _service_points(
             color="#1d6fa3",
             alpha=0.75,
             zorder=2,
-            label=SERVICE["zh" if lang == "zh" else "en"].get(kind, kind),
+            label=SERVICE[lang_of(lang)].get(kind, kind),
         )
         kinds[kind] = (sx, sy, [p["name"] for p in pts])
     return kinds
@@ -245,27 +247,18 @@ def _service_points(
 
 def _life_circles(
     ax: Any,
-    result: Any,
-    rows: np.ndarray,
-    x: np.ndarray,
-    y: np.ndarray,
-    focus: str,
+    centre_xy: tuple[float, float],
     radii: Sequence[float],
     services: Sequence[dict[str, Any]],
-    lat0: float,
-    lon0: float,
+    plane: _Plane,
     lang: str,
-    mpl: Any,
-    nearest: Any,
-    local_xy: Any,
 ) -> None:
-    hits = [k for k, r in enumerate(rows.tolist()) if result.ids[r] == focus]
-    if not hits:
-        raise OptionError(
-            "no such community on the map",
-            [Problem("unknown community", value=focus, fix="pass the id of a mapped community")],
-        )
-    fx, fy = float(x[hits[0]]), float(y[hits[0]])
+    """The life-circle radii around one community and a line to the nearest service of each
+    kind, labelled with its distance."""
+    from renoscore.programme.geo import nearest
+
+    mpl = import_optional("matplotlib", "maps")
+    fx, fy = centre_xy
     for k, radius in enumerate(sorted(radii)):
         circle = mpl.patches.Circle(
             (fx, fy),
@@ -278,13 +271,13 @@ def _life_circles(
             label=word(lang, "life_circle").format(m=int(radius)),
         )
         ax.add_patch(circle)
-    kinds = _service_points(ax, services, lat0, lon0, local_xy, lang) if services else {}
+    kinds = _service_points(ax, services, plane, lang) if services else {}
     for sx, sy, names in kinds.values():
         idx, dist = nearest(np.array([fx]), np.array([fy]), sx, sy)
         j = int(idx[0])
         ax.plot([fx, sx[j]], [fy, sy[j]], color="#1d6fa3", linewidth=0.8, zorder=2)
         ax.annotate(
-            f"{names[j]} {dist[0]:,.0f} m",
+            word(lang, "distance").format(name=names[j], m=float(dist[0])),
             (sx[j], sy[j]),
             xytext=(3, -9),
             textcoords="offset points",

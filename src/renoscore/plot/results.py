@@ -19,7 +19,15 @@ from numpy.typing import NDArray
 
 from renoscore._optional import import_optional
 from renoscore.errors import OptionError, Problem
-from renoscore.plot._common import finished, new_axes, polar_axes, word, wrap_label
+from renoscore.plot._common import (
+    finished,
+    grade_colors,
+    new_axes,
+    phase_order,
+    polar_axes,
+    word,
+    wrap_label,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -27,18 +35,6 @@ if TYPE_CHECKING:
     from renoscore.result import EvaluationResult
 
 __all__ = ["ResultPlots", "grade_colors"]
-
-
-def grade_colors(n: int) -> list[tuple[float, ...]]:
-    """``n`` colours from green (best grade) to red (worst), colour-blind safer than pure hues.
-
-    Examples
-    --------
-    >>> len(grade_colors(4))
-    4
-    """
-    cm = import_optional("matplotlib", "charts").colormaps["RdYlGn"]
-    return [tuple(float(c) for c in cm(x)) for x in np.linspace(0.85, 0.15, max(n, 1))][:n]
 
 
 class ResultPlots:
@@ -62,9 +58,7 @@ class ResultPlots:
         self._result = result
 
     def _phase_order(self) -> list[str | None]:
-        present = list(dict.fromkeys(self._result.phases))
-        order = {p: k for k, p in enumerate(self._result.system.phase_ids)}
-        return sorted(present, key=lambda p: order.get(p, len(order)) if p is not None else -1)
+        return phase_order(self._result)
 
     def _phase_name(self, phase: str | None, lang: str) -> str:
         if phase is None:

@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from renoscore.errors import OptionError, Problem
 
-__all__ = ["SelectionProblem", "greedy_fill", "group_cumsum", "lexicographic_key"]
+__all__ = ["SelectionProblem", "greedy_fill", "group_cumsum", "lexicographic_key", "ratio_order"]
 
 
 @dataclass(frozen=True)
@@ -175,3 +175,14 @@ def greedy_fill(
         caps_left -= np.bincount(grp[:stop], weights=c[:stop], minlength=caps_left.size)
         cand = cand[stop + 1 :]  # the item at ``stop`` does not fit now, nor later
     return taken
+
+
+def ratio_order(
+    p: SelectionProblem, items: NDArray[np.intp], worth: NDArray[np.float64] | None = None
+) -> NDArray[np.intp]:
+    """``items`` by value per yuan, best first (free items with value first; ties by position)."""
+    v = p.value[items] if worth is None else worth[items]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(p.cost[items] > 0, v / p.cost[items], np.inf)
+    ratio = np.where(v > 0, ratio, -1.0)
+    return items[np.lexsort((items, -ratio))]

@@ -1,8 +1,11 @@
 """Amounts of money in 元, 万元 and 亿元: parsed strictly, written readably.
 
 ``"3000万"`` is 30,000,000 yuan; ``"1.2亿元"`` is 120,000,000; ``"850000"`` and ``"850,000元"``
-are 850,000. Anything else — a unit this module does not know (``"3000w"``), two units, a
-negative or empty amount, Chinese numerals — is refused with the fix, never guessed.
+are 850,000. The money units and their sizes are those of the unit model
+(:data:`renoscore.system.units.UNITS`: ``yuan``, ``10k yuan``, ``100m yuan`` and their
+spellings), the same that convert ``1.5万元`` in a data cell. Anything else — a unit that is not
+money (``"3000w"``, ``"30户"``), two units, a negative or empty amount, Chinese numerals — is
+refused with the fix, never guessed.
 
 Examples
 --------
@@ -18,13 +21,25 @@ import math
 import re
 
 from renoscore.errors import OptionError, Problem
+from renoscore.system.units import normal_form, suffix_factors
 
-__all__ = ["UNITS", "format_amount", "parse_amount"]
+__all__ = ["format_amount", "parse_amount", "yuan_factor"]
 
-#: The units an amount may carry, and what one of each is in yuan.
-UNITS: dict[str, float] = {"": 1.0, "元": 1.0, "万": 1e4, "万元": 1e4, "亿": 1e8, "亿元": 1e8}
+_AMOUNT = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(\D*)$")
 
-_AMOUNT = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(元|万元|万|亿元|亿)?$")
+
+def yuan_factor(suffix: str) -> float | None:
+    """Yuan in one of the money unit ``suffix`` names (``"万"`` 10000; ``""`` 1), else None.
+
+    Examples
+    --------
+    >>> yuan_factor("万元"), yuan_factor("亿"), yuan_factor(""), yuan_factor("w")
+    (10000.0, 100000000.0, 1.0, None)
+    """
+    if not suffix.strip():
+        return 1.0
+    factor = suffix_factors("yuan").get(normal_form(suffix))
+    return None if factor is None else float(factor)
 
 
 def parse_amount(text: str | float | int, *, what: str = "amount") -> float:
@@ -64,10 +79,11 @@ def parse_amount(text: str | float | int, *, what: str = "amount") -> float:
         value = float(text)
     else:
         match = _AMOUNT.match(str(text).strip())
-        if match is None:
+        factor = None if match is None else yuan_factor(match.group(3))
+        if match is None or factor is None:
             raise _bad(text, what)
         number = float(match.group(1).replace(",", "") + (match.group(2) or ""))
-        value = number * UNITS[match.group(3) or ""]
+        value = number * factor
     if not math.isfinite(value) or value < 0:
         raise _bad(text, what)
     return value

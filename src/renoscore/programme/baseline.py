@@ -23,8 +23,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from renoscore.errors import OptionError, Problem
-from renoscore.programme._selection import SelectionProblem, greedy_fill
-from renoscore.programme.optimise import _ratio_order, basic_first
+from renoscore.programme._selection import SelectionProblem, greedy_fill, ratio_order
+from renoscore.programme.optimise import basic_first
 
 __all__ = ["brute_force_selection", "greedy_selection"]
 
@@ -44,7 +44,7 @@ def greedy_selection(
     p = SelectionProblem.build(value, cost, basic, budget, group, caps)
     first = basic_first(p)
     rest = np.flatnonzero(~first & (p.value > 0))
-    return greedy_fill(p, _ratio_order(p, rest), first)
+    return greedy_fill(p, ratio_order(p, rest), first)
 
 
 def brute_force_selection(

@@ -15,13 +15,20 @@ For community ``n`` and indicator ``j`` with a cost line::
 with ``g`` the shortfall: ``units`` (target - value, or value - target for a cost
 indicator), ``share`` (1 - s, the goalpost gap) or ``whole`` (1 when below target).
 
+Units go through the unit model of indicator systems (:mod:`renoscore.system.units`): a line's
+``unit`` is the unit of its quantity of work (``households``, ``m2``, or ``count`` with a note
+naming what is counted, ``{code: count, note: {en: lifts, zh: 电梯}}``), shown in the ledger's
+计量单位 column in the reader's language; ``unit_cost`` and ``fixed`` are yuan, written as a
+number or as an amount with a money unit of the same model (``60万元``, ``0.5万``).
+
 Examples
 --------
 >>> import renoscore as rs
 >>> from renoscore.programme import default_costs
 >>> costs = default_costs()
->>> costs.items["f_elevator_share"].unit_cost, costs.items["f_elevator_share"].unit.zh
-(600000.0, '元/部')
+>>> line = costs.items["f_elevator_share"]
+>>> line.unit_cost, line.unit.label("zh"), line.unit.label("en")
+(600000.0, '个（电梯）', 'count (lifts)')
 >>> costs.check(rs.default_system()) is costs
 True
 """
@@ -38,28 +45,17 @@ from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from renoscore._validation import suggest, validate_document
+from renoscore._vocabulary import FUNDING, RESPONSIBLE, lang_of
 from renoscore._yaml import read_yaml
-from renoscore.errors import CostTableError, Problem
-from renoscore.programme._words import FUNDING, RESPONSIBLE
-from renoscore.system import Category, Direction, IndicatorSystem
+from renoscore.errors import CostTableError, OptionError, Problem
+from renoscore.programme.amounts import parse_amount
+from renoscore.system import Category, Direction, IndicatorSystem, LocalizedText
+from renoscore.system.units import Unit
 
 __all__ = ["CostLine", "CostTable", "Quantity", "default_costs", "item_costs", "load_costs"]
 
 #: Bases computed from the data rather than read from one column.
 DERIVED_BASES = ("community", "stairwells")
-
-
-class Text(BaseModel):
-    """A text in English and Chinese."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    en: str
-    zh: str
-
-    def get(self, lang: str) -> str:
-        """The text in ``lang`` (English when unknown)."""
-        return self.zh if lang == "zh" else self.en
 
 
 class Quantity(BaseModel):
@@ -78,14 +74,27 @@ class CostLine(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    measure: Text
+    measure: LocalizedText
     quantity: Quantity
     unit_cost: float = Field(ge=0)
     fixed: float = Field(0.0, ge=0)
-    unit: Text
+    unit: Unit
     responsible: str
     funding: dict[str, float]
     source: str = Field(min_length=3)
+
+    @field_validator("unit_cost", "fixed", mode="before")
+    @classmethod
+    def _amount(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                return parse_amount(value)
+            except OptionError:
+                raise ValueError(
+                    f"{value!r} is not an amount of money: write yuan (600000) or an amount "
+                    "with 元, 万元 or 亿元 (60万元)"
+                ) from None
+        return value
 
     @field_validator("responsible")
     @classmethod
@@ -110,7 +119,7 @@ class CostLine(BaseModel):
 
     def funding_text(self, lang: str) -> str:
         """The funding sources with their shares, e.g. ``中央补助资金40%、地方财政资金60%``."""
-        names = FUNDING["zh" if lang == "zh" else "en"]
+        names = FUNDING[lang_of(lang)]
         sep = "、" if lang == "zh" else ", "
         return sep.join(f"{names[k]} {100 * v:.0f}%" for k, v in self.funding.items() if v > 0)
 

@@ -30,7 +30,16 @@ from numpy.typing import NDArray
 
 from renoscore.errors import DataValidationError, Problem
 
-__all__ = ["EARTH_RADIUS_M", "Boundary", "local_xy", "nearest", "read_boundaries", "read_points"]
+__all__ = [
+    "EARTH_RADIUS_M",
+    "Boundary",
+    "centre",
+    "example_services",
+    "local_xy",
+    "nearest",
+    "read_boundaries",
+    "read_points",
+]
 
 #: Mean Earth radius in metres (IUGG).
 EARTH_RADIUS_M = 6_371_008.8
@@ -115,9 +124,12 @@ def read_points(source: Any) -> list[dict[str, Any]]:
     DataValidationError
         A missing column or a coordinate that is not a number within its range.
     """
-    from renoscore._tables import DEFAULT_MAX_BYTES, read_source
+    from renoscore._sources import read_source
+    from renoscore._tables import DEFAULT_MAX_BYTES, ReadHints
 
-    t = read_source(source, None, None, DEFAULT_MAX_BYTES)
+    known = ("service", "name", "lat", "lon")
+    hints = ReadHints(score=lambda row: sum(str(c).strip() in known for c in row))
+    t = read_source(source, None, None, DEFAULT_MAX_BYTES, hints)
     problems = [
         Problem(f"no column {c!r}", file=t.source, column=c, fix="add it")
         for c in ("service", "lat", "lon")
@@ -136,6 +148,7 @@ def read_points(source: Any) -> list[dict[str, Any]]:
                 Problem(
                     "not a coordinate",
                     file=t.source,
+                    line=t.line(r),
                     row=r + 1,
                     column="lat",
                     value=(t.columns["lat"][r], t.columns["lon"][r]),

@@ -9,8 +9,11 @@ sheet named 问题台账 with Chinese headers, or English) or CSV; :func:`read_l
 through the same table reader as community data and validates it like any other input: every
 problem with its row, column, value and fix, all at once.
 
-The rules of a line: the status is one of :data:`~renoscore.programme._words.STATUS`
-(in English or Chinese); a completed or signed-off line has a completion date; a signed-off
+The headers are the field names in English and the words of
+:data:`renoscore._vocabulary.COLUMNS` in Chinese (项目编号, 存在问题, 责任单位, 办理状态 ...);
+codes (category, responsible unit, funding source, status, yes/no) are written as the words of
+the shared vocabulary. The rules of a line: the status is one of
+:data:`~renoscore._vocabulary.LEDGER_STATUS` (in English or Chinese); a completed or signed-off line has a completion date; a signed-off
 line has a sign-off date no earlier than its completion date; dates are ``YYYY-MM-DD``; the
 cost is an amount (``125000``, ``12.5万``); item numbers are unique.
 
@@ -37,7 +40,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,16 +48,21 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from renoscore.errors import LedgerError, Problem
-from renoscore.programme._words import (
+from renoscore._vocabulary import (
     CATEGORY,
+    COLUMNS,
+    CONTEXT,
     FUNDING,
-    LEDGER_HEADERS,
+    LEDGER_STATUS,
     RESPONSIBLE,
-    STATUS,
+    YES_NO,
     Lang,
+    lang_of,
+    unit_label,
 )
+from renoscore.errors import LedgerError, OptionError, Problem
 from renoscore.programme.amounts import parse_amount
+from renoscore.system.units import YES_NO_WORDS, normal_form
 
 if TYPE_CHECKING:
     from renoscore.programme.items import RenovationItems
@@ -64,8 +72,11 @@ __all__ = ["Ledger", "LedgerEntry", "build_ledger", "read_ledger"]
 
 #: Columns a ledger read back must have.
 REQUIRED = ("item_id", "community_id", "indicator", "status")
-#: Sheet names of the ledger in Excel.
-SHEET = {"en": "ledger", "zh": "问题台账"}
+#: Fields whose header key in the vocabulary differs from the field (a cell's data status is
+#: ``status`` there; a ledger line's is ``ledger_status``).
+_HEADER_KEYS = {"status": "ledger_status"}
+#: Fields whose Chinese header is a context column's label (小区名称, 所在街道, 所在区).
+_CONTEXT_FIELDS = ("name", "street", "district")
 
 
 class LedgerEntry(BaseModel):
@@ -75,7 +86,7 @@ class LedgerEntry(BaseModel):
 
     item_id: str
     community_id: str
-    community: str | None = None
+    name: str | None = None
     street: str | None = None
     district: str | None = None
     indicator: str
@@ -84,7 +95,7 @@ class LedgerEntry(BaseModel):
     responsible: str | None = None
     measure: str = ""
     quantity: float | None = None
-    unit: str = ""
+    quantity_unit: str = ""
     cost: float | None = None
     funding: dict[str, float] = {}
     gain: float | None = None
@@ -94,6 +105,25 @@ class LedgerEntry(BaseModel):
     completed_on: dt.date | None = None
     signed_off_on: dt.date | None = None
     note: str = ""
+
+
+def header(field: str, lang: str) -> str:
+    """The header of a ledger field in ``lang``: the field itself in English, the word of the
+    shared vocabulary in Chinese.
+
+    Examples
+    --------
+    >>> header("status", "zh"), header("district", "zh"), header("status", "en")
+    ('办理状态', '所在区', 'status')
+    """
+    if lang_of(lang) == "en":
+        return field
+    if field in _CONTEXT_FIELDS:
+        return CONTEXT["zh"][field]
+    return COLUMNS["zh"][_HEADER_KEYS.get(field, field)]
+
+
+FIELDS: tuple[str, ...] = tuple(LedgerEntry.model_fields)
 
 
 @dataclass(frozen=True)
@@ -110,26 +140,20 @@ class Ledger:
 
     def records(self, lang: Lang | None = None) -> list[dict[str, Any]]:
         """The lines as records with the headers and words of ``lang`` (default: the ledger's)."""
-        lang = lang or self.lang
-        head = LEDGER_HEADERS[lang]
-        out = []
-        for e in self.entries:
-            rec: dict[str, Any] = {}
-            for key, header in head.items():
-                rec[header] = _cell(e, key, lang)
-            out.append(rec)
-        return out
+        lang = lang_of(lang or self.lang)
+        return [{header(f, lang): _cell(e, f, lang) for f in FIELDS} for e in self.entries]
 
     def save(self, path: str | Path, lang: Lang | None = None) -> Path:
         """Write the ledger to ``.xlsx`` (sheet 问题台账 / ledger), ``.csv`` or ``.json``."""
+        from renoscore.io._localize import sheet_name
         from renoscore.io.write import write_table
 
-        lang = lang or self.lang
-        return write_table(self.records(lang), path, sheet=SHEET[lang])
+        lang = lang_of(lang or self.lang)
+        return write_table(self.records(lang), path, sheet=sheet_name("ledger", lang))
 
     def status_counts(self) -> dict[str, int]:
         """How many lines have each status (every declared status, in order)."""
-        counts = dict.fromkeys(STATUS["en"], 0)
+        counts = dict.fromkeys(LEDGER_STATUS["en"], 0)
         for e in self.entries:
             counts[e.status] += 1
         return counts
@@ -151,7 +175,7 @@ class Ledger:
         k = rows[0]
         cells = self.entries[k].model_dump()
         cells.update(changes)
-        entry, problems = _entry(cells, k + 1, None, None)
+        entry, problems = _entry(cells, {"row": k + 1})
         if problems or entry is None:
             raise LedgerError("invalid ledger", problems)
         return Ledger((*self.entries[:k], entry, *self.entries[k + 1 :]), self.lang)
@@ -164,12 +188,12 @@ def _cell(e: LedgerEntry, key: str, lang: Lang) -> Any:
     if key == "responsible" and value is not None:
         return RESPONSIBLE[lang][value]
     if key == "status":
-        return STATUS[lang][value]
+        return LEDGER_STATUS[lang][value]
     if key == "funding":
         sep = "、" if lang == "zh" else "; "
         return sep.join(f"{FUNDING[lang][k]} {100 * v:g}%" for k, v in value.items())
     if key == "funded":
-        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+        return YES_NO[lang][0] if value else YES_NO[lang][1]
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
@@ -188,11 +212,8 @@ def build_ledger(
     deadline : date, optional
         The planned completion date of the funded lines (default none: fill them in).
     """
-    from renoscore.programme.plan import ProgrammePlan
-
-    plan = source if isinstance(source, ProgrammePlan) else None
-    items = plan.items if plan is not None else source
-    assert not isinstance(items, ProgrammePlan)
+    plan: Any = source if hasattr(source, "funded") else None  # a plan, not bare items
+    items: Any = plan.items if plan is not None else source
     system = items.result.system
     ids = items.community_ids()
     names, streets = items.context("name"), items.context("street")
@@ -207,16 +228,16 @@ def build_ledger(
             LedgerEntry(
                 item_id=f"{ids[k]}-{ind.id}",
                 community_id=str(ids[k]),
-                community=_text(names[k]),
+                name=_text(names[k]),
                 street=_text(streets[k]),
                 district=_text(districts[k]),
                 indicator=ind.id,
-                problem=_problem(ind.name.get(lang), value, ind.goalposts.target, ind.unit, lang),
+                problem=_problem(ind, value, lang),
                 category=ind.category.value,
                 responsible=line.responsible if line else None,
                 measure=line.measure.get(lang) if line else "",
                 quantity=_num(items.quantity[k]),
-                unit=line.unit.get(lang) if line else "",
+                quantity_unit=line.unit.label(lang) if line else "",
                 cost=_num(items.cost[k]),
                 funding=dict(line.funding) if line else {},
                 gain=round(float(items.gain[k]), 4),
@@ -227,10 +248,13 @@ def build_ledger(
     return Ledger(tuple(entries), lang)
 
 
-def _problem(name: str, value: float, target: float, unit: str, lang: str) -> str:
+def _problem(ind: Any, value: float, lang: str) -> str:
+    """What is wrong, in the words of the indicator: its value, unit and target."""
+    name, target, unit = ind.name.get(lang), ind.goalposts.target, unit_label(ind, lang)
     if lang == "zh":
-        return f"{name}现状为{value:g}({unit}),未达到目标值{target:g}"
-    return f"{name} is {value:g} ({unit}), below the target {target:g}"
+        shown = f"（{unit}）" if unit else ""
+        return f"{name}现状值为{value:g}{shown}，未达到目标值{target:g}"
+    return f"{name} is {value:g}" + (f" ({unit})" if unit else "") + f", short of {target:g}"
 
 
 def _text(x: Any) -> str | None:
@@ -243,12 +267,10 @@ def _num(x: float) -> float | None:
 
 # ----------------------------------------------------------------------------- reading back
 def _header_keys() -> dict[str, str]:
-    """Every accepted header (English, Chinese or the key itself) -> the field key."""
+    """Every accepted header (the field, its vocabulary key or its Chinese word) -> the field."""
     out: dict[str, str] = {}
-    for lang in ("en", "zh"):
-        for key, header in LEDGER_HEADERS[lang].items():
-            out[header] = key
-            out[key] = key
+    for f in FIELDS:
+        out[f] = out[header(f, "zh")] = out[_HEADER_KEYS.get(f, f)] = f
     return out
 
 
@@ -260,14 +282,14 @@ def _code(words: dict[str, dict[str, str]], text: str) -> str | None:
     return None
 
 
-_SHARE = re.compile(r"^(.+?)\s*([0-9.]+)\s*%$")
+_SHARE = re.compile(r"^(.+?)\s*([0-9.]+)\s*[%％]$")
 
 
 def _funding(text: str) -> dict[str, float] | None:
     if not text:
         return {}
     out: dict[str, float] = {}
-    for part in re.split(r"[、;,,;]\s*", text.strip()):
+    for part in re.split(r"[、;；,，]\s*", text.strip()):
         m = _SHARE.match(part.strip())
         code = _code(FUNDING, m.group(1).strip()) if m else None
         if m is None or code is None:
@@ -290,128 +312,167 @@ def _blank(value: Any) -> bool:
     )
 
 
-def _entry(
-    cells: dict[str, Any], row: int, file: str | None, line: int | None
-) -> tuple[LedgerEntry | None, list[Problem]]:
-    """One validated line from its cells (keys are field names), and its problems."""
-    problems: list[Problem] = []
+class _CellError(Exception):
+    """A cell that does not read: the reason and the fix (private: never leaves this module)."""
 
-    def bad(column: str, reason: str, value: Any, fix: str) -> None:
-        problems.append(
-            Problem(reason, fix=fix, file=file, line=line, row=row, column=column, value=value)
+    def __init__(self, reason: str, fix: str) -> None:
+        super().__init__(reason)
+        self.reason, self.fix = reason, fix
+
+
+def _coded(words: dict[str, dict[str, str]], what: str) -> Callable[[Any], str]:
+    """A reader of a coded cell (the code or its word in either language)."""
+
+    def read(value: Any) -> str:
+        code = _code(words, str(value).strip())
+        if code is None:
+            raise _CellError(f"unknown {what}", f"use one of {list(words['zh'].values())}")
+        return code
+
+    return read
+
+
+def _read_funding(value: Any) -> dict[str, float]:
+    shares = value if isinstance(value, dict) else _funding(str(value))
+    if shares is None:
+        raise _CellError(
+            "cannot read the funding sources", "write e.g. 中央补助资金 40%、地方财政资金 60%"
         )
+    return shares
 
+
+def _read_date(value: Any) -> dt.date | None:
+    try:
+        return _date(value)
+    except ValueError:
+        raise _CellError("not a date", "write the date as YYYY-MM-DD, e.g. 2025-06-30") from None
+
+
+def _read_cost(value: Any) -> float:
+    try:
+        return parse_amount(value.strip() if isinstance(value, str) else value, what="cost")
+    except OptionError:
+        raise _CellError("not an amount of money", "write yuan (125000) or 万元 (12.5万)") from None
+
+
+def _read_number(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise _CellError("not a number", "write a plain number") from None
+
+
+def _read_yes_no(value: Any) -> bool:
+    flag = YES_NO_WORDS.get(normal_form(str(value)))
+    if flag is None:
+        raise _CellError("not yes or no", "write 是/否 or yes/no")
+    return bool(flag)
+
+
+def _read_text(value: Any) -> str:
+    return str(value).strip() if not isinstance(value, (int, float)) else str(value)
+
+
+#: How each field's cell is read (the rest as text).
+_READERS: dict[str, Callable[[Any], Any]] = {
+    "status": _coded(LEDGER_STATUS, "status"),
+    "category": _coded(CATEGORY, "renovation category"),
+    "responsible": _coded(RESPONSIBLE, "responsible unit"),
+    "funding": _read_funding,
+    "deadline": _read_date,
+    "completed_on": _read_date,
+    "signed_off_on": _read_date,
+    "cost": _read_cost,
+    "quantity": _read_number,
+    "gain": _read_number,
+    "funded": _read_yes_no,
+}
+
+
+def _line_rules(out: dict[str, Any], failed: set[str]) -> list[tuple[str, str, Any, str]]:
+    """The rules between the cells of a line: (column, reason, value, fix) of each broken one.
+
+    Completed and signed-off lines have a completion date, a signed-off line a sign-off date
+    no earlier than it, and a line with a sign-off date is signed off.
+    """
+    broken: list[tuple[str, str, Any, str]] = []
+    status = out.get("status")
+    done, signed = out.get("completed_on"), out.get("signed_off_on")
+    if status in ("completed", "signed_off") and done is None and "completed_on" not in failed:
+        if status == "signed_off":
+            broken.append(
+                (
+                    "completed_on",
+                    "a signed-off line needs a completion date",
+                    status,
+                    "fill in 完成时间 (the date the work was completed) before 销号",
+                )
+            )
+        else:
+            broken.append(
+                (
+                    "completed_on",
+                    "a completed line needs a completion date",
+                    status,
+                    "fill in 完成时间",
+                )
+            )
+    if status == "signed_off" and signed is None and "signed_off_on" not in failed:
+        broken.append(
+            ("signed_off_on", "a signed-off line needs a sign-off date", status, "fill in 销号时间")
+        )
+    if signed is not None and status != "signed_off":
+        broken.append(
+            (
+                "status",
+                "a line with a sign-off date must have the status signed off",
+                status,
+                "set 办理状态 to 已销号, or clear 销号时间",
+            )
+        )
+    if done is not None and signed is not None and signed < done:
+        broken.append(
+            (
+                "signed_off_on",
+                f"sign-off {signed} is before completion {done}",
+                signed.isoformat(),
+                "sign off on or after the completion date",
+            )
+        )
+    return broken
+
+
+def _entry(
+    cells: dict[str, Any], where: dict[str, Any]
+) -> tuple[LedgerEntry | None, list[Problem]]:
+    """One validated line from its cells (keys are field names), and its problems.
+
+    ``where`` places the problems (file, line, row).
+    """
+    problems: list[Problem] = []
     out: dict[str, Any] = {}
     for key, value in cells.items():
         if _blank(value):
             continue
-        if key == "status":
-            code = _code(STATUS, str(value).strip())
-            if code is None:
-                bad(
-                    key,
-                    "unknown status",
-                    value,
-                    f"use one of {list(STATUS['zh'].values())} or {list(STATUS['en'])}",
-                )
-            out[key] = code
-        elif key == "category":
-            code = _code(CATEGORY, str(value).strip())
-            if code is None:
-                bad(
-                    key,
-                    "unknown renovation category",
-                    value,
-                    f"use one of {list(CATEGORY['zh'].values())}",
-                )
-            out[key] = code
-        elif key == "responsible":
-            code = _code(RESPONSIBLE, str(value).strip())
-            if code is None:
-                bad(
-                    key,
-                    "unknown responsible unit",
-                    value,
-                    f"use one of {list(RESPONSIBLE['zh'].values())}",
-                )
-            out[key] = code
-        elif key == "funding":
-            shares = value if isinstance(value, dict) else _funding(str(value))
-            if shares is None:
-                bad(
-                    key,
-                    "cannot read the funding sources",
-                    value,
-                    "write e.g. 中央补助资金 40%、地方财政资金 60%",
-                )
-            out[key] = shares
-        elif key in ("deadline", "completed_on", "signed_off_on"):
-            try:
-                out[key] = _date(value)
-            except ValueError:
-                bad(key, "not a date", value, "write the date as YYYY-MM-DD, e.g. 2025-06-30")
-        elif key == "cost":
-            try:
-                out[key] = parse_amount(
-                    value if not isinstance(value, str) else value.strip(), what="cost"
-                )
-            except Exception:
-                bad(key, "not an amount of money", value, "write yuan (125000) or 万元 (12.5万)")
-        elif key in ("quantity", "gain"):
-            try:
-                out[key] = float(value)
-            except (TypeError, ValueError):
-                bad(key, "not a number", value, "write a plain number")
-        elif key == "funded":
-            text = str(value).strip().lower()
-            if text in ("是", "yes", "true", "1"):
-                out[key] = True
-            elif text in ("否", "no", "false", "0"):
-                out[key] = False
-            else:
-                bad(key, "not yes or no", value, "write 是/否 or yes/no")
-        else:
-            out[key] = str(value).strip() if not isinstance(value, (int, float)) else str(value)
+        reader: Callable[[Any], Any] = _READERS.get(key, _read_text)
+        try:
+            out[key] = reader(value)
+        except _CellError as bad:
+            problems.append(Problem(bad.reason, fix=bad.fix, column=key, value=value, **where))
+    failed = {p.column for p in problems if p.column is not None}
     for key in REQUIRED:
-        if key not in out and not any(p.column == key for p in problems):
-            bad(key, "empty cell in a required column", cells.get(key), "fill it in")
-    status = out.get("status")
-    done, signed = out.get("completed_on"), out.get("signed_off_on")
-    if (
-        status in ("completed", "signed_off")
-        and done is None
-        and "completed_on" not in [p.column for p in problems]
-    ):
-        bad(
-            "completed_on",
-            "a signed-off line needs a completion date"
-            if status == "signed_off"
-            else "a completed line needs a completion date",
-            status,
-            "fill in 完成时间 (the date the work was completed) before 销号"
-            if status == "signed_off"
-            else "fill in 完成时间",
-        )
-    if (
-        status == "signed_off"
-        and signed is None
-        and "signed_off_on" not in [p.column for p in problems]
-    ):
-        bad("signed_off_on", "a signed-off line needs a sign-off date", status, "fill in 销号时间")
-    if signed is not None and status != "signed_off":
-        bad(
-            "status",
-            "a line with a sign-off date must have the status signed off",
-            status,
-            "set 办理状态 to 已销号, or clear 销号时间",
-        )
-    if done is not None and signed is not None and signed < done:
-        bad(
-            "signed_off_on",
-            f"sign-off {signed} is before completion {done}",
-            signed.isoformat(),
-            "sign off on or after the completion date",
-        )
+        if key not in out and key not in failed:
+            problems.append(
+                Problem(
+                    "empty cell in a required column",
+                    fix="fill it in",
+                    column=key,
+                    value=cells.get(key),
+                    **where,
+                )
+            )
+    for column, reason, value, fix in _line_rules(out, failed):
+        problems.append(Problem(reason, fix=fix, column=column, value=value, **where))
     if problems:
         return None, problems
     return LedgerEntry(**out), []
@@ -420,32 +481,34 @@ def _entry(
 def read_ledger(source: Any, *, sheet: str | int | None = None) -> Ledger:
     """Read a ledger back from Excel, CSV, a DataFrame or records, and validate every line.
 
-    Headers may be English, Chinese or the field keys; statuses, categories, responsible units
-    and funding sources may be written in either language.
+    Headers may be the field names or the Chinese headers (found below any title rows);
+    statuses, categories, responsible units and funding sources may be written in either
+    language.
 
     Raises
     ------
     LedgerError
         Every problem of the table at once (row, column, value and fix).
     """
-    from renoscore._tables import DEFAULT_MAX_BYTES, duplicate_columns, read_source
+    from renoscore._sources import read_source
+    from renoscore._tables import DEFAULT_MAX_BYTES, ReadHints, duplicate_columns
+    from renoscore._validation import suggest
 
-    table = read_source(source, None, sheet, DEFAULT_MAX_BYTES)
     keys = _header_keys()
+    hints = ReadHints(score=lambda row: sum(str(c).strip() in keys for c in row))
+    table = read_source(source, None, sheet, DEFAULT_MAX_BYTES, hints)
     problems = list(table.problems) + duplicate_columns(table)
-    unknown = [h for h in table.header if h not in keys]
-    for h in unknown:
-        from renoscore._validation import suggest
-
-        problems.append(
-            Problem(
-                f"unknown ledger column {h!r}",
-                file=table.source,
-                line=table.header_line,
-                column=h,
-                fix=suggest(h, keys) or "remove it or use the ledger's headers",
+    for h in table.header:
+        if h not in keys:
+            problems.append(
+                Problem(
+                    f"unknown ledger column {h!r}",
+                    file=table.source,
+                    line=table.header_line,
+                    column=h,
+                    fix=suggest(h, keys) or "remove it or use the ledger's headers",
+                )
             )
-        )
     present = {keys[h]: h for h in table.header if h in keys}
     for key in REQUIRED:
         if key not in present:
@@ -454,39 +517,39 @@ def read_ledger(source: Any, *, sheet: str | int | None = None) -> Ledger:
                     f"no column for {key!r}",
                     file=table.source,
                     line=table.header_line,
-                    fix=f"add a column {LEDGER_HEADERS['zh'][key]!r} (or {LEDGER_HEADERS['en'][key]!r})",
+                    fix=f"add a column {header(key, 'zh')!r} (or {key!r})",
                 )
             )
     if problems:
         raise LedgerError("invalid ledger", problems)
-    entries: list[LedgerEntry] = []
-    seen: dict[str, int] = {}
-    zh = any(h in LEDGER_HEADERS["zh"].values() for h in table.header)
-    for r in range(table.n):
-        cells = {key: table.columns[h][r] for key, h in present.items() if True}
-        line = table.lines[r] if table.lines else None
-        entry, found = _entry(cells, r + 1, table.source, line)
-        problems += found
-        if entry is not None:
-            if entry.item_id in seen:
-                problems.append(
-                    Problem(
-                        "item number used twice",
-                        file=table.source,
-                        line=line,
-                        row=r + 1,
-                        column="item_id",
-                        value=entry.item_id,
-                        fix=f"also row {seen[entry.item_id]}; number every line once",
-                    )
-                )
-            seen.setdefault(entry.item_id, r + 1)
-            entries.append(entry)
+    entries = _entries(table, present, problems)
     if problems:
         raise LedgerError("invalid ledger", problems)
+    zh = any(h == header(keys[h], "zh") and h != keys[h] for h in table.header)
     return Ledger(tuple(entries), "zh" if zh else "en")
 
 
-def ledger_rows(entries: Sequence[LedgerEntry]) -> list[str]:
-    """The item numbers of the lines (helper for tables that join on them)."""
-    return [e.item_id for e in entries]
+def _entries(table: Any, present: dict[str, str], problems: list[Problem]) -> list[LedgerEntry]:
+    """The lines of a table read back (problems appended), each item number once."""
+    entries: list[LedgerEntry] = []
+    seen: dict[str, int] = {}
+    for r in range(table.n):
+        cells = {key: table.columns[h][r] for key, h in present.items()}
+        where = {"file": table.source, "line": table.line(r), "row": r + 1}
+        entry, found = _entry(cells, where)
+        problems += found
+        if entry is None:
+            continue
+        if entry.item_id in seen:
+            problems.append(
+                Problem(
+                    "item number used twice",
+                    column="item_id",
+                    value=entry.item_id,
+                    fix=f"also row {seen[entry.item_id]}; number every line once",
+                    **where,
+                )
+            )
+        seen.setdefault(entry.item_id, r + 1)
+        entries.append(entry)
+    return entries

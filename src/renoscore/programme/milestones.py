@@ -89,9 +89,13 @@ def load_projects(source: Any, *, sheet: str | int | None = None) -> list[Projec
         follows, an amount that is not money, a count that is not a whole number or more
         passed than held, a community listed twice, a missing column.
     """
-    from renoscore._tables import DEFAULT_MAX_BYTES, read_source
+    from renoscore._sources import read_source
+    from renoscore._tables import DEFAULT_MAX_BYTES, ReadHints
 
-    t = read_source(source, None, sheet, DEFAULT_MAX_BYTES)
+    known = {"community_id", "name", "investment_plan", "invested", *_COUNTS}
+    known |= {f"{m}_{k}" for m in MILESTONE_ORDER for k in ("plan", "actual")}
+    hints = ReadHints(score=lambda row: sum(str(c).strip() in known for c in row))
+    t = read_source(source, None, sheet, DEFAULT_MAX_BYTES, hints)
     needed = ["community_id", *(f"{m}_plan" for m in MILESTONE_ORDER), "investment_plan"]
     problems = [
         Problem(f"no column {c!r}", file=t.source, line=t.header_line, column=c, fix="add it")
@@ -231,8 +235,8 @@ def progress_rollup(
         for rec in progress:
             units.setdefault(unit_of.get(rec["community_id"]), []).append(rec)
         for unit in sorted(units, key=str):
-            out.append({"level": level, "unit": unit, **_rates(units[unit])})
-    out.append({"level": "total", "unit": None, **_rates(list(progress))})
+            out.append({"level": level, "unit_name": unit, **_rates(units[unit])})
+    out.append({"level": "total", "unit_name": None, **_rates(list(progress))})
     return out
 
 

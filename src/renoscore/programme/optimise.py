@@ -43,7 +43,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from renoscore.programme._selection import SelectionProblem, greedy_fill
+from renoscore.programme._selection import SelectionProblem, greedy_fill, group_cumsum, ratio_order
 
 __all__ = ["Selection", "basic_first", "lagrangian_bound", "solve_selection"]
 
@@ -96,17 +96,6 @@ def basic_first(p: SelectionProblem) -> NDArray[np.bool_]:
     return greedy_fill(p, order)
 
 
-def _ratio_order(
-    p: SelectionProblem, items: NDArray[np.intp], worth: NDArray[np.float64] | None = None
-) -> NDArray[np.intp]:
-    """``items`` by value per yuan, best first (free items with value first; ties by position)."""
-    v = p.value[items] if worth is None else worth[items]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(p.cost[items] > 0, v / p.cost[items], np.inf)
-    ratio = np.where(v > 0, ratio, -1.0)
-    return items[np.lexsort((items, -ratio))]
-
-
 def lagrangian_bound(
     p: SelectionProblem,
     free: NDArray[np.intp],
@@ -126,15 +115,13 @@ def lagrangian_bound(
     give a valid bound (weak duality).
     """
     worth = p.value + nu * p.basic
-    order = _ratio_order(p, free, worth)
+    order = ratio_order(p, free, worth)
     c = p.cost[order]
     v = worth[order]
     grp = p.group[order]
     ncap = caps_left.size
     gi = np.where(grp >= 0, grp, ncap)
     caps_x = np.r_[caps_left, np.inf]
-    from renoscore.programme._selection import group_cumsum
-
     gcum = group_cumsum(c, gi)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.clip((caps_x[gi] - (gcum - c)) / c, 0.0, 1.0)
@@ -204,7 +191,7 @@ def solve_selection(
     free = np.flatnonzero(~fixed1 & ~fixed0)
     left = p.budget - float(p.cost[fixed1].sum())
     caps_left = p.caps - p.group_spend(fixed1)
-    greedy = greedy_fill(p, _ratio_order(p, free), stage1 | fixed1)
+    greedy = greedy_fill(p, ratio_order(p, free), stage1 | fixed1)
     z, best = float(p.value[greedy].sum()), greedy
     need = 0 if all_basic else k_max
     bound, r = _best_bound(p, free, left, caps_left, need)

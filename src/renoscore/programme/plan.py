@@ -27,13 +27,16 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from renoscore._display import text_table
+from renoscore._vocabulary import CATEGORY, YES_NO, Lang, lang_of
 from renoscore.errors import PlanWarning
-from renoscore.programme._words import CATEGORY, REASONS, Lang, word
+from renoscore.programme._words import REASONS, word
 from renoscore.programme.amounts import format_amount, parse_amount
 from renoscore.programme.costs import CostTable, default_costs
 from renoscore.programme.items import RenovationItems, district_codes, renovation_items
@@ -102,7 +105,7 @@ class ProgrammePlan:
 
     def reason_text(self, k: int, lang: str = "en") -> str:
         """The reason of item ``k`` as a sentence."""
-        words = REASONS["zh" if lang == "zh" else "en"]
+        words = REASONS[lang_of(lang)]
         key = self.reason[k]
         cost = self.items.cost[k]
         gpy = 1e4 * self.value[k] / cost if cost > 0 else float("inf")
@@ -112,7 +115,12 @@ class ProgrammePlan:
         )
 
     def records(self, lang: Lang = "en", *, funded_only: bool = False) -> list[dict[str, Any]]:
-        """One record per item: community, indicator, category, cost, gains, decision, reason."""
+        """One record per item: community, indicator, category, cost, gains, decision, reason.
+
+        Keys are the machine keys of :data:`renoscore._vocabulary.COLUMNS` (a file in Chinese
+        takes their words as headers); the category and the reason are in ``lang``.
+        """
+        lang = lang_of(lang)
         it = self.items
         sys = it.result.system
         names = it.context("name")
@@ -136,12 +144,12 @@ class ProgrammePlan:
                     "cost": _num(it.cost[k]),
                     "gain": float(it.gain[k]),
                     "willingness": float(it.willingness[k]),
-                    "value": float(self.value[k]),
+                    "weighted_gain": float(self.value[k]),
                     "gain_per_10k_yuan": _num(1e4 * self.value[k] / it.cost[k])
                     if it.cost[k] > 0
                     else None,
                     "funded": bool(self.funded[k]),
-                    "reason": self.reason_text(k, lang),
+                    "decision_reason": self.reason_text(k, lang),
                 }
             )
         return out
@@ -158,15 +166,16 @@ class ProgrammePlan:
         )
         gain = np.bincount(pos, weights=np.where(self.funded, it.gain, 0.0), minlength=rows.size)
         names = res.context.get("name")
-        out = []
+        districts = res.context.get(self.district_column)
+        out: list[dict[str, Any]] = []
         for k, r in enumerate(rows.tolist()):
             now = float(res.overall[r])
             out.append(
                 {
                     "community_id": str(res.ids[r]),
                     "name": None if names is None else names[r],
-                    "district": res.context.get(self.district_column, [None] * (r + 1))[r],
-                    "items": int(n_items[k]),
+                    "district": None if districts is None else districts[r],
+                    "funded_items": int(n_items[k]),
                     "cost": float(cost[k]),
                     "score_now": now,
                     "gain": float(gain[k]),
@@ -179,16 +188,24 @@ class ProgrammePlan:
     def summary(self, lang: Lang = "en") -> str:
         """A few lines: budget, spent, items and basic items funded, gain, marginal value."""
         s, m = self.selection, self.marginal
+        yes, no = YES_NO[lang_of(lang)]
+        sep = "；" if lang == "zh" else "; "
+        colon = "：" if lang == "zh" else ": "
 
         def fmt(y: float) -> str:
             return format_amount(y, lang)
 
+        proof = f"{word(lang, 'optimal')}{colon}{yes if s.optimal else no}"
+        if not s.optimal:
+            gap = word(lang, "gap").format(gap=s.bound - s.value)
+            proof += f"（{gap}）" if lang == "zh" else f" ({gap})"
         lines = [
-            f"{word(lang, 'budget')}: {fmt(self.budget)}; {word(lang, 'spent')}: {fmt(self.spent)}",
-            f"{word(lang, 'funded_items')}: {int(self.funded.sum())} / {self.items.n}; "
-            f"{word(lang, 'basic_funded')}: {s.basic_funded} / {int(self.items.basic.sum())}",
-            f"{word(lang, 'gain')}: {self.gain:.2f}; {word(lang, 'weighted_gain')}: {s.value:.2f}; "
-            f"{word(lang, 'optimal')}: {_yes(s.optimal, lang)}",
+            f"{word(lang, 'budget')}{colon}{fmt(self.budget)}{sep}"
+            f"{word(lang, 'spent')}{colon}{fmt(self.spent)}",
+            f"{word(lang, 'funded_items')}{colon}{int(self.funded.sum())} / {self.items.n}{sep}"
+            f"{word(lang, 'basic_funded')}{colon}{s.basic_funded} / {int(self.items.basic.sum())}",
+            f"{word(lang, 'gain')}{colon}{self.gain:.2f}{sep}"
+            f"{word(lang, 'weighted_gain')}{colon}{s.value:.2f}{sep}{proof}",
             word(lang, "marginal").format(
                 extra=fmt(self.extra),
                 gain=self.marginal_gain,
@@ -197,18 +214,50 @@ class ProgrammePlan:
         ]
         return "\n".join(lines)
 
+    def tables(self, lang: Lang = "en") -> dict[str, list[dict[str, Any]]]:
+        """The plan's tables as written to files, headers and codes in ``lang``: every item
+        with its decision (``plan``), the communities (``plan_communities``) and the problem
+        ledger (``ledger``)."""
+        from renoscore.io._localize import localized_table
+        from renoscore.programme.ledger import build_ledger
+
+        lang = lang_of(lang)
+        system = self.items.result.system
+        context = tuple(self.items.result.context)
+        return {
+            "plan": localized_table("plan", self.records(lang), system, lang, context),
+            "plan_communities": localized_table(
+                "plan_communities", self.community_records(lang), system, lang, context
+            ),
+            "ledger": build_ledger(self, lang=lang).records(),
+        }
+
+    def save(self, path: str | Path, lang: Lang = "en") -> list[Path]:
+        """Write the plan: an Excel workbook with the sheets of :meth:`tables`, or (CSV, JSON,
+        Parquet) the items to ``path`` and the ledger beside it (``<stem>_ledger<suffix>``).
+
+        Returns
+        -------
+        list of Path
+            The files written.
+        """
+        from renoscore.io.write import write_sheets, write_table
+
+        path = Path(path)
+        tables = self.tables(lang)
+        if path.suffix.lower() == ".xlsx":
+            return [write_sheets(tables, path, lang=lang)]
+        beside = path.with_name(f"{path.stem}_ledger{path.suffix}")
+        return [write_table(tables["plan"], path), write_table(tables["ledger"], beside)]
+
     def table(self, lang: Lang = "en", top: int | None = None) -> str:
-        """The funded items as a plain-text table, best value per yuan first."""
+        """The funded items as a plain-text table: basic items first, then value per yuan."""
+        lang = lang_of(lang)
         recs = self.records(lang, funded_only=True)
         recs.sort(
             key=lambda d: (d["category"] != CATEGORY[lang]["basic"], -(d["gain_per_10k_yuan"] or 0))
         )
-        head = [
-            word(lang, "community"),
-            word(lang, "indicator"),
-            word(lang, "cost"),
-            word(lang, "gain"),
-        ]
+        head = [word(lang, k) for k in ("community", "item", "cost", "gain")]
         rows = [
             [
                 f"{r['community_id']} {r['name'] or ''}".strip(),
@@ -218,31 +267,7 @@ class ProgrammePlan:
             ]
             for r in recs[: top or None]
         ]
-        widths = [max([_width(h), *(_width(r[i]) for r in rows)]) for i, h in enumerate(head)]
-        lines = [
-            "  ".join(_pad(h, w, i >= 2) for i, (h, w) in enumerate(zip(head, widths, strict=True)))
-        ]
-        lines += [
-            "  ".join(_pad(c, w, i >= 2) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
-            for r in rows
-        ]
-        return "\n".join(lines)
-
-
-def _yes(flag: bool, lang: str) -> str:
-    if lang == "zh":
-        return "是" if flag else "否"
-    return "yes" if flag else "no"
-
-
-def _width(text: str) -> int:
-    """Terminal columns of a text (CJK characters take two)."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-
-
-def _pad(text: str, width: int, right: bool) -> str:
-    fill = " " * (width - _width(text))
-    return fill + text if right else text + fill
+        return text_table(head, rows, align="<<>>", rule=False)
 
 
 def _num(x: float) -> float | None:

@@ -15,7 +15,7 @@ Examples
 >>> from renoscore.programme.rollup import rollup
 >>> r = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
 >>> rows = rollup(r, phase="t0", levels=("district",))
->>> rows[0]["level"], rows[-1]["unit"] is None, sum(x["communities"] for x in rows[:-1])
+>>> rows[0]["level"], rows[-1]["unit_name"] is None, sum(x["communities"] for x in rows[:-1])
 ('district', True, 30)
 """
 
@@ -34,11 +34,12 @@ if TYPE_CHECKING:
 __all__ = ["available_levels", "rollup"]
 
 #: The roll-up levels, smallest first, as context columns.
-LEVELS = ("shequ", "street", "district")
+LEVELS = ("community", "street", "district")
 
 
 def available_levels(result: EvaluationResult) -> tuple[str, ...]:
-    """The roll-up levels the result's context has (社区 ``shequ``, ``street``, ``district``)."""
+    """The roll-up levels the result's context has (社区 ``community``, 街道 ``street``, 区
+    ``district``: the context columns of :data:`renoscore._vocabulary.CONTEXT`)."""
     return tuple(level for level in LEVELS if level in result.context)
 
 
@@ -88,8 +89,10 @@ def rollup(
         cells = [result.context[level][r] for r in rows.tolist()]
         for unit in sorted(set(cells), key=str):
             sel = rows[np.array([c == unit for c in cells])]
-            out.append({"level": level, "unit": unit, **_summary(result, sel, hh, rows, stage)})
-    out.append({"level": "total", "unit": None, **_summary(result, rows, hh, rows, stage)})
+            out.append(
+                {"level": level, "unit_name": unit, **_summary(result, sel, hh, rows, stage)}
+            )
+    out.append({"level": "total", "unit_name": None, **_summary(result, rows, hh, rows, stage)})
     return out
 
 
@@ -130,7 +133,7 @@ def _summary(
         "communities": int(sel.size),
         "households": float(np.nansum(w)) if any_hh else None,
         "mean_score": mean,
-        "coverage": float(w[use].sum() / total_w) if total_w else None,
+        "household_coverage": float(w[use].sum() / total_w) if total_w else None,
         "min": _f(q[0]),
         "q1": _f(q[1]),
         "median": _f(q[2]),

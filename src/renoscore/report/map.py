@@ -1,4 +1,14 @@
-"""The map of the communities: grades on a local plane, life circles around one community."""
+"""The map of the communities: grades on a local plane, life circles around one community.
+
+Examples
+--------
+>>> import renoscore as rs
+>>> from renoscore.report._context import ReportContext
+>>> r = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
+>>> ctx = ReportContext(r, "en")
+>>> map_focus(ctx) in r.ids
+True
+"""
 
 from __future__ import annotations
 

@@ -1,19 +1,36 @@
-"""Roll-up tables by street and district, and the progress of the projects when given."""
+"""Roll-up tables by street and district, and the progress of the projects when given.
+
+Examples
+--------
+>>> import renoscore as rs
+>>> from renoscore.report._context import ReportContext
+>>> r = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
+>>> table = rollup_section(ReportContext(r, "zh"))[1]
+>>> table.header[:5], table.rows[-1][0]
+(['层级', '单位名称', '小区数', '总户数', '按户数加权平均得分'], '合计')
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from renoscore._document import Block, Heading, Paragraph, Table
-from renoscore.report._cells import number, percent
+from renoscore._format import cell_number as number
+from renoscore._format import cell_percent as percent
+from renoscore._vocabulary import column_word, context_label
 from renoscore.report._context import ReportContext
 
 __all__ = ["progress_section", "rollup_section"]
 
 
+def _level(ctx: ReportContext, level: str) -> str:
+    from renoscore.programme._words import LEVEL
+
+    return LEVEL[ctx.lang].get(level, level)
+
+
 def rollup_section(ctx: ReportContext) -> list[Block]:
     """Household-weighted mean score, coverage, spread and grade counts by level and unit."""
-    from renoscore.programme._words import word
     from renoscore.programme.rollup import available_levels, rollup
 
     t, lang = ctx.t, ctx.lang
@@ -25,25 +42,22 @@ def rollup_section(ctx: ReportContext) -> list[Block]:
     )
     grades = [g.id for g in ctx.sys.grades]
     head = [
-        word(lang, "level"),
-        word(lang, "unit_name"),
-        word(lang, "community"),
-        word(lang, "households"),
-        word(lang, "mean_score"),
-        word(lang, "coverage"),
-        word(lang, "min"),
-        word(lang, "median"),
-        word(lang, "max"),
+        *(column_word(k, lang) for k in ("level", "unit_name", "communities")),
+        context_label(ctx.sys, "households", lang),
+        *(
+            column_word(k, lang)
+            for k in ("mean_score", "household_coverage", "min", "median", "max")
+        ),
         *[g.name.get(lang) for g in ctx.sys.grades],
     ]
     body = [
         [
-            word(lang, r["level"]) if r["level"] != "total" else word(lang, "total"),
-            r["unit"] or "",
+            _level(ctx, r["level"]),
+            r["unit_name"] or "",
             r["communities"],
             number(r["households"], 0),
             number(r["mean_score"]),
-            percent(r["coverage"]),
+            percent(r["household_coverage"]),
             number(r["min"]),
             number(r["median"]),
             number(r["max"]),
@@ -60,7 +74,6 @@ def rollup_section(ctx: ReportContext) -> list[Block]:
 
 def progress_section(ctx: ReportContext) -> list[Block]:
     """开工率, 完工率, 投资完成率 and days late by street and district."""
-    from renoscore.programme._words import word
     from renoscore.programme.milestones import progress_rollup, project_progress
 
     t, lang = ctx.t, ctx.lang
@@ -72,23 +85,20 @@ def progress_section(ctx: ReportContext) -> list[Block]:
         if lv in ctx.r.context
     }
     rows = progress_rollup(prog, levels)
-    head = [
-        word(lang, k)
-        for k in (
-            "level",
-            "unit_name",
-            "projects",
-            "start_rate",
-            "completion_rate",
-            "investment_rate",
-            "days_late",
-            "max_days_late",
-        )
-    ]
+    keys = (
+        "level",
+        "unit_name",
+        "projects",
+        "start_rate",
+        "completion_rate",
+        "investment_rate",
+        "days_late",
+        "max_days_late",
+    )
     body = [
         [
-            word(lang, r["level"]) if r["level"] != "total" else word(lang, "total"),
-            r["unit"] or "",
+            _level(ctx, r["level"]),
+            r["unit_name"] or "",
             r["projects"],
             percent(r["start_rate"]),
             percent(r["completion_rate"]),
@@ -101,5 +111,7 @@ def progress_section(ctx: ReportContext) -> list[Block]:
     return [
         Heading(3, t["progress"], "progress"),
         Paragraph([t["progress_intro"].format(day=day.isoformat())]),
-        Table(head, body, [False, False] + [True] * 6, cls="progress"),
+        Table(
+            [column_word(k, lang) for k in keys], body, [False, False] + [True] * 6, cls="progress"
+        ),
     ]
