@@ -34,18 +34,53 @@ def _case(rng: np.random.Generator) -> dict:
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_milp_equals_brute_force_and_beats_greedy(seed: int) -> None:
+def test_exact_equals_brute_force_and_beats_greedy(seed: int) -> None:
     rng = np.random.default_rng(seed)
-    for _ in range(60):  # 240 random cases of at most 12 items
+    methods = []
+    for _ in range(60):  # 240 random cases of at most 12 items, each solved both ways
         case = _case(rng)
-        exact = solve_selection(**case)
         brute = brute_force_selection(**case)
         greedy = greedy_selection(**case)
-        assert exact.optimal
-        assert np.array_equal(exact.chosen, brute), case
-        v, b = case["value"], case["basic"]
-        assert int(b[greedy].sum()) == exact.basic_funded
-        assert v[greedy].sum() <= exact.value + 1e-9
+        for solver in ("auto", "milp"):
+            exact = solve_selection(**case, core_solver=solver)
+            assert exact.optimal
+            assert exact.gap == 0.0
+            assert np.array_equal(exact.chosen, brute), (solver, case)
+            v, b = case["value"], case["basic"]
+            assert int(b[greedy].sum()) == exact.basic_funded
+            assert v[greedy].sum() <= exact.value + 1e-9
+            methods.append(exact.method)
+    # the automatic choice used the knapsack programme where it could, the MILP elsewhere
+    assert {"knapsack", "milp"} <= set(methods[0::2])
+    assert set(methods[1::2]) == {"milp"}
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([0.0, 0.5, 1.0, 1.5, 2.0, 3.7]), st.integers(0, 6)),
+        min_size=0,
+        max_size=10,
+    ),
+    st.integers(0, 25),
+)
+def test_knapsack_programme_equals_enumeration(items: list[tuple[float, int]], cap: int) -> None:
+    # ties of value per yuan, items that cost nothing and items worth nothing included
+    from renoscore.programme._knapsack import knapsack
+
+    v = np.array([x for x, _ in items], dtype=float)
+    c = np.array([y for _, y in items], dtype=float)
+    n = v.size
+    plans = ((np.arange(2**n)[:, None] >> np.arange(n)) & 1).astype(bool)
+    plans = plans[plans @ c <= cap]
+    worth = plans @ v
+    best = plans[worth >= worth.max() - 1e-9]
+    cheapest = (best @ c).min()
+    x = knapsack(v, c, float(cap), 1e-9, 1e-9)
+    assert x is not None
+    assert c[x].sum() <= cap
+    assert v[x].sum() == pytest.approx(worth.max(), abs=1e-9)
+    assert c[x].sum() == pytest.approx(cheapest)
 
 
 def test_basic_items_come_first() -> None:
@@ -72,6 +107,41 @@ def test_caps_are_kept() -> None:
     assert c[s.chosen].sum() <= 100 + 1e-6
     assert s.optimal
     assert s.bound >= s.value - 1e-9
+
+
+@pytest.mark.parametrize("caps_share", [0.3, 1.5])
+def test_knapsack_programme_and_milp_agree_on_a_larger_case(caps_share: float) -> None:
+    # caps_share 1.5: no cap binds in the core (one knapsack under the budget); 0.3: the caps
+    # add up to less than the budget (one knapsack per district)
+    rng = np.random.default_rng(5)
+    n = 1000
+    v, c = rng.gamma(1.5, 0.5, n), rng.lognormal(10, 1.0, n).round(-1)
+    g = rng.integers(0, 4, n)
+    budget = float(c.sum() * 0.25)
+    caps = np.bincount(g, c, 4) * 0.25 * caps_share
+    auto = solve_selection(v, c, np.zeros(n, bool), budget, g, caps)
+    milp = solve_selection(v, c, np.zeros(n, bool), budget, g, caps, core_solver="milp")
+    assert auto.method == "knapsack"
+    assert auto.optimal
+    assert milp.optimal
+    assert auto.value == pytest.approx(milp.value, rel=1e-9)
+    spend = np.bincount(g[auto.chosen], c[auto.chosen], 4)
+    assert (spend <= caps + 1e-6).all()
+    assert c[auto.chosen].sum() <= budget + 1e-6
+
+
+def test_both_budget_and_caps_binding_go_to_the_milp() -> None:
+    rng = np.random.default_rng(1)
+    n = 300
+    c = rng.uniform(1, 10, n).round(1)
+    v = c * rng.uniform(0.95, 1.05, n)  # values close to costs: many items near the margin
+    g = rng.integers(0, 2, n)
+    caps = np.array([0.2, 0.2]) * c.sum()
+    s = solve_selection(v, c, np.zeros(n, bool), 0.3 * c.sum(), g, caps)
+    assert s.method == "milp"
+    assert s.optimal
+    assert s.gap == 0.0
+    assert np.bincount(g[s.chosen], c[s.chosen], 2).max() <= 0.2 * c.sum() + 1e-6
 
 
 def test_larger_case_never_worse_than_greedy_and_within_bound() -> None:

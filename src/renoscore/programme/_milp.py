@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_array
 
-from renoscore.programme._selection import SelectionProblem
+from renoscore.programme._selection import SelectionProblem, first_of_identical
 
 __all__ = ["CoreResult", "solve_core", "tie_break"]
 
@@ -158,21 +158,4 @@ def tie_break(
                 cheaper = float(p.cost[trial].sum()) < float(p.cost[best].sum())
                 if p.feasible(trial) and same and cheaper and p.basic[trial].sum() >= need:
                     chosen = trial
-    return _first_of_identical(p, chosen)
-
-
-def _first_of_identical(p: SelectionProblem, chosen: NDArray[np.bool_]) -> NDArray[np.bool_]:
-    """Move each choice among identical items to the first of them (same totals everywhere)."""
-    keys = np.stack([p.value, p.cost, p.basic.astype(np.float64), p.group.astype(np.float64)])
-    _, inverse, counts = np.unique(keys, axis=1, return_inverse=True, return_counts=True)
-    inverse = inverse.ravel()
-    if (counts == 1).all():
-        return chosen
-    order = np.lexsort((np.arange(p.n), inverse))  # by class, then position
-    cls = inverse[order]
-    taken = np.bincount(inverse, weights=chosen.astype(np.float64)).astype(np.intp)
-    starts = np.flatnonzero(np.r_[True, cls[1:] != cls[:-1]])
-    rank = np.arange(p.n) - np.repeat(starts, np.diff(np.r_[starts, p.n]))
-    out = np.zeros(p.n, dtype=bool)
-    out[order] = rank < taken[cls]
-    return out
+    return first_of_identical(p, chosen)

@@ -16,7 +16,14 @@ from numpy.typing import NDArray
 
 from renoscore.errors import OptionError, Problem
 
-__all__ = ["SelectionProblem", "greedy_fill", "group_cumsum", "lexicographic_key", "ratio_order"]
+__all__ = [
+    "SelectionProblem",
+    "first_of_identical",
+    "greedy_fill",
+    "group_cumsum",
+    "lexicographic_key",
+    "ratio_order",
+]
 
 
 @dataclass(frozen=True)
@@ -117,7 +124,8 @@ def group_cumsum(weights: NDArray[np.float64], group: NDArray[np.intp]) -> NDArr
     """
     if weights.size == 0:
         return weights.copy()
-    order = np.argsort(group, kind="stable")
+    small = group.min() >= 0 and group.max() < 2**15  # a radix sort for small codes
+    order = np.argsort(group.astype(np.int16) if small else group, kind="stable")
     sw = weights[order]
     sg = group[order]
     csum = np.cumsum(sw)
@@ -185,4 +193,23 @@ def ratio_order(
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(p.cost[items] > 0, v / p.cost[items], np.inf)
     ratio = np.where(v > 0, ratio, -1.0)
+    if items.size < 2 or bool((items[1:] > items[:-1]).all()):
+        return items[np.argsort(-ratio, kind="stable")]  # ties stay in position order
     return items[np.lexsort((items, -ratio))]
+
+
+def first_of_identical(p: SelectionProblem, chosen: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """Move each choice among identical items (same value, cost, basic flag and group) to
+    the first of them: the totals stay the same everywhere."""
+    order = np.lexsort((np.arange(p.n), p.group, p.basic, p.cost, p.value))
+    keys = (p.value[order], p.cost[order], p.basic[order], p.group[order])
+    new = np.r_[True, np.any([k[1:] != k[:-1] for k in keys], axis=0)] if p.n else np.zeros(0, bool)
+    if new.all():
+        return chosen
+    cls = np.cumsum(new) - 1  # the class of each item in sorted order
+    taken = np.bincount(cls, weights=chosen[order].astype(np.float64)).astype(np.intp)
+    starts = np.flatnonzero(new)
+    rank = np.arange(p.n) - starts[cls]
+    out = np.zeros(p.n, dtype=bool)
+    out[order] = rank < taken[cls]
+    return out

@@ -39,16 +39,25 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
-from renoscore.programme._selection import SelectionProblem, greedy_fill, group_cumsum, ratio_order
+from renoscore.programme._selection import (
+    SelectionProblem,
+    first_of_identical,
+    greedy_fill,
+    group_cumsum,
+    ratio_order,
+)
 
 __all__ = ["Selection", "basic_first", "lagrangian_bound", "solve_selection"]
 
 #: Items in the first small MILP that finds a good plan (``Z``).
 FIRST_CORE = 300
+#: Plans whose values differ by less than this share of the best count as equally valuable.
+RTOL = 1e-9
 
 
 @dataclass(frozen=True)
@@ -67,7 +76,9 @@ class Selection:
     optimal : bool
         True when every MILP finished with a proof of optimality.
     core : int
-        Items left to the final MILP after fixing.
+        Items left to the final solver after fixing.
+    method : {"knapsack", "milp"}
+        What proved the core: the knapsack programme or ``scipy.optimize.milp``.
     """
 
     chosen: NDArray[np.bool_]
@@ -78,6 +89,13 @@ class Selection:
     bound: float
     optimal: bool
     core: int
+    method: str = "milp"
+
+    @property
+    def gap(self) -> float:
+        """How far the plan may be from the best (points of willingness-weighted gain): 0
+        when proved optimal, ``bound - value`` otherwise."""
+        return 0.0 if self.optimal else max(self.bound - self.value, 0.0)
 
 
 def basic_first(p: SelectionProblem) -> NDArray[np.bool_]:
@@ -115,7 +133,10 @@ def lagrangian_bound(
     give a valid bound (weak duality).
     """
     worth = p.value + nu * p.basic
-    order = ratio_order(p, free, worth)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        key = np.where(p.cost[free] > 0, worth[free] / p.cost[free], np.inf)
+    # the bound does not depend on the order of equal ratios: no stable sort needed
+    order = free[np.argsort(-np.where(worth[free] > 0, key, -1.0))]
     c = p.cost[order]
     v = worth[order]
     grp = p.group[order]
@@ -160,6 +181,7 @@ def solve_selection(
     caps: NDArray[np.float64] | None = None,
     *,
     time_limit: float = 60.0,
+    core_solver: Literal["auto", "milp"] = "auto",
 ) -> Selection:
     """The lexicographically best selection (see the module docstring).
 
@@ -174,14 +196,18 @@ def solve_selection(
     caps : float array, optional
         Cap of each group (``inf``: none).
     time_limit : float
-        Seconds each MILP may take; a MILP stopped by it leaves ``optimal`` False.
+        Seconds each MILP may take; a MILP stopped by it leaves ``optimal`` False and the
+        proven gap in ``bound - value``.
+    core_solver : {"auto", "milp"}
+        How the core is solved: ``auto`` by the knapsack programme where the core is one
+        knapsack (no cap and no basic count can bind in it) or one per district (no budget
+        and no basic count can bind), else by ``scipy.optimize.milp``; ``milp`` always by the
+        MILP (the tests check both against brute force).
 
     Returns
     -------
     Selection
     """
-    from renoscore.programme._milp import CoreResult, solve_core, tie_break
-
     p = SelectionProblem.build(value, cost, basic, budget, group, caps)
     stage1 = basic_first(p)
     k_max = int(stage1.sum())
@@ -192,30 +218,18 @@ def solve_selection(
     left = p.budget - float(p.cost[fixed1].sum())
     caps_left = p.caps - p.group_spend(fixed1)
     greedy = greedy_fill(p, ratio_order(p, free), stage1 | fixed1)
-    z, best = float(p.value[greedy].sum()), greedy
     need = 0 if all_basic else k_max
     bound, r = _best_bound(p, free, left, caps_left, need)
     bound += float(p.value[fixed1].sum())
-    optimal = True
-    first = free[np.argsort(np.abs(r), kind="stable")[:FIRST_CORE]]
-    got = solve_core(p, first, _fix_by_sign(p, free, r, first) | fixed1, need, time_limit)
-    if got is not None and float(p.value[got.chosen].sum()) > z:
-        best, z = got.chosen, float(p.value[got.chosen].sum())
-    tol = 1e-9 * max(1.0, abs(bound))
-    gap = max(bound - z, 0.0) + tol
-    core = free[np.abs(r) <= gap]
-    final: CoreResult | None = got
-    if got is not None and got.optimal and np.isin(core, first).all():
-        pass
+    z = float(p.value[greedy].sum())
+    core = free[np.abs(r) <= max(bound - z, 0.0) + RTOL * max(1.0, bound)]
+    fixed = _fix_by_sign(p, free, r, core) | fixed1
+    chosen = _knapsack_core(p, core, fixed, need) if core_solver == "auto" else None
+    if chosen is not None:
+        best, optimal, method = chosen, True, "knapsack"
     else:
-        final = solve_core(p, core, _fix_by_sign(p, free, r, core) | fixed1, need, time_limit)
-    if final is not None:
-        optimal = final.optimal
-        if float(p.value[final.chosen].sum()) >= z - tol:
-            best = final.chosen
-    else:
-        optimal = False
-    best = tie_break(p, best, core, need, time_limit)
+        best, optimal, core = _milp_cores(p, free, r, fixed1, greedy, bound, need, time_limit)
+        method = "milp"
     return Selection(
         chosen=best,
         value=float(p.value[best].sum()),
@@ -225,7 +239,80 @@ def solve_selection(
         bound=max(bound, float(p.value[best].sum())),
         optimal=optimal,
         core=int(core.size),
+        method=method,
     )
+
+
+def _knapsack_core(
+    p: SelectionProblem, core: NDArray[np.intp], fixed: NDArray[np.bool_], need: int
+) -> NDArray[np.bool_] | None:
+    """The best plan by the knapsack programme when the core is knapsacks: the basic count
+    is met by the fixed items, and either no cap can bind among the core's items (one
+    knapsack under the budget) or the budget cannot (one knapsack per capped district under
+    its cap: the districts are independent).
+
+    Returns None when the core is neither, or when the programme outgrows its states.
+    """
+    from renoscore.programme._knapsack import knapsack
+
+    fixed = fixed.copy()
+    fixed[core] = False
+    left = p.budget - float(p.cost[fixed].sum())
+    slack = p.caps - p.group_spend(fixed)
+    if need > int(p.basic[fixed].sum()) or left < -p.eps or (slack < -p.eps).any():
+        return None
+    grp, c = p.group[core], p.cost[core]
+    demand = np.bincount(grp[grp >= 0], weights=c[grp >= 0], minlength=p.caps.size)
+    if not (demand > slack + p.eps).any():
+        parts = [(core, left)]
+    elif float(np.minimum(demand, slack).sum() + c[grp < 0].sum()) <= left + p.eps:
+        parts = [(core[grp == g], float(slack[g])) for g in np.unique(grp[grp >= 0]).tolist()]
+        parts.append((core[grp < 0], np.inf))
+    else:
+        return None
+    offset = float(p.value[fixed].sum())
+    upper = offset + float(p.value[core].sum())
+    rtol = RTOL / len(parts)  # the parts' slack adds up to at most the plan's tolerance
+    for items, capacity in parts:
+        x = knapsack(
+            p.value[items], p.cost[items], capacity + p.eps, RTOL * max(1.0, upper), rtol, upper
+        )
+        if x is None:
+            return None
+        fixed[items[x]] = True
+    return first_of_identical(p, fixed)
+
+
+def _milp_cores(
+    p: SelectionProblem,
+    free: NDArray[np.intp],
+    r: NDArray[np.float64],
+    fixed1: NDArray[np.bool_],
+    greedy: NDArray[np.bool_],
+    bound: float,
+    need: int,
+    time_limit: float,
+) -> tuple[NDArray[np.bool_], bool, NDArray[np.intp]]:
+    """The best plan by ``scipy.optimize.milp``: a first MILP on the :data:`FIRST_CORE` items
+    of smallest ``|r|`` for a good plan, then the core that plan's value leaves, then the
+    cheapest of the equally valuable plans. Returns the plan, whether every MILP proved its
+    answer, and the final core."""
+    from renoscore.programme._milp import CoreResult, solve_core, tie_break
+
+    best, z = greedy, float(p.value[greedy].sum())
+    first = free[np.argsort(np.abs(r), kind="stable")[:FIRST_CORE]]
+    got = solve_core(p, first, _fix_by_sign(p, free, r, first) | fixed1, need, time_limit)
+    if got is not None and float(p.value[got.chosen].sum()) > z:
+        best, z = got.chosen, float(p.value[got.chosen].sum())
+    tol = RTOL * max(1.0, abs(bound))
+    core = free[np.abs(r) <= max(bound - z, 0.0) + tol]
+    final: CoreResult | None = got
+    if got is None or not got.optimal or not np.isin(core, first).all():
+        final = solve_core(p, core, _fix_by_sign(p, free, r, core) | fixed1, need, time_limit)
+    optimal = final is not None and final.optimal
+    if final is not None and float(p.value[final.chosen].sum()) >= z - tol:
+        best = final.chosen
+    return tie_break(p, best, core, need, time_limit), optimal, core
 
 
 def _best_bound(
@@ -237,9 +324,12 @@ def _best_bound(
 ) -> tuple[float, NDArray[np.float64]]:
     """The Lagrangian bound at the best price ``nu`` of the basic count (0 without one).
 
-    The bound is convex in ``nu``; a golden-section search on ``[0, nu_max]`` finds its least
-    value to a billionth of the range, where ``nu_max`` ranks every basic item above every
-    other item by value per yuan.
+    The bound is convex in ``nu``; a golden-section search on ``[0, nu_max]`` (``nu_max``
+    ranks every basic item above every other item by value per yuan) stops when the bound at
+    the four points of its bracket agrees to a ten-billionth: a convex function equal at
+    three points is flat between them, so its least value is reached. The bound only sets
+    which items are fixed; a bound a hair above the least one leaves a slightly larger core,
+    never a wrong plan.
     """
     if need == 0 or free.size == 0:
         return lagrangian_bound(p, free, left, caps_left)
@@ -254,16 +344,18 @@ def _best_bound(
         return lagrangian_bound(p, free, left, caps_left, nu, need)[0]
 
     a, b = hi - golden * (hi - lo), lo + golden * (hi - lo)
-    fa, fb = at(a), at(b)
-    for _ in range(60):
-        if hi - lo <= 1e-9 * max(hi, 1.0):
+    f_lo, fa, fb, f_hi = at(lo), at(a), at(b), at(hi)
+    for _ in range(80):
+        values = (f_lo, fa, fb, f_hi)
+        flat = max(values) - min(values) <= 1e-10 * max(1.0, abs(min(values)))
+        if flat or hi - lo <= 1e-12 * max(hi, 1.0):
             break
         if fa <= fb:
-            hi, b, fb = b, a, fa
+            hi, f_hi, b, fb = b, fb, a, fa
             a = hi - golden * (hi - lo)
             fa = at(a)
         else:
-            lo, a, fa = a, b, fb
+            lo, f_lo, a, fa = a, fa, b, fb
             b = lo + golden * (hi - lo)
             fb = at(b)
     nu = a if fa <= fb else b
