@@ -40,6 +40,43 @@ def test_plan_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Non
     assert "DISTRICT=AMOUNT" in err
 
 
+def test_plan_checks_the_ledger_beside_a_csv_before_any_work(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "plan.csv"
+    beside = tmp_path / "plan_ledger.csv"
+    beside.write_text("keep me", encoding="utf-8")
+    assert main(["plan", "--example", "--budget", "3000万", "-o", str(out)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert f"cannot write {beside}: the file exists" in captured.err
+    assert not out.exists()
+    assert beside.read_text(encoding="utf-8") == "keep me"
+    argv = ["plan", "--example", "--budget", "3000万", "--top", "1", "-o", str(out), "--force"]
+    assert main(argv) == 0
+    from renoscore.programme.ledger import read_ledger
+
+    assert len(read_ledger(beside).entries) == 461
+    assert out.read_text(encoding="utf-8").count("\n") == 462  # header and one line per item
+
+
+def test_plan_and_ledger_save_keep_the_file_rules(tmp_path: Path) -> None:
+    from renoscore.errors import OutputError
+    from renoscore.programme import plan_programme
+    from renoscore.programme.ledger import build_ledger
+
+    r = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
+    plan = plan_programme(r, "1000万")
+    data = tmp_path / "data.xlsx"
+    data.write_text("keep me", encoding="utf-8")
+    with pytest.raises(OutputError, match="the file exists"):
+        plan.save(data, overwrite=False)
+    with pytest.raises(OutputError, match="which would be lost"):
+        build_ledger(plan).save(data, inputs={"the DATA input": data})
+    assert data.read_text(encoding="utf-8") == "keep me"
+    assert plan.save(data) == [data]  # the library replaces by default, as write_table does
+
+
 def test_ledger_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     out = tmp_path / "台账.xlsx"
     assert (

@@ -34,14 +34,12 @@ def add_parser(subparsers: _common.Subparsers) -> None:
     c = subparsers.add_parser("ledger", help="export the problem ledger (问题台账) or check one")
     actions = c.add_subparsers(dest="action", required=True, metavar="{export,check}")
     e = actions.add_parser("export", help="write the ledger of SYSTEM DATA (or --example)")
-    _common.add_inputs(e, "export the bundled example's ledger")
-    e.add_argument("--weights", help="frozen weights (YAML/JSON) or a method name")
-    e.add_argument("--panel", help="expert panel YAML for AHP weights")
+    _common.add_configuration(e, "export the bundled example's ledger", methods=False)
     e.add_argument("--budget", help="mark the lines a plan with this budget funds")
     e.add_argument("--deadline", help="planned completion date of funded lines (YYYY-MM-DD)")
     e.add_argument("--lang", choices=["en", "zh"], default="zh")
     e.add_argument("-o", "--output", required=True, help="the ledger file (.xlsx, .csv or .json)")
-    _common.add_scoring_options(e, methods=False, missing_default="renormalize", missing_help=None)
+    _common.add_force(e)
     k = actions.add_parser("check", help="read a ledger back and validate every line")
     k.add_argument("file", help="the ledger (.xlsx, .csv)")
     k.add_argument("--sheet", help="Excel sheet of the ledger (name or 0-based index)")
@@ -73,23 +71,22 @@ def _export(args: argparse.Namespace) -> int:
     from renoscore.programme._words import word
     from renoscore.programme.ledger import build_ledger
 
-    if not args.output.lower().endswith(_SUFFIXES):
-        raise UsageError(f"cannot write a ledger to {args.output!r}; use .xlsx, .csv or .json")
+    out = _common.output_arg(args, _SUFFIXES)
+    if out is None:  # argparse requires -o; kept for the type checker
+        raise UsageError("give -o FILE (.xlsx, .csv or .json)")
     try:
         deadline = dt.date.fromisoformat(args.deadline) if args.deadline else None
     except ValueError:
         raise UsageError(f"--deadline {args.deadline!r}: write YYYY-MM-DD") from None
-    system, data = _common.system_and_data(args, need_data=True)
-    panel = _common.load_panel_arg(args, system)
-    weights = _common.load_weights_arg(args.weights, system)
-    result = evaluate(system, data, weights, panel=panel, options=_common.scoring_options(args))
+    system, data, panel, weights, options = _common.configuration(args)
+    result = evaluate(system, data, weights, panel=panel, options=options)
     source = (
         plan_programme(result, args.budget)
         if args.budget
         else renovation_items(result, default_costs())
     )
     ledger = build_ledger(source, lang=args.lang, deadline=deadline)
-    path = ledger.save(args.output)
+    path = ledger.save(out, overwrite=args.force, inputs=_common.run_inputs(args))
     print(word(args.lang, "wrote_lines").format(n=len(ledger.entries), path=path))
     return 0
 

@@ -33,11 +33,11 @@ _SUFFIXES = (".xlsx", ".csv", ".json")
 def add_parser(subparsers: _common.Subparsers) -> None:
     """Give ``renoscore`` its ``plan`` sub-command."""
     c = subparsers.add_parser("plan", help="choose what to fund under a budget (exact MILP)")
-    _common.add_inputs(c, "plan the bundled example communities with the shipped cost table")
+    _common.add_configuration(
+        c, "plan the bundled example communities with the shipped cost table", methods=False
+    )
     c.add_argument("--budget", required=True, help="the budget: 3000万, 0.3亿 or 30000000 (yuan)")
     c.add_argument("--costs", help="cost table YAML (default: the shipped one)")
-    c.add_argument("--weights", help="frozen weights (YAML/JSON) or a method name")
-    c.add_argument("--panel", help="expert panel YAML for AHP weights")
     c.add_argument("--phase", help="the phase the items come from (default: the first)")
     c.add_argument(
         "--cap",
@@ -59,9 +59,12 @@ def add_parser(subparsers: _common.Subparsers) -> None:
     c.add_argument("--top", type=int, default=30, help="funded items printed (0: all)")
     c.add_argument("--lang", choices=["en", "zh"], default="en")
     c.add_argument(
-        "-o", "--output", help="write items, communities and ledger (.xlsx; or .csv/.json)"
+        "-o",
+        "--output",
+        help="write items, communities and ledger (.xlsx; or .csv/.json: the items, and the "
+        "ledger beside them as <name>_ledger.csv/.json)",
     )
-    _common.add_scoring_options(c, methods=False, missing_default="renormalize", missing_help=None)
+    _common.add_force(c)
 
 
 def _caps(pairs: list[str]) -> dict[str, str]:
@@ -90,13 +93,9 @@ def run(args: argparse.Namespace) -> int:
     from renoscore import evaluate
     from renoscore.programme import load_costs, plan_programme
 
-    out = Path(args.output) if args.output else None
-    if out is not None and out.suffix.lower() not in _SUFFIXES:
-        raise UsageError(f"cannot write a plan to {out.name!r}; use .xlsx, .csv or .json")
-    system, data = _common.system_and_data(args, need_data=True)
-    panel = _common.load_panel_arg(args, system)
-    weights = _common.load_weights_arg(args.weights, system)
-    result = evaluate(system, data, weights, panel=panel, options=_common.scoring_options(args))
+    out = _outputs(args)
+    system, data, panel, weights, options = _common.configuration(args)
+    result = evaluate(system, data, weights, panel=panel, options=options)
     plan = plan_programme(
         result,
         args.budget,
@@ -114,9 +113,29 @@ def run(args: argparse.Namespace) -> int:
     print()
     print(_communities(plan, args.lang, args.top))
     if out is not None:
-        for path in plan.save(out, args.lang):
+        for path in plan.save(out, args.lang, overwrite=args.force, inputs=_inputs(args)):
             print(CONSOLE[args.lang]["wrote"].format(path=path))
     return 0
+
+
+def _outputs(args: argparse.Namespace) -> Path | None:
+    """The ``-o`` path, and with .csv or .json the ledger written beside it, checked before
+    any work (:func:`renoscore.cli._common.output_arg`); None without ``-o``."""
+    from renoscore.programme.plan import ledger_path
+
+    out = _common.output_arg(args, _SUFFIXES)
+    if out is not None and out.suffix.lower() != ".xlsx":
+        beside = argparse.Namespace(**{**vars(args), "output": str(ledger_path(out))})
+        _common.output_arg(beside, _SUFFIXES)
+    return out
+
+
+def _inputs(args: argparse.Namespace) -> dict[str, str]:
+    """The files the run read (never written over), the cost table too."""
+    inputs = _common.run_inputs(args)
+    if args.costs:
+        inputs["the --costs input of this run"] = args.costs
+    return inputs
 
 
 def _communities(plan: Any, lang: str, top: int) -> str:

@@ -86,8 +86,10 @@ class SelectionProblem:
 
     @property
     def eps(self) -> float:
-        """Money tolerance of the constraints (a billionth of the budget, at least 1e-6 yuan)."""
-        return max(1e-9 * self.budget, 1e-6)
+        """Money tolerance of the constraints: a trillionth of the budget, at least 1e-6
+        yuan (0.1 yuan on a budget of 100 billion): room for the rounding of sums of costs,
+        never a visible overspend of a budget or a cap."""
+        return max(1e-12 * self.budget, 1e-6)
 
     def group_spend(self, chosen: NDArray[np.bool_]) -> NDArray[np.float64]:
         """Spending of each cap group."""

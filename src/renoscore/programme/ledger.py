@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -143,13 +143,28 @@ class Ledger:
         lang = lang_of(lang or self.lang)
         return [{header(f, lang): _cell(e, f, lang) for f in FIELDS} for e in self.entries]
 
-    def save(self, path: str | Path, lang: Lang | None = None) -> Path:
-        """Write the ledger to ``.xlsx`` (sheet 问题台账 / ledger), ``.csv`` or ``.json``."""
+    def save(
+        self,
+        path: str | Path,
+        lang: Lang | None = None,
+        *,
+        overwrite: bool = True,
+        inputs: Mapping[str, str | Path] | None = None,
+    ) -> Path:
+        """Write the ledger to ``.xlsx`` (sheet 问题台账 / ledger), ``.csv`` or ``.json``,
+        whole or not at all; ``overwrite=False`` refuses an existing file and ``inputs`` names
+        files never written over (:func:`renoscore.io.write_table`)."""
         from renoscore.io._localize import sheet_name
         from renoscore.io.write import write_table
 
         lang = lang_of(lang or self.lang)
-        return write_table(self.records(lang), path, sheet=sheet_name("ledger", lang))
+        return write_table(
+            self.records(lang),
+            path,
+            sheet=sheet_name("ledger", lang),
+            overwrite=overwrite,
+            inputs=inputs,
+        )
 
     def status_counts(self) -> dict[str, int]:
         """How many lines have each status (every declared status, in order)."""

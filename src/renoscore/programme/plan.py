@@ -45,7 +45,7 @@ from renoscore.programme.optimise import Selection, solve_selection
 if TYPE_CHECKING:
     from renoscore.result import EvaluationResult
 
-__all__ = ["ProgrammePlan", "plan_programme"]
+__all__ = ["ProgrammePlan", "ledger_path", "plan_programme"]
 
 
 @dataclass(frozen=True)
@@ -232,9 +232,20 @@ class ProgrammePlan:
             "ledger": build_ledger(self, lang=lang).records(),
         }
 
-    def save(self, path: str | Path, lang: Lang = "en") -> list[Path]:
+    def save(
+        self,
+        path: str | Path,
+        lang: Lang = "en",
+        *,
+        overwrite: bool = True,
+        inputs: Mapping[str, str | Path] | None = None,
+    ) -> list[Path]:
         """Write the plan: an Excel workbook with the sheets of :meth:`tables`, or (CSV, JSON,
-        Parquet) the items to ``path`` and the ledger beside it (``<stem>_ledger<suffix>``).
+        Parquet) the items to ``path`` and the ledger beside it (:func:`ledger_path`).
+
+        Each file is written whole or not at all; ``overwrite=False`` refuses an existing
+        file and ``inputs`` names files that are never written over
+        (:func:`renoscore.io.write_table`).
 
         Returns
         -------
@@ -245,10 +256,13 @@ class ProgrammePlan:
 
         path = Path(path)
         tables = self.tables(lang)
+        rules: dict[str, Any] = {"overwrite": overwrite, "inputs": inputs}
         if path.suffix.lower() == ".xlsx":
-            return [write_sheets(tables, path, lang=lang)]
-        beside = path.with_name(f"{path.stem}_ledger{path.suffix}")
-        return [write_table(tables["plan"], path), write_table(tables["ledger"], beside)]
+            return [write_sheets(tables, path, lang=lang, **rules)]
+        return [
+            write_table(tables["plan"], path, **rules),
+            write_table(tables["ledger"], ledger_path(path), **rules),
+        ]
 
     def table(self, lang: Lang = "en", top: int | None = None) -> str:
         """The funded items as a plain-text table: basic items first, then value per yuan."""
@@ -418,3 +432,16 @@ def _reasons(
         else:
             out.append("unfunded_budget")
     return out
+
+
+def ledger_path(path: str | Path) -> Path:
+    """Where :meth:`ProgrammePlan.save` writes the ledger of a plan saved to a CSV, JSON or
+    Parquet ``path``: beside it, as ``<stem>_ledger<suffix>``.
+
+    Examples
+    --------
+    >>> ledger_path("out/plan.csv").as_posix()
+    'out/plan_ledger.csv'
+    """
+    path = Path(path)
+    return path.with_name(f"{path.stem}_ledger{path.suffix}")

@@ -87,6 +87,7 @@ class ReportContext:
         self.projects = projects
         self.services = services
         self.map_focus = map_focus
+        self.effect: Any = None  # the effect of renovation (renoscore.effects), when given
         self.r = result
         self.sys = result.system
         self.lang = lang
