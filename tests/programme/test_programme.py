@@ -262,3 +262,39 @@ def test_rollup_weights_by_households(result: rs.EvaluationResult) -> None:
 def test_items_of_one_phase(result: rs.EvaluationResult) -> None:
     items = renovation_items(result, default_costs(), phase="t1")
     assert set(np.array(result.phases)[items.row]) == {"t1"}
+
+
+def test_every_reason_follows_the_first_rule_that_holds() -> None:
+    # the reasons are computed for all items at once; this is the rule written item by item
+    from types import SimpleNamespace
+
+    from renoscore.programme.plan import _reasons
+
+    rng = np.random.default_rng(3)
+    n = 400
+    cost = np.where(rng.random(n) < 0.1, np.nan, rng.uniform(1, 10, n))
+    items = SimpleNamespace(cost=cost, n=n, basic=rng.random(n) < 0.3, priced=~np.isnan(cost))
+    funded = (rng.random(n) < 0.3) & items.priced
+    value = np.where(rng.random(n) < 0.2, 0.0, rng.uniform(0, 1, n))
+    eligible = rng.random(n) < 0.8
+    group = rng.integers(-1, 3, n)
+    caps = np.array([40.0, 80.0, np.inf])
+    spent = np.bincount(group[funded & (group >= 0)], np.nan_to_num(cost)[funded & (group >= 0)], 3)
+    for min_willingness in (None, 0.5):
+        got = _reasons(items, funded, value, eligible, group, caps, min_willingness)  # type: ignore[arg-type]
+        for k in range(n):
+            c = np.nan_to_num(cost[k])
+            if funded[k]:
+                want = "funded_basic" if items.basic[k] else "funded_value"
+            elif not items.priced[k]:
+                want = "no_cost"
+            elif not eligible[k] and min_willingness is not None:
+                want = "unfunded_willingness"
+            elif value[k] <= 0 and not items.basic[k]:
+                want = "unfunded_no_gain"
+            elif group[k] >= 0 and spent[group[k]] + c > caps[group[k]] + 1e-6:
+                want = "unfunded_cap"
+            else:
+                want = "unfunded_basic_budget" if items.basic[k] else "unfunded_budget"
+            assert got[k] == want, k
+        assert len(set(got)) >= 7

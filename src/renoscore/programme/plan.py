@@ -415,23 +415,32 @@ def _reasons(
     over_cap = np.zeros(items.n, dtype=bool)
     has = group >= 0
     over_cap[has] = spent[group[has]] + cost[has] > caps[group[has]] + 1e-6
-    out: list[str] = []
-    for k in range(items.n):
-        if funded[k]:
-            out.append("funded_basic" if items.basic[k] else "funded_value")
-        elif not items.priced[k]:
-            out.append("no_cost")
-        elif not eligible[k] and min_willingness is not None:
-            out.append("unfunded_willingness")
-        elif value[k] <= 0 and not items.basic[k]:
-            out.append("unfunded_no_gain")
-        elif over_cap[k]:
-            out.append("unfunded_cap")
-        elif items.basic[k]:
-            out.append("unfunded_basic_budget")
-        else:
-            out.append("unfunded_budget")
-    return out
+    basic = items.basic
+    # the first condition that holds gives the reason (np.select keeps the order)
+    conditions = [
+        funded & basic,
+        funded,
+        ~items.priced,
+        ~eligible if min_willingness is not None else np.zeros(items.n, dtype=bool),
+        (value <= 0) & ~basic,
+        over_cap,
+        basic,
+    ]
+    chosen = np.select(conditions, list(range(len(conditions))), default=len(conditions))
+    return [_REASON_ORDER[k] for k in chosen.tolist()]
+
+
+#: The reasons of :func:`_reasons`, in the order of its conditions; the last when none holds.
+_REASON_ORDER = (
+    "funded_basic",
+    "funded_value",
+    "no_cost",
+    "unfunded_willingness",
+    "unfunded_no_gain",
+    "unfunded_cap",
+    "unfunded_basic_budget",
+    "unfunded_budget",
+)
 
 
 def ledger_path(path: str | Path) -> Path:
