@@ -298,3 +298,13 @@ def test_every_reason_follows_the_first_rule_that_holds() -> None:
                 want = "unfunded_basic_budget" if items.basic[k] else "unfunded_budget"
             assert got[k] == want, k
         assert len(set(got)) >= 7
+
+
+def test_a_phase_without_overall_scores_is_refused_with_the_scored_phases() -> None:
+    r = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
+    with pytest.raises(OptionError) as exc:
+        plan_programme(r, "1000万", phase="t_proc")  # a progress check: no overall score
+    problem = exc.value.problems[0]
+    assert problem.value == "t_proc"
+    assert "'t0'" in problem.fix
+    assert "'t_proc'" not in problem.fix

@@ -192,6 +192,11 @@ def renovation_items(
     -------
     RenovationItems
         Ordered by community (the result's row order) then indicator (the system's order).
+
+    Raises
+    ------
+    OptionError
+        A phase with no rows, or whose rows have no overall score (a progress check).
     """
     costs.check(result.system)
     if phase == "auto":
@@ -203,7 +208,22 @@ def renovation_items(
             [Problem("unknown phase", value=phase, fix=f"use one of {list(pc.labels)}")],
         )
     code = pc.labels.index(phase)
-    rows = np.flatnonzero((pc.codes == code) & ~np.isnan(result.overall))
+    in_phase = pc.codes == code
+    rows = np.flatnonzero(in_phase & ~np.isnan(result.overall))
+    if in_phase.any() and rows.size == 0:
+        scored = [
+            p for k, p in enumerate(pc.labels) if (~np.isnan(result.overall[pc.codes == k])).any()
+        ]
+        raise OptionError(
+            f"no community of phase {phase!r} has an overall score",
+            [
+                Problem(
+                    "a progress check or a phase with too little data: nothing to plan from",
+                    value=phase,
+                    fix=f"plan from a scored phase: one of {scored}",
+                )
+            ],
+        )
     S = result.indicator_scores[rows] / 100.0
     renovation = np.array([i.category is not Category.NONE for i in result.system.indicators])
     gain = score_gains(result, rows, columns=np.flatnonzero(renovation))
