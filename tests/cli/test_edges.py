@@ -125,7 +125,7 @@ EXCEL = pytest.mark.skipif(
             ["template", "old_community_renovation", "--lang", "zh"], ".xlsx", marks=EXCEL
         ),
         (["template", "old_community_renovation"], ".csv"),
-        (["plan", "--example", "--budget", "3000万", "--top", "1"], ".xlsx"),
+        (["plan", "--example", "--budget", "3000万", "--top", "1"], ".json"),
         (["ledger", "export", "--example"], ".csv"),
     ],
 )

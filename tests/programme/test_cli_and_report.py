@@ -67,14 +67,18 @@ def test_plan_and_ledger_save_keep_the_file_rules(tmp_path: Path) -> None:
 
     r = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
     plan = plan_programme(r, "1000万")
-    data = tmp_path / "data.xlsx"
+    from renoscore.programme.plan import ledger_path
+
+    data = tmp_path / "data.csv"
     data.write_text("keep me", encoding="utf-8")
     with pytest.raises(OutputError, match="the file exists"):
         plan.save(data, overwrite=False)
     with pytest.raises(OutputError, match="which would be lost"):
         build_ledger(plan).save(data, inputs={"the DATA input": data})
     assert data.read_text(encoding="utf-8") == "keep me"
-    assert plan.save(data) == [data]  # the library replaces by default, as write_table does
+    # the library replaces by default, as write_table does
+    assert plan.save(data) == [data, ledger_path(data)]
+    assert data.read_text(encoding="utf-8") != "keep me"
 
 
 def test_ledger_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

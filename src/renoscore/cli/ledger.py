@@ -52,9 +52,9 @@ def run(args: argparse.Namespace) -> int:
     --------
     >>> import tempfile, pathlib
     >>> from renoscore.cli import main
-    >>> out = str(pathlib.Path(tempfile.mkdtemp()) / "l.xlsx")
+    >>> out = str(pathlib.Path(tempfile.mkdtemp()) / "l.csv")
     >>> main(["ledger", "export", "--example", "--budget", "3000万", "-o", out])  # doctest: +ELLIPSIS
-    已写入461条至 ...l.xlsx
+    已写入461条至 ...l.csv
     0
     >>> main(["ledger", "check", out])  # doctest: +ELLIPSIS
     问题台账：共461条；未启动 461；实施中 0；已完成 0；已销号 0；暂缓实施 0

@@ -264,10 +264,15 @@ def write_sheets(
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> p = write_sheets({"ledger": [{"项目编号": 1}]}, pathlib.Path(tempfile.mkdtemp()) / "t.xlsx")
-    >>> p.suffix
-    '.xlsx'
+    ``write_sheets({"plan": items, "ledger": lines}, "计划.xlsx", lang="zh")`` writes the
+    sheets 项目优先序 and 问题台账 (openpyxl, the ``pandas`` extra). A workbook is all it writes,
+    and the path is checked before anything is written:
+
+    >>> write_sheets({"ledger": [{"项目编号": 1}]}, "ledger.csv")
+    Traceback (most recent call last):
+    ...
+    renoscore.errors.OutputError: cannot write ledger.csv (1 problem)
+      - ledger.csv: cannot write a .csv file here -> use one of .xlsx
     """
     tables = {name: [dict(r) for r in recs] for name, recs in sheets.items()}
     return replace_file(

@@ -25,7 +25,7 @@ Examples
 >>> from renoscore.programme.ledger import build_ledger, read_ledger
 >>> r = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
 >>> ledger = build_ledger(plan_programme(r, "3000万"), lang="zh")
->>> path = ledger.save(pathlib.Path(tempfile.mkdtemp()) / "台账.xlsx")
+>>> path = ledger.save(pathlib.Path(tempfile.mkdtemp()) / "台账.csv")
 >>> read_ledger(path) == ledger
 True
 >>> done = ledger.update(ledger.entries[0].item_id, status="signed_off")
