@@ -21,7 +21,7 @@ Examples
 ``renoscore survey --example``           resident survey answers -> indicators, reliability
 ``renoscore uncertainty --example``      rank intervals under uncertain judgements and weights
 ``renoscore audit --example``            statistical audit: data, outliers, correlations, importance
-``renoscore plan --example --budget 3000万`` the budgeted priority list (exact MILP)
+``renoscore plan --example --budget 3000万`` the budgeted priority list (exact optimum)
 ``renoscore ledger export --example -o 台账.xlsx`` the problem ledger; ``ledger check`` reads it back
 """
 

@@ -32,7 +32,7 @@ _SUFFIXES = (".xlsx", ".csv", ".json")
 
 def add_parser(subparsers: _common.Subparsers) -> None:
     """Give ``renoscore`` its ``plan`` sub-command."""
-    c = subparsers.add_parser("plan", help="choose what to fund under a budget (exact MILP)")
+    c = subparsers.add_parser("plan", help="choose what to fund under a budget (exact optimum)")
     _common.add_configuration(
         c, "plan the bundled example communities with the shipped cost table", methods=False
     )

@@ -10,7 +10,7 @@ Given items ``i`` with value ``v_i >= 0`` (the willingness-weighted score gain),
    cheapest ``k`` items of a group cost least for every ``k`` and their running costs are
    convex, so the greedy allocation of Gross (1956) is exact); no solver is needed.
 2. maximise ``sum_i v_i x_i`` subject to the same constraints and ``sum_i b_i x_i >= K*``,
-   solved exactly with :func:`scipy.optimize.milp` (HiGHS branch and bound, relative gap 0).
+   solved exactly (below: a knapsack programme or :func:`scipy.optimize.milp`, gap 0).
 3. among the plans of stage 2's value (to 1e-9 relative), minimise the cost; plans still tied
    take the item that comes first among identical items (same value, cost, flag and group).
 
@@ -21,9 +21,19 @@ fixing; Balas & Zemel 1980, Pisinger 1995): with multipliers ``lambda`` (budget)
 ``U = lambda B + sum_d mu_d C_d + sum_i max(0, r_i)`` with ``r_i = v_i - (lambda + mu_d) c_i``
 (weak duality, valid for any multipliers >= 0). Given a feasible plan of value ``Z``, a plan
 that reverses the sign choice of item ``i`` is worth at most ``U - |r_i|``; when that is below
-``Z`` the item is fixed (in if ``r_i > 0``, out otherwise). ``Z`` comes from a small MILP on the
-300 items of smallest ``|r_i|``; only the items with ``|r_i| <= U - Z`` are left to the final
-MILP, usually a few hundred of a million.
+``Z`` the item is fixed (in if ``r_i > 0``, out otherwise). ``Z`` is the greedy plan's value;
+only the items with ``|r_i| <= U - Z`` are left (the core), usually a few thousand of a million.
+(With a basic count to meet, ``nu`` prices it: ``r_i = v_i + nu b_i - (lambda + mu_d) c_i``,
+``U`` gains ``- nu K*``, and ``nu`` minimises ``U`` by golden-section search.)
+
+The core is solved by the expanding-core knapsack programme of Pisinger (1997) when it is
+knapsacks — the fixed items meet the basic count and either no cap or the budget cannot bind
+among the core's items (one knapsack, or one per district) — and otherwise by
+:func:`scipy.optimize.milp` (HiGHS branch and bound): a first MILP on the 300 items of smallest
+``|r_i|`` raises ``Z``, the final MILP takes the core that ``Z`` leaves, and stage 3 is a MILP
+among the equally valuable plans. HiGHS finds the best plan of a knapsack core of thousands of
+near-critical items quickly but may not prove it within minutes; the programme proves it in a
+fraction of a second.
 
 Examples
 --------
