@@ -176,3 +176,22 @@ def test_group_cumsum() -> None:
 def test_bad_problem() -> None:
     with pytest.raises(OptionError, match="invalid selection problem"):
         solve_selection(np.array([-1.0]), np.array([1.0]), np.array([False]), 1.0)
+
+
+def test_a_knapsack_that_outgrows_its_states_falls_back_to_the_milp(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from renoscore.programme import _knapsack
+
+    rng = np.random.default_rng(8)
+    n = 600
+    v, c = rng.gamma(1.5, 0.5, n), rng.lognormal(10, 1.0, n).round(-1)
+    args = (v, c, np.zeros(n, bool), float(c.sum() * 0.3))
+    auto = solve_selection(*args)
+    assert auto.method == "knapsack"
+    assert _knapsack.knapsack(v, c, float(c.sum() * 0.3), max_states=1) is None
+    monkeypatch.setattr(_knapsack, "MAX_STORED", 0)
+    fallback = solve_selection(*args)
+    assert fallback.method == "milp"
+    assert fallback.optimal
+    assert np.array_equal(fallback.chosen, auto.chosen)

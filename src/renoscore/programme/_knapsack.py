@@ -37,10 +37,12 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["MAX_STATES", "knapsack"]
+__all__ = ["MAX_STATES", "MAX_STORED", "knapsack"]
 
 #: Most states the programme keeps; beyond it :func:`knapsack` gives up (returns None).
 MAX_STATES = 2_000_000
+#: Most states kept over all steps to trace the plan back (9 bytes each: about 450 MB).
+MAX_STORED = 50_000_000
 
 
 @dataclass
@@ -88,7 +90,9 @@ def knapsack(
     max_states: int = MAX_STATES,
 ) -> NDArray[np.bool_] | None:
     """The items of the best plan within ``capacity``; among the plans as valuable as the
-    best, the cheapest. None when the states outgrow ``max_states``.
+    best, the cheapest. None when the states of a step outgrow ``max_states`` or those kept
+    to trace the plan back outgrow :data:`MAX_STORED` (the caller then solves the core by
+    MILP).
 
     Parameters
     ----------
@@ -122,6 +126,7 @@ def knapsack(
     )
     states, best = start, float(start.p[0])
     steps: list[tuple[int, NDArray[np.intp], NDArray[np.bool_]]] = []
+    stored = 0
     s, t = b, b - 1
     while s > 0 or t < m - 1:
         for add in (True, False):
@@ -146,7 +151,8 @@ def knapsack(
                 )
             states = states.keep(np.nan_to_num(bound, nan=-np.inf) >= best - tol).undominated()
             steps.append((j, states.parent, states.changed))
-            if states.w.size > max_states:
+            stored += states.w.size
+            if states.w.size > max_states or stored > MAX_STORED:
                 return None
     feasible = np.flatnonzero(states.w <= capacity)
     top = float(states.p[feasible].max())
