@@ -56,7 +56,7 @@ def add_parser(subparsers: _common.Subparsers) -> None:
     )
     c.add_argument("--min-willingness", type=float, help="entry threshold, e.g. 0.667")
     c.add_argument("--extra", default="100万", help="budget added for the marginal value")
-    c.add_argument("--top", type=int, default=30, help="funded items printed (0: all)")
+    c.add_argument("--top", type=_common.count(0), default=30, help="funded items printed (0: all)")
     c.add_argument("--lang", choices=["en", "zh"], default="en")
     c.add_argument(
         "-o",
@@ -94,6 +94,7 @@ def run(args: argparse.Namespace) -> int:
     from renoscore.programme import load_costs, plan_programme
 
     out = _outputs(args)
+    caps = _caps(args.cap)
     system, data, panel, weights, options = _common.configuration(args)
     result = evaluate(system, data, weights, panel=panel, options=options)
     plan = plan_programme(
@@ -101,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
         args.budget,
         costs=load_costs(args.costs) if args.costs else None,
         phase=args.phase or "auto",
-        district_caps=_caps(args.cap),
+        district_caps=caps,
         district_column=args.district_column,
         willingness=args.willingness,
         min_willingness=args.min_willingness,
