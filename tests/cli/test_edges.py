@@ -127,6 +127,8 @@ EXCEL = pytest.mark.skipif(
         (["template", "old_community_renovation"], ".csv"),
         # Found by the final fuzz campaign: compare's -o replaced a file without --force.
         (["compare", "--example", "--weights", "entropy"], ".csv"),
+        (["plan", "--example", "--budget", "3000万", "--top", "1"], ".json"),
+        (["ledger", "export", "--example"], ".csv"),
     ],
 )
 def test_an_existing_output_needs_force(

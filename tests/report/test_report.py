@@ -161,7 +161,7 @@ def test_self_contained(charted: dict[str, Path]) -> None:
         assert "@import" not in html
         assert "<link" not in html
         assert "<img" not in html
-        assert html.count("<svg") == 3 + 2  # weights, ranking, grades; a radar per scorecard
+        assert html.count("<svg") == 4 + 2  # weights, ranking, grades, map; a radar per scorecard
 
 
 def test_user_text_is_escaped() -> None:
@@ -192,7 +192,7 @@ def test_markdown_writes_its_chart_files(tmp_path: Path, result: rs.EvaluationRe
     assert text.startswith("# 老旧小区改造评价指标体系 — 评价报告")
     links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
     assert "报告_files/weights.svg" in links
-    assert len(links) == 3 + 1
+    assert len(links) == 4 + 1  # weights, ranking, grades, map; one radar
     for link in links:
         svg = (tmp_path / link).read_text(encoding="utf-8")
         assert svg.startswith("<?xml")
@@ -278,7 +278,7 @@ def test_report_renders_in_headless_chromium(
     assert console == []
     heading = "Community scorecards" if lang == "en" else "小区评价档案"
     assert heading in dom.stdout
-    assert dom.stdout.count("<svg") == 3 + 2  # weights, ranking, grades; 2 radars
+    assert dom.stdout.count("<svg") == 4 + 2  # weights, ranking, grades, map; 2 radars
     if lang == "zh":
         shot = tmp_path / "shot.png"
         done = _run_chromium(

@@ -21,7 +21,7 @@ from typing import Any
 
 from renoscore._format import cell_percent
 from renoscore._vocabulary import CONSOLE
-from renoscore.cli import _common
+from renoscore.cli import _change_args, _common
 
 _OUTPUT_SUFFIXES = (".xlsx", ".csv", ".json", ".parquet")
 
@@ -34,7 +34,7 @@ def add_parser(subparsers: _common.Subparsers) -> None:
     c.add_argument("--phases", nargs=2, metavar=("BEFORE", "AFTER"))
     _common.add_configuration(c)
     c.add_argument("--lang", default="en", choices=["en", "zh"], help="language of the output")
-    _common.add_value_errors(c)
+    _change_args.add_value_errors(c)
     c.add_argument(
         "--community", help="also print this community's change on every node and indicator"
     )
@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
 
     output = _common.output_arg(args, _OUTPUT_SUFFIXES)
     system, data, panel, weights, options = _common.configuration(args)
-    standard_errors, measurement = _common.value_errors(args, system, data)
+    standard_errors, measurement = _change_args.value_errors(args, system, data)
     result = evaluate(system, data, weights, panel=panel, options=options)
     phases = tuple(args.phases) if args.phases else None
     cmp = compare(

@@ -141,6 +141,7 @@ def _value_words(lang: str, nodes: Mapping[str, str]) -> dict[str, Callable[[Any
         "method": lambda v: methods.get(v, v),
         "must_fix": flag,
         "parent_cr_acceptable": flag,
+        "funded": flag,
         "dimension": lambda v: nodes.get(v, v),
     }
     return words

@@ -136,6 +136,7 @@ UNITS: dict[str, UnitInfo] = {
         ),
         _unit("yuan", "yuan", "元", "money", "1", ("元", "yuan", "rmb")),
         _unit("10k yuan", "10k yuan", "万元", "money", "10000", ("万元", "万")),
+        _unit("100m yuan", "100m yuan", "亿元", "money", "100000000", ("亿元", "亿")),
         _unit("minutes", "min", "分钟", "time", "1", ("分钟", "min", "mins", "minutes")),
         _unit("hours", "h", "小时", "time", "60", ("小时", "h", "hours")),
         _unit("years", "years", "年", "years", "1", ("年", "years")),
