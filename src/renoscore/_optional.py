@@ -15,6 +15,7 @@ EXTRA_OF = {
     "openpyxl": "pandas",
     "pyarrow": "pandas",
     "matplotlib": "plot",
+    "statsmodels": "check",
 }
 
 

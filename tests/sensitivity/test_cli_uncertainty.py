@@ -27,6 +27,8 @@ def test_cli_example(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None
             [
                 "uncertainty",
                 "--example",
+                "--panel",
+                "panel_example",
                 "-n",
                 "100",
                 "--sobol",
