@@ -168,7 +168,9 @@ def _facilities_t0(u: Values, e: Context) -> Values:
         v[c] = round_k(beta_ms(u[c], NETWORK_MEAN[c], 0.2), e.buildings)
     v["f_fire_safety_ok"] = round_k(beta_ms(u["f_fire_safety_ok"], 0.60, 0.18), e.buildings)
     v["f_security_coverage"] = beta_ms(u["f_security_coverage"], 0.35, 0.20)
-    v["f_waste_point_max_dist_m"] = np.clip(lognormal(u["f_waste_point_max_dist_m"], 90, 0.4), 30, 250)
+    v["f_waste_point_max_dist_m"] = np.clip(
+        lognormal(u["f_waste_point_max_dist_m"], 90, 0.4), 30, 250
+    )
     rate = 0.10 * (1 + (e.origin == 2))  # orphan yards built over the most (祥云里: 56 in 154 hh)
     found = np.asarray(stats.poisson.ppf(u["illegal_structures_found"], rate * e.households))
     v["illegal_structures_found"] = found
@@ -177,7 +179,9 @@ def _facilities_t0(u: Values, e: Context) -> Values:
     v["f_energy_retrofit_share"] = np.where(
         u["f_energy_retrofit_share"] < 0.7, 0.0, beta_ms(u["f_energy_retrofit_share"], 0.3, 0.15)
     )
-    eligible = np.where(e.storeys >= 8, 0.0, np.round(e.stairwells * (0.5 + 0.4 * u["lift_stairwells_eligible"])))
+    eligible = np.where(
+        e.storeys >= 8, 0.0, np.round(e.stairwells * (0.5 + 0.4 * u["lift_stairwells_eligible"]))
+    )
     v["lift_stairwells_eligible"] = eligible
     v["lift_stairwells_approved"] = np.where(
         u["lift_stairwells_approved"] > 0.9, np.round(eligible * 0.1), 0.0
@@ -196,7 +200,9 @@ def _facilities_t0(u: Values, e: Context) -> Values:
     v["f_parcel_locker"] = (u["f_parcel_locker"] > 1 - np.where(central, 0.5, 0.35)).astype(float)
     zero = u["f_activity_space_per_capita"] < 0.25
     rest = np.clip((u["f_activity_space_per_capita"] - 0.25) / 0.75, 1e-9, 1 - 1e-9)
-    v["f_activity_space_per_capita"] = np.where(zero, 0.0, np.clip(lognormal(rest, 0.12, 0.6), 0.01, 1.5))
+    v["f_activity_space_per_capita"] = np.where(
+        zero, 0.0, np.clip(lognormal(rest, 0.12, 0.6), 0.01, 1.5)
+    )
     v["f_green_per_capita"] = np.clip(lognormal(u["f_green_per_capita"], 0.4, 0.6), 0, 2.5)
     return v
 
@@ -205,7 +211,9 @@ def _services_t0(u: Values, e: Context) -> Values:
     v: Values = {}
     scale = np.exp(0.04 * (e.km - 6.5))
     station = 250 + 450 * (e.km - 1) / 11
-    v["s_dist_service_station_m"] = np.clip(lognormal(u["s_dist_service_station_m"], station, 0.5), 30, 2000)
+    v["s_dist_service_station_m"] = np.clip(
+        lognormal(u["s_dist_service_station_m"], station, 0.5), 30, 2000
+    )
     for c, median, lo, hi in (
         ("s_dist_elderly_daycare_m", 650, 50, 3000),
         ("s_dist_health_station_m", 450, 50, 2500),
@@ -235,7 +243,9 @@ def _services_t0(u: Values, e: Context) -> Values:
 
 def _participation_t0(u: Values, e: Context, rng: np.random.Generator) -> Values:
     v: Values = {}
-    v["g_party_group_coverage"] = round_k(beta_ms(u["g_party_group_coverage"], 0.30, 0.2), e.buildings)
+    v["g_party_group_coverage"] = round_k(
+        beta_ms(u["g_party_group_coverage"], 0.30, 0.2), e.buildings
+    )
     v["g_party_member_report"] = beta_ms(u["g_party_member_report"], 0.50, 0.18)
     v["g_committee_party_share"] = beta_ms(u["g_committee_party_share"], 0.30, 0.15)
     v["g_red_property"] = (u["g_red_property"] > 0.85).astype(float)
@@ -246,16 +256,22 @@ def _participation_t0(u: Values, e: Context, rng: np.random.Generator) -> Values
     # 一征三议两公开 while a project is being prepared: the call and the proposal mostly done,
     # the resolution and its publication often not yet.
     for step, p in zip(YCSY, (0.85, 0.7, 0.55, 0.45, 0.35, 0.05), strict=True):
-        v[step] = (phi(0.6 * stats.norm.ppf(u[step]) + 0.8 * rng.standard_normal(e.n)) < p).astype(float)
+        v[step] = (phi(0.6 * stats.norm.ppf(u[step]) + 0.8 * rng.standard_normal(e.n)) < p).astype(
+            float
+        )
     v |= vote(u["plan_votes_cast"], u["plan_votes_for"], e, 0.62, 0.85, rng)
     v["r_participation"] = beta_ms(u["r_participation"], 0.3, 0.12)
-    v["p_ladder_rung"] = categorical(u["p_ladder_rung"], [1, 2, 3, 4, 5], np.array([0.30, 0.35, 0.22, 0.10, 0.03]))
+    v["p_ladder_rung"] = categorical(
+        u["p_ladder_rung"], [1, 2, 3, 4, 5], np.array([0.30, 0.35, 0.22, 0.10, 0.03])
+    )
     v["p_plan_publicity"] = (u["p_plan_publicity"] > 0.5).astype(float)
     v["p_coproduced_share"] = beta_ms(u["p_coproduced_share"], 0.08, 0.06)
     v["g_coproducer_types"] = categorical(
         u["g_coproducer_types"], [1, 2, 3, 4, 5], np.array([0.25, 0.35, 0.25, 0.12, 0.03])
     )
-    v["p_resident_cofunding"] = np.where(u["p_resident_cofunding"] < 0.6, 0.0, beta_ms(u["p_resident_cofunding"], 0.02, 0.012))
+    v["p_resident_cofunding"] = np.where(
+        u["p_resident_cofunding"] < 0.6, 0.0, beta_ms(u["p_resident_cofunding"], 0.02, 0.012)
+    )
     v["p_resident_acceptance"] = beta_ms(u["p_resident_acceptance"], 0.7, 0.12)
     v["p_demand_closure"] = beta_ms(u["p_demand_closure"], 0.5, 0.2)
     v["r_satisfaction"] = beta_ms(u["r_satisfaction"], 0.5, 0.15)
@@ -290,13 +306,20 @@ def vote(
     return {
         "plan_votes_cast": cast,
         "plan_votes_for": np.minimum(np.round(cast * approve), cast),
-        "vote_quorum_met": ((cast >= np.ceil(2 * e.households / 3)) & (area >= 2 / 3)).astype(float),
+        "vote_quorum_met": ((cast >= np.ceil(2 * e.households / 3)) & (area >= 2 / 3)).astype(
+            float
+        ),
     }
 
 
 def _social_t0(u: Values, e: Context) -> Values:
     v: Values = {}
-    for c, mean in (("c_belonging", 3.5), ("c_identity", 3.4), ("c_trust", 3.4), ("c_reciprocity", 3.3)):
+    for c, mean in (
+        ("c_belonging", 3.5),
+        ("c_identity", 3.4),
+        ("c_trust", 3.4),
+        ("c_reciprocity", 3.3),
+    ):
         v[c] = np.clip(mean + 0.35 * stats.norm.ppf(u[c]), 2.0, 4.7)
     work, orphan = e.origin == 0, e.origin == 2
     v["c_neighbours_known"] = np.clip(gamma_ms(u["c_neighbours_known"], 8 + 3 * work, 3.0), 2, 18)
@@ -327,23 +350,41 @@ def t1_values(
         done = rng.random(n) < 0.8
         partial = np.maximum(t0[c], round_k(beta_ms(redraw(c), 0.8, 0.1), e.buildings))
         v[c] = np.where(done, 1.0, partial)
-    v["f_fire_safety_ok"] = np.maximum(t0["f_fire_safety_ok"], round_k(beta_ms(redraw("f_fire_safety_ok"), 0.9, 0.08), e.buildings))
-    v["f_security_coverage"] = np.maximum(t0["f_security_coverage"], beta_ms(redraw("f_security_coverage"), 0.85, 0.10))
+    v["f_fire_safety_ok"] = np.maximum(
+        t0["f_fire_safety_ok"], round_k(beta_ms(redraw("f_fire_safety_ok"), 0.9, 0.08), e.buildings)
+    )
+    v["f_security_coverage"] = np.maximum(
+        t0["f_security_coverage"], beta_ms(redraw("f_security_coverage"), 0.85, 0.10)
+    )
     v["f_waste_point_max_dist_m"] = np.clip(
-        t0["f_waste_point_max_dist_m"] * 0.7 * np.exp(rng.normal(0, 0.1, n)), 20, t0["f_waste_point_max_dist_m"]
+        t0["f_waste_point_max_dist_m"] * 0.7 * np.exp(rng.normal(0, 0.1, n)),
+        20,
+        t0["f_waste_point_max_dist_m"],
     )
     v["illegal_structures_found"] = t0["illegal_structures_found"].copy()
-    v["illegal_structures_removed"] = np.round(t0["illegal_structures_found"] * beta_ms(redraw("illegal_structures_found"), 0.92, 0.06))
-    v["f_lighting_ok"] = np.maximum(t0["f_lighting_ok"], beta_ms(redraw("f_lighting_ok"), 0.92, 0.06))
-    v["f_energy_retrofit_share"] = np.maximum(t0["f_energy_retrofit_share"], beta_ms(redraw("f_energy_retrofit_share"), 0.7, 0.2))
+    v["illegal_structures_removed"] = np.round(
+        t0["illegal_structures_found"] * beta_ms(redraw("illegal_structures_found"), 0.92, 0.06)
+    )
+    v["f_lighting_ok"] = np.maximum(
+        t0["f_lighting_ok"], beta_ms(redraw("f_lighting_ok"), 0.92, 0.06)
+    )
+    v["f_energy_retrofit_share"] = np.maximum(
+        t0["f_energy_retrofit_share"], beta_ms(redraw("f_energy_retrofit_share"), 0.7, 0.2)
+    )
     v["lift_stairwells_eligible"] = t0["lift_stairwells_eligible"].copy()
     v["lift_stairwells_approved"] = np.maximum(
         t0["lift_stairwells_approved"],
-        np.round(t0["lift_stairwells_eligible"] * beta_ms(redraw("lift_stairwells_approved"), 0.25, 0.15)),
+        np.round(
+            t0["lift_stairwells_eligible"] * beta_ms(redraw("lift_stairwells_approved"), 0.25, 0.15)
+        ),
     )
-    v["f_barrier_free_share"] = np.maximum(t0["f_barrier_free_share"], beta_ms(redraw("f_barrier_free_share"), 0.70, 0.15))
+    v["f_barrier_free_share"] = np.maximum(
+        t0["f_barrier_free_share"], beta_ms(redraw("f_barrier_free_share"), 0.70, 0.15)
+    )
     v["f_parking_per_hh"] = t0["f_parking_per_hh"] + up(0.03, 0.15)
-    v["f_ev_charging_share"] = np.maximum(t0["f_ev_charging_share"], beta_ms(redraw("f_ev_charging_share"), 0.2, 0.1))
+    v["f_ev_charging_share"] = np.maximum(
+        t0["f_ev_charging_share"], beta_ms(redraw("f_ev_charging_share"), 0.2, 0.1)
+    )
     v["f_ebike_charging_per100hh"] = t0["f_ebike_charging_per100hh"] + up(10, 30)
     v["f_parcel_locker"] = np.maximum(t0["f_parcel_locker"], (rng.random(n) < 0.85).astype(float))
     v["f_activity_space_per_capita"] = t0["f_activity_space_per_capita"] + up(0.03, 0.15)
@@ -355,7 +396,10 @@ def t1_values(
 
 
 def _services_t1(
-    t0: Values, redraw: Callable[[str], FloatArray], e: Context, rng: np.random.Generator,
+    t0: Values,
+    redraw: Callable[[str], FloatArray],
+    e: Context,
+    rng: np.random.Generator,
     up: Callable[[float, float], FloatArray],
 ) -> Values:
     n = e.n
@@ -378,7 +422,9 @@ def _services_t1(
     new_mode = np.where(rng.random(n) < 0.35, 2.0, 3.0)  # 三增加: a property room, then a manager
     v["g_property_mode"] = np.where(mode0 <= 1, new_mode, mode0)
     fresh = beta_ms(redraw("g_fee_collection"), 0.45 + 0.1 * v["g_property_mode"], 0.12)
-    v["g_fee_collection"] = np.where(mode0 == 0, fresh, np.minimum(t0["g_fee_collection"] + 0.10, 1))
+    v["g_fee_collection"] = np.where(
+        mode0 == 0, fresh, np.minimum(t0["g_fee_collection"] + 0.10, 1)
+    )
     v["g_property_satisfaction"] = np.clip(t0["g_property_satisfaction"] + up(0.1, 0.3), 0, 0.97)
     v["s_service_satisfaction"] = np.clip(t0["s_service_satisfaction"] + up(0.1, 0.3), 0, 0.97)
     v["g_complaint_resolution"] = np.minimum(t0["g_complaint_resolution"] + up(0.03, 0.12), 0.98)
@@ -390,12 +436,21 @@ def _participation_t1(
 ) -> Values:
     n = e.n
     v: Values = {}
-    v["g_party_group_coverage"] = np.maximum(t0["g_party_group_coverage"], round_k(beta_ms(redraw("g_party_group_coverage"), 0.85, 0.12), e.buildings))
-    v["g_party_member_report"] = np.maximum(t0["g_party_member_report"], beta_ms(redraw("g_party_member_report"), 0.8, 0.1))
-    v["g_committee_party_share"] = np.maximum(t0["g_committee_party_share"], beta_ms(redraw("g_committee_party_share"), 0.5, 0.12))
+    v["g_party_group_coverage"] = np.maximum(
+        t0["g_party_group_coverage"],
+        round_k(beta_ms(redraw("g_party_group_coverage"), 0.85, 0.12), e.buildings),
+    )
+    v["g_party_member_report"] = np.maximum(
+        t0["g_party_member_report"], beta_ms(redraw("g_party_member_report"), 0.8, 0.1)
+    )
+    v["g_committee_party_share"] = np.maximum(
+        t0["g_committee_party_share"], beta_ms(redraw("g_committee_party_share"), 0.5, 0.12)
+    )
     v["g_red_property"] = np.maximum(t0["g_red_property"], (rng.random(n) < 0.55).astype(float))
     v["p_needs_survey_coverage"] = beta_ms(redraw("p_needs_survey_coverage"), 0.85, 0.08)
-    v["p_migrant_reach"] = v["p_needs_survey_coverage"] * beta_ms(redraw("p_migrant_reach"), 0.7, 0.12)
+    v["p_migrant_reach"] = v["p_needs_survey_coverage"] * beta_ms(
+        redraw("p_migrant_reach"), 0.7, 0.12
+    )
     v["p_needs_adopted"] = beta_ms(redraw("p_needs_adopted"), 0.72, 0.1)
     v["r_awareness"] = beta_ms(redraw("r_awareness"), 0.82, 0.08)
     for step, p in zip(YCSY, (0.97, 0.95, 0.9, 0.9, 0.85, 0.8), strict=True):
@@ -408,15 +463,21 @@ def _participation_t1(
     v["p_coproduced_share"] = beta_ms(redraw("p_coproduced_share"), 0.2, 0.08)
     v["g_coproducer_types"] = np.minimum(t0["g_coproducer_types"] + 1, 6)
     zero = redraw("p_resident_cofunding") < 0.2
-    v["p_resident_cofunding"] = np.where(zero, 0.0, beta_ms(redraw("p_resident_cofunding"), 0.035, 0.02))
+    v["p_resident_cofunding"] = np.where(
+        zero, 0.0, beta_ms(redraw("p_resident_cofunding"), 0.035, 0.02)
+    )
     v["p_resident_acceptance"] = beta_ms(redraw("p_resident_acceptance"), 0.9, 0.06)
     v["p_demand_closure"] = beta_ms(redraw("p_demand_closure"), 0.80, 0.10)
     v["r_satisfaction"] = beta_ms(redraw("r_satisfaction"), 0.8, 0.08)
     v["r_three_senses"] = np.clip(t0["r_three_senses"] + rng.uniform(0.05, 0.25, n), 0, 0.97)
     v["g_owners_org"] = np.maximum(t0["g_owners_org"], (rng.random(n) < 0.45).astype(float))
-    v["g_maintenance_fund"] = np.maximum(t0["g_maintenance_fund"], beta_ms(redraw("g_maintenance_fund"), 0.6, 0.2))
+    v["g_maintenance_fund"] = np.maximum(
+        t0["g_maintenance_fund"], beta_ms(redraw("g_maintenance_fund"), 0.6, 0.2)
+    )
     v["g_facility_handover"] = beta_ms(redraw("g_facility_handover"), 0.75, 0.15)
-    v["g_residents_covenant"] = np.maximum(t0["g_residents_covenant"], (rng.random(n) < 0.6).astype(float))
+    v["g_residents_covenant"] = np.maximum(
+        t0["g_residents_covenant"], (rng.random(n) < 0.6).astype(float)
+    )
     v["g_relapse_per100hh"] = np.clip(gamma_ms(redraw("g_relapse_per100hh"), 1.0, 0.7), 0, 10)
     return v
 
@@ -476,7 +537,8 @@ def t2_values(t1: Values, rng: np.random.Generator, e: Context) -> Values:
     v["f_green_per_capita"] = t1["f_green_per_capita"] * rng.uniform(0.9, 1.05, n)
     v["f_ebike_charging_per100hh"] = t1["f_ebike_charging_per100hh"] + rng.uniform(0, 5, n)
     v["lift_stairwells_approved"] = np.minimum(
-        t1["lift_stairwells_approved"] + np.round(t1["lift_stairwells_eligible"] * rng.uniform(0, 0.1, n)),
+        t1["lift_stairwells_approved"]
+        + np.round(t1["lift_stairwells_eligible"] * rng.uniform(0, 0.1, n)),
         t1["lift_stairwells_eligible"],
     )
     for c in ("c_belonging", "c_identity", "c_trust", "c_reciprocity"):
@@ -486,7 +548,9 @@ def t2_values(t1: Values, rng: np.random.Generator, e: Context) -> Values:
     v["g_fee_collection"] = np.clip(t1["g_fee_collection"] + rng.normal(0.03, 0.05, n), 0, 1)
     v["g_owners_org"] = np.maximum(t1["g_owners_org"], (rng.random(n) < 0.3).astype(float))
     weak = t1["g_property_mode"] < 3
-    v["g_relapse_per100hh"] = t1["g_relapse_per100hh"] * np.where(weak, rng.uniform(1.2, 2.5, n), rng.uniform(0.6, 1.1, n))
+    v["g_relapse_per100hh"] = t1["g_relapse_per100hh"] * np.where(
+        weak, rng.uniform(1.2, 2.5, n), rng.uniform(0.6, 1.1, n)
+    )
     v["g_facility_handover"] = np.minimum(t1["g_facility_handover"] + rng.uniform(0, 0.15, n), 1)
     # decisions of the period (maintenance, parking): the full procedure where it took root
     for step in YCSY:
