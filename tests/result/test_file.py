@@ -316,7 +316,8 @@ def test_applicable_shares_read_back_and_are_checked(result: rs.EvaluationResult
     covered by the digest, and refused outside [0, 1] or in the wrong shape."""
     assert result.applicable is not None
     back = EvaluationResult.from_dict(copy.deepcopy(doc))
-    assert back.applicable is not None and back.equals(result)
+    assert back.applicable is not None
+    assert back.equals(result)
 
     def share_changed(d: Doc) -> None:
         d["applicable"][0][1] = 0.123

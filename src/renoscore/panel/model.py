@@ -10,7 +10,7 @@ Examples
 >>> from renoscore.panel import example_panel
 >>> panel = example_panel()
 >>> panel.expert_groups
-('planning', 'academic', 'government')
+('planning', 'academic', 'government', 'residents', 'property', 'resident_units')
 """
 
 from __future__ import annotations
@@ -150,7 +150,7 @@ class Panel(_Frozen):
         >>> panel = example_panel()
         >>> panel.matrices("renovation_performance",
         ...     ["facilities", "public_services", "participation", "social_capital"])[0, 0]
-        array([1., 2., 4., 5.])
+        array([1., 2., 3., 3.])
         """
         labels = tuple(labels)
         index = {label: i for i, label in enumerate(labels)}

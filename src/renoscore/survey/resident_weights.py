@@ -22,10 +22,10 @@ The residents of the example survey, before renovation, by tenure:
 >>> print(residents.table(digits=2))
 group   n     complete  CR<thr     mean CR  used  facilities  public_services  participation  social_capital
 ------  ----  --------  ---------  -------  ----  ----------  ---------------  -------------  --------------
-renter  242   240       200 (83%)  0.061    242   0.25        0.39             0.10           0.25
-owner   830   805       670 (81%)  0.064    830   0.40        0.25             0.15           0.20
-all     1072  1045      870 (81%)  0.063    1072  0.32        0.32             0.13           0.23
-CR threshold 0.1 (saaty1980); 38 respondent(s) answered no pair, 0 too few pairs
+renter  276   272       226 (82%)  0.064    276   0.25        0.39             0.11           0.25
+owner   787   764       647 (82%)  0.062    787   0.40        0.25             0.15           0.20
+all     1063  1036      873 (82%)  0.062    1063  0.32        0.32             0.13           0.23
+CR threshold 0.1 (saaty1980); 36 respondent(s) answered no pair, 0 too few pairs
 """
 
 from __future__ import annotations

@@ -74,7 +74,7 @@ def load_system(
     --------
     >>> system = load_system("old_community_renovation")
     >>> len(system.indicators)
-    39
+    72
     >>> load_system(system.to_yaml()) == system
     True
     """

@@ -9,8 +9,8 @@ Examples
 --------
 >>> from renoscore.system import default_system
 >>> system = default_system()
->>> system.path("f_basic_utilities_ok")
-('renovation_performance', 'facilities', 'f_basic_utilities_ok')
+>>> system.path("f_water_supply_ok")
+('renovation_performance', 'facilities', 'basic_works', 'f_water_supply_ok')
 >>> system.indicators_under("facilities")[0] is system.indicators[0]
 True
 """
@@ -414,7 +414,7 @@ class IndicatorSystem(_Frozen):
         --------
         >>> from renoscore.system import default_system
         >>> default_system().outline()
-        '4 dimensions, 39 indicators'
+        '4 dimensions, 72 indicators'
         """
 
         def count(n: int, word: str) -> str:
