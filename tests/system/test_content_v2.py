@@ -90,7 +90,7 @@ def test_every_goalpost_has_a_source_and_every_unit_a_chinese_form(name: str) ->
     for ind in system.indicators:
         assert ind.source, f"{ind.id}: no source for its goalposts"
         assert re.search(r"\[(V|K|P)\]", ind.source), f"{ind.id}: source without [V]/[K]/[P]"
-        assert ind.name.zh and CJK.search(ind.name.zh), ind.id
+        assert CJK.search(ind.name.zh or ""), ind.id
         zh = unit_label(ind, "zh")
         assert CJK.search(zh) or zh in ("m²/人",), f"{ind.id}: unit {zh!r} has no Chinese form"
     for raw in system.raw_fields:
@@ -176,7 +176,7 @@ def test_names_an_official_uses() -> None:
     assert modes is not None
     assert any("社会组织代管" in modes[k].zh for k in modes)
     zh = {d.id: d.name.zh for d in s.dimensions}
-    assert all("社会资本" != v for v in zh.values())
+    assert all(v != "社会资本" for v in zh.values())
 
 
 def test_the_health_station_is_split_from_the_health_centre() -> None:
