@@ -15,7 +15,7 @@ after renovation, and the grade distribution of the example evaluation:
 ['Ranking and grades', 'Grade distribution', '排名与等级', '等级分布']
 >>> blocks = ranking_section(ReportContext(result, "en"))
 >>> [b.text for b in blocks if isinstance(b, Heading)]
-['baseline assessment (before renovation) (t0)', 'during the works (t_proc)', 'about one year after completion (t1)', 'about three years after completion (t2)']
+['baseline assessment before renovation (t0)', 'during the works (t_proc)', 'about one year after completion (t1)', 'about three years after completion (t2)']
 >>> blocks[4].rows[0]
 ['–', 'EQ02', '黄河里', '–', 'progress check', '–', '–', '63.3', '–', '14%', '14%', '']
 >>> blocks[6].rows[0]
@@ -23,7 +23,7 @@ after renovation, and the grade distribution of the example evaluation:
 >>> print(markdown_document(grades_section(ReportContext(result, "zh")), "files")[0], end="")
 | 阶段 | 优秀 | 良好 | 一般 | 较差 | 未评分 |
 |---|---:|---:|---:|---:|---:|
-| 现状评估（改造前） (t0) | 0 | 0 | 3 | 26 | 1 |
+| 改造前现状评估 (t0) | 0 | 0 | 3 | 26 | 1 |
 | 改造中 (t\_proc) | 0 | 0 | 0 | 0 | 4 |
 | 改造后一年 (t1) | 1 | 11 | 0 | 0 | 0 |
 | 改造后三年 (t2) | 0 | 0 | 0 | 0 | 4 |

@@ -19,7 +19,7 @@ renovation project yet, so resident participation is not assessed there:
 <BLANKLINE>
 | phase | score | rank | grade | facility renovation | public services | resident participation and co-governance | community social capital | coverage |
 |---|---:|---:|---|---:|---:|---:|---:|---:|
-| baseline assessment (before renovation) (t0) | 67.1 | 1 of 29 | fair | 44.5 | 80.5 | 64.9 | 91.0 | 90% |
+| baseline assessment before renovation (t0) | 67.1 | 1 of 29 | fair | 44.5 | 80.5 | 64.9 | 91.0 | 90% |
 | about one year after completion (t1) | 89.1 | 1 of 12 | excellent | 92.3 | 91.3 | 81.0 | 95.4 | 100% |
 <BLANKLINE>
 What to fix first — about one year after completion (t1)
