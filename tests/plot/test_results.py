@@ -30,7 +30,7 @@ def test_radar_draws_the_dimension_scores_of_each_phase(result: rs.EvaluationRes
         expected = [result.scores(d)[row] for d in dims]
         np.testing.assert_allclose(line.get_ydata()[:-1], expected)
         assert line.get_ydata()[-1] == line.get_ydata()[0]  # the polygon is closed
-    labels = [t.get_text().replace("\n", " ") for t in ax.get_xticklabels()]
+    labels = [t.get_text().replace("-\n", "-").replace("\n", " ") for t in ax.get_xticklabels()]
     assert labels == [d.name.en for d in result.system.dimensions]  # long ones wrapped
 
 
