@@ -505,6 +505,10 @@ def _apply_ly(values: dict[str, dict[str, FloatArray]], e: Estates) -> None:
         for step in V.YCSY:
             phase[step][ly] = 1.0
     tp["ycsy_publish_result"][ly] = 0.0  # the works are not finished yet
+    for phase in (tp, t1):  # the plan passed in a valid vote (民法典第二百七十八条)
+        phase["plan_votes_cast"][ly] = 1460.0  # 84 % of 1,730 households
+        phase["plan_votes_for"][ly] = 1372.0  # 94 % of the votes
+        phase["vote_quorum_met"][ly] = 1.0
     t1["g_fee_collection"][ly] = 0.8
     t2["g_fee_collection"][ly] = 0.85
     t1["r_satisfaction"][ly] = 0.88

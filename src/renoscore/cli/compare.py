@@ -99,7 +99,7 @@ def _summary_zh(cmp: Any) -> str:
     >>> r = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
     >>> print(_summary_zh(rs.compare(r, phases=("t0", "t1"))))  # doctest: +ELLIPSIS
     改造前现状评估 → 改造后一年：12个小区两个阶段均有评价，使用相同的权重与目标值。
-    综合得分平均变化：+32.5分
+    综合得分平均变化：+32.6分
     得分明显提高的小区比例：100%
     变化判定：改善 12个；无明显变化 0个；下降 0个
     等级提升的小区比例：100%

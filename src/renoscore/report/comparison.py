@@ -24,7 +24,7 @@ to a year after with how many communities changed clearly, and the community tha
 |---|---:|---|
 | facility renovation | +52.0 | improved 12, no clear change 0, worse 0 |
 | public services | +16.8 | improved 12, no clear change 0, worse 0 |
-| resident participation and co-governance | +36.5 | improved 12, no clear change 0, worse 0 |
+| resident participation and co-governance | +36.9 | improved 12, no clear change 0, worse 0 |
 | community social capital | +13.2 | improved 11, no clear change 1, worse 0 |
 >>> blocks[4].rows[0]  # doctest: +NORMALIZE_WHITESPACE
 ['GC06', '39.9', '80.8', '+40.9', '[+39.3, +42.4]', 'improved', 'poor', 'good', '+60.2', '+32.3', '+41.6', '+18.5']

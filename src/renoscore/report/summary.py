@@ -19,7 +19,7 @@ overall score):
 |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 | baseline assessment before renovation (t0) | 30 | 29 | 48.6 | 49.0 | 67.1 | 30.3 | 0 | 0 | 3 | 26 | 1 |
 | during the works (t\_proc) | 4 | 0 | – | – | – | – | 0 | 0 | 0 | 0 | 4 |
-| about one year after completion (t1) | 12 | 12 | 80.6 | 80.0 | 89.1 | 76.2 | 1 | 11 | 0 | 0 | 0 |
+| about one year after completion (t1) | 12 | 12 | 80.7 | 80.0 | 89.1 | 76.2 | 1 | 11 | 0 | 0 | 0 |
 | about three years after completion (t2) | 4 | 0 | – | – | – | – | 0 | 0 | 0 | 0 | 4 |
 """
 

@@ -15,7 +15,7 @@ Examples
 rank  community  phase  score      grade  facilities  public_servi  participatio  social_capit  applies  cover
    1  ZY04          t1   89.1  excellent        92.3          91.3          81.0          95.4     100%   100%
    2  HJ03          t1   83.9       good        83.2          91.0          83.8          76.2     100%    98%
-   3  EQ01          t1   82.0       good        82.3          83.8          78.0          85.9     100%    97%
+   3  LY            t1   82.8       good        89.2          81.6          90.5          60.4     100%    98%
 """
 
 from renoscore.result.explain import FixFirstItem, Obstacle
