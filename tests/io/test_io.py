@@ -229,7 +229,7 @@ def test_scores_csv_in_each_encoding(
     assert [r["小区编号"] for r in rows] == list(result.ids)
     assert rows[0]["小区名称"] == result.context["name"][0]
     # Rows of a progress-check phase (t_proc, t2) have no overall score and no grade, nor
-    # has ZY05 at t0 (no project, and a missing survey value: coverage below the minimum).
+    # has ZY05 at t0 (no project, and its volunteer count missing: coverage below the minimum).
     assert {r["等级"] for r in rows} <= {g.name.zh for g in result.system.grades} | {""}
     ungraded = {(r["小区编号"], r["阶段"]) for r in rows if r["等级"] == ""}
     assert {p for _, p in ungraded} == {"t0", "t_proc", "t2"}

@@ -196,7 +196,9 @@ class ResidentAHP:
         :func:`renoscore.derive_weights`).
 
         Each respondent becomes an expert of their stakeholder group with the (completed)
-        matrix; group and respondent ids are turned into valid ids (``owner``, ``ly_r0001``).
+        matrix, on the ``positive`` scale (a completed entry is a derived ratio and may lie
+        beyond Saaty's 9); group and respondent ids are turned into valid ids (``owner``,
+        ``ly_r0001``).
         Group weights are those used by the aggregate.
 
         Parameters
@@ -241,7 +243,9 @@ class ResidentAHP:
             StakeholderGroup(id=gid, weight=float(weights.get(g, 1.0)) or 1.0)
             for g, gid in gmap.items()
         ]
-        return Panel(id=panel_id, groups=tuple(groups), experts=tuple(experts))
+        # A completed matrix holds derived ratios (a skipped pair filled from the others can
+        # exceed 9), not answers on Saaty's scale: the panel reads them as positive ratios.
+        return Panel(id=panel_id, scale="positive", groups=tuple(groups), experts=tuple(experts))
 
     def __repr__(self) -> str:
         ok = int(np.count_nonzero(self.consistency.acceptable))
