@@ -215,3 +215,26 @@ def test_results_record_the_system_version() -> None:
         load_system("old_community_renovation@1"), rs.example_data(version=1), missing="renormalize"
     )
     assert old.provenance.system_version == "1.0.0"
+
+
+def test_progress_checks_and_the_participation_minimum() -> None:
+    """t_proc and t2 are declared progress checks; participation needs 0.4 of its weight."""
+    system = rs.default_system()
+    assert [(p.id, p.overall) for p in system.phases] == [
+        ("t0", True),
+        ("t_proc", False),
+        ("t1", True),
+        ("t2", False),
+    ]
+    participation = system.node("participation")
+    assert isinstance(participation, Group)
+    assert participation.min_applicable == 0.4
+    result = rs.evaluate(system, rs.example_data(), missing="renormalize")
+    rec = {(r["community_id"], r["phase"]): r for r in result.records()}
+    mid = rec["LY", "t_proc"]
+    assert mid["score"] is None  # no overall score mid-works ...
+    assert mid["participation"] == pytest.approx(88.3, abs=0.05)  # ... but the chain is scored
+    assert rec["LY", "t2"]["score"] is None
+    # An estate with no project has no decision record: participation is not assessed at t0.
+    assert rec["HJ01", "t0"]["participation"] is None
+    assert rec["LY", "t0"]["participation"] == pytest.approx(47.9, abs=0.05)
