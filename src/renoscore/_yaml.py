@@ -629,9 +629,19 @@ class _Reader:
         try:
             # The core scalar constructors directly: construct_object would remember every node.
             return self.constructor.yaml_constructors[tag](self.constructor, node), True
-        except (yaml.YAMLError, ValueError, OverflowError) as exc:
-            # e.g. an explicit "!!int abc" or "!!float x" that its core tag cannot read
+        except (yaml.YAMLError, ValueError, OverflowError, LookupError) as exc:
+            # e.g. an explicit "!!int abc" or "!!float x" that its core tag cannot read, or an
+            # empty "!!int" / "!!bool" (PyYAML's constructors index the text: IndexError,
+            # KeyError)
             where = path if not is_key else top.path if top else ()
+            if not event.value:
+                self._problem(
+                    f"an empty value tagged !!{tag.rsplit(':', 1)[-1]}",
+                    line,
+                    where,
+                    "write the value after the tag, or remove the tag",
+                )
+                return None, False
             if "integer string conversion" in str(exc):
                 digits = len(event.value.lstrip("+-"))
                 self._problem(

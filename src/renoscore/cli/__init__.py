@@ -61,14 +61,6 @@ COMMANDS: dict[str, Command] = {
     "audit": audit,
 }
 
-#: The former table of the sub-commands kept in modules of their own (name -> module path);
-#: read by no one now, kept so that code which registers a module there still imports.
-_PLUGIN_MODULES = {
-    "report": report.__name__,
-    "survey": survey.__name__,
-    "uncertainty": uncertainty.__name__,
-}
-
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code.

@@ -466,19 +466,7 @@ def cell_problems(
     def report(
         column: str, col: NDArray[np.float64], mask: NDArray[np.bool_], reason: str, fix: str
     ) -> None:
-        rows = np.flatnonzero(mask)
-        problems.skip(max(0, rows.size - problems.room))
-        for r in rows[: problems.room].tolist():
-            problems.append(
-                Problem(
-                    reason,
-                    column=column,
-                    community_id=str(ids_text[r]) or None,
-                    value=float(col[r]),
-                    fix=fix,
-                    **where(r),
-                )
-            )
+        problems.add_cells(mask, col, where, ids_text, column=column, reason=reason, fix=fix)
 
     for j in np.flatnonzero(suspect).tolist():
         ind = system.indicators[j]
