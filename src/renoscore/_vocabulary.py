@@ -721,7 +721,7 @@ def reason_word(reason: str | None, lang: str, system: Any = None) -> str:
     >>> import renoscore as rs
     >>> text = reason_text("progress", phase="t_proc", dims="participation")
     >>> reason_word(text, "zh", rs.default_system())
-    '进度检查：改造中仅评价居民参与，不计综合得分'
+    '进度检查：改造中仅评价居民参与与共建共治，不计综合得分'
     >>> reason_word("something else", "zh")
     'something else'
     """

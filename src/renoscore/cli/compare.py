@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     >>> from renoscore.cli import main
     >>> main(["compare", "--example", "--phases", "t0", "t1"])  # doctest: +ELLIPSIS
     community  before  after  change  95% interval    class
-    JS03         43.0   76.7   +33.7  [+32.4, +34.9]  improved
+    GC06         39.9   80.8   +40.9  [+39.6, +42.1]  improved
     ...
      "share_improved": 1.0,
     ...
@@ -99,12 +99,12 @@ def _summary_zh(cmp: Any) -> str:
     >>> import renoscore as rs
     >>> r = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
     >>> print(_summary_zh(rs.compare(r, phases=("t0", "t1"))))  # doctest: +ELLIPSIS
-    改造前 → 改造后一年：12个小区两个阶段均有评价，使用相同的权重与目标值。
-    综合得分平均变化：+24.8分
+    改造前现状评估 → 改造后一年：12个小区两个阶段均有评价，使用相同的权重与目标值。
+    综合得分平均变化：+32.6分
     得分明显提高的小区比例：100%
     变化判定：改善 12个；无明显变化 0个；下降 0个
     等级提升的小区比例：100%
-    各维度平均变化：设施 +42.8分；公共服务 +11.0分；...
+    各维度平均变化：设施改造 +52.0分；公共服务 +16.8分；...
     """
     from renoscore._vocabulary import phase_word
     from renoscore.report._words import WORDS

@@ -15,7 +15,7 @@ Examples
 >>> system = rs.default_system()
 >>> rows = [{"community_id": "LY", "rank_facilities": 2, "category": "basic"}]
 >>> localized_table("ranks", rows, system, "zh")
-[{'小区编号': 'LY', '设施排名': 2, '改造类别': '基础类'}]
+[{'小区编号': 'LY', '设施改造排名': 2, '改造类别': '基础类'}]
 >>> sheet_name("fix_first", "zh"), sheet_name("fix_first", "en")
 ('优先整改清单', 'fix-first')
 """

@@ -416,8 +416,10 @@ def write_data(
 
     ``community_id``, ``phase`` (when there are phases), the context columns, then one column
     per indicator: numbers, ``n/a`` for not applicable and empty (null) for missing. Numbers
-    are written exactly (shortest round-trip text in CSV), so ``load_data(write_data(d, p))``
-    equals ``d``.
+    are written exactly (shortest round-trip text in CSV; Parquet and JSON as binary and
+    round-trip numbers), so ``load_data(write_data(d, p))`` equals ``d``. Excel files keep 16
+    significant digits (openpyxl), so a derived ratio such as 3/19 can come back one unit in
+    the last place away; derived indicators are written as their values, not their raw fields.
 
     Examples
     --------
