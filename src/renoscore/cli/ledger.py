@@ -83,7 +83,7 @@ def _export(args: argparse.Namespace) -> int:
     source = (
         plan_programme(result, args.budget)
         if args.budget
-        else renovation_items(result, default_costs())
+        else renovation_items(result, default_costs(system))
     )
     ledger = build_ledger(source, lang=args.lang, deadline=deadline)
     path = ledger.save(out, overwrite=args.force, inputs=_common.run_inputs(args))
