@@ -257,8 +257,12 @@ def test_rollup_weights_by_households(result: rs.EvaluationResult) -> None:
     total = rows[-1]
     t0 = [k for k, p in enumerate(result.phases) if p == "t0"]
     hh = np.array([float(result.context["households"][k]) for k in t0])
-    expected = float((hh * result.overall[t0]).sum() / hh.sum())
+    score = result.overall[t0]
+    scored = ~np.isnan(score)  # ZY05 is not scored at t0 (coverage below 67%)
+    assert (~scored).sum() == total["not_scored"] == 1
+    expected = float((hh[scored] * score[scored]).sum() / hh[scored].sum())
     assert total["mean_score"] == pytest.approx(expected)
+    assert total["household_coverage"] == pytest.approx(hh[scored].sum() / hh.sum())
     assert sum(r["communities"] for r in rows if r["level"] == "district") == 30
 
 

@@ -81,11 +81,11 @@ def score_gains(
 
     >>> import numpy as np, renoscore as rs
     >>> r = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
-    >>> k = r.row("JS02", "t0")
+    >>> k = r.row("JS03", "t1")
     >>> g = score_gains(r, np.array([k]))[0]
     >>> w = r.weights.indicator_weights()
     >>> s = r.indicator_scores[k] / 100
-    >>> bool(np.allclose(g, 100 * w * (1 - s), equal_nan=True))  # JS02 t0 measured everything
+    >>> bool(np.allclose(g, 100 * w * (1 - s), equal_nan=True))  # JS03 t1 measured everything
     True
     """
     from renoscore._cells import CellStatus
