@@ -68,12 +68,15 @@ def test_each_release_is_planned_with_its_own_table() -> None:
     # costs add up to release 1's one line for the seven (14,000 yuan per household)
     v2, v1 = default_costs(), default_costs(1)
     nets = ("water_supply", "drainage", "power_supply", "gas", "heating", "road", "telecom")
-    assert sum(v2.items[f"f_{n}_ok"].unit_cost for n in nets) == 7 * v1.items[
-        "f_basic_utilities_ok"
-    ].unit_cost == 14_000
+    assert (
+        sum(v2.items[f"f_{n}_ok"].unit_cost for n in nets)
+        == 7 * v1.items["f_basic_utilities_ok"].unit_cost
+        == 14_000
+    )
     assert {v2.items[f"f_{n}_ok"].responsible for n in nets} == {"utilities", "street_office"}
     old = rs.load_system("old_community_renovation@1")
-    assert default_costs(old) == v1 and default_costs(rs.default_system()) == v2
+    assert default_costs(old) == v1
+    assert default_costs(rs.default_system()) == v2
     with pytest.raises(CostTableError, match="does not fit system"):
         v2.check(old)
     with pytest.raises(CostTableError, match="does not fit system"):
