@@ -320,9 +320,9 @@ def test_head_sees_the_first_lines_and_no_error(tmp_path: Path) -> None:
         timeout=300,
     )
     assert done.stdout.startswith("community")
-    # no broken-pipe error; the example's own warning (ZY05 is not scored at t0) is printed
-    # after the table, so it is there or not depending on when head closes the pipe
-    assert done.stderr in ("", "warning: 1 row(s) not scored: coverage below 67%\n")
+    # The closed pipe is silent: no error line and no traceback (the example's own coverage
+    # warning about ZY05 at t0 may stand; it is said before the table).
+    assert [line for line in done.stderr.splitlines() if not line.startswith("warning: ")] == []
 
 
 # ----------------------------------------------------------------------------- one line each
