@@ -62,6 +62,7 @@ PUBLIC_NAMES = [
     "default_system",
     "derive_weights",
     "evaluate",
+    "evaluate_dataset",
     "example_data",
     "example_panel",
     "example_path",

@@ -26,6 +26,7 @@ from renoscore._options import (
     ScoringOptions,
 )
 from renoscore.pipeline.comparison import PhaseComparison, compare
+from renoscore.pipeline.dataset import DatasetResult, evaluate_dataset
 from renoscore.pipeline.scoring import FUZZY_GRADES, evaluate, system_tree
 
 #: The old name of :data:`ScoreNormalization` (how raw values become scores).
@@ -35,6 +36,7 @@ __all__ = [
     "BATCH_RELATIVE",
     "FUZZY_GRADES",
     "Aggregation",
+    "DatasetResult",
     "MissingPolicy",
     "Normalization",
     "PhaseComparison",
@@ -42,5 +44,6 @@ __all__ = [
     "ScoringOptions",
     "compare",
     "evaluate",
+    "evaluate_dataset",
     "system_tree",
 ]
