@@ -293,9 +293,7 @@ def _scored_table(
     codes = _global_codes(res.phase_codes, labels)
     grade_ids = np.array([g.id for g in job.system.grades] + [None], dtype=object)
     out: dict[str, Any] = {"community_id": pa.array(np.asarray(res.id_array))}
-    out["phase"] = (
-        pa.array(np.array(labels, dtype=object)[codes]) if labels else pa.nulls(codes.size)
-    )
+    out["phase"] = pa.array(np.array([*labels, None], dtype=object)[codes], type=pa.string())
     for k, gid in enumerate(res.group_ids):
         out[gid] = pa.array(res.group_scores[:, k])
     out["coverage"] = pa.array(res.coverage[:, 0])
