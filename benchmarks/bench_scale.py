@@ -244,7 +244,7 @@ def time_national(n: int, draws: int) -> dict[str, Any]:
                 sources={"weights": {}},
                 keep_draws=False,
                 kendall=False,
-            )  # fmt: skip
+            )
         )
         out["uncertainty_draws"] = draws
         out["peak_rss_gib_after_uncertainty"] = (
