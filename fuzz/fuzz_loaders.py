@@ -63,10 +63,27 @@ except ImportError:  # pragma: no cover - depends on the environment
     atheris = None
     HAVE_ATHERIS = False
 
+
+def _import_all_of_renoscore() -> None:
+    """Import every module of renoscore now: it loads most packages on first use, which under
+    atheris would be after the instrumented imports below (a target then sees a few dozen
+    edges instead of thousands)."""
+    import importlib
+    import pkgutil
+
+    import renoscore
+
+    for info in pkgutil.walk_packages(renoscore.__path__, "renoscore."):
+        with contextlib.suppress(ImportError):
+            importlib.import_module(info.name)
+
+
 if HAVE_ATHERIS:
     with atheris.instrument_imports(include=["renoscore", "yaml", "csv"]):
         import renoscore as rs
         from renoscore.errors import RenoscoreError, RenoscoreWarning
+
+        _import_all_of_renoscore()
 else:
     import renoscore as rs
     from renoscore.errors import RenoscoreError, RenoscoreWarning
@@ -165,7 +182,13 @@ JS03,t1,二七区,0.3,0,100,1500,,2,不适用,7
 """
 
 
+#: Seeds of targets registered by other fuzz scripts (fuzz_edges.py), by target name.
+EXTRA_SEEDS: dict[str, Callable[[], list[bytes]]] = {}
+
+
 def _seeds(target: str) -> list[bytes]:
+    if target in EXTRA_SEEDS:
+        return EXTRA_SEEDS[target]()
     root = Path(str(rs.example_path())).parent.parent / "indicators"
     seeds: list[bytes] = []
     if target == "system":

@@ -239,10 +239,17 @@ def test_community_ids_may_be_chinese_with_spaces_and_mixed_case(
     mini: rs.IndicatorSystem,
 ) -> None:
     table = random_table(mini, 3)
-    table["community_id"] = ["金水区 政通新村", "Block A", "block a"]
+    table["community_id"] = ["金水区 政通新村", "Block A", "block b"]
     result = rs.evaluate(mini, table)
-    assert result.ids == ("金水区 政通新村", "Block A", "block a")
+    assert result.ids == ("金水区 政通新村", "Block A", "block b")
     assert np.isfinite(result.overall).all()
+    # ... but two ids that differ only by case are one community to any reader: refused.
+    table["community_id"] = ["金水区 政通新村", "Block A", "block a"]
+    with pytest.raises(rs.DataValidationError) as exc:
+        rs.evaluate(mini, table)
+    (problem,) = exc.value.problems
+    assert (problem.row, problem.community_id) == (3, "block a")
+    assert "differs from 'Block A' (row 2) only by case" in problem.reason
 
 
 # --------------------------------------------------------------------------- edge shapes
@@ -815,7 +822,8 @@ def test_fuzzy_row_with_nothing_applicable() -> None:
         warnings.simplefilter("error", RuntimeWarning)
         result = rs.evaluate(system, table, aggregation="fuzzy", min_coverage=0.0)
     assert np.isnan(result.overall[0])
-    assert result.reasons[0] == "no indicator observed"
+    # t0 measures no indicator of the system: a progress check with nothing to show.
+    assert result.reasons[0] == "progress check: t0 measures no dimension"
     assert result.overall[1] == pytest.approx(50.0)
 
 

@@ -184,6 +184,23 @@ def test_explicit_core_tag_with_bad_value() -> None:
     assert "cannot read the value" in problem.reason
 
 
+@pytest.mark.parametrize(
+    ("text", "line", "reason"),
+    [
+        # Found by the fuzz campaign: PyYAML's constructors index an empty value's text.
+        ("!!int #on: 0~", 1, "an empty value tagged !!int"),
+        ("a: 1\nb: !!float\n", 2, "an empty value tagged !!float"),
+        ("a: 1\nb: !!bool\n", 2, "an empty value tagged !!bool"),
+        ("b: !!bool maybe\n", 1, "cannot read the value: 'maybe'"),
+    ],
+)
+def test_explicit_core_tag_with_empty_or_unknown_value(text: str, line: int, reason: str) -> None:
+    problem = _rejected(text)
+    assert problem.line == line
+    assert problem.reason == reason
+    assert problem.fix
+
+
 def test_boolean_looking_keys_and_dates_stay_as_written() -> None:
     doc = read_yaml("no: 1\non: 2\nversion: 2024-01-01\n", IndicatorSystemError, "doc")
     assert doc.data == {"no": 1, "on": 2, "version": "2024-01-01"}

@@ -28,10 +28,13 @@ from renoscore.errors import (
     JudgementError,
     MissingDependencyError,
     OptionError,
+    OutputError,
     PanelError,
     Problem,
     RenoscoreError,
     RenoscoreWarning,
+    ResourceError,
+    ResultError,
     WeightsError,
 )
 
@@ -39,6 +42,7 @@ if TYPE_CHECKING:
     from renoscore import (
         aggregate,
         ahp,
+        effects,
         hierarchy,
         io,
         normalize,
@@ -52,6 +56,7 @@ if TYPE_CHECKING:
     from renoscore._options import ScoringOptions
     from renoscore.audit import AuditResult, audit
     from renoscore.data import CellStatus, CommunityData, load_data
+    from renoscore.effects import RenovationEffect, renovation_effect
     from renoscore.examples import example_data, example_path
     from renoscore.panel import Expert, Panel, StakeholderGroup, example_panel, load_panel
     from renoscore.pipeline import PhaseComparison, compare, evaluate, evaluate_dataset
@@ -79,6 +84,7 @@ _LAZY: dict[str, str] = {
         for m in (
             "aggregate",
             "ahp",
+            "effects",
             "hierarchy",
             "io",
             "normalize",
@@ -94,6 +100,7 @@ _LAZY: dict[str, str] = {
     "uncertainty": "renoscore.sensitivity",
     "audit": "renoscore.audit",
     "AuditResult": "renoscore.audit",
+    **dict.fromkeys(("RenovationEffect", "renovation_effect"), "renoscore.effects"),
     "write_report": "renoscore.report",
     **dict.fromkeys(("CellStatus", "CommunityData", "load_data"), "renoscore.data"),
     **dict.fromkeys(("example_data", "example_path"), "renoscore.examples"),
@@ -156,6 +163,7 @@ __all__ = [
     "MissingDependencyError",
     "NodeWeights",
     "OptionError",
+    "OutputError",
     "Panel",
     "PanelError",
     "PhaseComparison",
@@ -163,6 +171,9 @@ __all__ = [
     "Provenance",
     "RenoscoreError",
     "RenoscoreWarning",
+    "RenovationEffect",
+    "ResourceError",
+    "ResultError",
     "ScoringOptions",
     "StakeholderGroup",
     "Weights",
@@ -175,6 +186,7 @@ __all__ = [
     "compare",
     "default_system",
     "derive_weights",
+    "effects",
     "evaluate",
     "evaluate_dataset",
     "example_data",
@@ -189,6 +201,7 @@ __all__ = [
     "normalize",
     "plot",
     "ranking",
+    "renovation_effect",
     "report",
     "sensitivity",
     "survey",

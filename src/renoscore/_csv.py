@@ -44,6 +44,7 @@ from numpy.typing import NDArray
 
 from renoscore._arrow import text_cells
 from renoscore._calling import argument
+from renoscore._files import from_spreadsheet_text
 from renoscore._tables import (
     MAX_TITLE_ROWS,
     Problems,
@@ -61,6 +62,13 @@ DELIMITERS = (",", "\t", ";", "|")
 #: Numeric columns re-read as text one at a time before all of them are read as text at once.
 _RETRIES = 4
 _BAD_COLUMN = re.compile(r"In CSV column #(\d+): CSV conversion error to double")
+#: An apostrophe at the start of a CSV cell (after a line start, a delimiter or a quote).
+_CELL_APOSTROPHE = re.compile(r"(?:^|[,;\t|\r\n\"])'", re.MULTILINE)
+_CELL_APOSTROPHE_BYTES = re.compile(rb"(?:^|[,;\t|\r\n\"])'", re.MULTILINE)
+#: Share of a GB18030 text's Chinese characters below which it is suspected to be misread:
+#: Chinese text keeps nearly all of them in the common set (GB 2312); Big5 bytes read as
+#: GB18030 give rare characters and private-use ones for about half of them.
+_COMMON_SHARE = 0.8
 
 
 def read_csv(path: Path, encoding: str | None, max_bytes: int, hints: ReadHints) -> Table:
@@ -78,8 +86,10 @@ def read_csv(path: Path, encoding: str | None, max_bytes: int, hints: ReadHints)
             return table
     file = _File(_read_bytes(path), encoding, str(path))
     delimiter, top, top_lines, ends, k = _locate(file, hints, path)
-    header = [h.strip() for h in top[k]]
+    header = [from_spreadsheet_text(h.strip()) for h in top[k]]
     table = _read_python(file.text, ends[k], header, str(path), delimiter, top_lines[k])
+    if file.has_cell_apostrophe(ends[k]):
+        _unquote_formulas(table)
     table.titles = title_rows(top[:k], top_lines[:k])
     table.details.update({"delimiter": delimiter, "header_row": top_lines[k]})
     return table
@@ -110,12 +120,15 @@ def _read_mapped(path: Path, hints: ReadHints) -> Table | None:
         delimiter, top, top_lines, ends, k = _locate(file, hints, path)
     except UnicodeDecodeError:
         return None
-    header = [h.strip() for h in top[k]]
+    header = [from_spreadsheet_text(h.strip()) for h in top[k]]
     quoted = file.find('"', ends[k]) >= 0
+    apostrophe = file.has_cell_apostrophe(ends[k])
     table = _read_arrow(file.utf8_after(ends[k]), header, hints, path, delimiter, quoted)
     del file, mapped
     if table is None:
         return None
+    if apostrophe:
+        _unquote_formulas(table)
     table._lines = _line_counter(path, ends[k], top_lines[k] + 1, delimiter, table.n)
     table.header_line = top_lines[k]
     table.titles = title_rows(top[:k], top_lines[:k])
@@ -218,6 +231,13 @@ class _File:
             return self.bom + len(self._sample[:position].encode("utf-8"))
         return len(self.text[:position].encode("utf-8"))
 
+    def has_cell_apostrophe(self, start: int) -> bool:
+        """Whether a cell after character ``start`` starts with an apostrophe (the mark
+        renoscore's CSV writer puts before text a spreadsheet would run)."""
+        if self._text is None:
+            return _CELL_APOSTROPHE_BYTES.search(self.raw, self._byte(start)) is not None
+        return _CELL_APOSTROPHE.search(self._text, start) is not None
+
     def find(self, mark: str, start: int) -> int:
         """Where ``mark`` is in the file from character ``start`` (-1: nowhere; a byte offset
         for an undecoded file)."""
@@ -245,6 +265,8 @@ def _decode(raw: bytes, encoding: str | None, source: str) -> tuple[str, bytes]:
                     )
                 ],
             ) from None
+        if encoding is None and enc == "gb18030":
+            _refuse_misread_big5(raw, text, source)
         utf8 = raw.removeprefix(b"\xef\xbb\xbf") if enc in ("utf-8-sig", "utf-8", "utf8") else None
         return text, utf8 if utf8 is not None else text.encode("utf-8")
     raise DataValidationError(
@@ -257,6 +279,62 @@ def _decode(raw: bytes, encoding: str | None, source: str) -> tuple[str, bytes]:
             )
         ],
     )
+
+
+def _refuse_misread_big5(raw: bytes, text: str, source: str) -> None:
+    """Refuse a file read as GB18030 that is Big5 (traditional Chinese) read wrongly.
+
+    Big5 bytes are valid GB18030 bytes, so decoding does not fail: it gives mojibake ids
+    (``老城一號`` becomes ``ρ腹``). Such a text has rare or private-use characters where
+    Chinese text has common ones; when the bytes also read cleanly as Big5, the file is
+    refused with the encoding to pass.
+    """
+    sample = re.sub(r"[\x00-\x7f]+", "", text[:200_000])
+    if not sample:
+        return
+    common = len(sample.encode("gb2312", errors="ignore")) / 2 / len(sample)
+    private = any("\ue000" <= c <= "\uf8ff" for c in sample)
+    if common >= _COMMON_SHARE and not private:
+        return
+    try:
+        big5 = raw.decode("big5")
+    except UnicodeDecodeError:
+        return
+    shown = next((w for w in re.findall(r"[^\x00-\x7f,;\t\r\n]+", big5)), "")
+    raise DataValidationError(
+        "cannot tell the encoding of the data file",
+        [
+            Problem(
+                f"read as GB18030 it gives mostly rare characters ({100 * (1 - common):.0f}% "
+                f"outside the common set), read as Big5 (traditional Chinese) it gives text "
+                f"such as {shown[:12]!r}",
+                file=source,
+                fix=f"use {argument('encoding', repr('big5'))} if that is right, or save the "
+                "file as UTF-8",
+            )
+        ],
+    )
+
+
+def _unquote_formulas(table: Table) -> None:
+    """Undo the apostrophe renoscore's CSV writer puts before text a spreadsheet would run
+    (:func:`renoscore._files.spreadsheet_text`), in the text columns of ``table``."""
+    for name, cells in table.columns.items():
+        if cells.dtype.kind not in "OU" or not len(cells):
+            continue
+        marked = np.char.startswith(cells, "'") if cells.dtype.kind == "U" else None
+        rows = (
+            np.flatnonzero(marked)
+            if marked is not None
+            else [k for k, c in enumerate(cells.tolist()) if isinstance(c, str) and c[:1] == "'"]
+        )
+        if len(rows) == 0:
+            continue
+        if cells.dtype.kind == "U":
+            cells = cells.astype(object)
+            table.columns[name] = cells
+        for k in rows:
+            cells[k] = from_spreadsheet_text(cells[k])
 
 
 def _sniff(sample: str) -> str:

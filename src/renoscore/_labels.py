@@ -1,4 +1,5 @@
-"""Row labels: community ids and phases kept as numpy arrays and small codes, tuples on demand.
+"""Row labels: community ids and phases kept as numpy arrays and small codes, tuples on demand;
+the key under which ids are matched.
 
 A million rows of ids cost more to turn into a tuple of Python strings than scoring the rows
 does. :class:`RowLabels` is a dataclass field that stores what the loaders hand over (a
@@ -6,10 +7,17 @@ read-only numpy array of ids, or :class:`PhaseCodes`: integer codes into the dis
 and builds the tuple only when it is read; :func:`label_array`, :func:`label_codes` and
 :func:`label_count` give the array, the codes and the length without building it. Community
 data and results label their rows this way.
+
+Ids are kept as written, but matched by :func:`id_key`: NFKC (full-width ``ＸＡ０２`` is
+``XA02``), without invisible characters (zero-width spaces and joiners, bidirectional marks,
+a byte-order mark), trimmed and case-folded. :func:`id_keys` gives the keys of many ids at
+once, and tells in one vectorised pass when no two ids of a table can share a key.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, overload
@@ -18,9 +26,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 __all__ = [
+    "INVISIBLE",
     "PhaseCodes",
     "RowLabels",
     "first_appearance",
+    "id_key",
+    "id_keys",
     "label_array",
     "label_codes",
     "label_count",
@@ -191,3 +202,75 @@ def label_codes(obj: object, name: str) -> PhaseCodes:
         obj.__dict__[key] = _codes_of(labels)
     cached: PhaseCodes = obj.__dict__[key]
     return cached
+
+
+# --------------------------------------------------------------------------- matching ids
+#: Characters that show nothing: soft hyphen, Mongolian vowel separator, zero-width space,
+#: non-joiner and joiner, bidirectional marks, embeddings and isolates, word joiner and the
+#: invisible operators, and the byte-order mark (zero-width no-break space).
+INVISIBLE = (
+    "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
+)
+_INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
+
+
+def id_key(text: str) -> str:
+    """The form of an id that matching compares: NFKC, without invisible characters, trimmed,
+    case-folded.
+
+    Examples
+    --------
+    >>> id_key("XA０2"), id_key("\\ufeffxa02"), id_key(" X\\u200bA02 ")
+    ('xa02', 'xa02', 'xa02')
+    >>> id_key("老城１号")
+    '老城1号'
+    """
+    return unicodedata.normalize("NFKC", _INVISIBLE_RE.sub("", text)).strip().casefold()
+
+
+def id_keys(ids: NDArray[Any], *, lazy: bool = False) -> NDArray[np.str_]:
+    """The :func:`id_key` of every id (with ``lazy``: ``ids`` itself when no two can share one).
+
+    ASCII ids (and the CJK ideographs and Hangul syllables in them, which no key changes) are
+    keyed in one pass over their code points (lower case); only ids with other characters
+    are keyed one by one. With ``lazy``, a table whose ids are all ASCII and all
+    upper case (or all lower case), which cannot hold two ids that differ only by case, is
+    returned as it is: what a check for look-alikes needs, not what a lookup needs.
+
+    Examples
+    --------
+    >>> keys = id_keys(np.array(["XA02", "xa03", "XA０2"]))
+    >>> keys.tolist()
+    ['xa02', 'xa03', 'xa02']
+    >>> ids = np.array(["JS01", "JS02"])
+    >>> id_keys(ids, lazy=True) is ids, id_keys(ids).tolist()
+    (True, ['js01', 'js02'])
+    """
+    text = np.asarray(ids, dtype=str)
+    n = text.shape[0]
+    width = text.dtype.itemsize // 4
+    if n == 0 or width == 0:
+        return text
+    points = np.ascontiguousarray(text).view(np.uint32).reshape(n, width)
+    upper = (points >= 65) & (points <= 90)
+    # Code points a key may change: beyond ASCII, but not the CJK ideographs and Hangul
+    # syllables (no case, no compatibility form, not invisible), so that a table of Chinese
+    # ids is keyed without a Python call per row.
+    other = (points >= 128) & ~(
+        ((points >= 0x3400) & (points <= 0x4DBF))
+        | ((points >= 0x4E00) & (points <= 0x9FFF))
+        | ((points >= 0xAC00) & (points <= 0xD7A3))
+    )
+    if lazy and not other.any():
+        lower = (points >= 97) & (points <= 122)
+        if not (upper.any() and lower.any()):
+            return text  # one case only: every id is its own key, as far as matching goes
+    keys = np.where(upper, points + 32, points).astype(np.uint32).view(text.dtype).reshape(n)
+    rows = np.flatnonzero(other.any(axis=1))
+    if rows.size:
+        cache: dict[str, str] = {}
+        keyed = [cache.get(t) or cache.setdefault(t, id_key(t)) for t in text[rows].tolist()]
+        keys = keys.astype(np.result_type(keys.dtype, np.array(keyed, dtype=str).dtype))
+        keys[rows] = keyed
+    return keys

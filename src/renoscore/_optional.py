@@ -17,6 +17,7 @@ EXTRA_OF = {
     "matplotlib": "plot",
     "dask": "dask",
     "distributed": "dask",
+    "statsmodels": "check",
 }
 
 

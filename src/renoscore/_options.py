@@ -1,13 +1,14 @@
 """The scoring options, declared and validated once: :class:`ScoringOptions`.
 
-Seven choices decide how raw indicator values become scores, ranks and grades: how values are
+Eight choices decide how raw indicator values become scores, ranks and grades: how values are
 normalised, how indicator scores are aggregated, what happens to missing cells (and within
-which context column they are imputed), how much of a community's weight must be observed, and
-how ties are ranked. :func:`renoscore.evaluate` takes them as keywords or as one frozen
-:class:`ScoringOptions`, records them in the result's provenance, and :func:`renoscore.compare`
-reads them back to decide whether two results compare. The analyses that re-run the evaluation
-(uncertainty, sensitivity, one-at-a-time) and the command line take the same object, so the
-names, the choices and the messages live here only.
+which context column they are imputed), how much of a community's weight must be observed,
+how much of a group's weight must apply for it to be scored, and how ties are ranked.
+:func:`renoscore.evaluate` takes them as keywords or as one frozen :class:`ScoringOptions`,
+records them in the result's provenance, and :func:`renoscore.compare` reads them back to
+decide whether two results compare. The analyses that re-run the evaluation (uncertainty,
+sensitivity, one-at-a-time) and the command line take the same object, so the names, the
+choices and the messages live here only.
 
 The names of the choices say what is chosen: :data:`ScoreNormalization` is how *raw values*
 become 0-100 scores (not the normalisation inside TOPSIS or of an entropy weighting).
@@ -39,6 +40,7 @@ from renoscore.ranking import TieMethod
 __all__ = [
     "AGGREGATIONS",
     "BATCH_RELATIVE",
+    "DEFAULT_OPTIONS",
     "MISSING_POLICIES",
     "NORMALIZATIONS",
     "TIE_METHODS",
@@ -117,6 +119,11 @@ class ScoringOptions(BaseModel):
         What to do with missing cells.
     min_coverage : float, default 2/3
         A community whose observed share of the goal's weight is below this is not scored.
+    min_applicable : float, default 0.5
+        A group is scored only where the indicators that apply to the row carry at least this
+        share of its weight; below it the group is *not assessed* and counts as missing in its
+        parent. A group's ``min_applicable`` in the system YAML takes precedence; 0 restores
+        the plain renormalisation (a group is scored from any one applicable indicator).
     impute_by : str, optional
         A context column within which to impute.
     tie_method : {"min", "max", "dense", "average", "ordinal"}, default "min"
@@ -144,6 +151,7 @@ class ScoringOptions(BaseModel):
     aggregation: Aggregation = "arithmetic"
     missing: MissingPolicy = "error"
     min_coverage: float = 2.0 / 3.0
+    min_applicable: float = 0.5
     impute_by: str | None = None
     tie_method: TieMethod = "min"
     tie_tolerance: float = 1e-9
@@ -173,7 +181,7 @@ class ScoringOptions(BaseModel):
         except ValidationError as exc:
             raise _option_error(exc) from None
 
-    @field_validator("min_coverage")
+    @field_validator("min_coverage", "min_applicable")
     @classmethod
     def _share(cls, value: float) -> float:
         if not 0.0 <= value <= 1.0:
@@ -252,6 +260,11 @@ class ScoringOptions(BaseModel):
         return self.normalization == "minmax" or self.aggregation in BATCH_RELATIVE
 
 
+#: The default options: every function that takes the options as keywords reads its defaults
+#: from here, so that a default has one home.
+DEFAULT_OPTIONS = ScoringOptions()
+
+
 #: Per option: the error summary (from the value), the problem and its fix.
 _MESSAGES: dict[str, tuple[Callable[[Any], str], str, str]] = {
     "normalization": (
@@ -273,6 +286,11 @@ _MESSAGES: dict[str, tuple[Callable[[Any], str], str, str]] = {
         lambda v: "min_coverage must be in [0, 1]",
         "out of range",
         "give the share of the goal's weight that must be observed, e.g. 2/3",
+    ),
+    "min_applicable": (
+        lambda v: "min_applicable must be in [0, 1]",
+        "out of range",
+        "give the share of a group's weight that must apply to a row, e.g. 0.5",
     ),
     "tie_method": (
         lambda v: "unknown tie method",

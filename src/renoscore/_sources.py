@@ -164,9 +164,16 @@ def read_source(
     if isinstance(source, (str, Path)):
         path = Path(source)
         if not path.is_file():
+            reason = (
+                "a folder, not a file"
+                if path.is_dir()
+                else "not a regular file (a device or a pipe)"
+                if path.exists()
+                else "no such file"
+            )
+            summary = "data file not found" if reason == "no such file" else "not a data file"
             raise DataValidationError(
-                "data file not found",
-                [Problem("no such file", file=str(path), fix="check the path")],
+                summary, [Problem(reason, file=str(path), fix="check the path")]
             )
         suffix = path.suffix.lower()
         hints = hints or ReadHints()

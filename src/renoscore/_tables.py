@@ -79,6 +79,35 @@ class Problems(list[Problem]):
         """Count ``count`` problems that were found but not recorded one by one."""
         self.more += count
 
+    def add_cells(
+        self,
+        mask: NDArray[np.bool_],
+        values: NDArray[np.float64],
+        located: Callable[[int], dict[str, Any]],
+        ids: NDArray[np.str_],
+        *,
+        column: str,
+        reason: str,
+        fix: str,
+    ) -> None:
+        """One problem per flagged cell of a column (while there is room; the rest counted).
+
+        ``located`` gives a row's place (file, row, sheet) as :class:`Problem` fields.
+        """
+        rows = np.flatnonzero(mask)
+        self.skip(max(0, rows.size - self.room))
+        for r in rows[: self.room].tolist():
+            self.append(
+                Problem(
+                    reason,
+                    column=column,
+                    community_id=str(ids[r]) or None,
+                    value=float(values[r]),
+                    fix=fix,
+                    **located(r),
+                )
+            )
+
     def listed(self) -> list[Problem]:
         """The problems by row and column, then a count of those not listed."""
         out = sorted(self, key=lambda p: (p.row or 0, p.column or ""))

@@ -32,6 +32,7 @@ __all__ = [
     "METHOD_NAMES",
     "NODE_KIND",
     "PROVENANCE",
+    "REASONS",
     "SHEETS",
     "STAKEHOLDER",
     "STATUS",
@@ -44,6 +45,8 @@ __all__ = [
     "grade_word",
     "lang_of",
     "phase_word",
+    "reason_text",
+    "reason_word",
     "stakeholder_word",
     "supplier_word",
     "unit_label",
@@ -168,6 +171,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "rank": "排名",
         "grade": "等级",
         "coverage": "数据覆盖率",
+        "applicable": "适用权重占比",
         "reason": "未评分原因",
         "order": "序号",
         "indicator": "指标编号",
@@ -201,6 +205,9 @@ COLUMNS: dict[str, dict[str, str]] = {
         "before": "之前得分",
         "after": "之后得分",
         "change": "得分变化",
+        "change_low": "变化区间下限",
+        "change_high": "变化区间上限",
+        "change_class": "变化判定",
     },
 }
 
@@ -213,6 +220,17 @@ CONSOLE: dict[str, dict[str, str]] = {
         "score": "score",
         "grade": "grade",
         "coverage": "cover",
+        "applicable": "applies",
+        "progress_check": "progress check",
+        "change_interval": "{level} interval",
+        "change_class": "class",
+        "improved": "improved",
+        "no_clear_change": "no clear change",
+        "worse": "worse",
+        "node": "node",
+        "renovated_change": "renovated",
+        "comparison_change": "comparison",
+        "effect": "effect",
         "not_scored": "not scored",
         "before": "before",
         "after": "after",
@@ -244,6 +262,17 @@ CONSOLE: dict[str, dict[str, str]] = {
         "score": "得分",
         "grade": "等级",
         "coverage": "覆盖率",
+        "applicable": "适用占比",
+        "progress_check": "进度检查",
+        "change_interval": "{level}置信区间",
+        "change_class": "变化判定",
+        "improved": "改善",
+        "no_clear_change": "无明显变化",
+        "worse": "下降",
+        "node": "评价项",
+        "renovated_change": "改造小区变化",
+        "comparison_change": "对照小区变化",
+        "effect": "改造净效应",
         "not_scored": "未评分",
         "before": "之前",
         "after": "之后",
@@ -485,3 +514,93 @@ def stakeholder_word(group: str | None, lang: str, names: Any = None) -> str:
     if text:
         return str(text)
     return STAKEHOLDER[lang_of(lang)].get(group, group)
+
+
+#: Why a row or a group has no score: one template per reason, in each language. The result
+#: stores the English text (with its numbers and ids); :func:`reason_word` shows it in any
+#: language by matching the template it came from.
+REASONS: dict[str, dict[str, str]] = {
+    "progress": {
+        "en": "progress check: {phase} measures {dims} only",
+        "zh": "进度检查：{phase}仅评价{dims}，不计综合得分",
+    },
+    "progress_none": {
+        "en": "progress check: {phase} measures no dimension",
+        "zh": "进度检查：{phase}未评价任何维度",
+    },
+    "progress_declared": {
+        "en": "progress check: {phase} is declared without an overall score",
+        "zh": "进度检查：{phase}按规定不计综合得分",
+    },
+    "system_not_assessed": {
+        "en": "not assessed: {share} of the system's weight applies, below the minimum {minimum}",
+        "zh": "未评价：适用指标权重占比{share}，低于最低要求{minimum}",
+    },
+    "group_not_assessed": {
+        "en": "not assessed: {share} of its weight applies, below the minimum {minimum}",
+        "zh": "未评价：适用指标权重占比{share}，低于最低要求{minimum}",
+    },
+    "coverage": {
+        "en": "coverage {share} below the minimum {minimum}",
+        "zh": "数据覆盖率{share}，低于最低要求{minimum}",
+    },
+    "needs_all": {
+        "en": "{aggregation} needs every indicator observed",
+        "zh": "{aggregation}要求全部指标均有观测值",
+    },
+    "nothing_observed": {"en": "no indicator observed", "zh": "无观测数据"},
+}
+
+
+def reason_text(key: str, **fields: str) -> str:
+    """The stored (English) text of a reason, from its template.
+
+    Examples
+    --------
+    >>> reason_text("coverage", share="62%", minimum="67%")
+    'coverage 62% below the minimum 67%'
+    """
+    return REASONS[key]["en"].format(**fields)
+
+
+def reason_word(reason: str | None, lang: str, system: Any = None) -> str:
+    """A stored reason shown in ``lang``: phases and dimensions by their declared names.
+
+    Examples
+    --------
+    >>> import renoscore as rs
+    >>> text = reason_text("progress", phase="t_proc", dims="participation")
+    >>> reason_word(text, "zh", rs.default_system())
+    '进度检查：改造中仅评价居民参与，不计综合得分'
+    >>> reason_word("something else", "zh")
+    'something else'
+    """
+    import re
+
+    if reason is None:
+        return ""
+    if lang_of(lang) == "en":
+        return reason
+    for templates in REASONS.values():
+        pattern = re.escape(templates["en"])
+        pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.+?)", pattern)
+        found = re.fullmatch(pattern, reason)
+        if found is None:
+            continue
+        fields = found.groupdict()
+        if "phase" in fields:
+            fields["phase"] = phase_word(system, fields["phase"], lang)
+        if "dims" in fields and system is not None:
+            fields["dims"] = "、".join(
+                _node_word(system, d.strip(), lang) for d in fields["dims"].split(",")
+            )
+        return templates[lang_of(lang)].format(**fields)
+    return reason
+
+
+def _node_word(system: Any, node: str, lang: str) -> str:
+    """A node's declared name in ``lang``, or its id."""
+    try:
+        return str(system.node(node).name.get(lang_of(lang)))
+    except Exception:  # an id of another version of the system
+        return node

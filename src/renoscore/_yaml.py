@@ -247,6 +247,15 @@ def read_text(
                 [Problem(exc.strerror or str(exc), file=str(path), fix="check the path")],
             ) from None
         return _decode(raw, str(path), error, what)
+    if isinstance(source, str) and "\n" not in source and _is_other(source):
+        reason = "a folder, not a file" if Path(source).is_dir() else "not a regular file"
+        raise error(f"{what} is not a file", [Problem(reason, file=source, fix="check the path")])
+    if _names_a_file(source):
+        # "panel.yaml" that is not there is a missing file, not a YAML document of one word.
+        raise error(
+            f"{what} file not found",
+            [Problem("no such file", file=str(source).strip(), fix="check the path")],
+        )
     if not isinstance(source, str):
         raise error(
             f"{what} must be a path or YAML text, not {type(source).__name__}",
@@ -258,6 +267,33 @@ def read_text(
             [Problem(f"the text exceeds the limit of {limits.max_bytes} bytes")],
         )
     return source.removeprefix("\ufeff"), None
+
+
+#: Suffixes that make a one-line string a file name rather than YAML text.
+_FILE_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def _names_a_file(source: object) -> bool:
+    """Whether ``source`` is one line ending in a YAML or JSON file name (that is not there)."""
+    if not isinstance(source, str):
+        return False
+    text = source.strip()
+    return (
+        "\n" not in text
+        and ":" not in text.replace("\\", "/").split("/")[-1]
+        and (text.lower().endswith(_FILE_SUFFIXES))
+    )
+
+
+def _is_other(text: str) -> bool:
+    """Whether ``text`` names something that exists but is not a regular file (a folder)."""
+    if not text.strip():
+        return False  # an empty document, not the current folder
+    try:
+        path = Path(text)
+        return path.exists() and not path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def _is_file(text: str) -> bool:
@@ -593,12 +629,33 @@ class _Reader:
         try:
             # The core scalar constructors directly: construct_object would remember every node.
             return self.constructor.yaml_constructors[tag](self.constructor, node), True
-        except (yaml.YAMLError, ValueError, OverflowError) as exc:
-            # e.g. an explicit "!!int abc" or "!!float x" that its core tag cannot read
+        except (yaml.YAMLError, ValueError, OverflowError, LookupError) as exc:
+            # e.g. an explicit "!!int abc" or "!!float x" that its core tag cannot read, or an
+            # empty "!!int" / "!!bool" (PyYAML's constructors index the text: IndexError,
+            # KeyError)
+            where = path if not is_key else top.path if top else ()
+            if not event.value:
+                self._problem(
+                    f"an empty value tagged !!{tag.rsplit(':', 1)[-1]}",
+                    line,
+                    where,
+                    "write the value after the tag, or remove the tag",
+                )
+                return None, False
+            if "integer string conversion" in str(exc):
+                digits = len(event.value.lstrip("+-"))
+                self._problem(
+                    f"a whole number of {digits:,} digits is longer than can be read "
+                    "(4,300 digits at most; numbers here lie within ±1e300)",
+                    line,
+                    where,
+                    "correct the number, or write it in scientific notation (e.g. 1e300)",
+                )
+                return None, False
             self._problem(
                 f"cannot read the value: {exc}",
                 line,
-                path if not is_key else top.path if top else (),
+                where,
                 "remove the explicit tag or fix the value",
             )
             return None, False

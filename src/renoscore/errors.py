@@ -17,9 +17,13 @@ Hierarchy::
     ├── JudgementError           a malformed pairwise-comparison matrix
     │   └── PanelError           a malformed expert panel file
     ├── DataValidationError      community data that does not match the system
-    │   └── SurveyDataError      a respondent table that does not match its scales
+    │   ├── SurveyDataError      a respondent table that does not match its scales
+    │   └── ResultError          a results file that is not what renoscore wrote, or does not
+    │                            hold together (ranks, grades, phases, ids, digest)
     ├── WeightsError             weights that cannot be derived or do not fit the system
-    └── OptionError              an unknown method name or an invalid option value
+    ├── OptionError              an unknown method name or an invalid option value
+    │   └── ResourceError        a request that needs more memory than the machine has
+    └── OutputError              an output file that may not or could not be written
 
     MissingDependencyError (ImportError)   an optional extra is not installed
 
@@ -38,6 +42,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = [
     "ConstantIndicatorWarning",
@@ -50,11 +55,14 @@ __all__ = [
     "MissingDependencyError",
     "MissingFontWarning",
     "OptionError",
+    "OutputError",
     "PanelError",
     "Problem",
     "ReliabilityWarning",
     "RenoscoreError",
     "RenoscoreWarning",
+    "ResourceError",
+    "ResultError",
     "ScaleError",
     "SurveyDataError",
     "UsageError",
@@ -100,6 +108,12 @@ class Problem:
     community_id: str | None = None
     path: str | None = None
     value: object = field(default=None)
+
+    def __post_init__(self) -> None:
+        # A numpy scalar is shown as the plain number it is (0.999, not np.float64(0.999)).
+        value: Any = self.value
+        if type(value).__module__ == "numpy" and getattr(value, "shape", None) == ():
+            object.__setattr__(self, "value", value.item())
 
     @property
     def location(self) -> str:
@@ -189,6 +203,25 @@ class OptionError(RenoscoreError):
     """An unknown method name or an invalid option value was passed."""
 
 
+class ResourceError(OptionError):
+    """A request that would need more memory than the machine has, refused before the work.
+
+    The problem names the option, the memory it would need, what is available and the
+    largest value that fits (e.g. ``n=`` draws of an uncertainty analysis).
+    """
+
+
+class OutputError(RenoscoreError):
+    """An output file may not be written where asked, or writing it failed.
+
+    Refused before any work: the path is an input of the same run, an existing file (without
+    ``overwrite``/``--force``), a folder, in a folder that does not exist or cannot be
+    written. Failed while writing: the disk is full, the file system is read-only. Either way
+    the file that was there before, if any, is unchanged (writes go to a temporary file in
+    the same folder, renamed over the target only once complete).
+    """
+
+
 class MissingDependencyError(ImportError):
     """An optional dependency is not installed; the message names the extra to install."""
 
@@ -242,6 +275,16 @@ class ScaleError(IndicatorSystemError):
 
 class SurveyDataError(DataValidationError):
     """A respondent table does not match its scales (or pairwise-comparison columns)."""
+
+
+class ResultError(DataValidationError):
+    """A results file (``EvaluationResult.to_json``) is not one renoscore wrote, or does not
+    hold together: a shape, a rank that does not follow from the scores, a grade outside its
+    band, an unknown phase, look-alike ids, or content that does not match its digest.
+
+    A :class:`DataValidationError`, as :func:`renoscore.io.read_result` raised before it had
+    a class of its own.
+    """
 
 
 class ReliabilityWarning(RenoscoreWarning):

@@ -35,7 +35,11 @@ def test_treatment_is_opt_in_and_untreated_results_are_unchanged() -> None:
 
 def test_treated_points_are_recorded_and_replay_from_the_result_json() -> None:
     system, data = _minmax_system_and_data()
-    r = rs.evaluate(system, data, missing="renormalize", normalization="minmax", treat=True)
+    # An array read back loses the n/a marks (its NaN are missing): score without the
+    # applicability rule, so that n/a and missing cells count alike on both sides.
+    r = rs.evaluate(
+        system, data, missing="renormalize", normalization="minmax", treat=True, min_applicable=0
+    )
     doc = json.loads(r.provenance.model_dump_json())
     record = doc["treatment"]
     assert doc["treat"] == {"winmax": 5, "skew_threshold": 2.0, "kurt_threshold": 3.5,
@@ -49,6 +53,7 @@ def test_treated_points_are_recorded_and_replay_from_the_result_json() -> None:
         rs.load_data(replayed, system, ids=list(data.ids), phases=list(data.phases)),
         missing="renormalize",
         normalization="minmax",
+        min_applicable=0,
     )
     assert np.allclose(again.group_scores, r.group_scores, equal_nan=True, atol=1e-12)
     untouched = [j for j, i in enumerate(data.indicator_ids) if i not in treated_ids]

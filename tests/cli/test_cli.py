@@ -105,7 +105,7 @@ def test_validate_weights_schema_compare(
     assert main(["validate", "--example", "--panel", "panel_example"]) == 0
     assert "valid" in capsys.readouterr().out
     out_w = tmp_path / "w.yaml"
-    assert main(["weights", "--example", "-o", str(out_w)]) == 0
+    assert main(["weights", "--example", "--panel", "panel_example", "-o", str(out_w)]) == 0
     out = capsys.readouterr().out
     assert "expert_c" in out
     assert "FAILS" in out
@@ -213,6 +213,7 @@ def test_report_with_audit_and_rank_stability_says_the_expert_warning_once(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "r.md"
-    argv = ["report", "--example", "--audit", "--uncertainty", "8", "--no-charts"]
-    assert main([*argv, "--scorecards", "0", "-o", str(out)]) == 0
+    # The example panel's experts: one of them is inconsistent, which each evaluation warns.
+    argv = ["report", "--example", "--panel", "panel_example", "--audit", "--uncertainty", "8"]
+    assert main([*argv, "--no-charts", "--scorecards", "0", "-o", str(out)]) == 0
     assert capsys.readouterr().err.count("inconsistent at") == 1

@@ -137,4 +137,4 @@ def test_the_template_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert main(["validate", "old_community_renovation", str(out)]) == 0
     assert main(["template", "old_community_renovation"]) == 2
     assert main(["template", "old_community_renovation", "-o", str(tmp_path / "t.pdf")]) == 2
-    assert "use .xlsx or .csv" in capsys.readouterr().err
+    assert "use one of .csv, .xlsx" in capsys.readouterr().err

@@ -21,8 +21,9 @@ def test_radar_draws_the_dimension_scores_of_each_phase(result: rs.EvaluationRes
     dims = [d.id for d in result.system.dimensions]
     lines = ax.get_lines()
     # LY has t0, t_proc, t1 and t2 rows; t_proc measures only participation (one spoke) and
-    # is no polygon, so three polygons are drawn, in the system's phase order.
-    phases = ["t0", "t1", "t2"]
+    # t2 only facilities and social capital (services and participation are not assessed
+    # there), so two polygons are drawn, in the system's phase order.
+    phases = ["t0", "t1"]
     assert len(lines) == len(phases)
     for line, phase in zip(lines, phases, strict=True):
         row = result.row("LY", phase)

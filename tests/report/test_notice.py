@@ -86,13 +86,37 @@ def test_notice_chooses_phases_and_sections(result: rs.EvaluationResult) -> None
     assert "已完成的改造" not in only_t0  # nothing to compare with
     assert "二、仍需整改的事项" in only_t0  # sections are numbered as they come
     latest = _visible_text(build_notice(result, "LY").text)
-    assert "改造后三年" in latest  # LY has t0, t_proc, t1 and t2: the latest scored
+    # LY has t0, t_proc, t1 and t2; t_proc and t2 are progress checks: t1 is the latest scored
+    assert "改造后一年" in latest
     alone = _visible_text(build_notice(result, "LY", phase="t1", before=None).text)
     assert "已完成的改造" not in alone
     assert "请向所在社区居民委员会反映" in alone  # no contact given, none in the data
     english = _visible_text(build_notice(result, "LY", lang="en").text)
     assert "Notice: results of the renovation evaluation of LY社区" in english
     assert "Still to fix" in english
+
+
+def test_a_progress_check_is_said_as_such(result: rs.EvaluationResult) -> None:
+    # t_proc measures participation only: no overall score, grade or rank, the dimension it
+    # measures beside the baseline, and no "too little data" (the data are not short).
+    during = _visible_text(build_notice(result, "LY", phase="t_proc").text)
+    assert "进度检查：改造中仅评价居民参与，不计综合得分。" in during
+    assert "数据不足" not in during
+    assert "综合得分85" not in during
+    assert "排第" not in during
+    assert re.search(r"居民参与\s+45\.8\s+76\.3\s+\+30\.5", during)
+    assert "等级划分" not in during  # no grade to explain
+    # Compared with a progress check: the overall change is not invented, the dimensions are.
+    after = _visible_text(build_notice(result, "LY", phase="t1", before="t_proc").text)
+    assert "改造中为进度检查，未计综合得分，以下按维度比较。" in after
+    assert "nan" not in after
+    assert "当时–分" not in after
+    assert re.search(r"居民参与\s+76\.3\s+82\.2\s+\+5\.9", after)
+    assert re.search(r"设施\s+–\s+85\.9\s+–", after)
+    english = _visible_text(build_notice(result, "LY", phase="t1", lang="en").text)
+    assert "communities evaluated. Compared with before renovation" in english
+    english = _visible_text(build_notice(result, "LY", phase="t_proc", lang="en").text)
+    assert "Progress check: t_proc measures participation only." in english
 
 
 def test_notice_takes_the_contact_from_the_data(result: rs.EvaluationResult) -> None:
@@ -132,7 +156,7 @@ def test_notice_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert main([*args, "--responsible", "government=金水区住房和城乡建设局"]) == 0
     assert capsys.readouterr().out.strip() == f"已写入 {out}"
     assert "金水区住房和城乡建设局" in out.read_text(encoding="utf-8")
-    assert main([*args, "--responsible", "water=x"]) == 2
+    assert main([*args, "--force", "--responsible", "water=x"]) == 2
     assert "utilities" in capsys.readouterr().err
     assert main(["notice", "LY", "--example", "-o", str(tmp_path / "n.pdf")]) == 2
     assert main(["notice", "NOPE", "--example"]) == 1

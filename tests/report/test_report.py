@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import renoscore as rs
-from renoscore import _cli_report
+from renoscore.cli import main as cli_main
 from renoscore.report import build_report, choose_phases, write_report
 from tests._extras import needs
 from tests.conftest import MINI_YAML, random_table
@@ -49,7 +49,7 @@ def charted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     for lang in ("en", "zh"):
         path = folder / f"report-{lang}.html"
         argv = ["--example", "--lang", lang, "--scorecards", "2", "-o", str(path)]
-        assert _cli_report.main(argv) == 0
+        assert cli_main(["report", *argv]) == 0
         out[lang] = path
     return out
 
@@ -118,10 +118,11 @@ def test_ranking_scorecards_and_fix_first(result: rs.EvaluationResult, html_en: 
     assert re.search(rf"<td class=\"num\">1</td><td>{best}</td>", html_en)
     for cid in set(result.ids):
         assert f">{cid} " in html_en  # a scorecard heading for every community
-    ly_fix = result.fix_first("LY", "t2", top=10)  # LY's latest scored phase
+    # LY's latest phase with an overall score: t2 is a progress check (two dimensions).
+    ly_fix = result.fix_first("LY", "t1", top=10)
     for item in ly_fix[:3]:
         assert item.name_en in text
-    assert "What to fix first — about three years after completion (t2)" in text
+    assert "What to fix first — about one year after completion (t1)" in text
 
 
 def test_phase_comparison_follows_compare(result: rs.EvaluationResult, html_en: str) -> None:
@@ -208,22 +209,26 @@ def test_report_options_are_checked(result: rs.EvaluationResult, tmp_path: Path)
 # ---------------------------------------------------------------------- command line
 def test_cli_report_example(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "r.html"
-    code = _cli_report.main(["--example", "--lang", "zh", "--no-charts", "-o", str(out)])
-    assert code == 0
+    argv = ["--example", "--panel", "panel_example", "--lang", "zh", "--no-charts", "-o", str(out)]
+    assert cli_main(["report", *argv]) == 0
     assert "wrote" in capsys.readouterr().out
     html = out.read_text(encoding="utf-8")
     assert "panel_example" in html
     assert "expert_c" in html
-    assert "renoscore report --example --lang zh --no-charts -o" in html
+    assert "renoscore report --example --panel panel_example --lang zh --no-charts -o" in html
+    # Without a panel the example report uses the system's declared weights, as score does.
+    plain = tmp_path / "plain.html"
+    assert cli_main(["report", "--example", "--no-charts", "-o", str(plain)]) == 0
+    assert "expert_c" not in plain.read_text(encoding="utf-8")
 
 
 def test_cli_report_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert _cli_report.main(["--example", "-o", str(tmp_path / "r.pdf")]) == 2
-    assert _cli_report.main(["-o", str(tmp_path / "r.html")]) == 2
-    assert "give SYSTEM and DATA" in capsys.readouterr().err
+    assert cli_main(["report", "--example", "-o", str(tmp_path / "r.pdf")]) == 2
+    assert cli_main(["report", "-o", str(tmp_path / "r.html")]) == 2
+    assert "give SYSTEM (a YAML path or shipped name) or --example" in capsys.readouterr().err
     bad = tmp_path / "bad.csv"
     bad.write_text("community_id,f_basic_utilities_ok\nA,lots\n", encoding="utf-8")
-    code = _cli_report.main(["old_community_renovation", str(bad), "-o", str(tmp_path / "r.md")])
+    code = cli_main(["report", "old_community_renovation", str(bad), "-o", str(tmp_path / "r.md")])
     assert code == 1
     assert "f_basic_utilities_ok" in capsys.readouterr().err
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import warnings
 from pathlib import Path
@@ -12,11 +11,9 @@ import pytest
 
 # ----------------------------------------------------------------------------- command line
 def _cli(argv: list[str]) -> int:
-    from renoscore import _cli_uncertainty
+    from renoscore.cli import main
 
-    parser = argparse.ArgumentParser(prog="renoscore")
-    _cli_uncertainty.add_parser(parser.add_subparsers(dest="command"))
-    return _cli_uncertainty.run(parser.parse_args(argv))
+    return main(argv)
 
 
 def test_cli_example(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -27,6 +24,8 @@ def test_cli_example(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None
             [
                 "uncertainty",
                 "--example",
+                "--panel",
+                "panel_example",
                 "-n",
                 "100",
                 "--sobol",
@@ -75,16 +74,14 @@ def test_cli_example(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None
 
 
 def test_cli_plugs_into_renoscore_main(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    # The integrator registers the module in cli._PLUGIN_MODULES; main() then dispatches to it
-    # and turns a RenoscoreError into exit code 1 with the problems listed.
-    from renoscore import _cli_uncertainty, cli
+    # main() turns a RenoscoreError into exit code 1 with the problems listed.
+    from renoscore import cli
 
-    monkeypatch.setitem(cli._PLUGIN_MODULES, "uncertainty", "renoscore._cli_uncertainty")
     argv = ["uncertainty", "--example", "-n", "30", "--sobol", "0", "--seed", "2", "--no-progress"]
     assert cli.main(argv) == 0
     assert "rank intervals" in capsys.readouterr().out
     assert cli.main(["uncertainty", "--example", "-n", "0"]) == 1
     assert "n must be an integer >= 1" in capsys.readouterr().err
-    assert _cli_uncertainty.main(["--example", "-n", "20", "--sobol", "0", "--seed", "1"]) == 0
+    assert cli.main(["uncertainty", "--example", "-n", "20", "--sobol", "0", "--seed", "1"]) == 0

@@ -225,7 +225,9 @@ def test_result_outputs(example_result) -> None:  # type: ignore[no-untyped-def]
     pd = needs("pandas")
     frame = res.to_frame()
     assert isinstance(frame, pd.DataFrame)
-    assert len(frame) == 30 * 5
+    # Participation is not assessed at t0 for the 9 estates without a project (domain brief
+    # §5.5): they have no rank there.
+    assert len(frame) == 30 * 5 - 9 == int((~np.isnan(res.base_rank)).sum())
 
 
 def test_measurement_error_from_a_context_column(mini_system) -> None:  # type: ignore[no-untyped-def]
@@ -305,19 +307,37 @@ def test_alpha_moves_combined_weights(example) -> None:  # type: ignore[no-untyp
     )
 
 
-def test_a_dimension_not_measured_in_the_phase_stays_empty(example) -> None:  # type: ignore[no-untyped-def]
-    # The mid-works phase t_proc measures only the participation block (domain brief §5):
-    # facilities have no score there, so that level has no ranks and no records.
+def test_a_progress_check_phase_has_no_ranking_to_analyse(example) -> None:  # type: ignore[no-untyped-def]
+    # The mid-works phase t_proc measures only the participation block (domain brief §5): it
+    # is a progress check with no overall score, so there is no overall ranking to perturb.
+    system, data, _, _ = example
+    with pytest.raises(OptionError, match="no ranking") as info:
+        uncertainty(
+            system,
+            data,
+            phase="t_proc",
+            missing="renormalize",
+            n=20,
+            seed=1,
+            sources={"weights": {}},
+        )
+    assert "progress check: t_proc measures participation only" in str(info.value)
+
+
+def test_a_dimension_not_assessed_stays_empty(example) -> None:  # type: ignore[no-untyped-def]
+    # At t0 the participation block does not apply to estates without a project: there the
+    # dimension is not assessed, so it has no rank in any draw, and no record.
     system, data, _, _ = example
     res = uncertainty(
-        system, data, phase="t_proc", missing="renormalize", n=20, seed=1, sources={"weights": {}}
+        system, data, phase="t0", missing="renormalize", n=20, seed=1, sources={"weights": {}}
     )
-    k = res.level_index("facilities")
-    assert np.isnan(res.rank_median[:, k]).all()
-    assert np.isnan(res.spearman[:, k]).all()
-    assert not [r for r in res.records() if r["level"] == "facilities"]
-    assert res.summary()["levels"]["facilities"]["communities"] == 0
-    assert len(res.records(level="renovation_performance")) == 4
+    k = res.level_index("participation")
+    base = rs.evaluate(system, data.select(phase="t0"), missing="renormalize")
+    unassessed = np.isnan(base.scores("participation"))
+    assert unassessed.sum() == 9
+    assert np.isnan(res.rank_median[unassessed, k]).all()
+    assert not np.isnan(res.rank_median[~unassessed, k]).any()
+    assert len([r for r in res.records() if r["level"] == "participation"]) == 21
 
 
 def test_scoring_options_as_one_object(example) -> None:  # type: ignore[no-untyped-def]

@@ -163,8 +163,31 @@ def test_file_path_and_mapping_sources(tmp_path: Path) -> None:
 
 
 def test_a_missing_file_is_named() -> None:
-    problem = only_problem("no_such_system.yaml")
-    assert "not a file" in problem.reason
+    with pytest.raises(IndicatorSystemError) as exc:
+        load_system("no_such_system.yaml")
+    assert exc.value.summary == "indicator system file not found"
+    (problem,) = exc.value.problems
+    assert (problem.file, problem.reason) == ("no_such_system.yaml", "no such file")
+
+
+def test_a_name_that_is_not_a_file_nor_shipped_is_named() -> None:
+    with pytest.raises(IndicatorSystemError) as exc:
+        load_system("xian_renovation")
+    assert exc.value.summary == "unknown indicator system"
+    assert exc.value.problems[0].reason == (
+        "'xian_renovation' is not a file, nor the name of a shipped system"
+    )
+
+
+def test_a_data_table_given_as_the_system_says_so(tmp_path: Path) -> None:
+    table = tmp_path / "communities.csv"
+    table.write_text("community_id,phase\nLY,t0\n", encoding="utf-8")
+    with pytest.raises(IndicatorSystemError) as exc:
+        load_system(str(table))
+    assert exc.value.summary == "a data table where the indicator system belongs"
+    (problem,) = exc.value.problems
+    assert problem.file == str(table)
+    assert problem.reason == "'communities.csv' is a CSV table, not an indicator system"
 
 
 def test_suggest() -> None:
@@ -193,7 +216,7 @@ def test_unknown_key_without_close_match_lists_allowed_keys() -> None:
         line=line_of(text, "colour"),
         path_end="goal.colour",
         reason="unknown key 'colour'",
-        fix="allowed keys here: id, name, description, weighting, children",
+        fix="allowed keys here: id, name, description, weighting, min_applicable, children",
     )
 
 

@@ -89,7 +89,7 @@ def node_weights(
     for k in np.flatnonzero(~(np.abs(sums - 1.0) <= WEIGHT_SUM_TOL)):
         problems.append(
             Problem(
-                f"weights sum to {sums[k]!r}, not 1 (tolerance {WEIGHT_SUM_TOL:g})",
+                f"weights sum to {float(sums[k]):.12g}, not 1 (tolerance {WEIGHT_SUM_TOL:g})",
                 fix="normalise the weights of each node to sum to 1",
                 path=None if vector else f"node {int(k)}",
             )

@@ -49,6 +49,7 @@ def score_tree(
     scale: float = 1.0,
     check_finite: bool = True,
     labels: Sequence[str] | None = None,
+    applicable_share: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     r"""Goalpost scores of every indicator and every group, in one pass over the rows.
 
@@ -82,6 +83,8 @@ def score_tree(
         :func:`renoscore.load_data` cannot hold one, so the pipeline skips the check.
     labels : sequence of str, optional
         Indicator ids for error messages.
+    applicable_share : ndarray, shape (N, n_groups), optional
+        Filled with each group's applicable share (see :func:`tree_means`) when given.
 
     Returns
     -------
@@ -112,7 +115,7 @@ def score_tree(
     arr, f, span = _score_inputs(X, floor, target, tree, method, labels)
     S = np.empty(arr.shape, order=order_of(arr))
     scores, cover = _score_pass(
-        arr, f, span, tree, method, applicable, scale, check_finite, labels, S
+        arr, f, span, tree, method, applicable, scale, check_finite, labels, S, applicable_share
     )
     return S, scores, cover
 
@@ -128,6 +131,7 @@ def score_groups(
     scale: float = 1.0,
     check_finite: bool = True,
     labels: Sequence[str] | None = None,
+    applicable_share: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Group scores and coverage by goalposts and the tree, without keeping indicator scores.
 
@@ -145,7 +149,9 @@ def score_groups(
            [0.25]]))
     """
     arr, f, span = _score_inputs(X, floor, target, tree, method, labels)
-    return _score_pass(arr, f, span, tree, method, applicable, scale, check_finite, labels, None)
+    return _score_pass(
+        arr, f, span, tree, method, applicable, scale, check_finite, labels, None, applicable_share
+    )
 
 
 def _score_inputs(
@@ -189,6 +195,7 @@ def _score_pass(
     check_finite: bool,
     labels: Sequence[str] | None,
     S: FloatArray | None,
+    share: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Goalposts and aggregation block by block; indicator scores into ``S`` or a buffer.
 
@@ -252,6 +259,8 @@ def _score_pass(
                 np.subtract(g, c, out=g)
                 np.clip(g, 0.0, scale, out=g)  # rounding of the folded form stays in range
                 cover[rows] = 1.0
+                if share is not None:
+                    share[rows] = 1.0
                 continue
         # Without S to keep, the -0.0 of a cost indicator at its floor need not be fixed cell
         # by cell: it is fixed in the group scores below.
@@ -260,7 +269,17 @@ def _score_pass(
             if has_inf(src):
                 raise DataValidationError("X contains infinite values", inf_problems(arr, labels))
             np.clip(dst, 0.0, 1.0, out=dst)
-        aggregate_block(block, tree, W, method, "renormalize", block_app, g, cover[rows])
+        aggregate_block(
+            block,
+            tree,
+            W,
+            method,
+            "renormalize",
+            block_app,
+            g,
+            cover[rows],
+            None if share is None else share[rows],
+        )
         if scale != 1.0:
             if S is not None:
                 np.multiply(dst, scale, out=dst)

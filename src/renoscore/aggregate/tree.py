@@ -53,6 +53,9 @@ class Tree:
         ``weights[k]``: local weights of those children (non-negative, summing to 1).
     order : int array
         Group indices in an order where every group comes after all of its child groups.
+    min_applicable : float array, optional
+        Per group, the share of its weight that must apply to a row for the group to be
+        scored there (default 0: any applicable child suffices); see :func:`tree_means`.
 
     Examples
     --------
@@ -66,20 +69,33 @@ class Tree:
     children: tuple[NDArray[np.intp], ...]
     weights: tuple[FloatArray, ...]
     order: NDArray[np.intp]
+    min_applicable: FloatArray | None = None
 
     @classmethod
     def build(
-        cls, n_leaves: int, children: Sequence[Sequence[int]], weights: Sequence[Sequence[float]]
+        cls,
+        n_leaves: int,
+        children: Sequence[Sequence[int]],
+        weights: Sequence[Sequence[float]],
+        min_applicable: Sequence[float] | None = None,
     ) -> Tree:
         """Build a tree, checking weights and finding a children-first processing order."""
         kids = tuple(np.asarray(c, dtype=np.intp) for c in children)
         ws = tuple(np.asarray(w, dtype=np.float64) for w in weights)
         problems: list[Problem] = []
+        minimum = None if min_applicable is None else np.asarray(min_applicable, np.float64)
+        if minimum is not None and (
+            minimum.shape != (len(kids),) or not ((minimum >= 0) & (minimum <= 1)).all()
+        ):
+            problems.append(
+                Problem(f"min_applicable must be one share in [0, 1] per group, got {minimum}")
+            )
         for k, (c, w) in enumerate(zip(kids, ws, strict=True)):
             if c.shape != w.shape or c.size == 0:
                 problems.append(Problem(f"group {k}: {c.size} children but {w.size} weights"))
             elif (w < 0).any() or not np.isclose(w.sum(), 1.0, atol=1e-9):
-                problems.append(Problem(f"group {k}: weights must be >= 0 and sum to 1, got {w}"))
+                got = [float(f"{x:.12g}") for x in w.tolist()]
+                problems.append(Problem(f"group {k}: weights must be >= 0 and sum to 1, got {got}"))
         if problems:
             raise OptionError("invalid tree", problems)
         depth = np.zeros(len(kids), dtype=np.intp)
@@ -95,7 +111,13 @@ class Tree:
             if not changed:
                 break
         order = np.argsort(depth, kind="stable").astype(np.intp)
-        return cls(n_leaves, kids, ws, order)
+        return cls(n_leaves, kids, ws, order, minimum)
+
+    def minimum_applicable(self) -> FloatArray:
+        """Per group, the minimum applicable share (zeros when none was declared)."""
+        if self.min_applicable is None:
+            return np.zeros(len(self.children))
+        return self.min_applicable
 
 
 def effective_weights(tree: Tree) -> FloatArray:
@@ -132,6 +154,7 @@ def aggregate_tree(
     method: Literal["arithmetic", "geometric"] = "arithmetic",
     missing: Literal["renormalize", "propagate"] = "renormalize",
     applicable: NDArray[np.bool_] | None = None,
+    applicable_share: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Scores and coverage of every group from indicator scores.
 
@@ -150,12 +173,17 @@ def aggregate_tree(
     applicable : ndarray of bool, shape (N, M), optional
         False where an indicator does not apply to a row (not applicable, or not measured in
         its phase). Such cells are excluded from the scores *and* from the coverage
-        denominator: coverage is the observed share of the weight that applies.
+        denominator: coverage is the observed share of the weight that applies. A group
+        whose applicable share is below its ``tree.min_applicable`` is not assessed (see
+        :func:`tree_means`).
+    applicable_share : ndarray, shape (N, n_groups), optional
+        Filled with each group's applicable share when given.
 
     Returns
     -------
     scores : ndarray, shape (N, n_groups)
-        Group scores in [0, 1] (NaN where nothing below was observed).
+        Group scores in [0, 1] (NaN where nothing below was observed or the group is not
+        assessed).
     coverage : ndarray, shape (N, n_groups)
         Share of each group's applicable weight that was observed (1.0 with complete data;
         NaN where nothing below applies).
@@ -201,6 +229,7 @@ def aggregate_tree(
             None if app is None else app[rows],
             scores[rows],
             cover[rows],
+            None if applicable_share is None else applicable_share[rows],
         )
     return scores, cover
 
@@ -215,10 +244,16 @@ class TreeMeans(NamedTuple):
         group is present.
     coverage : ndarray of the same shape, or None
         Share of each group's applicable weight that was observed.
+    applicable : ndarray of the same shape, or None
+        Share of each group's weight that applies to the row (``shares=True``).
+    variance : ndarray of the same shape, or None
+        Delta-method variance of each group score (when ``variance`` was given).
     """
 
     scores: FloatArray
     coverage: FloatArray | None
+    applicable: FloatArray | None = None
+    variance: FloatArray | None = None
 
 
 def tree_means(
@@ -231,6 +266,8 @@ def tree_means(
     applicable: NDArray[np.bool_] | None = None,
     groups: Sequence[int] | None = None,
     coverage: bool = False,
+    shares: bool = False,
+    variance: ArrayLike | None = None,
 ) -> TreeMeans:
     r"""Weighted means of groups up the tree, re-normalised over the children present.
 
@@ -266,12 +303,36 @@ def tree_means(
         The groups to return (default: all, in group order).
     coverage : bool, default False
         Also compute each group's observed share of its applicable weight.
+    shares : bool, default False
+        Also compute each group's applicable share.
+    variance : array_like, shape (N, M), optional
+        Variances of the indicator scores (0 where exact), for one weighting: also propagate
+        them to every group score by the delta method (see Notes).
 
     Returns
     -------
     TreeMeans
-        ``scores`` of shape (N, G) for one weighting or (N, G, C) for draws, and ``coverage``
-        (None unless asked for).
+        ``scores`` of shape (N, G) for one weighting or (N, G, C) for draws, and
+        ``coverage``, ``applicable``, ``variance`` (None unless asked for).
+
+    Notes
+    -----
+    *Applicability.* A group's applicable share is the sum of its children's local weights
+    times their applicable shares (an indicator's is 1 or 0), i.e. the effective weight of
+    the indicators below it that apply to the row. Where it is below the group's
+    ``tree.min_applicable`` the group is *not assessed*: NaN, and its parent counts it as a
+    missing child of full weight, so the parent's coverage falls by the group's weight.
+
+    *Variance.* Treating the indicator scores as independent, the delta method (Oehlert
+    1992) through the renormalised mean gives, over the children ``j`` present,
+
+    .. math::
+        \operatorname{Var} g_k = \sum_j \Big(\frac{w_j}{\sum_{i} w_i}\Big)^2
+        \operatorname{Var} s_j \quad\text{or}\quad
+        \operatorname{Var} g_k = \sum_j \Big(\frac{g_k\, w_j}{s_j \sum_{i} w_i}\Big)^2
+        \operatorname{Var} s_j
+
+    for the arithmetic and geometric mean, level by level.
 
     Raises
     ------
@@ -303,7 +364,13 @@ def tree_means(
         )
     # Draws are (C, c) per group, as they are drawn; the kernel takes children first.
     kernel_weights = [w.T for w in weights] if draws else weights
-    scores, cover = tree_pass(
+    var = None if variance is None else np.asarray(variance, dtype=np.float64)
+    if var is not None and (draws or var.shape != arr.shape):
+        raise OptionError(
+            "variances do not fit the scores",
+            [Problem(f"variance {var.shape}, scores {arr.shape}; one weighting only")],
+        )
+    done = tree_pass(
         arr,
         tree,
         kernel_weights,
@@ -312,5 +379,7 @@ def tree_means(
         applicable=applicable,
         groups=groups,
         coverage=coverage,
+        shares=shares,
+        variance=var,
     )
-    return TreeMeans(scores, cover)
+    return TreeMeans(done.scores, done.coverage, done.applicable, done.variance)

@@ -10,7 +10,7 @@ Examples
 >>> import renoscore as rs
 >>> a = rs.audit(rs.default_system(), rs.example_data())
 >>> a
-AuditResult(old_community_renovation: 30 communities in phase t0, 58 flags)
+AuditResult(old_community_renovation: 30 communities in phase t0, 64 flags)
 >>> a.records("availability")[0]
 {'indicator': 'f_basic_utilities_ok', 'phase': 't0', 'applicable': 30, 'observed': 1.0}
 >>> [f.subject for f in a.flagged("saturated")][:2]

@@ -14,6 +14,7 @@ Examples
 ``renoscore weights SYSTEM --panel P``   AHP report: weights and consistency per node and expert
 ``renoscore score SYSTEM DATA -o out.csv``
 ``renoscore compare RESULT.json --phases t0 t1``
+``renoscore effect SYSTEM DATA --treated-column renovated``  the effect of renovation (DiD)
 ``renoscore schema``                     the JSON Schema of the indicator-system YAML
 ``renoscore report --example -o r.html`` the open report (HTML or Markdown, zh or en)
 ``renoscore notice LY --example -o 公示.html`` one community's one-page notice for residents
@@ -29,6 +30,7 @@ from collections.abc import Sequence
 from renoscore.cli import (
     audit,
     compare,
+    effect,
     notice,
     report,
     schema,
@@ -50,20 +52,13 @@ COMMANDS: dict[str, Command] = {
     "score": score,
     "weights": weights,
     "compare": compare,
+    "effect": effect,
     "schema": schema,
     "report": report,
     "notice": notice,
     "survey": survey,
     "uncertainty": uncertainty,
     "audit": audit,
-}
-
-#: The former table of the sub-commands kept in modules of their own (name -> module path);
-#: read by no one now, kept so that code which registers a module there still imports.
-_PLUGIN_MODULES = {
-    "report": report.__name__,
-    "survey": survey.__name__,
-    "uncertainty": uncertainty.__name__,
 }
 
 

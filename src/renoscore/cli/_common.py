@@ -2,10 +2,21 @@
 
 One parser builder (:func:`build_parser`), one usage error (:class:`UsageError`), one printer
 of problems (:func:`print_problems`), one runner that turns exceptions into exit codes
-(:func:`run_command_line`: 0 success, 1 invalid input, 2 usage error), and the argument helpers
-several sub-commands use: the scoring options (one :class:`~renoscore._options.ScoringOptions`,
-validated by the library with its messages), the system, data, panel and weights arguments
-(with ``--example``), and the CSV and JSON writers.
+(:func:`run_command_line`: 0 success, 1 invalid input, 2 usage error, 3 the machine could not
+do it -- an output that could not be written, more memory than there is --, 130 interrupted,
+141 the reader of the output went away), and the argument helpers several sub-commands use:
+the scoring options (one :class:`~renoscore._options.ScoringOptions`, validated by the library
+with its messages), the system, data, panel and weights arguments (with ``--example``), the
+outputs (``-o`` and ``--problems`` checked before any work, ``--force``), and the CSV and JSON
+writers.
+
+*One configuration, one answer*: every command that scores (``score``, ``report``, ``compare``,
+``uncertainty``, ``notice``, ``weights``, ``effect``) declares its inputs with
+:func:`add_configuration` and reads them with :func:`configuration`, so that ``--example``, ``--panel``, ``--weights`` and the
+scoring options mean the same everywhere: ``--example`` is the bundled system and communities
+with the system's declared weights (add ``--panel panel_example`` for the example experts'
+AHP weights), the weights follow :func:`renoscore.pipeline.configuration.resolve_weights`, and
+the option defaults are those of :class:`renoscore._options.ScoringOptions`.
 
 A sub-command is a module with ``add_parser(subparsers)`` and ``run(args)``; ``run`` returns the
 exit code and raises :class:`UsageError` or :class:`~renoscore.errors.RenoscoreError` for
@@ -26,39 +37,62 @@ Examples
 from __future__ import annotations
 
 import argparse
-import csv
 import dataclasses
 import functools
 import json
+import os
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, Protocol, TypeAlias
 
 from renoscore._calling import command_line
 from renoscore._display import display_width, pad
-from renoscore.errors import DataNotice, MissingDependencyError, RenoscoreError, UsageError
+from renoscore.errors import (
+    DataNotice,
+    MissingDependencyError,
+    OutputError,
+    RenoscoreError,
+    ResourceError,
+    UsageError,
+)
 
 __all__ = [
+    "EXIT_BROKEN_PIPE",
+    "EXIT_INTERRUPTED",
+    "EXIT_MACHINE",
     "MISSING_POLICIES",
     "PYTHON_OPTIONS",
     "SCORING_OPTIONS",
     "Command",
+    "Configuration",
     "Subparsers",
     "UsageError",
+    "add_configuration",
+    "add_force",
     "add_inputs",
     "add_scoring_options",
+    "add_value_errors",
     "build_parser",
+    "configuration",
+    "count",
     "exit_2_on_usage_error",
     "load_panel_arg",
     "load_system_arg",
     "load_weights_arg",
+    "marked_communities",
+    "one_line",
+    "output_arg",
     "print_problems",
+    "problems_arg",
     "read_data_arg",
     "run_command_line",
+    "run_inputs",
     "scoring_options",
     "system_and_data",
+    "treated_communities",
+    "value_errors",
     "write_csv_records",
     "write_json",
 ]
@@ -83,6 +117,7 @@ SCORING_OPTIONS = (
     "aggregation",
     "missing",
     "min_coverage",
+    "min_applicable",
     "impute_by",
     "tie_method",
     "tie_tolerance",
@@ -90,6 +125,14 @@ SCORING_OPTIONS = (
 
 _MISSING_HELP = "missing-data policy (default: error; renormalize with --example)"
 
+#: Exit code when the run could not be carried out on this machine: an output that could not
+#: be written (disk full, read-only file system) or a request for more memory than there is.
+EXIT_MACHINE = 3
+#: Exit code on Ctrl-C (128 + SIGINT), as a shell reports it.
+EXIT_INTERRUPTED = 130
+#: Exit code when the reader of the output went away (``renoscore ... | head``): 128 + SIGPIPE,
+#: what any Unix filter gives; nothing is printed.
+EXIT_BROKEN_PIPE = 141
 #: The command line's option for each Python argument a fix may name: a fix says
 #: ``--header-row ROW`` on the command line where it says ``header_row=...`` in Python.
 PYTHON_OPTIONS = {
@@ -121,6 +164,13 @@ class Command(Protocol):
 
 
 # ----------------------------------------------------------------------------- parser, exit codes
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a wrong command line said in one line, as every usage error is."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"usage error: {self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser(commands: Iterable[Command]) -> argparse.ArgumentParser:
     """The ``renoscore`` parser with the sub-commands, in the order given.
 
@@ -129,14 +179,18 @@ def build_parser(commands: Iterable[Command]) -> argparse.ArgumentParser:
     >>> build_parser([]).parse_args(["--version"]).version
     True
     """
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="renoscore",
         description="Score, rank and explain the renovation of old residential communities.",
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
-    subparsers = parser.add_subparsers(dest="command")
+    subparsers: Subparsers = parser.add_subparsers(dest="command", parser_class=_Parser)
     for command in commands:
         command.add_parser(subparsers)
+    for sub in subparsers.choices.values():
+        # Every sub-command that writes a file (-o, --problems) may be told to replace it.
+        if {"--output", "--problems"} & set(sub._option_string_actions):
+            add_force(sub)
     return parser
 
 
@@ -168,22 +222,81 @@ def run_command_line(commands: Mapping[str, Command], argv: Sequence[str] | None
         parser.print_help()
         return 2
     caught: list[warnings.WarningMessage] = []
+    command = commands[args.command]
+
+    def checked_run(args: argparse.Namespace) -> int:
+        problems_arg(args)  # before any work, as -o is
+        return command.run(args)
+
     try:
         with warnings.catch_warnings(record=True) as caught, command_line(PYTHON_OPTIONS):
             warnings.simplefilter("always")
-            code = exit_2_on_usage_error(commands[args.command].run)(args)
+            code = exit_2_on_usage_error(checked_run)(args)
         _print_warnings(caught)
-        _write_problems(args, [])
+        if code == 0:
+            _write_problems(args, [])
         return code
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except (OutputError, ResourceError) as exc:
+        print(f"error: {one_line(exc)}", file=sys.stderr)
+        return EXIT_MACHINE
     except RenoscoreError as exc:
         _print_warnings(caught)
         hint = None if not hasattr(args, "problems") or args.problems else "--problems FILE.xlsx"
         print_problems(exc, hint)
-        _write_problems(args, exc.problems)
+        try:
+            _write_problems(args, exc.problems)
+        except OutputError as write_exc:
+            print(f"error: {one_line(write_exc)}", file=sys.stderr)
+            return EXIT_MACHINE
+        except MissingDependencyError as write_exc:
+            print(f"error: {write_exc}", file=sys.stderr)
         return 1
     except MissingDependencyError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except MemoryError:
+        print(
+            "error: out of memory -> score fewer rows at a time, or ask for fewer draws (-n)",
+            file=sys.stderr,
+        )
+        return EXIT_MACHINE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except OSError as exc:
+        # Reading and writing go through renoscore's loaders and writers, which report their
+        # files' problems; what is left is the machine (a device error, a vanished folder).
+        where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+        print(f"error:{where} {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_MACHINE
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so that the flush at exit fails no more."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass  # not a file descriptor (a test's capture): nothing is flushed at exit
+
+
+def one_line(exc: RenoscoreError) -> str:
+    """An error with one problem as one line: ``summary: reason -> fix``.
+
+    Examples
+    --------
+    >>> from renoscore.errors import Problem
+    >>> one_line(OutputError("cannot write x.csv", [Problem("the file exists", fix="--force")]))
+    'cannot write x.csv: the file exists -> --force'
+    """
+    parts = [exc.summary]
+    for p in exc.problems:
+        parts.append(p.reason + (f" -> {p.fix}" if p.fix else ""))
+    return ": ".join(parts[:2]) + "".join(f"; {x}" for x in parts[2:])
 
 
 def _print_warnings(caught: Sequence[warnings.WarningMessage]) -> None:
@@ -201,13 +314,20 @@ def _print_warnings(caught: Sequence[warnings.WarningMessage]) -> None:
 
 
 def _write_problems(args: argparse.Namespace, problems: Sequence[Any]) -> None:
-    """With ``--problems FILE``, every problem (none: just the header) into FILE."""
+    """With ``--problems FILE``, every problem (none: just the header) into FILE, whole or
+    not at all (checked by :func:`problems_arg` before the run; never over an input)."""
     path = getattr(args, "problems", None)
     if not path:
         return
     from renoscore.io.problems import write_problems
 
-    write_problems(problems, path, lang=getattr(args, "lang", "en") or "en")
+    write_problems(
+        problems,
+        path,
+        lang=getattr(args, "lang", "en") or "en",
+        overwrite=bool(getattr(args, "force", False)),
+        inputs=_outputs_and_inputs(args, "problems"),
+    )
     print(
         f"wrote {len(problems)} problem{'s' if len(problems) != 1 else ''} to {path}",
         file=sys.stderr,
@@ -314,43 +434,88 @@ def exit_2_on_usage_error(
     return guarded
 
 
+def count(low: int) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least ``low`` (``--top -3`` is a usage error,
+    not the table without its last three rows).
+
+    Examples
+    --------
+    >>> count(1)("5"), count(0)("0")
+    (5, 0)
+    >>> count(1)("-3")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: '-3' is not a whole number of at least 1
+    """
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = low - 1
+        if value < low:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least {low}")
+        return value
+
+    parse.__name__ = f"count >= {low}"
+    return parse
+
+
 # ----------------------------------------------------------------------------- scoring options
 def add_scoring_options(
     parser: argparse.ArgumentParser | argparse._ArgumentGroup,
     *,
     methods: bool = True,
-    missing_default: str | None = None,
     missing_help: str | None = _MISSING_HELP,
 ) -> None:
-    """Add the scoring options (``--missing``; with ``methods`` also ``--normalization`` and
-    ``--aggregation``) to a sub-command's parser or argument group.
+    """Add the scoring options to a sub-command's parser or argument group: ``--missing``,
+    ``--min-coverage``, ``--min-applicable`` and, with ``methods``, ``--normalization`` and
+    ``--aggregation``.
+
+    Every option defaults to None, "not given": :func:`scoring_options` passes only the options
+    given to :class:`~renoscore._options.ScoringOptions`, the one home of their defaults (the
+    help texts say them).
 
     Parameters
     ----------
     parser : argparse.ArgumentParser or argument group
     methods : bool
         Also offer the normalization and aggregation methods.
-    missing_default : str, optional
-        The default of ``--missing``; None means error, or renormalize with ``--example``.
     missing_help : str, optional
         The help text of ``--missing``.
 
     Examples
     --------
     >>> parser = argparse.ArgumentParser()
-    >>> add_scoring_options(parser, methods=False, missing_default="renormalize")
-    >>> parser.parse_args([]).missing
-    'renormalize'
+    >>> add_scoring_options(parser, methods=False)
+    >>> args = parser.parse_args(["--min-applicable", "0"])
+    >>> args.example = False
+    >>> args.min_coverage is None, scoring_options(args).min_applicable
+    (True, 0.0)
     """
+    parser.add_argument("--missing", default=None, choices=MISSING_POLICIES, help=missing_help)
     parser.add_argument(
-        "--missing", default=missing_default, choices=MISSING_POLICIES, help=missing_help
+        "--min-coverage",
+        type=float,
+        metavar="SHARE",
+        help="share of the applicable weight that must be observed for an overall score "
+        "(default 2/3)",
+    )
+    parser.add_argument(
+        "--min-applicable",
+        type=float,
+        metavar="SHARE",
+        help="share of a group's weight that must apply to a row for the group to be scored, "
+        "where the system does not set it (default 0.5; 0: any applicable indicator)",
     )
     if methods:
         # Choices for --help (ScoringOptions validates); the command line offers the means up
         # the tree, which every sub-command, the uncertainty analysis too, can score.
-        parser.add_argument("--normalization", default="goalposts", choices=["goalposts", "minmax"])
         parser.add_argument(
-            "--aggregation", default="arithmetic", choices=["arithmetic", "geometric"]
+            "--normalization", choices=["goalposts", "minmax"], help="default: goalposts"
+        )
+        parser.add_argument(
+            "--aggregation", choices=["arithmetic", "geometric"], help="default: arithmetic"
         )
 
 
@@ -368,8 +533,13 @@ def scoring_options(args: argparse.Namespace) -> ScoringOptions:
     """
     from renoscore._options import ScoringOptions
 
-    declared = {name: getattr(args, name) for name in SCORING_OPTIONS if hasattr(args, name)}
-    declared["missing"] = args.missing or ("renormalize" if args.example else "error")
+    declared = {
+        name: getattr(args, name)
+        for name in SCORING_OPTIONS
+        if getattr(args, name, None) is not None
+    }
+    if getattr(args, "example", False) and getattr(args, "missing", None) is None:
+        declared["missing"] = "renormalize"
     return ScoringOptions(**declared)
 
 
@@ -469,8 +639,8 @@ def load_weights_arg(spec: str | None, system: Any) -> Any:
     """Frozen weights when ``spec`` is a file; otherwise ``spec`` itself (a method name)."""
     from renoscore import load_weights
 
-    if spec and Path(spec).is_file():
-        return load_weights(spec, system)
+    if spec and (Path(spec).is_file() or spec.lower().endswith((".yaml", ".yml", ".json"))):
+        return load_weights(spec, system)  # a file that is not there is said to be missing
     return spec
 
 
@@ -489,15 +659,342 @@ def system_and_data(args: argparse.Namespace, need_data: bool) -> tuple[Any, Any
     return system, data
 
 
+class Configuration(NamedTuple):
+    """What a scoring command scores, as it resolved the command line.
+
+    ``weights`` is what :func:`renoscore.evaluate` takes (frozen weights, a method name or
+    None); ``options`` are the scoring options, validated (its ``options=``).
+    """
+
+    system: Any
+    data: Any
+    panel: Any
+    weights: Any
+    options: ScoringOptions
+
+
+def add_configuration(
+    parser: argparse.ArgumentParser,
+    example_help: str | None = "use the bundled system and communities (declared weights)",
+    *,
+    data_help: str | None = "community data (CSV, Excel, Parquet, JSON)",
+    methods: bool = True,
+    missing_help: str | None = _MISSING_HELP,
+) -> None:
+    """The inputs every scoring command takes, the same everywhere: SYSTEM, DATA,
+    ``--example``, the options that say how to read the data (``--sheet``, ``--header-row``,
+    ...), ``--panel``, ``--weights`` and the scoring options.
+
+    Examples
+    --------
+    >>> parser = argparse.ArgumentParser()
+    >>> add_configuration(parser)
+    >>> args = parser.parse_args(["--example", "--panel", "panel_example"])
+    >>> args.example, args.panel, args.weights, configuration(args).options.missing
+    (True, 'panel_example', None, 'renormalize')
+    """
+    add_inputs(parser, example_help, data_help=data_help)
+    parser.add_argument(
+        "--panel",
+        help="expert panel YAML or shipped name (e.g. panel_example): every group it judges is "
+        "weighted by AHP unless --weights says otherwise",
+    )
+    parser.add_argument(
+        "--weights",
+        help="frozen weights (YAML/JSON) or a method name (equal, ahp, entropy, critic, "
+        "combined); default: the system's declared weighting",
+    )
+    add_scoring_options(parser, methods=methods, missing_help=missing_help)
+
+
+def configuration(args: argparse.Namespace, need_data: bool = True) -> Configuration:
+    """The system, data, panel, weights and scoring options of a command line.
+
+    One rule for every command: ``--example`` gives the bundled system and communities; the
+    panel is ``--panel`` (none by default); the weights are ``--weights`` (a file or a method
+    name) or, without it, the panel's AHP where it judges and the system's declared weighting
+    elsewhere (:func:`renoscore.pipeline.configuration.resolve_weights`); the options are
+    :func:`scoring_options`.
+
+    Raises
+    ------
+    UsageError
+        Neither SYSTEM and DATA nor ``--example``.
+    """
+    system, data = system_and_data(args, need_data)
+    panel = load_panel_arg(args, system)
+    weights = load_weights_arg(getattr(args, "weights", None), system)
+    return Configuration(system, data, panel, weights, scoring_options(args))
+
+
+def add_value_errors(parser: argparse.ArgumentParser) -> None:
+    """The measurement error of the values, for the intervals of changes: ``--survey``,
+    ``--sd``, ``--measurement-error`` and ``--level``.
+
+    Examples
+    --------
+    >>> parser = argparse.ArgumentParser()
+    >>> add_value_errors(parser)
+    >>> parser.parse_args(["--sd", "c_trust=0.1", "--level", "0.9"]).sd
+    ['c_trust=0.1']
+    """
+    parser.add_argument(
+        "--survey",
+        metavar="RESPONSES",
+        help="resident survey answers: the standard errors of the survey means it feeds "
+        "(with --example: the bundled survey)",
+    )
+    parser.add_argument(
+        "--sd",
+        action="append",
+        default=[],
+        metavar="INDICATOR=SD",
+        help="measurement sd of one indicator: a number, or a context column of standard "
+        "errors (repeatable)",
+    )
+    parser.add_argument(
+        "--measurement-error",
+        type=float,
+        metavar="FRACTION",
+        help="sd of every other non-binary indicator as this share of its goalpost span",
+    )
+    parser.add_argument(
+        "--level", type=float, default=0.95, help="confidence level of the intervals (0.95)"
+    )
+
+
+def value_errors(args: argparse.Namespace, system: Any, data: Any) -> tuple[Any, Any]:
+    """The standard errors (an (N, M) array or None) and the declared measurement error.
+
+    ``--survey`` (or, with ``--example`` and no other source, the bundled survey) gives the
+    standard errors of the survey means; ``--sd`` and ``--measurement-error`` declare the
+    rest; the system's ``measurement_sd`` applies where nothing else does.
+
+    Raises
+    ------
+    UsageError
+        A malformed ``--sd``.
+    """
+    from renoscore._measurement import MeasurementError
+
+    sd: dict[str, float | str] = {}
+    for item in getattr(args, "sd", []):
+        name, sep, value = item.partition("=")
+        if not sep or not name or not value:
+            raise UsageError(f"--sd needs INDICATOR=SD, got {item!r}")
+        try:
+            sd[name] = float(value)
+        except ValueError:
+            sd[name] = value
+    fraction = getattr(args, "measurement_error", None)
+    spec = MeasurementError(sd=sd, span_fraction=fraction) if sd or fraction is not None else None
+    source = getattr(args, "survey", None)
+    if source is None and getattr(args, "example", False) and spec is None:
+        from renoscore.survey import example_responses_path
+
+        source = str(example_responses_path())
+    if source is None:
+        return None, spec
+    from renoscore.survey import read_responses, score_survey
+
+    scores = score_survey(read_responses(source, system), warn=False)
+    return scores.standard_errors(data), spec
+
+
+#: Cells of a context column that mean "not renovated".
+_NOT_MARKED = frozenset({"", "0", "0.0", "no", "false", "n", "否", "未改造"})
+
+
+def add_treated(parser: argparse.ArgumentParser) -> None:
+    """Which communities were renovated: ``--treated ID ...`` or ``--treated-column COLUMN``."""
+    who = parser.add_mutually_exclusive_group()
+    who.add_argument("--treated", nargs="+", metavar="ID", help="ids of the renovated communities")
+    who.add_argument(
+        "--treated-column",
+        metavar="COLUMN",
+        help="context column marking renovated communities (any non-empty value but 0/no)",
+    )
+
+
+def treated_communities(args: argparse.Namespace, result: Any) -> list[str] | None:
+    """The renovated communities a command line names (None when it names none)."""
+    if getattr(args, "treated", None):
+        return list(args.treated)
+    if getattr(args, "treated_column", None):
+        return marked_communities(result, args.treated_column)
+    return None
+
+
+def marked_communities(result: Any, column: str) -> list[str]:
+    """Communities with a value other than empty, 0 or no in a context column of a result.
+
+    Raises
+    ------
+    OptionError
+        The result has no such context column.
+    """
+    from renoscore._validation import suggest
+    from renoscore.errors import OptionError, Problem
+
+    if column not in result.context:
+        raise OptionError(
+            f"no context column {column!r}",
+            [Problem("unknown column", column=column, fix=suggest(column, result.context))],
+        )
+    cells = result.context[column]
+    return sorted(
+        {
+            cid
+            for cid, cell in zip(result.ids, cells, strict=True)
+            if cell is not None and str(cell).strip().lower() not in _NOT_MARKED
+        }
+    )
+
+
 # ----------------------------------------------------------------------------- outputs
-def write_csv_records(records: Sequence[Mapping[str, Any]], path: Path) -> None:
-    """Write records as a UTF-8 CSV with a header (the keys of the first record)."""
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(records[0]) if records else [])
-        writer.writeheader()
-        writer.writerows({k: ("" if v is None else v) for k, v in r.items()} for r in records)
+#: The input arguments of the sub-commands, as the messages name them.
+_INPUT_ARGS = {
+    "system": "SYSTEM",
+    "data": "DATA",
+    "responses": "RESPONSES",
+    "panel": "--panel",
+    "weights": "--weights",
+    "scales": "--scales",
+    "households": "--households",
+    "merge": "--merge",
+}
 
 
-def write_json(doc: Any, path: Path) -> None:
+def run_inputs(args: argparse.Namespace) -> dict[str, str]:
+    """The files a run reads, keyed by what they are ("the DATA input of this run").
+
+    Examples
+    --------
+    >>> run_inputs(argparse.Namespace(system="old_community_renovation", data="c.csv"))
+    {'the SYSTEM input of this run': 'old_community_renovation', 'the DATA input of this run': 'c.csv'}
+    """
+    out: dict[str, str] = {}
+    for name, shown in _INPUT_ARGS.items():
+        value = getattr(args, name, None)
+        if isinstance(value, str) and value:
+            out[f"the {shown} input of this run"] = value
+    return out
+
+
+def add_force(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """Add ``--force``: replace an output file (``-o``, ``--problems``) if it exists (never an
+    input of the run); a parser that has it already is left as it is.
+
+    Examples
+    --------
+    >>> parser = argparse.ArgumentParser()
+    >>> add_force(parser)
+    >>> add_force(parser)
+    >>> parser.parse_args(["--force"]).force
+    True
+    """
+    if "--force" in parser._option_string_actions:
+        return
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an output file (-o, --problems) if it exists (an input of the run is "
+        "never replaced)",
+    )
+
+
+#: The suffixes ``--problems FILE`` writes.
+PROBLEM_SUFFIXES = (".xlsx", ".csv")
+#: The output arguments of the sub-commands, as the messages name them.
+_OUTPUT_ARGS = {"output": "the -o output", "problems": "the --problems file"}
+
+
+def _outputs_and_inputs(args: argparse.Namespace, output: str) -> dict[str, str]:
+    """The inputs of the run and its other outputs: the files output ``output`` (an attribute
+    of ``args``) may not be written over."""
+    out = run_inputs(args)
+    for name, shown in _OUTPUT_ARGS.items():
+        value = getattr(args, name, None)
+        if name != output and isinstance(value, str) and value:
+            out[f"{shown} of this run"] = value
+    return out
+
+
+def problems_arg(args: argparse.Namespace) -> Path | None:
+    """The ``--problems`` path, checked before any work is done as ``-o`` is
+    (:func:`output_arg`); None without ``--problems``.
+
+    Examples
+    --------
+    >>> args = argparse.Namespace(problems="p.xlsx", output="p.xlsx", force=True)
+    >>> problems_arg(args)
+    Traceback (most recent call last):
+    ...
+    renoscore.errors.UsageError: cannot write p.xlsx: it is the -o output of this run, which would be lost -> write the output to another path
+    """
+    from renoscore._files import check_output
+
+    path = getattr(args, "problems", None)
+    if not path:
+        return None
+    try:
+        check_output(
+            path,
+            inputs=_outputs_and_inputs(args, "problems"),
+            overwrite=bool(getattr(args, "force", False)),
+            suffixes=PROBLEM_SUFFIXES,
+            force_hint="--force",
+        )
+    except OutputError as exc:
+        raise UsageError(one_line(exc)) from None
+    return Path(path)
+
+
+def output_arg(args: argparse.Namespace, suffixes: Sequence[str]) -> Path | None:
+    """The ``-o`` path, checked before any work is done; None without ``-o``.
+
+    Refused as a usage error (exit 2): an unknown suffix, an input of the run, a folder, a
+    folder that does not exist or cannot be written, and an existing file without
+    ``--force``.
+
+    Examples
+    --------
+    >>> args = argparse.Namespace(output="scores.txt", force=False, data="c.csv")
+    >>> output_arg(args, (".csv", ".xlsx"))
+    Traceback (most recent call last):
+    ...
+    renoscore.errors.UsageError: cannot write scores.txt: cannot write a .txt file here -> use one of .csv, .xlsx
+    """
+    from renoscore._files import check_output
+
+    if not getattr(args, "output", None):
+        return None
+    try:
+        check_output(
+            args.output,
+            inputs=_outputs_and_inputs(args, "output"),
+            overwrite=bool(getattr(args, "force", False)),
+            suffixes=suffixes,
+            force_hint="--force",
+        )
+    except OutputError as exc:
+        raise UsageError(one_line(exc)) from None
+    return Path(args.output)
+
+
+def write_csv_records(
+    records: Sequence[Mapping[str, Any]], path: Path, *, overwrite: bool = False
+) -> None:
+    """Write records as a UTF-8 CSV with a header (through :func:`renoscore.io.write_table`:
+    whole or not at all, formula-like text neutralised)."""
+    from renoscore.io import write_table
+
+    write_table(list(records), path, format="csv", overwrite=overwrite)
+
+
+def write_json(doc: Any, path: Path, *, overwrite: bool = False) -> None:
     """Write a document as indented UTF-8 JSON (values JSON does not know as text)."""
-    path.write_text(json.dumps(doc, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    from renoscore._files import write_text
+
+    text = json.dumps(doc, ensure_ascii=False, indent=1, default=str)
+    write_text(path, text, overwrite=overwrite)

@@ -19,10 +19,8 @@ input (every problem listed), 2 usage error.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from renoscore.cli import _common
-from renoscore.errors import UsageError
 
 __all__ = ["add_parser", "run"]
 
@@ -67,6 +65,7 @@ def add_parser(subparsers: _common.Subparsers) -> None:
         "--section", default="flags", choices=_SECTIONS, help="records written to a .csv file"
     )
     p.add_argument("-o", "--output", help="write .json (everything) or .csv (one section)")
+    _common.add_force(p)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -77,7 +76,9 @@ def run(args: argparse.Namespace) -> int:
     RenoscoreError
         A system, data, panel or weights file that does not load, or an unknown phase (exit 1).
     UsageError
-        No SYSTEM and DATA (nor ``--example``), or an output suffix other than .json / .csv.
+        No SYSTEM and DATA (nor ``--example``), or an output it may not write: a suffix other
+        than .json / .csv, an input of the run, an existing file without ``--force``, a folder
+        that does not exist (checked before any work).
 
     Examples
     --------
@@ -91,11 +92,10 @@ def run(args: argparse.Namespace) -> int:
     ...
     0
     """
+    from renoscore._files import write_text
     from renoscore.audit import audit
 
-    out = Path(args.output) if args.output else None
-    if out is not None and out.suffix.lower() not in (".json", ".csv"):
-        raise UsageError(f"cannot write an audit to {out.name!r}; use .json or .csv")
+    out = _common.output_arg(args, (".json", ".csv"))
     system, data = _common.system_and_data(args, need_data=True)
     panel = _common.load_panel_arg(args, system)
     weights = _common.load_weights_arg(args.weights, system)
@@ -103,8 +103,9 @@ def run(args: argparse.Namespace) -> int:
     print(result.table(args.lang))
     if out is not None:
         if out.suffix.lower() == ".json":
-            out.write_text(result.to_json(indent=1), encoding="utf-8")
+            write_text(out, result.to_json(indent=1), overwrite=args.force)
         else:
-            _common.write_csv_records(result.records(args.section, args.lang), out)
+            records = result.records(args.section, args.lang)
+            _common.write_csv_records(records, out, overwrite=args.force)
         print(f"wrote {out}")
     return 0

@@ -1,12 +1,15 @@
 """``renoscore compare``: what changed between two phases of the same communities.
 
-Prints the change of every community's score between the phases and a JSON summary (mean
-change, share improved, share with a grade up, mean change per dimension).
+Prints the change of every community's score between the phases with its interval and class
+(improved, no clear change, worse) and a JSON summary (mean change, the classes counted,
+share with a grade up, mean change per dimension). The intervals come from the standard
+errors of a survey (``--survey``; with ``--example`` the bundled one), declared measurement
+error (``--sd``, ``--measurement-error``) and the system's ``measurement_sd``.
 
 Examples
 --------
 ``renoscore compare --example --phases t0 t1``
-``renoscore compare SYSTEM DATA --phases t0 t1 --missing impute_mean``
+``renoscore compare SYSTEM DATA --phases t0 t1 --survey answers.csv -o changes.xlsx``
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ import json
 from typing import Any
 
 from renoscore._format import cell_percent
+from renoscore._vocabulary import CONSOLE
 from renoscore.cli import _common
+from renoscore.errors import UsageError
 
 __all__ = ["add_parser", "run"]
 
@@ -25,9 +30,15 @@ def add_parser(subparsers: _common.Subparsers) -> None:
     """Give ``renoscore`` its ``compare`` sub-command (two phases of one data set)."""
     c = subparsers.add_parser("compare", help="compare two phases of the same communities")
     c.add_argument("--phases", nargs=2, metavar=("BEFORE", "AFTER"))
-    _common.add_inputs(c, None, system_help=None, data_help=None)
-    _common.add_scoring_options(c, methods=False, missing_default="renormalize", missing_help=None)
+    _common.add_configuration(c)
     c.add_argument("--lang", default="en", choices=["en", "zh"], help="language of the output")
+    _common.add_value_errors(c)
+    c.add_argument(
+        "--community", help="also print this community's change on every node and indicator"
+    )
+    c.add_argument(
+        "-o", "--output", help="write the result with a comparison table (.xlsx, .csv or .json)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -44,24 +55,38 @@ def run(args: argparse.Namespace) -> int:
     --------
     >>> from renoscore.cli import main
     >>> main(["compare", "--example", "--phases", "t0", "t1"])  # doctest: +ELLIPSIS
-    community  before  after  change
-    JS03         43.0   76.7   +33.7
+    community  before  after  change  95% interval    class
+    JS03         43.0   76.7   +33.7  [+32.4, +34.9]  improved
     ...
      "share_improved": 1.0,
     ...
     0
     """
+    from pathlib import Path
+
     from renoscore import compare, evaluate
 
-    system, data = _common.system_and_data(args, need_data=True)
-    result = evaluate(system, data, options=_common.scoring_options(args))
+    system, data, panel, weights, options = _common.configuration(args)
+    standard_errors, measurement = _common.value_errors(args, system, data)
+    result = evaluate(system, data, weights, panel=panel, options=options)
     phases = tuple(args.phases) if args.phases else None
-    cmp = compare(result, phases=phases)
+    cmp = compare(
+        result,
+        phases=phases,
+        standard_errors=standard_errors,
+        measurement=measurement,
+        level=args.level,
+    )
     print(cmp.table(lang=args.lang))
     if args.lang == "zh":
         print(_summary_zh(cmp))
     else:
         print(json.dumps(cmp.summary(), ensure_ascii=False, indent=1))
+    if args.community:
+        _print_nodes(cmp, args.community, args.lang)
+    if args.output:
+        _write(result, cmp, Path(args.output))
+        print(CONSOLE[args.lang]["wrote"].format(path=args.output))
     return 0
 
 
@@ -75,7 +100,8 @@ def _summary_zh(cmp: Any) -> str:
     >>> print(_summary_zh(rs.compare(r, phases=("t0", "t1"))))  # doctest: +ELLIPSIS
     改造前 → 改造后一年：12个小区两个阶段均有评价，使用相同的权重与目标值。
     综合得分平均变化：+24.8分
-    得分提高的小区比例：100%
+    得分明显提高的小区比例：100%
+    变化判定：改善 12个；无明显变化 0个；下降 0个
     等级提升的小区比例：100%
     各维度平均变化：设施 +42.8分；公共服务 +11.0分；...
     """
@@ -101,7 +127,52 @@ def _summary_zh(cmp: Any) -> str:
             intro,
             f"{t['mean_change']}：{points(s['mean_change'])}",
             f"{t['share_improved']}：{cell_percent(s['share_improved'])}",
+            f"{t['change_classes']}："
+            + "；".join(
+                f"{CONSOLE['zh'][k.replace(' ', '_')]} {n}个" for k, n in s["changes"].items()
+            ),
             f"{t['share_grade_up']}：{cell_percent(s['share_grade_up'])}",
             f"{t['by_dimension']}：{dims}",
         ]
     )
+
+
+def _print_nodes(cmp: Any, community: str, lang: str) -> None:
+    """One community's change on every node with its interval and class."""
+    from renoscore._display import text_table
+
+    words = CONSOLE[lang]
+    print(f"\n{community}: {cmp.before_phase} -> {cmp.after_phase}")
+    rows = []
+    for rec in cmp.node_records(community):
+        if rec["change"] is None:
+            continue
+        name = cmp.system.node(rec["node"]).name.zh if lang == "zh" else rec["node"]
+        rows.append(
+            [
+                name,
+                f"{rec['before']:.1f}",
+                f"{rec['after']:.1f}",
+                f"{rec['change']:+.1f}",
+                f"[{rec['change_low']:+.1f}, {rec['change_high']:+.1f}]",
+                words[rec["change_class"].replace(" ", "_")],
+            ]
+        )
+    head = [
+        words["indicator"],
+        *(words[k] for k in ("before", "after", "change")),
+        words["change_interval"].format(level=f"{cmp.level:.0%}"),
+        words["change_class"],
+    ]
+    print(text_table(head, rows, align="<>>><<", rule=False))
+
+
+def _write(result: object, cmp: object, path: object) -> None:
+    """The result with its comparison: Excel (one sheet per table) or the comparison table."""
+    from renoscore.io import write_result
+
+    suffix = str(path).rsplit(".", 1)[-1].lower()
+    if suffix not in ("xlsx", "csv", "json", "parquet"):
+        raise UsageError(f"cannot write .{suffix}; use .xlsx, .csv, .json or .parquet")
+    table = None if suffix == "xlsx" else "comparison"
+    write_result(result, path, comparison=cmp, table=table)  # type: ignore[arg-type]

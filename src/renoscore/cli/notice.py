@@ -16,7 +16,6 @@ Examples
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from renoscore._vocabulary import CONSOLE
 from renoscore.cli import _common
@@ -36,10 +35,7 @@ def add_parser(subparsers: _common.Subparsers) -> None:
         description="Write one community's result on one A4 page in plain words (公示).",
     )
     p.add_argument("community", help="the community's id")
-    _common.add_inputs(p, "use the bundled system and data")
-    p.add_argument("--weights", help="frozen weights (YAML/JSON) or a method name")
-    p.add_argument("--panel", help="expert panel YAML for AHP weights")
-    _common.add_scoring_options(p)
+    _common.add_configuration(p)
     p.add_argument("--phase", help="the phase of the notice (default: the latest scored one)")
     p.add_argument(
         "--before",
@@ -58,9 +54,10 @@ def add_parser(subparsers: _common.Subparsers) -> None:
         help="the unit responsible for a supplier's items (repeatable), e.g. "
         "government=××区住建局; suppliers: government, market, society, residents, utilities",
     )
-    p.add_argument("--top", type=int, default=5, help="items still to fix listed (5)")
+    p.add_argument("--top", type=_common.count(1), default=5, help="items still to fix listed (5)")
     p.add_argument("--lang", default="zh", choices=["zh", "en"], help="language (default zh)")
     p.add_argument("-o", "--output", help="the notice file: .html (prints on A4) or .md")
+    _common.add_force(p)
 
 
 def _responsible(pairs: list[str]) -> dict[str, str]:
@@ -90,8 +87,10 @@ def run(args: argparse.Namespace) -> int:
     RenoscoreError
         Invalid system or data, or a community or phase the data does not have (exit 1).
     UsageError
-        No SYSTEM and DATA (nor ``--example``), a suffix other than .html/.md, or a malformed
-        ``--responsible`` (exit 2).
+        No SYSTEM and DATA (nor ``--example``), an output it may not write (a suffix other
+        than .html/.md, an input of the run, an existing file without ``--force``, a folder
+        that does not exist; checked before any work), or a malformed ``--responsible``
+        (exit 2).
 
     Examples
     --------
@@ -106,14 +105,10 @@ def run(args: argparse.Namespace) -> int:
     from renoscore import evaluate
     from renoscore.report import build_notice, write_notice
 
-    out = Path(args.output) if args.output else None
-    if out is not None and out.suffix.lower() not in _SUFFIXES:
-        raise UsageError(f"cannot write a notice to {out.name!r}; use .html or .md")
+    out = _common.output_arg(args, _SUFFIXES)
     responsible = _responsible(args.responsible)
-    system, data = _common.system_and_data(args, need_data=True)
-    panel = _common.load_panel_arg(args, system)
-    weights = _common.load_weights_arg(args.weights, system)
-    result = evaluate(system, data, weights, panel=panel, options=_common.scoring_options(args))
+    system, data, panel, weights, scoring = _common.configuration(args)
+    result = evaluate(system, data, weights, panel=panel, options=scoring)
     options = {
         "phase": args.phase,
         "before": None if args.before.lower() == "none" else args.before,
@@ -128,6 +123,6 @@ def run(args: argparse.Namespace) -> int:
     if out is None:
         print(build_notice(result, args.community, format="markdown", **options).text, end="")
         return 0
-    path = write_notice(result, out, args.community, **options)
+    path = write_notice(result, out, args.community, overwrite=args.force, **options)
     print(CONSOLE[args.lang]["wrote"].format(path=path))
     return 0

@@ -8,18 +8,18 @@ Usage::
                      [--lang zh|en] [--phases BEFORE AFTER] [--no-charts]
                      [--scorecards N] -o report.html|report.md
 
-``--example`` uses the shipped default system, the example communities and the example expert
-panel (AHP weights), so the report shows every expert's consistency. With ``--panel`` and no
-``--weights`` the panel's judgements are used wherever the system has groups they judge
-(``method="ahp"``). Exit codes as for every ``renoscore`` command: 0 success, 1 invalid input
-(every problem listed), 2 usage error.
+``--example`` uses the shipped default system and example communities with the system's
+declared weights, the same numbers as ``renoscore score --example``; add ``--panel
+panel_example`` for the example experts' AHP weights and the consistency of every expert. With
+``--panel`` and no ``--weights`` the panel's judgements are used wherever the system has
+groups they judge, as in every command. Exit codes as for every ``renoscore`` command: 0
+success, 1 invalid input (every problem listed), 2 usage error.
 """
 
 from __future__ import annotations
 
 import argparse
 import shlex
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from renoscore.cli import _common
@@ -50,27 +50,21 @@ def add_parser(subparsers: _common.Subparsers) -> None:
     charts, scorecards, rank stability) and the report file.
     """
     p = subparsers.add_parser("report", help=_HELP, description=_DESCRIPTION)
-    _add_input_options(p)
+    _common.add_configuration(p)
+    _common.add_value_errors(p)
+    _common.add_treated(p)
+    p.add_argument(
+        "--effect-phases",
+        nargs="+",
+        metavar="PHASE",
+        help="with --treated: the phases of the effect of renovation (default: those compared)",
+    )
     _add_section_options(p)
     _add_rank_stability_options(p)
     p.add_argument(
         "-o", "--output", required=True, help="the report file: .html (self-contained) or .md"
     )
-
-
-def _add_input_options(p: argparse.ArgumentParser) -> None:
-    """SYSTEM and DATA (or ``--example``), the panel, the weights, ``--missing``, the sheet."""
-    _common.add_inputs(
-        p,
-        "use the bundled system, example communities and example expert panel",
-        data_help="community data (CSV, Excel, Parquet, JSON)",
-    )
-    p.add_argument("--panel", help="expert panel YAML (AHP weights and their consistency)")
-    p.add_argument(
-        "--weights",
-        help="frozen weights (YAML/JSON) or a method name (equal, ahp, entropy, critic, combined)",
-    )
-    _common.add_scoring_options(p, methods=False)
+    _common.add_force(p)
 
 
 def _add_section_options(p: argparse.ArgumentParser) -> None:
@@ -86,12 +80,14 @@ def _add_section_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-charts", action="store_true", help="tables only (no matplotlib needed)")
     p.add_argument(
         "--scorecards",
-        type=int,
+        type=_common.count(0),
         default=200,
         metavar="N",
         help="scorecards for at most N communities, by rank (default 200; 0 for none)",
     )
-    p.add_argument("--top", type=int, default=10, help="lines of each fix-first list (default 10)")
+    p.add_argument(
+        "--top", type=_common.count(1), default=10, help="lines of each fix-first list (default 10)"
+    )
     p.add_argument(
         "--audit",
         action="store_true",
@@ -120,8 +116,9 @@ def run(args: argparse.Namespace) -> int:
     RenoscoreError
         A system, data table, panel or weights file that does not load (exit 1).
     UsageError
-        A report suffix other than .html or .md, or no SYSTEM and DATA (nor ``--example``)
-        (exit 2).
+        A report it may not write (a suffix other than .html or .md, an input of the run, an
+        existing report or chart folder without ``--force``, a folder that does not exist),
+        or no SYSTEM and DATA (nor ``--example``) (exit 2; checked before any work).
 
     Examples
     --------
@@ -136,17 +133,19 @@ def run(args: argparse.Namespace) -> int:
     import renoscore as rs
     from renoscore.report import write_report
 
-    out = Path(args.output)
-    if out.suffix.lower() not in _REPORT_SUFFIXES:
-        raise UsageError(f"cannot write a report to {out.name!r}; use .html or .md")
-    system, data, panel, weights = _inputs(args)
-    options = _common.scoring_options(args)
+    out = _common.output_arg(args, _REPORT_SUFFIXES)
+    assert out is not None  # -o is required
+    charts = out.parent / f"{out.stem}_files"
+    markdown = out.suffix.lower() in (".md", ".markdown")
+    if markdown and not args.no_charts and charts.exists() and not args.force:
+        raise UsageError(
+            f"cannot write {out}: its chart folder {charts} exists -> pass --force to replace "
+            "the report and its charts, or choose another path"
+        )
+    system, data, panel, weights, options = _common.configuration(args)
     result = rs.evaluate(system, data, weights, panel=panel, options=options)
-    comparison: Any = "auto"
-    if args.no_comparison:
-        comparison = None
-    elif args.phases:
-        comparison = rs.compare(result, phases=tuple(args.phases))
+    comparison = _comparison(args, result, system, data)
+    effect = _effect(args, result, comparison)
     uncertainty: Any = None
     if args.uncertainty > 0:
         uncertainty = _uncertainty(args, (system, data, weights, panel), result.phases, options)
@@ -159,6 +158,7 @@ def run(args: argparse.Namespace) -> int:
         result,
         out,
         uncertainty=uncertainty,
+        effect=effect,
         audit=audited,
         lang=args.lang,
         comparison=comparison,
@@ -166,30 +166,10 @@ def run(args: argparse.Namespace) -> int:
         max_scorecards=max(args.scorecards, 0),
         fix_first_top=args.top,
         command=_command_line(args),
+        overwrite=args.force,
     )
     print(f"wrote {path} ({args.lang}, {len(set(result.ids))} communities, {len(result.ids)} rows)")
     return 0
-
-
-def _inputs(args: argparse.Namespace) -> tuple[Any, Any, Any, Any]:
-    """System, data, panel and weights; with ``--example`` the bundled ones and AHP weights."""
-    import renoscore as rs
-
-    weights: Any
-    panel: Any
-    if args.example:
-        system = rs.default_system()
-        data = rs.example_data()
-        panel = rs.load_panel(args.panel, system) if args.panel else rs.example_panel()
-        weights = args.weights or "ahp"
-    else:
-        if not args.system or not args.data:
-            raise UsageError("give SYSTEM and DATA (or --example)")
-        system = rs.load_system(args.system)
-        data = _common.read_data_arg(args.data, system, args.sheet or None, args)
-        panel = _common.load_panel_arg(args, system)
-        weights = args.weights or ("ahp" if panel is not None else None)
-    return system, data, panel, _common.load_weights_arg(weights, system)
 
 
 def _uncertainty(
@@ -210,16 +190,57 @@ def _uncertainty(
     return rs.uncertainty(system, data, weights, panel=panel, options=options, **draws)
 
 
+def _comparison(args: argparse.Namespace, result: Any, system: Any, data: Any) -> Any:
+    """The phase comparison, each change with its interval: the same as ``renoscore compare``."""
+    import renoscore as rs
+    from renoscore.report import choose_phases
+
+    if args.no_comparison:
+        return None
+    phases = tuple(args.phases) if args.phases else choose_phases(result)
+    if phases is None:
+        return None
+    standard_errors, measurement = _common.value_errors(args, system, data)
+    return rs.compare(
+        result,
+        phases=phases,
+        standard_errors=standard_errors,
+        measurement=measurement,
+        level=args.level,
+    )
+
+
+def _effect(args: argparse.Namespace, result: Any, comparison: Any) -> Any:
+    """The effect of renovation when the command line names the renovated communities."""
+    from renoscore.effects import renovation_effect
+
+    treated = _common.treated_communities(args, result)
+    if treated is None:
+        return None
+    phases = args.effect_phases or (
+        [comparison.before_phase, comparison.after_phase] if comparison is not None else None
+    )
+    return renovation_effect(result, treated, phases, level=args.level)
+
+
 def _command_line(args: argparse.Namespace) -> str:
     """The command that repeats this report, rebuilt from the parsed arguments."""
     words = ["renoscore", "report"]
     if args.example:
         words.append("--example")
     words += [a for a in (args.system, args.data) if a]
-    for flag in ("panel", "weights", "missing", "sheet"):
-        value = getattr(args, flag)
-        if value:
-            words += [f"--{flag}", value]
+    given = ("panel", "weights", "sheet", "header_row", "id_column", "phase_column")
+    changes = ("survey", "treated_column", "measurement_error")
+    for name in (*given, *changes, *_common.SCORING_OPTIONS):
+        value = getattr(args, name, None)
+        if value is not None and value != "":
+            words += [f"--{name.replace('_', '-')}", str(value)]
+    for item in getattr(args, "sd", []):
+        words += ["--sd", item]
+    if getattr(args, "treated", None):
+        words += ["--treated", *args.treated]
+    if getattr(args, "level", 0.95) != 0.95:
+        words += ["--level", str(args.level)]
     words += ["--lang", args.lang]
     if args.phases:
         words += ["--phases", *args.phases]

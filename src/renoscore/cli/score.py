@@ -24,7 +24,6 @@ from renoscore._vocabulary import (
     unit_label,
 )
 from renoscore.cli import _common
-from renoscore.errors import UsageError
 
 __all__ = ["add_parser", "run"]
 
@@ -35,22 +34,17 @@ _OUTPUT_SUFFIXES = (".csv", ".json", ".xlsx", ".parquet")
 def add_parser(subparsers: _common.Subparsers) -> None:
     """Add ``renoscore score`` with its inputs, scoring options, display and output options."""
     s = subparsers.add_parser("score", help="score, rank and grade communities")
-    _common.add_inputs(s, "use the bundled system and data")
-    s.add_argument(
-        "--weights",
-        help="frozen weights (YAML/JSON) or a method name (equal, ahp, entropy, critic, combined)",
-    )
-    s.add_argument("--panel", help="expert panel YAML for AHP weights")
-    _common.add_scoring_options(s)
+    _common.add_configuration(s)
     s.add_argument("--phase", help="show only this phase")
     s.add_argument("--lang", default="en", choices=["en", "zh"])
-    s.add_argument("--top", type=int, help="show only the first N rows")
+    s.add_argument("--top", type=_common.count(1), help="show only the first N rows")
     s.add_argument(
         "--fix-first", metavar="COMMUNITY", help="also print the fix-first list of one community"
     )
     s.add_argument(
         "-o", "--output", help="write results: .xlsx (one sheet per table), .csv, .parquet or .json"
     )
+    _common.add_force(s)
     s.add_argument(
         "--encoding",
         default="utf-8",
@@ -66,7 +60,9 @@ def run(args: argparse.Namespace) -> int:
     RenoscoreError
         Invalid system, data, panel or weights (``renoscore`` lists the problems, exit 1).
     UsageError
-        No SYSTEM and DATA (nor ``--example``), or an output suffix it cannot write (exit 2).
+        No SYSTEM and DATA (nor ``--example``), or an output it may not write: a suffix it
+        cannot write, an input of the run, an existing file without ``--force``, a folder
+        that does not exist (exit 2; checked before any work).
 
     Examples
     --------
@@ -80,10 +76,8 @@ def run(args: argparse.Namespace) -> int:
     """
     from renoscore import evaluate
 
-    system, data = _common.system_and_data(args, need_data=True)
-    panel = _common.load_panel_arg(args, system)
-    weights = _common.load_weights_arg(args.weights, system)
-    options = _common.scoring_options(args)
+    output = _common.output_arg(args, _OUTPUT_SUFFIXES)
+    system, data, panel, weights, options = _common.configuration(args)
     result = evaluate(system, data, weights, panel=panel, options=options)
     words = CONSOLE[args.lang]
     print(
@@ -92,8 +86,8 @@ def run(args: argparse.Namespace) -> int:
     print(result.table(phase=args.phase, lang=args.lang, top=args.top))
     if args.fix_first:
         _print_fix_first(result, args.fix_first, args.phase, args.lang)
-    if args.output:
-        _write_result(result, Path(args.output), args.lang, args.encoding)
+    if output is not None:
+        _write_result(result, output, args.lang, args.encoding, args.force)
         print(words["wrote"].format(path=args.output))
     return 0
 
@@ -142,9 +136,7 @@ def _print_fix_first(result: Any, community: str, phase: str | None, lang: str) 
     print(text_table(head, rows, align=">><>><><<", rule=False, indent="  "))
 
 
-def _write_result(result: Any, path: Path, lang: str, encoding: str) -> None:
+def _write_result(result: Any, path: Path, lang: str, encoding: str, force: bool) -> None:
     from renoscore.io import write_result
 
-    if path.suffix.lower() not in _OUTPUT_SUFFIXES:
-        raise UsageError(f"cannot write {path.suffix!r}; use .csv, .json, .xlsx or .parquet")
-    write_result(result, path, lang=lang, encoding=encoding)
+    write_result(result, path, lang=lang, encoding=encoding, overwrite=force)

@@ -17,8 +17,6 @@ Examples
 from __future__ import annotations
 
 import argparse
-import csv
-import math
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +95,7 @@ def add_parser(subparsers: _common.Subparsers) -> None:
         help="write the statistics (.csv long table or .json with reliability and AHP), or "
         "with --merge the merged community table (.csv)",
     )
+    _common.add_force(p)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -121,6 +120,7 @@ def run(args: argparse.Namespace) -> int:
     """
     from renoscore import load_data, survey
 
+    output = _common.output_arg(args, (".csv",) if args.merge is not None else (".csv", ".json"))
     responses, households = _responses(args)
     scales = survey.load_scales(args.scales) if args.scales else survey.default_scales()
     system = _system(args, scales)
@@ -143,8 +143,8 @@ def run(args: argparse.Namespace) -> int:
     _print_scores(scores, args.lang)
     residents = _resident_ahp(args, responses, system) if args.ahp else None
     merged = _merge(args, scores, base, system) if base is not None else None
-    if args.output:
-        _write(Path(args.output), scores, residents, merged, args.lang)
+    if output is not None:
+        _write(output, (scores, residents, merged), args.lang, args.force)
     return 0
 
 
@@ -235,16 +235,16 @@ def _merge(args: argparse.Namespace, scores: Any, base: Any, system: Any) -> Any
     return merged
 
 
-def _write(path: Path, scores: Any, residents: Any, merged: Any, lang: str) -> None:
+def _write(path: Path, outputs: tuple[Any, Any, Any], lang: str, force: bool) -> None:
     """The merged community table (.csv), or the statistics as .csv or .json."""
-    suffix = path.suffix.lower()
+    from renoscore.io import write_data
+
+    scores, residents, merged = outputs
     if merged is not None:
-        if suffix != ".csv":
-            raise UsageError("with --merge, -o writes the community table as .csv")
-        _write_community_csv(merged, path)
-    elif suffix == ".csv":
-        _common.write_csv_records(scores.records(lang), path)
-    elif suffix == ".json":
+        write_data(merged, path, format="csv", overwrite=force)
+    elif path.suffix.lower() == ".csv":
+        _common.write_csv_records(scores.records(lang), path, overwrite=force)
+    else:
         payload = {
             "statistics": scores.records(lang),
             "reliability": scores.reliability_records(),
@@ -253,31 +253,5 @@ def _write(path: Path, scores: Any, residents: Any, merged: Any, lang: str) -> N
         }
         if residents is not None:
             payload["ahp"] = residents.report()
-        _common.write_json(payload, path)
-    else:
-        raise UsageError(f"cannot write {suffix!r}; use .csv or .json")
+        _common.write_json(payload, path, overwrite=force)
     print(f"wrote {path}")
-
-
-def _write_community_csv(data: Any, path: Path) -> None:
-    """Community data as a CSV that :func:`renoscore.load_data` reads back unchanged:
-    empty for missing, ``n/a`` for not applicable."""
-    from renoscore.data import CellStatus
-
-    header = ["community_id", "phase", *data.context, *data.indicator_ids]
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(header)
-        for r in range(data.n):
-            cells: list[str] = [data.ids[r], data.phases[r] or ""]
-            cells += ["" if v is None else str(v) for v in (c[r] for c in data.context.values())]
-            for j in range(data.m):
-                status = int(data.status[r, j])
-                value = float(data.values[r, j])
-                if status == CellStatus.NOT_APPLICABLE:
-                    cells.append("n/a")
-                elif status == CellStatus.MISSING or not math.isfinite(value):
-                    cells.append("")
-                else:
-                    cells.append(repr(value))
-            writer.writerow(cells)

@@ -29,6 +29,7 @@ def add_parser(subparsers: _common.Subparsers) -> None:
     p.add_argument("--lang", default="en", choices=["en", "zh"], help="language of the template")
     p.add_argument("--phase", help="phase of the example row (default: the first phase)")
     p.add_argument("-o", "--output", help="the template to write: .xlsx or .csv")
+    _common.add_force(p)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -39,25 +40,33 @@ def run(args: argparse.Namespace) -> int:
     RenoscoreError
         An invalid system or phase (exit 1).
     UsageError
-        No SYSTEM, no ``-o``, or a suffix other than .xlsx and .csv (exit 2).
+        No SYSTEM, no ``-o``, or an output that may not be written: a suffix other than .xlsx
+        and .csv, the system's own file, an existing file without ``--force`` (exit 2).
 
     Examples
     --------
     >>> import pathlib, tempfile
     >>> from renoscore.cli import main
-    >>> out = pathlib.Path(tempfile.mkdtemp()) / "template.xlsx"
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "template.csv"
     >>> main(["template", "old_community_renovation", "-o", str(out)])  # doctest: +ELLIPSIS
-    wrote .../template.xlsx: 41 columns, an example row (t0) and the instructions
+    wrote .../template.csv: 41 columns, an example row (t0)
     0
     """
     from renoscore.io.template import template_columns, write_template
 
-    system = _common.load_system_arg(args, "give SYSTEM (a YAML path or shipped name)")
     if not args.output:
         raise UsageError("give -o FILE (.xlsx or .csv)")
-    if not args.output.lower().endswith((".xlsx", ".csv")):
-        raise UsageError(f"cannot write {args.output!r}; use .xlsx or .csv")
-    path = write_template(system, args.output, lang=args.lang, phase=args.phase)
+    out = _common.output_arg(args, (".xlsx", ".csv"))
+    assert out is not None  # -o was given
+    system = _common.load_system_arg(args, "give SYSTEM (a YAML path or shipped name)")
+    path = write_template(
+        system,
+        out,
+        lang=args.lang,
+        phase=args.phase,
+        overwrite=args.force,
+        inputs=_common.run_inputs(args),
+    )
     n = len(template_columns(system, args.lang, args.phase))
     phase = args.phase or system.phase_ids[0]
     guide = " and the instructions" if path.suffix.lower() == ".xlsx" else ""

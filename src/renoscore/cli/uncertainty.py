@@ -1,11 +1,12 @@
 """``renoscore uncertainty``: rank intervals and the most influential sources.
 
-``renoscore uncertainty --example`` analyses the bundled communities (phase t0) with AHP weights
-from the bundled expert panel: judgements moved on Saaty's scale, Dirichlet weight draws, the
-missing-data policy and a 5 % measurement error; it prints every community's median rank and
-5-95 % rank interval, the rank correlations with the base ranking, and the Sobol' indices of
-the sources. ``renoscore uncertainty SYSTEM DATA --panel P --weights ahp`` does the same for
-your own data; see ``--help`` for the sources.
+``renoscore uncertainty --example`` analyses the bundled communities (phase t0) with the weights
+``renoscore score --example`` uses: Dirichlet weight draws, the missing-data policy and a 5 %
+measurement error; with ``--panel panel_example`` the weights are the example experts' AHP
+weights and their judgements are moved on Saaty's scale too. It prints every community's median
+rank and 5-95 % rank interval, the rank correlations with the base ranking, and the Sobol'
+indices of the sources. ``renoscore uncertainty SYSTEM DATA --panel P`` does the same for your
+own data; see ``--help`` for the sources.
 """
 
 from __future__ import annotations
@@ -13,13 +14,19 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from renoscore._format import quantile_text
 from renoscore.cli import _common
 from renoscore.errors import OptionError, Problem, UsageError
 
+if TYPE_CHECKING:
+    from renoscore._options import ScoringOptions
+
 __all__ = ["add_parser", "run"]
+
+#: The suffixes ``-o`` writes.
+_OUTPUT_SUFFIXES = (".csv", ".json", ".html", ".htm")
 
 #: The line in ``renoscore --help`` and the description atop ``renoscore uncertainty --help``.
 _HELP = "rank intervals under uncertain judgements, weights and methods; Sobol' indices"
@@ -40,10 +47,10 @@ def add_parser(subparsers: _common.Subparsers) -> None:
     (the scoring options) and the output.
     """
     p = subparsers.add_parser("uncertainty", help=_HELP, description=_DESCRIPTION)
-    _common.add_inputs(p, "bundled system, data and expert panel (AHP weights), phase t0")
-    p.add_argument("--panel", help="expert panel YAML (needed for judgement noise)")
-    p.add_argument(
-        "--weights", help="frozen weights (YAML/JSON) or a method name (equal, ahp, entropy, ...)"
+    _common.add_configuration(
+        p,
+        "bundled system and communities (declared weights), phase t0",
+        missing_help="base missing-data policy (default: error; renormalize with --example)",
     )
     p.add_argument("--phase", help="the phase to analyse (default: the first one present)")
     p.add_argument("-n", "--draws", dest="n", type=int, default=1000, help="draws (default 1000)")
@@ -92,10 +99,6 @@ def add_parser(subparsers: _common.Subparsers) -> None:
         metavar="INDICATOR=SD",
         help="sd of one indicator: a number, or a context column of standard errors (repeatable)",
     )
-    _common.add_scoring_options(
-        p.add_argument_group("base settings"),
-        missing_help="base missing-data policy (default: error; renormalize with --example)",
-    )
     out = p.add_argument_group("output")
     out.add_argument(
         "--sobol",
@@ -107,7 +110,7 @@ def add_parser(subparsers: _common.Subparsers) -> None:
     out.add_argument(
         "--oat", action="store_true", help="also print the one-at-a-time dimension-weight table"
     )
-    out.add_argument("--top", type=int, help="show only the first N communities")
+    out.add_argument("--top", type=_common.count(1), help="show only the first N communities")
     out.add_argument("--lang", default="en", choices=["en", "zh"])
     out.add_argument("--no-progress", action="store_true", help="no progress bar")
     out.add_argument(
@@ -115,6 +118,7 @@ def add_parser(subparsers: _common.Subparsers) -> None:
         "--output",
         help="write results: .csv (rank intervals), .json, or .html (report section)",
     )
+    _common.add_force(out)
 
 
 def _progress(label: str, enabled: bool) -> Any:
@@ -205,8 +209,8 @@ def run(args: argparse.Namespace) -> int:
     Examples
     --------
     >>> from renoscore.cli import main
-    >>> main(["uncertainty", "--example", "-n", "20", "--sobol", "0", "--seed", "1", "--top", "3"])
-    ... # doctest: +ELLIPSIS
+    >>> main(["uncertainty", "--example", "--panel", "panel_example", "-n", "20", "--sobol", "0",
+    ...       "--seed", "1", "--top", "3"])  # doctest: +ELLIPSIS
     renoscore uncertainty — ... phase t0 (use --phase to choose)
     20 draws, seed 1; sources: judgements ...
     ...
@@ -214,7 +218,8 @@ def run(args: argparse.Namespace) -> int:
     """
     from renoscore.sensitivity import one_at_a_time, sensitivity, uncertainty
 
-    system, data, panel, weights = _inputs(args)
+    output = _common.output_arg(args, _OUTPUT_SUFFIXES)
+    system, data, panel, weights, options = _inputs(args)
     phase = _phase(args, system, data)
     sources = _sources(args, weights, panel)
     if not sources:
@@ -222,12 +227,7 @@ def run(args: argparse.Namespace) -> int:
             "no source of uncertainty is switched on",
             [Problem("all sources are off", fix="e.g. --concentration 100 or --vary-missing")],
         )
-    common: dict[str, Any] = {
-        "panel": panel,
-        "phase": phase,
-        "seed": args.seed,
-        "options": _common.scoring_options(args),
-    }
+    common: dict[str, Any] = {"panel": panel, "phase": phase, "seed": args.seed, "options": options}
     result = uncertainty(
         system,
         data,
@@ -268,39 +268,18 @@ def run(args: argparse.Namespace) -> int:
         )
         print(f"\none weight at a time — {oat.node}:")
         print(oat.table())
-    if args.output:
-        _write(Path(args.output), result, sens, oat, args.lang)
+    if output is not None:
+        _write(output, (result, sens, oat), args.lang, args.force)
         print(f"\nwrote {args.output}")
     return 0
 
 
-def _inputs(args: argparse.Namespace) -> tuple[Any, Any, Any, Any]:
-    """System, data, panel and weights; with ``--example`` the bundled ones and AHP weights."""
-    from renoscore import (
-        default_system,
-        derive_weights,
-        example_data,
-        example_panel,
-        load_system,
-    )
+def _inputs(args: argparse.Namespace) -> tuple[Any, Any, Any, Any, ScoringOptions]:
+    """System, data, panel, weights (resolved, to see which nodes are AHP) and options."""
+    from renoscore.pipeline.configuration import resolve_weights
 
-    panel: Any
-    if args.example:
-        system, data, panel = default_system(), example_data(), example_panel()
-        if args.panel:
-            panel = _common.load_panel_arg(args, system)
-        spec = args.weights or "ahp"
-    else:
-        if not args.system or not args.data:
-            raise UsageError("give SYSTEM and DATA, or --example")
-        system = load_system(args.system)
-        data = _common.read_data_arg(args.data, system, args.sheet, args)
-        panel = _common.load_panel_arg(args, system)
-        spec = args.weights
-    weights = _common.load_weights_arg(spec, system)
-    if weights is None or isinstance(weights, str):  # a method name, not a weights file
-        weights = derive_weights(system, panel, data, method=spec)
-    return system, data, panel, weights
+    system, data, panel, spec, options = _common.configuration(args)
+    return system, data, panel, resolve_weights(system, data, spec, panel), options
 
 
 def _print_uncertainty(args: argparse.Namespace, result: Any, inputs: tuple[Any, Any, Any]) -> None:
@@ -330,26 +309,26 @@ def _print_uncertainty(args: argparse.Namespace, result: Any, inputs: tuple[Any,
         )
 
 
-def _write(path: Path, result: Any, sens: Any, oat: Any, lang: str) -> None:
+def _write(path: Path, analyses: tuple[Any, Any, Any], lang: str, force: bool) -> None:
     """Rank intervals (.csv), everything with the settings (.json) or a report section (.html)."""
+    from renoscore._files import write_text
     from renoscore.report.uncertainty import html_section
 
+    result, sens, oat = analyses
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        _common.write_csv_records(result.records(lang=lang), path)
+        _common.write_csv_records(result.records(lang=lang), path, overwrite=force)
     elif suffix == ".json":
         doc = {"uncertainty": result.to_dict()}
         if sens is not None:
             doc["sensitivity"] = sens.to_dict()
         if oat is not None:
             doc["one_at_a_time"] = oat.records()
-        _common.write_json(doc, path)
-    elif suffix in (".html", ".htm"):
-        body = html_section(result, sens, oat, lang=lang)
-        path.write_text(
-            f'<!doctype html><html><head><meta charset="utf-8"><title>renoscore uncertainty'
-            f"</title></head><body>{body}</body></html>",
-            encoding="utf-8",
-        )
+        _common.write_json(doc, path, overwrite=force)
     else:
-        raise UsageError(f"cannot write {suffix!r}; use .csv, .json or .html")
+        body = html_section(result, sens, oat, lang=lang)
+        page = (
+            f'<!doctype html><html><head><meta charset="utf-8"><title>renoscore uncertainty'
+            f"</title></head><body>{body}</body></html>"
+        )
+        write_text(path, page, overwrite=force)

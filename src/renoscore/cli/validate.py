@@ -49,9 +49,7 @@ def run(args: argparse.Namespace) -> int:
     0
     """
     system, data = _common.system_and_data(args, need_data=False)
-    print(
-        f"system {system.id} v{system.version}: {len(system.dimensions)} dimensions, {len(system.indicators)} indicators — valid"
-    )
+    print(f"system {system.id} v{system.version}: {system.outline()} — valid")
     if args.panel:
         panel = _common.load_panel_arg(args, system)
         print(f"panel {panel.id}: {len(panel.experts)} experts — valid")

@@ -5,8 +5,12 @@ AHP nodes, the consistency ratio of the group and of every expert (left-out expe
 
 Examples
 --------
-``renoscore weights --example``                     the bundled system, panel and data (AHP)
+``renoscore weights --example``                     the weights ``score --example`` uses
+``renoscore weights --example --panel panel_example``  the example experts' AHP weights
 ``renoscore weights SYSTEM --panel P -o weights.yaml``
+
+The weights are those every scoring command resolves from the same arguments (the system's
+declared weighting; a panel's AHP wherever it judges; or ``--method``).
 """
 
 from __future__ import annotations
@@ -30,10 +34,13 @@ def add_parser(subparsers: _common.Subparsers) -> None:
     w.add_argument("system", nargs="?", help="indicator system YAML (or a shipped name)")
     w.add_argument("--panel", help="expert panel YAML")
     w.add_argument("--data", help="community data for data-driven weights")
-    w.add_argument("--method", help="override every node's method")
-    w.add_argument("--example", action="store_true", help="use the bundled system, panel and data")
+    w.add_argument(
+        "--method", "--weights", dest="method", help="override every node's method (as --weights)"
+    )
+    w.add_argument("--example", action="store_true", help="use the bundled system and data")
     w.add_argument("-o", "--output", help="write the frozen weights (.yaml or .json)")
     w.add_argument("--lang", default="en", choices=["en", "zh"], help="language of the output")
+    _common.add_force(w)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -44,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     RenoscoreError
         Invalid system, panel or data, or weights that cannot be derived (exit 1).
     UsageError
-        Neither SYSTEM nor ``--example`` (exit 2).
+        Neither SYSTEM nor ``--example``, or an output it may not write (exit 2).
 
     Examples
     --------
@@ -55,26 +62,28 @@ def run(args: argparse.Namespace) -> int:
     ...
     0
     """
-    from renoscore import derive_weights
+    from renoscore.pipeline.configuration import resolve_weights
 
+    output = _common.output_arg(args, (".yaml", ".yml", ".json"))
     system, panel, data, method = _inputs(args)
-    weights = derive_weights(system, panel, data, method=method)
+    weights = resolve_weights(system, data, method, panel)
     if args.lang == "zh":
         _print_weights_zh(weights, system)
     else:
         _print_weights(weights)
-    if args.output:
-        weights.save(args.output)
+    if output is not None:
+        weights.save(output, overwrite=args.force)
         print(CONSOLE[args.lang]["wrote"].format(path=args.output))
     return 0
 
 
 def _inputs(args: argparse.Namespace) -> tuple[Any, Any, Any, str | None]:
-    """System, panel, data and method: the bundled ones (AHP) with ``--example``."""
-    from renoscore import default_system, example_data, example_panel, load_data
+    """System, panel, data and method: the bundled system and data with ``--example``."""
+    from renoscore import default_system, example_data, load_data
 
     if args.example:
-        return default_system(), example_panel(), example_data(), args.method or "ahp"
+        system = default_system()
+        return system, _common.load_panel_arg(args, system), example_data(), args.method
     system = _common.load_system_arg(args, "give SYSTEM or --example")
     panel = _common.load_panel_arg(args, system)
     data = load_data(args.data, system) if args.data else None

@@ -171,15 +171,14 @@ def _raw_columns(
             values = cells.astype(np.float64)
             status = np.where(np.isnan(values), CellStatus.MISSING, CellStatus.OK).astype(np.int8)
             infinite = np.isinf(values)
-            _report(
-                problems,
-                header,
-                values,
+            problems.add_cells(
                 infinite,
-                "infinite value",
-                "give a finite number",
-                ids_text,
+                values,
                 where,
+                ids_text,
+                column=header,
+                reason="infinite value",
+                fix="give a finite number",
             )
             values[infinite] = np.nan
         else:
@@ -206,52 +205,25 @@ def _check_raw(
     with np.errstate(invalid="ignore"):
         out = ok & ((values < lo) | (values > hi))
     rng = f"[{plain_number(raw_field.range.min)}, {plain_number(raw_field.range.max)}]"
-    _report(
-        problems,
-        header,
-        values,
+    problems.add_cells(
         out,
-        f"value outside the range {rng} of raw field {raw_field.id}",
-        "correct the value, or widen the range in the system if it is genuinely possible",
-        ids_text,
+        values,
         where,
+        ids_text,
+        column=header,
+        reason=f"value outside the range {rng} of raw field {raw_field.id}",
+        fix="correct the value, or widen the range in the system if it is genuinely possible",
     )
     if raw_field.unit.code in WHOLE_UNITS:
         fraction = ok & ~out & (values != np.round(values))
-        _report(
-            problems,
-            header,
-            values,
+        problems.add_cells(
             fraction,
-            f"{raw_field.unit.info.en} are counted in whole numbers",
-            "use a whole number",
-            ids_text,
+            values,
             where,
-        )
-
-
-def _report(
-    problems: Problems,
-    header: str,
-    values: NDArray[np.float64],
-    mask: NDArray[np.bool_],
-    reason: str,
-    fix: str,
-    ids_text: NDArray[np.str_],
-    where: Locator,
-) -> None:
-    rows = np.flatnonzero(mask)
-    problems.skip(max(0, rows.size - problems.room))
-    for r in rows[: problems.room].tolist():
-        problems.append(
-            Problem(
-                reason,
-                column=header,
-                community_id=str(ids_text[r]) or None,
-                value=float(values[r]),
-                fix=fix,
-                **where(r),
-            )
+            ids_text,
+            column=header,
+            reason=f"{raw_field.unit.info.en} are counted in whole numbers",
+            fix="use a whole number",
         )
 
 
@@ -287,15 +259,14 @@ def _derive(
         elif zero.any():
             _zero_division(ind, zero, raw, plan, ids_text, where, problems)
         overflow = (status == CellStatus.OK) & ~zero & ~np.isfinite(values)
-        _report(
-            problems,
-            ind.id,
-            values,
+        problems.add_cells(
             overflow,
-            f"{ind.id} = {ind.formula} overflows",
-            "check the raw values",
-            ids_text,
+            values,
             where,
+            ids_text,
+            column=ind.id,
+            reason=f"{ind.id} = {ind.formula} overflows",
+            fix="check the raw values",
         )
         values[overflow] = np.nan
         sources[j] = values

@@ -3,8 +3,10 @@
 Each check adds located problems to one :class:`~renoscore._tables.Problems` list, so that a
 load reports everything wrong at once (columns are checked by :mod:`renoscore.data.columns`):
 
-* keys: community ids that are not text or numbers, empty ids, empty or unknown phases and
-  repeated ``(id, phase)`` rows (found by hashing, so a million rows take milliseconds);
+* keys: community ids that are not text or numbers, empty ids, empty or unknown phases,
+  repeated ``(id, phase)`` rows (found by hashing, so a million rows take milliseconds) and
+  look-alike ids: two ids that differ only by case, width, invisible characters or a
+  byte-order mark (``XA02`` and ``XA０2``), which would be two communities to the eye of no one;
 * values: one blocked pass over the ``(N, M)`` matrix marks the missing cells and flags the
   columns with a value outside its range, an infinity or a fraction in an integer indicator;
   only flagged columns are then read cell by cell.
@@ -20,7 +22,7 @@ from numpy.typing import NDArray
 
 from renoscore._cells import CellStatus, is_blank
 from renoscore._format import plain_number
-from renoscore._labels import PhaseCodes, first_appearance
+from renoscore._labels import PhaseCodes, first_appearance, id_keys
 from renoscore._tables import Problems
 from renoscore._validation import MAX_MAGNITUDE, short_repr, suggest
 from renoscore.errors import Problem
@@ -31,6 +33,8 @@ __all__ = [
     "cell_problems",
     "check_keys",
     "id_type_problems",
+    "lookalike_problems",
+    "lookalike_rows",
     "mark_not_measured",
     "phase_matches",
     "repeated_rows",
@@ -164,7 +168,68 @@ def check_keys(
                 **where(r),
             )
         )
+    problems.extend(lookalike_problems(ids_text, id_column, where, empty_id, problems.room))
     return codes
+
+
+def lookalike_rows(
+    ids_text: NDArray[Any], skip: NDArray[np.bool_] | None = None
+) -> list[tuple[int, int]]:
+    """``(row, first row)`` for every row whose id is written differently from an earlier
+    row's id with the same :func:`~renoscore._labels.id_key` (case, width, invisible
+    characters, a byte-order mark).
+
+    Keys and ids are hashed; only rows whose key is shared by ids written differently are
+    compared exactly. Rows where ``skip`` is True are left out.
+
+    Examples
+    --------
+    >>> lookalike_rows(np.array(["XA02", "xa03", "XA０2", "XA03", "XA02"]))
+    [(2, 0), (3, 1)]
+    """
+    text = np.asarray(ids_text, dtype=str)
+    keys = id_keys(text, lazy=True)
+    if keys is text or text.shape[0] < 2:
+        return []
+    rows = np.arange(text.shape[0]) if skip is None else np.flatnonzero(~skip)
+    hk, ho = text_hash(keys[rows]), text_hash(text[rows])
+    order = np.lexsort((ho, hk))
+    shared = (hk[order][1:] == hk[order][:-1]) & (ho[order][1:] != ho[order][:-1])
+    if not shared.any():
+        return []
+    candidates = rows[np.isin(hk, hk[order][1:][shared])]
+    first: dict[str, int] = {}
+    out: list[tuple[int, int]] = []
+    for r in candidates.tolist():
+        f = first.setdefault(str(keys[r]), r)
+        if text[f] != text[r]:
+            out.append((r, f))
+    return out
+
+
+def lookalike_problems(
+    ids_text: NDArray[Any],
+    id_column: str,
+    where: Locator,
+    skip: NDArray[np.bool_] | None = None,
+    room: int = 10_000,
+) -> list[Problem]:
+    """A problem, naming both ids and rows, for every look-alike id (:func:`lookalike_rows`)."""
+    out: list[Problem] = []
+    for r, f in lookalike_rows(ids_text, skip)[:room]:
+        cid, other = str(ids_text[r]), str(ids_text[f])
+        out.append(
+            Problem(
+                f"community id {cid!r} differs from {other!r} (row {where(f).get('row', f + 1)}) "
+                "only by case, width, invisible characters or a byte-order mark",
+                column=id_column,
+                community_id=cid,
+                fix=f"write the same community as {other!r} in every row, or give the two "
+                "communities ids that differ visibly",
+                **where(r),
+            )
+        )
+    return out
 
 
 def text_hash(text: NDArray[Any]) -> NDArray[np.uint64]:
@@ -401,19 +466,7 @@ def cell_problems(
     def report(
         column: str, col: NDArray[np.float64], mask: NDArray[np.bool_], reason: str, fix: str
     ) -> None:
-        rows = np.flatnonzero(mask)
-        problems.skip(max(0, rows.size - problems.room))
-        for r in rows[: problems.room].tolist():
-            problems.append(
-                Problem(
-                    reason,
-                    column=column,
-                    community_id=str(ids_text[r]) or None,
-                    value=float(col[r]),
-                    fix=fix,
-                    **where(r),
-                )
-            )
+        problems.add_cells(mask, col, where, ids_text, column=column, reason=reason, fix=fix)
 
     for j in np.flatnonzero(suspect).tolist():
         ind = system.indicators[j]

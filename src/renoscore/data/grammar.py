@@ -90,56 +90,62 @@ def expected_form(
     >>> expected_form(Unit(code="share"), lang="zh").split("；")[0]
     '填写0–1之间的小数（如0.71）或百分数（如71%）'
     """
-    if lang == "zh":
-        return _form_zh(unit, kind, levels) + "；数据缺失的留空，不适用的填写“不适用”"
-    return _form(unit, kind, levels) + "; leave it empty if missing, or n/a if not applicable"
+    words = _FORM_WORDS["zh" if lang == "zh" else "en"]
+    return _form(unit, kind, levels, words) + words["blank"]
 
 
-def _form_zh(
-    unit: Unit, kind: IndicatorKind | None, levels: dict[int, LocalizedText] | None
+#: The sentences of :func:`expected_form`, one set per language (the logic is shared).
+_FORM_WORDS: dict[str, dict[str, str]] = {
+    "zh": {
+        "yes/no": "填写“是”或“否”（也可填1/0、有/无）",
+        "levels": "填写等级或其名称：{named}",
+        "sep": "、",
+        "ordinal": "填写整数等级",
+        "share": "填写0–1之间的小数（如0.71）或百分数（如71%）",
+        "percent": "填写0–100之间的数（如71或71%）",
+        "number": "填写数值（如12）",
+        "unit": "填写以{zh}为单位的数值，如12或12{first}",
+        "converted": "；带{others}等单位的数值会自动换算",
+        "blank": "；数据缺失的留空，不适用的填写“不适用”",
+    },
+    "en": {
+        "yes/no": "write 1 or 0, or 是/否 (有/无, yes/no)",
+        "levels": "write a level or its name: {named}",
+        "sep": ", ",
+        "ordinal": "write a whole number (a level)",
+        "share": "write a number between 0 and 1 (e.g. 0.71) or a percentage (71%)",
+        "percent": "write a number between 0 and 100 (e.g. 71 or 71%)",
+        "number": "write a number (e.g. 12)",
+        "unit": "write a number of {zh} ({en}), e.g. 12 or 12{first}",
+        "converted": "; {others} are converted",
+        "blank": "; leave it empty if missing, or n/a if not applicable",
+    },
+}
+
+
+def _form(
+    unit: Unit,
+    kind: IndicatorKind | None,
+    levels: dict[int, LocalizedText] | None,
+    words: dict[str, str],
 ) -> str:
     info = unit.info
     if info.code == "yes/no":
-        return "填写“是”或“否”（也可填1/0、有/无）"
+        return words["yes/no"]
     if levels:
-        named = "、".join(f"{k} {t.zh}" for k, t in sorted(levels.items()))
-        return f"填写等级或其名称：{named}"
+        named = words["sep"].join(f"{k} {t.zh}" for k, t in sorted(levels.items()))
+        return words["levels"].format(named=named)
     if kind is IndicatorKind.ORDINAL:
-        return "填写整数等级"
-    if info.code == "share":
-        return "填写0–1之间的小数（如0.71）或百分数（如71%）"
-    if info.code == "percent":
-        return "填写0–100之间的数（如71或71%）"
+        return words["ordinal"]
+    if info.code in ("share", "percent"):
+        return words[info.code]
     others = [s for s in suffix_factors(info.code) if s not in info.spellings and s != "%"]
     first = info.spellings[0] if info.spellings else ""
     if not first:
-        return "填写数值（如12）"
-    text = f"填写以{info.zh}为单位的数值，如12或12{first}"
+        return words["number"]
+    text = words["unit"].format(zh=info.zh, en=info.en, first=first)
     if others:
-        text += f"；带{'、'.join(others[:4])}等单位的数值会自动换算"
-    return text
-
-
-def _form(unit: Unit, kind: IndicatorKind | None, levels: dict[int, LocalizedText] | None) -> str:
-    info = unit.info
-    if info.code == "yes/no":
-        return "write 1 or 0, or 是/否 (有/无, yes/no)"
-    if levels:
-        named = ", ".join(f"{k} {t.zh}" for k, t in sorted(levels.items()))
-        return f"write a level or its name: {named}"
-    if kind is IndicatorKind.ORDINAL:
-        return "write a whole number (a level)"
-    if info.code == "share":
-        return "write a number between 0 and 1 (e.g. 0.71) or a percentage (71%)"
-    if info.code == "percent":
-        return "write a number between 0 and 100 (e.g. 71 or 71%)"
-    others = [s for s in suffix_factors(info.code) if s not in info.spellings and s != "%"]
-    first = info.spellings[0] if info.spellings else ""
-    if not first:
-        return "write a number (e.g. 12)"
-    text = f"write a number of {info.zh} ({info.en}), e.g. 12 or 12{first}"
-    if others:
-        text += f"; {', '.join(others[:4])} are converted"
+        text += words["converted"].format(others=words["sep"].join(others[:4]))
     return text
 
 

@@ -223,6 +223,7 @@ def _validate(
     for notice in told:
         warnings.warn(DataNotice(notice), stacklevel=3)
     if problems or problems.more or problems.unchecked:
+        _header_rows_as_one_problem(table, ids_text, plan.id, where, problems)
         file = table.source
         raise DataValidationError(
             f"community data does not match system {system.id!r}{' in ' + file if file else ''}",
@@ -249,6 +250,37 @@ def _validate(
         derived=dict(read.derived),
         columns=dict(plan.read_as),
     )
+
+
+def _header_rows_as_one_problem(
+    table: Table, ids_text: NDArray[np.str_], id_column: str, where: Locator, problems: Problems
+) -> None:
+    """A row that repeats the header (a table pasted under itself) is one problem, not a
+    "not a number" for each of its cells."""
+    repeats = [
+        r
+        for r in np.flatnonzero(ids_text == id_column).tolist()
+        if sum(
+            as_text(np.asarray([table.columns[h][r]], dtype=object))[0] == h for h in table.columns
+        )
+        * 2
+        > len(table.columns)
+    ]
+    if not repeats:
+        return
+    rows = {r + 1 for r in repeats}
+    kept = [p for p in problems if p.row not in rows]
+    problems[:] = [
+        *(
+            Problem(
+                "this row repeats the header row (a table pasted under itself?)",
+                fix="delete the row",
+                **where(r),
+            )
+            for r in repeats
+        ),
+        *kept,
+    ]
 
 
 def _rows(cells: NDArray[Any], rows: NDArray[np.intp] | None) -> NDArray[Any]:

@@ -26,6 +26,7 @@ from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from renoscore._vocabulary import (
+    CONSOLE,
     METHOD_NAMES,
     NODE_KIND,
     PROVENANCE,
@@ -54,6 +55,13 @@ _NODE_PREFIXES: tuple[tuple[str, str], ...] = (
     ("rank_", "排名"),
     ("grade_", "等级"),
     ("change_", "得分变化"),
+)
+
+#: Suffixes of a node's change columns (``change_<node>_low``), and the word after its name.
+_CHANGE_SUFFIXES: tuple[tuple[str, str], ...] = (
+    ("_low", "变化区间下限"),
+    ("_high", "变化区间上限"),
+    ("_class", "变化判定"),
 )
 
 #: Provenance items whose value is a method or option code.
@@ -109,6 +117,10 @@ def header_word(
     for prefix, word in _NODE_PREFIXES:
         if key.startswith(prefix) and key[len(prefix) :] in names:
             return f"{names[key[len(prefix) :]]}{word}"
+    for suffix, word in _CHANGE_SUFFIXES:
+        node = key[len("change_") : -len(suffix)]
+        if key.startswith("change_") and key.endswith(suffix) and node in names:
+            return f"{names[node]}{word}"
     return key
 
 
@@ -184,6 +196,10 @@ def localized_table(
         headers[key] = f"{word}（{key}）" if word in taken else word
         taken.add(headers[key])
     words = _value_words(lang, nodes)
+    changes = CONSOLE[lang_of(lang)]
+    for key in keys:
+        if key.startswith("change_") and key.endswith("_class"):
+            words[key] = lambda v: changes.get(str(v).replace(" ", "_"), v)
     return [
         {headers[k]: (words[k](v) if k in words and v is not None else v) for k, v in rec.items()}
         for rec in records

@@ -1,6 +1,7 @@
 """The Excel workbook of a fill-in template: the data sheet with validation, the instructions.
 
-Written by :func:`renoscore.io.template.write_template`; see that module for what it holds.
+Built here, written by :func:`renoscore.io.template.write_template` (through
+:mod:`renoscore._files`); see that module for what it holds.
 Data validation warns rather than stops (``errorStyle="warning"``), so that ``不适用`` (not
 applicable) can still be typed into a number column.
 """
@@ -8,7 +9,6 @@ applicable) can still be typed into a number column.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from renoscore._format import plain_number
@@ -16,7 +16,7 @@ from renoscore.data.grammar import expected_form
 from renoscore.io._words import TEMPLATE_WORDS
 from renoscore.system import Indicator, IndicatorKind, IndicatorSystem, RawField, ValueRange
 
-__all__ = ["write_workbook"]
+__all__ = ["build_workbook"]
 
 #: Rows below the header that carry data validation.
 VALIDATED_ROWS = 1000
@@ -24,8 +24,8 @@ _HEADER_ROW = 2
 _LIST_LIMIT = 255  # Excel's longest inline list of a validation
 
 
-def write_workbook(system: IndicatorSystem, columns: Sequence[Any], path: Path, lang: str) -> None:
-    """Write the data sheet and the instructions sheet of a template to ``path``."""
+def build_workbook(system: IndicatorSystem, columns: Sequence[Any], lang: str) -> Any:
+    """The data sheet and the instructions sheet of a template, as an openpyxl workbook."""
     import openpyxl
 
     words = TEMPLATE_WORDS["zh" if lang == "zh" else "en"]
@@ -34,7 +34,7 @@ def write_workbook(system: IndicatorSystem, columns: Sequence[Any], path: Path, 
     ws.title = words["data_sheet"]
     _data_sheet(ws, system, columns, lang, words)
     _instructions(wb.create_sheet(words["guide_sheet"]), system, columns, lang, words)
-    wb.save(path)
+    return wb
 
 
 def _width(text: str) -> int:

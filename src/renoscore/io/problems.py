@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from renoscore._files import Inputs, check_output, write_text
 from renoscore.errors import Problem
 from renoscore.io._words import PROBLEM_HEADERS, PROBLEM_SHEET
 from renoscore.io.write import write_table
@@ -60,9 +61,25 @@ def _shown(value: object) -> object:
 
 
 def write_problems(
-    problems: Iterable[Problem], path: str | Path, *, lang: str = "en", encoding: str = "utf-8"
+    problems: Iterable[Problem],
+    path: str | Path,
+    *,
+    lang: str = "en",
+    encoding: str = "utf-8",
+    overwrite: bool = True,
+    inputs: Inputs | None = None,
 ) -> Path:
     """Write problems as an Excel (``.xlsx``) or CSV table; an empty list writes the header.
+
+    The file is written whole or not at all, never over one of ``inputs`` (the files of the
+    run: the data table the problems are about), and over an existing file only with
+    ``overwrite`` (see :func:`renoscore.io.write_table`); text a spreadsheet would run as a
+    formula is neutralised in a CSV.
+
+    Raises
+    ------
+    OutputError
+        A path that may not be written, or a write that failed.
 
     Examples
     --------
@@ -72,13 +89,16 @@ def write_problems(
     >>> next(csv.reader(p.open(encoding="utf-8")))
     ['行号', '小区', '列', '填写内容', '问题', '修改建议']
     """
+    check_output(path, inputs=inputs, overwrite=overwrite)  # before the records are built
     records = problem_records(problems, lang)
     if not records:
         records = [dict.fromkeys(PROBLEM_HEADERS["zh" if lang == "zh" else "en"].values())]
-        path = Path(path)
-        if path.suffix.lower() == ".csv":
+        if Path(path).suffix.lower() == ".csv":
             header = ",".join(records[0])
-            path.write_text(header + "\n", encoding=encoding)
-            return path
+            return write_text(
+                path, header + "\n", encoding=encoding, overwrite=overwrite, inputs=inputs
+            )
     sheet = PROBLEM_SHEET["zh" if lang == "zh" else "en"]
-    return write_table(records, path, encoding=encoding, sheet=sheet)
+    return write_table(
+        records, path, encoding=encoding, sheet=sheet, overwrite=overwrite, inputs=inputs
+    )

@@ -9,9 +9,9 @@ Examples
 >>> _ = path.write_text("[]", encoding="utf-8")
 >>> try:
 ...     read_result(path)
-... except rs.DataValidationError as exc:
+... except rs.ResultError as exc:
 ...     print(exc.problems[0].reason)
-no 'format: renoscore.EvaluationResult/1' key
+the document is a list, not a renoscore result
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from renoscore._calling import argument
 from renoscore.data import CommunityData, load_data
-from renoscore.errors import DataValidationError, Problem
+from renoscore.errors import DataValidationError, Problem, ResultError
 
 if TYPE_CHECKING:
     from renoscore.result import EvaluationResult
@@ -89,13 +90,18 @@ def read_data(
     )
 
 
-def read_result(path: str | Path) -> EvaluationResult:
-    """Read a result written as JSON (:func:`write_result` or ``result.to_json()``).
+def read_result(path: str | Path, *, max_bytes: int = 2_000_000_000) -> EvaluationResult:
+    """Read a result written as JSON (:func:`write_result` or ``result.to_json()``), checked.
+
+    The file is refused beyond ``max_bytes`` before it is read; the document is checked as by
+    :meth:`~renoscore.EvaluationResult.from_json` (limits, schema, consistency, digests).
 
     Parameters
     ----------
     path : str or Path
         A JSON file holding one whole result.
+    max_bytes : int
+        Largest file read.
 
     Returns
     -------
@@ -104,9 +110,10 @@ def read_result(path: str | Path) -> EvaluationResult:
 
     Raises
     ------
-    DataValidationError
-        When the file cannot be read, is not JSON, or is not a renoscore result
-        (no ``format: renoscore.EvaluationResult/1`` key).
+    ResultError
+        When the file cannot be read, is not JSON, is not a renoscore result or does not hold
+        together; every problem names the file and its place. (A
+        :class:`~renoscore.errors.DataValidationError`, as before.)
 
     Examples
     --------
@@ -121,19 +128,26 @@ def read_result(path: str | Path) -> EvaluationResult:
     from renoscore.result import EvaluationResult
 
     path = Path(path)
-    doc = _load_json(path, "utf-8", "result")
-    if not isinstance(doc, dict) or doc.get("format") != "renoscore.EvaluationResult/1":
-        raise DataValidationError(
-            "not a renoscore result",
-            [
-                Problem(
-                    "no 'format: renoscore.EvaluationResult/1' key",
-                    file=str(path),
-                    fix="write it with write_result(result, 'x.json') or result.to_json()",
-                )
-            ],
-        )
-    return EvaluationResult.from_dict(doc)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise ResultError(
+                "the result file is too large",
+                [
+                    Problem(
+                        f"{size} bytes exceeds the limit of {max_bytes}",
+                        file=str(path),
+                        fix=f"use {argument('max_bytes', size)} (or more) to read it",
+                    )
+                ],
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        reason = "no such file" if not path.exists() else exc.strerror or str(exc)
+        raise ResultError(
+            "cannot read the result file", [Problem(reason, file=str(path), fix="check the path")]
+        ) from None
+    return EvaluationResult.from_json(raw, max_bytes=max_bytes, source=str(path))
 
 
 def _load_json(path: Path, encoding: str, what: str) -> Any:

@@ -177,7 +177,7 @@ def _flatten(prefix: str, value: Any, out: Records) -> None:
 
 
 def _provenance_table(result: EvaluationResult) -> Records:
-    prov = result.provenance.model_dump(mode="json")
+    prov = result.full_provenance().model_dump(mode="json")  # with the data digest
     weights = prov.pop("weights")
     out: Records = []
     _flatten("", prov, out)

@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from renoscore._files import Inputs, check_output, replace_file, spreadsheet_text, write_text
 from renoscore._optional import import_optional
 from renoscore.errors import OptionError, Problem
 from renoscore.io._words import TEMPLATE_WORDS
@@ -168,8 +169,13 @@ def write_template(
     *,
     lang: str = "zh",
     phase: str | None = None,
+    overwrite: bool = True,
+    inputs: Inputs | None = None,
 ) -> Path:
     """Write the fill-in template of ``system`` to ``path`` (``.xlsx`` or ``.csv``).
+
+    The file is written whole or not at all (through a temporary file beside it), never over
+    one of ``inputs``, and over an existing file only with ``overwrite``.
 
     Parameters
     ----------
@@ -180,6 +186,10 @@ def write_template(
         Language of headers, phase names, level names and instructions.
     phase : str, optional
         The phase of the example row (default: the system's first phase).
+    overwrite : bool
+        Replace an existing file (default); False refuses it.
+    inputs : mapping of label to path, optional
+        Files the run read (the system's YAML): never written over.
 
     Returns
     -------
@@ -189,18 +199,22 @@ def write_template(
     ------
     OptionError
         An unknown suffix, language or phase.
+    OutputError
+        A path that may not be written (see :func:`renoscore._files.check_output`), or a write
+        that failed; the file that was there is unchanged.
     """
     system = load_system(system)
     path = Path(path)
     _check(system, path, lang, phase)
+    check_output(path, inputs=inputs, overwrite=overwrite)  # before the template is built
     columns = template_columns(system, lang, phase)
     if path.suffix.lower() == ".csv":
-        _write_csv(columns, path)
-    else:
-        from renoscore.io._workbook import write_workbook
+        text = _csv_text(columns)
+        return write_text(path, text, encoding="utf-8-sig", overwrite=overwrite, inputs=inputs)
+    from renoscore.io._workbook import build_workbook
 
-        write_workbook(system, columns, path, lang)
-    return path
+    book = build_workbook(system, columns, lang)
+    return replace_file(path, book.save, overwrite=overwrite, inputs=inputs)
 
 
 def _check(system: IndicatorSystem, path: Path, lang: str, phase: str | None) -> None:
@@ -219,13 +233,17 @@ def _check(system: IndicatorSystem, path: Path, lang: str, phase: str | None) ->
         import_optional("openpyxl", "Writing Excel templates")
 
 
-def _write_csv(columns: Sequence[TemplateColumn], path: Path) -> None:
+def _csv_text(columns: Sequence[TemplateColumn]) -> str:
+    """The header and the example row as CSV text; text a spreadsheet would run as a formula
+    gets an apostrophe (:func:`renoscore._files.spreadsheet_text`), which the reader removes."""
     import csv
+    import io
 
-    with path.open("w", newline="", encoding="utf-8-sig") as fh:
-        writer = csv.writer(fh)
-        writer.writerow([c.header for c in columns])
-        writer.writerow(["" if c.example is None else _csv_cell(c) for c in columns])
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow([spreadsheet_text(c.header) for c in columns])
+    writer.writerow(["" if c.example is None else spreadsheet_text(_csv_cell(c)) for c in columns])
+    return out.getvalue()
 
 
 def _csv_cell(column: TemplateColumn) -> Any:

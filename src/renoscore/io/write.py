@@ -14,12 +14,14 @@ from __future__ import annotations
 import codecs
 import csv
 import json
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from renoscore._calling import argument
 from renoscore._display import display_width
+from renoscore._files import Inputs, check_output, replace_file, spreadsheet_text, write_text
 from renoscore._optional import import_optional
 from renoscore.data import CellStatus, CommunityData
 from renoscore.errors import OptionError, Problem
@@ -31,7 +33,7 @@ if TYPE_CHECKING:
     from renoscore.pipeline import PhaseComparison
     from renoscore.result import EvaluationResult
 
-__all__ = ["ENCODINGS", "FORMATS", "write_data", "write_result", "write_table"]
+__all__ = ["ENCODINGS", "FORMATS", "write_arrow_table", "write_data", "write_result", "write_table"]
 
 #: File formats by suffix.
 FORMATS: dict[str, str] = {
@@ -87,18 +89,24 @@ def _header(records: Sequence[Mapping[str, Any]]) -> list[str]:
 
 
 def _write_csv(records: Records, path: Path, encoding: str, header: list[str]) -> None:
-    _check_encoding(encoding)
-    try:
-        with path.open("w", newline="", encoding=encoding) as fh:
-            writer = csv.DictWriter(fh, fieldnames=header, restval="")
-            writer.writeheader()
-            writer.writerows({k: "" if v is None else v for k, v in rec.items()} for rec in records)
-    except UnicodeEncodeError as exc:
-        path.unlink(missing_ok=True)
-        raise OptionError(
-            f"the table has text that {encoding} cannot encode",
-            [Problem(str(exc), file=str(path), fix="use utf-8, utf-8-sig or gb18030")],
-        ) from None
+    """One table as CSV; text a spreadsheet would run as a formula gets an apostrophe."""
+    with path.open("w", newline="", encoding=encoding) as fh:
+        writer = csv.writer(fh)
+        writer.writerow([spreadsheet_text(h) for h in header])
+        writer.writerows(
+            ["" if (v := rec.get(h)) is None else spreadsheet_text(v) for h in header]
+            for rec in records
+        )
+
+
+#: Characters an .xlsx cell cannot hold as they are (XML 1.0), and OOXML's own escape form.
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
+
+
+def _xlsx_text(text: str) -> str:
+    """Text as an .xlsx cell holds it: a control character as OOXML's ``_xHHHH_`` escape
+    (what Excel writes and reads back), and the ``_`` of a literal ``_xHHHH_`` as ``_x005F_``."""
+    return _XML_ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
 
 
 def _write_xlsx(sheets: Mapping[str, Records], path: Path, lang: str = "en") -> None:
@@ -117,7 +125,7 @@ def _write_xlsx(sheets: Mapping[str, Records], path: Path, lang: str = "en") -> 
             ws.column_dimensions[letter].width = max(9, min(40, display_width(h) + 2))
         head_cells = []
         for h in header:
-            c = WriteOnlyCell(ws, value=h)
+            c = WriteOnlyCell(ws, value=_xlsx_text(h))
             c.font = bold
             head_cells.append(c)
         ws.append(head_cells)
@@ -125,9 +133,9 @@ def _write_xlsx(sheets: Mapping[str, Records], path: Path, lang: str = "en") -> 
             row: list[Any] = []
             for h in header:
                 v = rec.get(h)
-                if isinstance(v, str) and v.startswith("="):
-                    # Text that looks like a formula stays text (no formula injection).
-                    c = WriteOnlyCell(ws, value=v)
+                if isinstance(v, str):
+                    # Text stays text, a formula included (no formula injection).
+                    c = WriteOnlyCell(ws, value=_xlsx_text(v))
                     c.data_type = "s"
                     row.append(c)
                 else:
@@ -155,6 +163,49 @@ def _write_parquet(records: Records, path: Path, header: list[str]) -> None:
     pq.write_table(pa.table(columns), path)
 
 
+def write_arrow_table(
+    table: Any,
+    path: str | Path,
+    *,
+    overwrite: bool = False,
+    inputs: Inputs | None = None,
+) -> Path:
+    """Write a ``pyarrow.Table`` to a Parquet file as it is: column by column, no Python
+    object per cell, through the one writer (refused before any work where it may not be
+    written, replaced whole or not at all).
+
+    Parameters
+    ----------
+    table : pyarrow.Table
+    path : str or Path
+        A ``.parquet`` file.
+    overwrite : bool
+        Replace an existing file.
+    inputs : mapping of label to path, or iterable of paths, optional
+        The files the run reads (never written over).
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> pa = import_optional("pyarrow", "the example")
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "t.parquet"
+    >>> write_arrow_table(pa.table({"score": [1.5, None]}), path).name
+    't.parquet'
+    """
+    pq = import_optional("pyarrow.parquet", "Writing Parquet files")
+    return replace_file(
+        path,
+        lambda tmp: pq.write_table(table, tmp),
+        overwrite=overwrite,
+        inputs=inputs,
+        suffixes=(".parquet",),
+    )
+
+
 def write_table(
     records: Sequence[Mapping[str, Any]],
     path: str | Path,
@@ -162,6 +213,8 @@ def write_table(
     format: Literal["csv", "xlsx", "parquet", "json"] | None = None,
     encoding: str = "utf-8",
     sheet: str = "table",
+    overwrite: bool = True,
+    inputs: Inputs | None = None,
 ) -> Path:
     """Write one table of records to CSV, Excel, Parquet or JSON.
 
@@ -177,6 +230,10 @@ def write_table(
         CSV only: ``utf-8`` (default), ``utf-8-sig`` (with BOM, for Excel) or ``gb18030``.
     sheet : str
         Excel sheet name.
+    overwrite : bool
+        Replace an existing file (default); False refuses it.
+    inputs : mapping of label to path, optional
+        Files the run read: never written over.
 
     Returns
     -------
@@ -187,6 +244,16 @@ def write_table(
     ------
     OptionError
         Unknown format or encoding, or text the encoding cannot hold.
+    OutputError
+        A path that may not be written (see :func:`renoscore._files.check_output`), or a write
+        that failed; the file that was there is unchanged.
+
+    Notes
+    -----
+    The file is written to a temporary file beside it and renamed over ``path`` once
+    complete. CSV text that a spreadsheet would run as a formula (starting with ``=``,
+    ``+``, ``-``, ``@``, a tab or a carriage return, and not a number) is written with an
+    apostrophe before it, which :func:`~renoscore.load_data` removes when it reads the CSV.
 
     Examples
     --------
@@ -198,22 +265,29 @@ def write_table(
     """
     path = Path(path)
     fmt = _format_of(path, format)
+    if fmt == "csv":
+        _check_encoding(encoding)
     recs = [dict(r) for r in records]
     header = _header(recs)
-    if fmt == "csv":
-        _write_csv(recs, path, encoding, header)
-    elif fmt == "xlsx":
-        _write_xlsx({sheet: recs}, path)
-    elif fmt == "parquet":
-        _write_parquet(recs, path, header)
-    else:
-        path.write_text(
-            json.dumps(
-                [{k: clean_value(v) for k, v in r.items()} for r in recs], ensure_ascii=False
-            ),
-            encoding="utf-8",
-        )
-    return path
+
+    def write(tmp: Path) -> None:
+        if fmt == "csv":
+            _write_csv(recs, tmp, encoding, header)
+        elif fmt == "xlsx":
+            _write_xlsx({sheet: recs}, tmp)
+        elif fmt == "parquet":
+            _write_parquet(recs, tmp, header)
+        else:
+            rows = [{k: clean_value(v) for k, v in r.items()} for r in recs]
+            tmp.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+
+    try:
+        return replace_file(path, write, overwrite=overwrite, inputs=inputs)
+    except UnicodeEncodeError as exc:
+        raise OptionError(
+            f"the table has text that {encoding} cannot encode",
+            [Problem(str(exc), file=str(path), fix="use utf-8, utf-8-sig or gb18030")],
+        ) from None
 
 
 def write_result(
@@ -226,6 +300,7 @@ def write_result(
     lang: str = "en",
     fix_first_top: int | None = 10,
     comparison: PhaseComparison | None = None,
+    overwrite: bool = True,
 ) -> Path:
     """Write a result: Excel with one sheet per table, or one table to CSV / Parquet / JSON.
 
@@ -249,6 +324,9 @@ def write_result(
         Lines of the fix-first list per row.
     comparison : PhaseComparison, optional
         Also write a ``comparison`` table.
+    overwrite : bool
+        Replace an existing file (default); False refuses it. The data file the result was
+        scored from (``result.provenance.data_source``) is never written over.
 
     Returns
     -------
@@ -259,6 +337,9 @@ def write_result(
     ------
     OptionError
         Unknown format, table or encoding.
+    OutputError
+        A path that may not be written, checked before the tables are built, or a write that
+        failed (the file that was there is unchanged).
 
     Examples
     --------
@@ -287,14 +368,27 @@ def write_result(
                 )
             ],
         )
+    if fmt == "csv":
+        _check_encoding(encoding)
+    inputs = {"the data file this result was scored from": result.provenance.data_source}
+    check_output(path, inputs=inputs, overwrite=overwrite)  # before the tables are built
     if fmt == "json" and table is None:
-        path.write_text(result.to_json(indent=1), encoding="utf-8")
-        return path
+        text = result.to_json(indent=1)
+        return write_text(path, text, overwrite=overwrite, inputs=inputs)
     tables = result_tables(result, lang=lang, fix_first_top=fix_first_top, comparison=comparison)
     if fmt == "xlsx":
-        _write_xlsx(tables if table is None else {table: tables[table]}, path, lang)
-        return path
-    return write_table(tables[table or "scores"], path, format=fmt, encoding=encoding)  # type: ignore[arg-type]
+        sheets = tables if table is None else {table: tables[table]}
+        return replace_file(
+            path, lambda tmp: _write_xlsx(sheets, tmp, lang), overwrite=overwrite, inputs=inputs
+        )
+    return write_table(
+        tables[table or "scores"],
+        path,
+        format=fmt,  # type: ignore[arg-type]
+        encoding=encoding,
+        overwrite=overwrite,
+        inputs=inputs,
+    )
 
 
 def _data_records(data: CommunityData, na: str) -> Records:
@@ -322,6 +416,7 @@ def write_data(
     *,
     format: Literal["csv", "xlsx", "parquet", "json"] | None = None,
     encoding: str = "utf-8",
+    overwrite: bool = True,
 ) -> Path:
     """Write community data in the layout :func:`~renoscore.load_data` reads back.
 
@@ -341,4 +436,13 @@ def write_data(
     """
     path = Path(path)
     fmt = _format_of(path, format)
-    return write_table(_data_records(data, "n/a"), path, format=fmt, encoding=encoding)  # type: ignore[arg-type]
+    inputs = {"the file these data were read from": data.source}
+    check_output(path, inputs=inputs, overwrite=overwrite)
+    return write_table(
+        _data_records(data, "n/a"),
+        path,
+        format=fmt,  # type: ignore[arg-type]
+        encoding=encoding,
+        overwrite=overwrite,
+        inputs=inputs,
+    )

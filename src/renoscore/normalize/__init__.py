@@ -45,12 +45,13 @@ array([[0.3 , 0.5 ],
 """
 
 from renoscore._kernels import Directions, benefit_mask
-from renoscore.normalize.fixed_goalposts import goalposts
+from renoscore.normalize.fixed_goalposts import goalpost_slope, goalposts
 from renoscore.normalize.relative import max_linear, minmax, sum_norm, vector, zscore
 
 __all__ = [
     "Directions",
     "benefit_mask",
+    "goalpost_slope",
     "goalposts",
     "max_linear",
     "minmax",

@@ -31,7 +31,7 @@ from renoscore._kernels import (
 )
 from renoscore.errors import DataValidationError, OptionError, Problem
 
-__all__ = ["goalposts"]
+__all__ = ["goalpost_slope", "goalposts"]
 
 
 def goalposts(
@@ -124,3 +124,51 @@ def goalposts(
             # np.clip propagates NaN, so excluded cells stay excluded.
             np.clip(dst, 0.0, 1.0, out=dst)
     return out
+
+
+def goalpost_slope(
+    X: ArrayLike, floor: ArrayLike, target: ArrayLike, *, scale: float = 1.0
+) -> FloatMatrix:
+    r"""The derivative of the goalpost score with respect to the raw value, cell by cell.
+
+    .. math:: \frac{\partial s_{ij}}{\partial x_{ij}} =
+        \begin{cases} \dfrac{c}{t_j - f_j} & \min(f_j, t_j) \le x_{ij} \le \max(f_j, t_j) \\
+        0 & \text{otherwise (the score is clipped)} \end{cases}
+
+    with ``c`` the ``scale`` (100 for scores on 0-100): the slope of :func:`goalposts` inside
+    the goalposts and 0 where the score is clipped at 0 or 1 (at a goalpost the inner slope).
+    Its square times a value's variance is the delta-method variance of the score (Oehlert
+    1992); NaN where the value is NaN.
+
+    Parameters
+    ----------
+    X : array_like, shape (N, M)
+        Raw values; NaN marks an excluded cell.
+    floor, target : array_like, shape (M,)
+        Goalposts as for :func:`goalposts`.
+    scale : float
+        Multiplies the slope (100 for a 0-100 scale).
+
+    Returns
+    -------
+    ndarray, shape (N, M)
+
+    References
+    ----------
+    Oehlert, G. W. (1992). A note on the delta method. *The American Statistician* 46(1),
+    27-29.
+
+    Examples
+    --------
+    >>> slope = goalpost_slope([[0.5, 2000.0, 900.0]], [0.0, 1500.0, 1500.0], [1.0, 300.0, 300.0],
+    ...                        scale=100)
+    >>> [round(float(x), 4) for x in slope[0]]
+    [100.0, 0.0, -0.0833]
+    """
+    arr = as_matrix(X)
+    f, span = goalpost_vectors(floor, target, arr.shape[1], None)
+    lo, hi = np.minimum(f, f + span), np.maximum(f, f + span)
+    with np.errstate(invalid="ignore"):
+        inside = (arr >= lo) & (arr <= hi)
+    slope = np.where(inside, scale / span, 0.0)
+    return np.where(np.isnan(arr), np.nan, slope)

@@ -225,10 +225,17 @@ def panel_problems(data: Mapping[str, Any]) -> Iterator[LocatedProblem]:
     yield from repeated_ids(group_ids, "groups", "stakeholder group", "give every group its own id")
     declared = list(dict.fromkeys(gid for gid in group_ids if isinstance(gid, str)))
     first_expert: dict[str, int] = {}
+    staffed: set[str | None] = set()
+    skipped = False
     for e, raw in enumerate(_seq(data.get("experts"))):
         expert = raw if isinstance(raw, Expert) else _valid_expert(raw)
         if expert is None:
+            skipped = True
             continue
+        staffed.add(expert.group)
+        # An expert outside the declared groups is reported below; the group it was meant
+        # for is then not reported empty as well.
+        skipped |= bool(declared) and expert.group not in declared
         if expert.id in first_expert:
             yield (
                 ("experts", e, "id"),
@@ -237,6 +244,17 @@ def panel_problems(data: Mapping[str, Any]) -> Iterator[LocatedProblem]:
             )
         first_expert.setdefault(expert.id, e)
         yield from _expert_problems(expert, ("experts", e), declared, lo, hi)
+    if not skipped:
+        # A group without experts would leave the group aggregation with its weight silently
+        # dropped (the other groups renormalised): the panel would not be the one declared.
+        for k, gid in enumerate(group_ids):
+            if isinstance(gid, str) and gid not in staffed and group_ids.index(gid) == k:
+                yield (
+                    ("groups", k),
+                    f"stakeholder group {gid!r} has no experts; its weight would be dropped "
+                    "and the other groups' renormalised",
+                    f"add the experts of {gid!r} (group: {gid}), or remove the group",
+                )
 
 
 def _expert_problems(

@@ -3,7 +3,12 @@
 * :mod:`renoscore.pipeline.scoring`: :func:`evaluate` (and :func:`system_tree`), a list of
   stages from the inputs to an :class:`~renoscore.EvaluationResult`;
 * :mod:`renoscore.pipeline.imputation`: what happens to missing cells;
-* :mod:`renoscore.pipeline.comparison`: :func:`compare` and :class:`PhaseComparison`.
+* :mod:`renoscore.pipeline.configuration`: :func:`resolve_weights`, the one rule every command
+  and function uses to turn "which weights" into weights;
+* :mod:`renoscore.pipeline.progress`: partial phases (progress checks) and why a row has no
+  overall score;
+* :mod:`renoscore.pipeline.comparison`: :func:`compare` and :class:`PhaseComparison`;
+* :mod:`renoscore.pipeline.change_intervals`: the intervals and classes of changes.
 
 The scoring options are :class:`ScoringOptions`; the names of their choices
 (``ScoreNormalization``, ``Aggregation``, ``MissingPolicy``) are kept here too, and
@@ -26,6 +31,7 @@ from renoscore._options import (
     ScoringOptions,
 )
 from renoscore.pipeline.comparison import PhaseComparison, compare
+from renoscore.pipeline.configuration import resolve_weights
 from renoscore.pipeline.dataset import DatasetResult, evaluate_dataset
 from renoscore.pipeline.scoring import FUZZY_GRADES, evaluate, system_tree
 
@@ -45,5 +51,6 @@ __all__ = [
     "compare",
     "evaluate",
     "evaluate_dataset",
+    "resolve_weights",
     "system_tree",
 ]

@@ -15,22 +15,24 @@ from numpy.typing import NDArray
 
 from renoscore import aggregate, normalize, ranking
 from renoscore._options import (
-    BATCH_RELATIVE,
+    DEFAULT_OPTIONS,
     Aggregation,
     MissingPolicy,
     ScoreNormalization,
     ScoringOptions,
 )
 from renoscore.aggregate import Tree, aggregate_tree, score_groups, score_tree
-from renoscore.data import CommunityData, PhaseCodes, load_data
-from renoscore.errors import CoverageWarning, DataValidationError, Problem
+from renoscore.data import CommunityData, load_data
+from renoscore.errors import DataValidationError, Problem
 from renoscore.panel import Panel
+from renoscore.pipeline.configuration import resolve_weights
 from renoscore.pipeline.imputation import Cells, cells_to_score
+from renoscore.pipeline.progress import phase_scopes, unscored_rows
 from renoscore.pipeline.treatment import treated_data
 from renoscore.ranking import TieMethod
 from renoscore.result import EvaluationResult, IndicatorScores, Provenance, rank_within_phase
 from renoscore.system import IndicatorSystem, load_system
-from renoscore.weighting import Weights, derive_weights
+from renoscore.weighting import Weights
 
 __all__ = ["FUZZY_GRADES", "evaluate", "system_tree"]
 
@@ -38,8 +40,15 @@ __all__ = ["FUZZY_GRADES", "evaluate", "system_tree"]
 FUZZY_GRADES = (85.0, 70.0, 55.0, 40.0)
 
 
-def system_tree(system: IndicatorSystem, weights: Weights) -> Tree:
-    """The numeric tree of ``system`` with the local weights of ``weights``."""
+def system_tree(
+    system: IndicatorSystem, weights: Weights, options: ScoringOptions | None = None
+) -> Tree:
+    """The numeric tree of ``system`` with the local weights of ``weights``.
+
+    Each group's minimum applicable share is its own ``min_applicable`` from the system, or
+    else the option of that name (:class:`ScoringOptions`, 0.5 by default).
+    """
+    default = (options or DEFAULT_OPTIONS).min_applicable
     m = len(system.indicators)
     index = {ind.id: j for j, ind in enumerate(system.indicators)}
     index.update({g.id: m + k for k, g in enumerate(system.groups)})
@@ -49,7 +58,8 @@ def system_tree(system: IndicatorSystem, weights: Weights) -> Tree:
         nw = weights.nodes[g.id]
         children.append([index[c] for c in nw.children])
         local.append(list(nw.local))
-    return Tree.build(m, children, local)
+    minimum = [default if g.min_applicable is None else g.min_applicable for g in system.groups]
+    return Tree.build(m, children, local, minimum)
 
 
 def evaluate(
@@ -58,13 +68,14 @@ def evaluate(
     weights: Weights | str | None = None,
     *,
     panel: Panel | None = None,
-    normalization: ScoreNormalization = "goalposts",
-    aggregation: Aggregation = "arithmetic",
-    missing: MissingPolicy = "error",
-    min_coverage: float = 2.0 / 3.0,
-    impute_by: str | None = None,
-    tie_method: TieMethod = "min",
-    tie_tolerance: float = 1e-9,
+    normalization: ScoreNormalization = DEFAULT_OPTIONS.normalization,
+    aggregation: Aggregation = DEFAULT_OPTIONS.aggregation,
+    missing: MissingPolicy = DEFAULT_OPTIONS.missing,
+    min_coverage: float = DEFAULT_OPTIONS.min_coverage,
+    min_applicable: float = DEFAULT_OPTIONS.min_applicable,
+    impute_by: str | None = DEFAULT_OPTIONS.impute_by,
+    tie_method: TieMethod = DEFAULT_OPTIONS.tie_method,
+    tie_tolerance: float = DEFAULT_OPTIONS.tie_tolerance,
     weights_phase: str | None = None,
     options: ScoringOptions | None = None,
     treat: Any = None,
@@ -110,8 +121,15 @@ def evaluate(
         score, rank or grade (default 2/3); the row stays in the result with the reason.
         Dimension scores are shown with their own coverage. Coverage counts only the weight
         that applies: not-applicable cells (including indicators not measured in a row's
-        phase) leave the denominator, so a mid-works ``t_proc`` row that measures only
-        participation is scored on what that phase measures.
+        phase) leave the denominator, and a group that is not assessed (``min_applicable``)
+        counts as missing with its full weight.
+    min_applicable : float
+        A group is scored only where the indicators that apply to the row carry at least
+        this share of its weight (default 0.5; a group's own ``min_applicable`` in the system
+        takes precedence); below it the group is *not assessed*. A phase that does not
+        measure every dimension (the shipped ``t_proc``) is a progress check: its rows get the
+        dimension scores they measure and no overall score, rank or grade, unless the
+        system's phase declares ``overall: true`` (see :mod:`renoscore.pipeline.progress`).
     impute_by : str, optional
         A context column (e.g. ``district``) within which to impute.
     tie_method, tie_tolerance
@@ -154,6 +172,7 @@ def evaluate(
         aggregation=aggregation,
         missing=missing,
         min_coverage=min_coverage,
+        min_applicable=min_applicable,
         impute_by=impute_by,
         tie_method=tie_method,
         tie_tolerance=tie_tolerance,
@@ -163,10 +182,23 @@ def evaluate(
     scored_data, record = (data, None) if opts.treat is None else treated_data(data, opts.treat)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        w = _weights(system, scored_data, weights, panel, weights_phase)
+        w = resolve_weights(system, scored_data, weights, panel, weights_phase)
         cells = cells_to_score(scored_data, opts)
-        scored = _scores(system, cells, w, opts)
-        reasons = _coverage_rule(scored, opts, data.n)
+        tree = system_tree(system, w, opts)
+        scored = _scores(system, cells, w, opts, tree)
+        # A renormalised mean of scores in [0, 100] lies in [0, 100], but num / den over a
+        # subset of weights can round one ulp past a bound (100.00000000000003): keep the
+        # declared range, which ranks, grades and the result file check.
+        np.clip(scored.groups, 0.0, 100.0, out=scored.groups)
+        reasons = unscored_rows(
+            scored.groups,
+            scored.coverage,
+            scored.applicable,
+            opts,
+            data.phase_codes,
+            phase_scopes(system, tree),
+            float(tree.minimum_applicable()[0]),
+        )
         overall_rank = rank_within_phase(
             scored.groups[:, 0], data.phase_codes, opts.tie_method, opts.tie_tolerance
         )
@@ -191,6 +223,7 @@ def evaluate(
         indicator_scores=cast(Any, scored.indicators),
         group_scores=scored.groups,
         coverage=scored.coverage,
+        applicable=scored.applicable,
         overall_rank=overall_rank,
         grades=grades,
         values=data.values,
@@ -223,33 +256,23 @@ def _matching_inputs(
     return system, data
 
 
-def _weights(
-    system: IndicatorSystem,
-    data: CommunityData,
-    weights: Weights | str | None,
-    panel: Panel | None,
-    phase: str | None,
-) -> Weights:
-    """Frozen weights checked against the system, or weights derived by a method name."""
-    if isinstance(weights, Weights):
-        weights.check(system)
-        return weights
-    return derive_weights(system, panel, data, method=weights, phase=phase)
-
-
 class _Scores(NamedTuple):
-    """Indicator scores (an array, or the recipe run on first read), group scores, coverage."""
+    """Indicator scores (an array, or the recipe run on first read), group scores, coverage
+    and applicable shares (None where every indicator applies to every row)."""
 
     indicators: NDArray[np.float64] | IndicatorScores
     groups: NDArray[np.float64]
     coverage: NDArray[np.float64]
+    applicable: NDArray[np.float64] | None
 
 
-def _scores(system: IndicatorSystem, cells: Cells, w: Weights, options: ScoringOptions) -> _Scores:
-    """Normalise and aggregate: indicator and group scores on 0-100, with coverage."""
+def _scores(
+    system: IndicatorSystem, cells: Cells, w: Weights, options: ScoringOptions, tree: Tree
+) -> _Scores:
+    """Normalise and aggregate: indicator and group scores on 0-100, coverage, shares."""
     X, applicable = cells.values, cells.applicable
     floor, target = system.goalpost_arrays()
-    tree = system_tree(system, w)
+    share = None if applicable is None else np.empty((X.shape[0], len(tree.children)))
     method = options.tree_method
     aggregation = options.aggregation
     if options.normalization == "goalposts" and aggregation in ("arithmetic", "geometric"):
@@ -265,8 +288,9 @@ def _scores(system: IndicatorSystem, cells: Cells, w: Weights, options: ScoringO
             scale=100.0,
             check_finite=False,  # validated data hold no infinity
             labels=system.indicator_ids,
+            applicable_share=share,
         )
-        return _Scores(IndicatorScores(X, floor, target, 100.0), group_scores, coverage)
+        return _Scores(IndicatorScores(X, floor, target, 100.0), group_scores, coverage, share)
     if options.normalization == "goalposts":
         S, group_scores, coverage = score_tree(
             X,
@@ -278,67 +302,40 @@ def _scores(system: IndicatorSystem, cells: Cells, w: Weights, options: ScoringO
             scale=100.0,
             check_finite=False,
             labels=system.indicator_ids,
+            applicable_share=share,
         )
-        group_scores[:, 0] = _overall_by(aggregation, S, w.indicator_weights())
-        return _Scores(S, group_scores, coverage)
+        group_scores[:, 0] = _overall_by(
+            aggregation, S, w.indicator_weights(), system.indicator_ids
+        )
+        return _Scores(S, group_scores, coverage, share)
     S = normalize.minmax(X, system.directions, labels=system.indicator_ids)
     group_scores, coverage = aggregate_tree(
-        S, tree, method=method, missing="renormalize", applicable=applicable
+        S, tree, method=method, missing="renormalize", applicable=applicable, applicable_share=share
     )
     group_scores *= 100.0
     np.multiply(S, 100.0, out=S)
     if aggregation in ("topsis", "grey_relational", "fuzzy"):
-        group_scores[:, 0] = _overall_by(aggregation, S, w.indicator_weights())
-    return _Scores(S, group_scores, coverage)
-
-
-def _coverage_rule(scored: _Scores, options: ScoringOptions, n: int) -> PhaseCodes:
-    """Unscore communities below the minimum coverage; the reason of every unscored row.
-
-    The rule applies to the community (the goal): a dimension observed in part still shows
-    its score, with its coverage beside it. NaN coverage (nothing applies to the row) is not
-    "low": it is explained below.
-    """
-    group_scores, coverage, min_coverage = scored.groups, scored.coverage, options.min_coverage
-    low = coverage[:, 0] < min_coverage - 1e-12
-    # Reasons as codes into the few distinct texts (code 0: no reason): a million Nones
-    # are a tuple only if someone reads them.
-    reason_code = np.zeros(n, dtype=np.intp)
-    reason_text: dict[str | None, int] = {None: 0}
-
-    def give(r: int, text: str) -> None:
-        reason_code[r] = reason_text.setdefault(text, len(reason_text))
-
-    if low.any():
-        for r in np.flatnonzero(low).tolist():
-            # Rounded first: a share summed in another order (rows in another order) may
-            # differ in its last bit, and 0.625 must not show as 62% in one order, 63% in another.
-            shown = round(float(coverage[r, 0]), 12)
-            give(r, f"coverage {shown:.0%} below the minimum {min_coverage:.0%}")
-        group_scores[low, 0] = np.nan
-        warnings.warn(
-            f"{int(low.sum())} row(s) not scored: coverage below {min_coverage:.0%}",
-            CoverageWarning,
-            stacklevel=3,  # the caller of evaluate
+        group_scores[:, 0] = _overall_by(
+            aggregation, S, w.indicator_weights(), system.indicator_ids
         )
-    for r in np.flatnonzero(np.isnan(group_scores[:, 0]) & ~low).tolist():
-        give(
-            r,
-            f"{options.aggregation} needs every indicator observed"
-            if options.aggregation in BATCH_RELATIVE and not np.isnan(coverage[r, 0])
-            else "no indicator observed",
-        )
-    return PhaseCodes(reason_code, tuple(reason_text))
+    return _Scores(S, group_scores, coverage, share)
 
 
 def _overall_by(
-    method: str, S100: NDArray[np.float64], w: NDArray[np.float64]
+    method: str, S100: NDArray[np.float64], w: NDArray[np.float64], labels: tuple[str, ...]
 ) -> NDArray[np.float64]:
-    """Overall score (0-100) of each row by a non-tree method, from indicator scores on 0-100."""
+    """Overall score (0-100) of each row by a non-tree method, from indicator scores on 0-100.
+
+    ``labels`` (the indicator ids) name the indicators in the method's warnings and errors.
+    """
     benefit = ["benefit"] * S100.shape[1]  # goalpost scores are already oriented
     if method == "topsis":
-        return 100.0 * aggregate.topsis(S100 / 100.0, w, benefit)
+        return 100.0 * aggregate.topsis(S100 / 100.0, w, benefit, labels=labels)
     if method == "grey_relational":
-        return 100.0 * aggregate.grey_relational(S100 / 100.0, w, benefit, normalization="none")
-    fuzzy = aggregate.fuzzy_comprehensive(S100, w, FUZZY_GRADES, missing="renormalize")
+        return 100.0 * aggregate.grey_relational(
+            S100 / 100.0, w, benefit, normalization="none", labels=labels
+        )
+    fuzzy = aggregate.fuzzy_comprehensive(
+        S100, w, FUZZY_GRADES, missing="renormalize", labels=labels
+    )
     return np.asarray(fuzzy.score, dtype=np.float64)

@@ -27,8 +27,8 @@ Examples
 >>> import renoscore as rs
 >>> result = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
 >>> ax = result.plot.radar("LY")
->>> [t.get_text() for t in ax.get_legend().get_texts()]
-['before renovation', 'about one year after completion', 'about three years after completion']
+>>> [t.get_text() for t in ax.get_legend().get_texts()]  # t2 measures two dimensions only
+['before renovation', 'about one year after completion']
 """
 
 from __future__ import annotations

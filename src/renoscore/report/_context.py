@@ -70,6 +70,7 @@ class ReportContext:
     ) -> None:
         self.unc = uncertainty
         self.audit = audit
+        self.effect: Any = None  # the effect of renovation (renoscore.effects), when given
         self.r = result
         self.sys = result.system
         self.lang = lang

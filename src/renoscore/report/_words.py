@@ -134,7 +134,8 @@ WORDS: dict[str, dict[str, str]] = {
             "goalposts."
         ),
         "mean_change": "mean change of the overall score",
-        "share_improved": "share of communities that improved",
+        "share_improved": "share of communities that clearly improved",
+        "change_classes": "changes by class",
         "share_grade_up": "share that moved up a grade",
         "only_before": "only in the first phase",
         "only_after": "only in the second phase",
@@ -283,7 +284,8 @@ WORDS: dict[str, dict[str, str]] = {
         "no_comparison": "本次只评价了一个阶段，无可对比。",
         "comparison_intro": "{b} → {a}：{n}个小区两个阶段均有评价，使用相同的权重与目标值。",
         "mean_change": "综合得分平均变化",
-        "share_improved": "得分提高的小区比例",
+        "share_improved": "得分明显提高的小区比例",
+        "change_classes": "变化判定",
         "share_grade_up": "等级提升的小区比例",
         "only_before": "仅第一阶段有记录",
         "only_after": "仅第二阶段有记录",
@@ -328,3 +330,68 @@ WORDS: dict[str, dict[str, str]] = {
         "fixed_text": "指标体系文件中规定的固定权重",
     },
 }
+
+
+# The words of the coverage rules, the change intervals and the effect of renovation (issue 19).
+WORDS["en"].update(
+    {
+        "applicable": "applies",
+        "progress_check": "progress check",
+        "progress_intro": (
+            ". The rows of this phase show the dimension scores it measures, without an overall "
+            "score, rank or grade."
+        ),
+        "interval_intro": (
+            "Each change has a {level} interval from the measurement error of the values (survey "
+            "standard errors, declared measurement error), carried through the goalposts and the "
+            "weights; a change whose interval includes 0 is no clear change, not a decline. "
+            "In the table, * marks a dimension's change within its interval."
+        ),
+        "interval": "{level} interval",
+        "min_applicable": "minimum applicable share of a group",
+        "change_class": "class",
+        "class_improved": "improved",
+        "class_no_clear_change": "no clear change",
+        "class_worse": "worse",
+        "effect": "Effect of renovation (difference in differences)",
+        "effect_intro": (
+            "Phases {phases}; renovation between the earlier phases and {post}. {treated} "
+            "renovated communities are compared with {control} not renovated, observed in the "
+            "same phases: the effect is the change of the renovated beyond the change of the "
+            "others (two-way fixed effects, community and phase), so that neither the common "
+            "trend nor the selection of worse communities for renovation is read as its effect. "
+            "Standard errors clustered by community ({correction} correction); {level} intervals."
+        ),
+        "renovated_change": "change, renovated",
+        "comparison_change": "change, comparison",
+        "pretrend": "pre-trend p",
+    }
+)
+WORDS["zh"].update(
+    {
+        "applicable": "适用占比",
+        "progress_check": "进度检查",
+        "progress_intro": "。本阶段仅列示所评价维度的得分，不计综合得分、排名和等级。",
+        "interval_intro": (
+            "每项变化均给出{level}置信区间，由各指标值的测量误差（问卷标准误、申报的测量误差）"
+            "经目标值换算和权重传递而得；区间包含0的变化判定为无明显变化，不视为下降。"
+            "表中带*号的维度变化位于其区间之内。"
+        ),
+        "interval": "{level}置信区间",
+        "min_applicable": "维度评价所需最低适用权重占比",
+        "change_class": "变化判定",
+        "class_improved": "改善",
+        "class_no_clear_change": "无明显变化",
+        "class_worse": "下降",
+        "effect": "改造净效应（双重差分）",
+        "effect_intro": (
+            "评价阶段：{phases}；改造发生在{post}之前。将{treated}个已改造小区与同期观测的"
+            "{control}个未改造小区对比：改造净效应为已改造小区的变化超出对照小区变化的部分"
+            "（小区与阶段双向固定效应），既不把共同趋势、也不把“先改造较差小区”的选择"
+            "误作改造成效。标准误按小区聚类（{correction}小样本校正）；{level}置信区间。"
+        ),
+        "renovated_change": "改造小区变化",
+        "comparison_change": "对照小区变化",
+        "pretrend": "平行趋势检验p值",
+    }
+)

@@ -25,6 +25,7 @@ from renoscore._document import (
     html_page,
     markdown_document,
 )
+from renoscore._files import Inputs, check_output, write_text
 from renoscore._version import __version__
 from renoscore.errors import OptionError, Problem, RenoscoreWarning
 from renoscore.report._context import ReportContext
@@ -32,6 +33,7 @@ from renoscore.report._words import Lang
 from renoscore.report.audit import audit_section
 from renoscore.report.comparison import comparison_section
 from renoscore.report.consistency import consistency_section
+from renoscore.report.effect import effect_section
 from renoscore.report.method import method_section, weights_section
 from renoscore.report.provenance import provenance_section
 from renoscore.report.quality import quality_section
@@ -66,14 +68,25 @@ class Report:
     format: str
     files: dict[str, str] = field(default_factory=dict)
 
-    def save(self, path: str | Path) -> Path:
-        """Write the report to ``path`` (and Markdown's chart files into ``<stem>_files/``)."""
+    def save(
+        self, path: str | Path, *, overwrite: bool = True, inputs: Inputs | None = None
+    ) -> Path:
+        """Write the report to ``path`` (and Markdown's chart files into ``<stem>_files/``).
+
+        Every file is checked before any is written and each is written whole or not at all
+        (:mod:`renoscore._files`); with ``overwrite=False`` an existing report or chart file
+        is refused, and ``inputs`` are never written over.
+        """
         path = Path(path)
-        path.write_text(self.text, encoding="utf-8")
-        for rel, content in self.files.items():
-            target = path.parent / rel
+        charts = [(path.parent / rel, content) for rel, content in self.files.items()]
+        check_output(path, inputs=inputs, overwrite=overwrite)
+        for target, _ in charts:
+            if target.parent.exists():
+                check_output(target, inputs=inputs, overwrite=overwrite)
+        for target, content in charts:
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(content, encoding="utf-8")
+            write_text(target, content, overwrite=overwrite, inputs=inputs)
+        write_text(path, self.text, overwrite=overwrite, inputs=inputs)
         return path
 
 
@@ -121,6 +134,8 @@ def _sections(ctx: ReportContext) -> list[tuple[str, str, list[Block]]]:
     ]
     if ctx.cmp is not None:
         chosen.append(("comparison", comparison_section))
+    if ctx.effect is not None:
+        chosen.append(("effect", effect_section))
     if ctx.unc is not None:
         chosen.append(("uncertainty", uncertainty_section))
     chosen += [
@@ -168,6 +183,7 @@ def build_report(
     command: str | None = None,
     uncertainty: Any = None,
     audit: Any = None,
+    effect: Any = None,
 ) -> Report:
     """Build the report of an evaluation.
 
@@ -197,6 +213,9 @@ def build_report(
     audit : renoscore.audit.AuditResult, optional
         The statistical audit of the same data and weights: adds a section with its flags,
         tables and charts, linked to the rank stability.
+    effect : renoscore.effects.RenovationEffect, optional
+        The effect of renovation against a comparison group: adds a section with the
+        estimate of every dimension, its interval and the pre-trend check.
 
     Returns
     -------
@@ -234,6 +253,7 @@ def build_report(
     ctx = ReportContext(
         result, lang, cmp, charts, max_scorecards, fix_first_top, command, uncertainty, audit
     )
+    ctx.effect = effect
     title, blocks = _report_blocks(ctx)
     if ctx.font_warning:
         warnings.warn(
@@ -255,11 +275,14 @@ def write_report(
     *,
     lang: Lang = "en",
     format: Literal["html", "markdown"] | None = None,
+    overwrite: bool = True,
     **options: Any,
 ) -> Path:
     """Build the report and write it to ``path`` (``.html`` / ``.htm``, or ``.md``).
 
-    Markdown chart files go to ``<stem>_files/`` beside the report.
+    Markdown chart files go to ``<stem>_files/`` beside the report. The path is checked before
+    the report is built, and written through a temporary file (:mod:`renoscore._files`): a
+    failed write leaves the previous report as it was.
 
     Parameters
     ----------
@@ -268,6 +291,9 @@ def write_report(
     lang : {"en", "zh"}
     format : {"html", "markdown"}, optional
         Default: from the suffix.
+    overwrite : bool
+        Replace an existing report (default); False refuses it. The data file the result was
+        scored from is never written over.
     **options
         Passed to :func:`build_report`.
 
@@ -280,6 +306,8 @@ def write_report(
     ------
     OptionError
         A suffix that is neither HTML nor Markdown.
+    OutputError
+        A path that may not be written, or a write that failed.
 
     Examples
     --------
@@ -302,7 +330,9 @@ def write_report(
                 f"cannot tell the report format of {path.name!r}",
                 [Problem("unknown suffix", file=str(path), fix="use .html or .md")],
             )
+    inputs = {"the data file this result was scored from": result.provenance.data_source}
+    check_output(path, inputs=inputs, overwrite=overwrite)  # before the report is built
     if format == "markdown":
         options.setdefault("files_folder", f"{path.stem}_files")
     report = build_report(result, lang=lang, format=format, **options)
-    return report.save(path)
+    return report.save(path, overwrite=overwrite, inputs=inputs)

@@ -20,6 +20,7 @@ the first of its weights:
 | aggregation | weighted arithmetic mean |
 | missing-data policy | re-normalise weights over the indicators observed |
 | minimum coverage for an overall score | 67% |
+| minimum applicable share of a group | 50% |
 | ties | shared best rank (1, 2, 2, 4), scores closer than 1e-09 points tie |
 | ranks are within each phase | yes |
 >>> blocks = weights_section(ReportContext(result, "zh"))
@@ -91,6 +92,7 @@ def _choices_table(ctx: ReportContext) -> Table:
             [t["aggregation"], ctx.method(prov.aggregation)],
             [t["missing_policy"], ctx.method(prov.missing)],
             [t["min_cov"], cell_percent(prov.min_coverage)],
+            [t["min_applicable"], cell_percent(prov.min_applicable)],
             [
                 t["ties"],
                 t["tie_text"].format(m=ctx.method(prov.tie_method), t=prov.tie_tolerance),
@@ -109,6 +111,7 @@ def _formulas(ctx: ReportContext) -> list[list[Inline]]:
         _formula("goalposts" if prov.normalization == "goalposts" else "minmax", zh),
         _formula("arithmetic" if prov.aggregation == "arithmetic" else "geometric", zh),
         _formula("coverage", zh, min_coverage=cell_percent(prov.min_coverage)),
+        _formula("applicable", zh, min_applicable=cell_percent(prov.min_applicable)),
         _formula("obstacle", zh),
     ]
 
@@ -121,7 +124,7 @@ def _formula(key: str, zh: bool, **values: str) -> list[Inline]:
 
 
 #: Each formula the method section may show: (formula, English label, English note with its
-#: source, Chinese label, Chinese note). Notes may hold ``{min_coverage}``.
+#: source, Chinese label, Chinese note). Notes may hold ``{min_coverage}`` and ``{min_applicable}``.
 _FORMULAS: dict[str, tuple[str, str, str, str, str]] = {
     "goalposts": (
         "s = clip((x − floor) / (target − floor), 0, 1) × 100",
@@ -162,6 +165,16 @@ _FORMULAS: dict[str, tuple[str, str, str, str, str]] = {
         "gets no overall score (OECD/JRC 2008 §1.4).",
         "数据覆盖率 ",
         "：不适用的指标不计入分母；覆盖率低于 {min_coverage} 的小区不给综合得分（OECD/JRC 2008 §1.4）。",
+    ),
+    "applicable": (
+        "a = Σ_applicable w",
+        "Applicable share of a group ",
+        ": a group of which less than {min_applicable} of the weight applies to a community is "
+        "not assessed and counts as missing in the group above; a phase that does not measure "
+        "every dimension is a progress check, without an overall score, rank or grade.",
+        "适用权重占比 ",
+        "：适用指标权重不足 {min_applicable} 的维度不予评价，并在上级中按缺失计；"
+        "未评价全部维度的阶段为进度检查，不计综合得分、排名和等级。",
     ),
     "obstacle": (
         "Oⱼ = Wⱼ (1 − sⱼ) / Σₖ Wₖ (1 − sₖ)",

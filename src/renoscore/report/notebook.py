@@ -107,7 +107,7 @@ def _system_blocks(system: IndicatorSystem, lang: Lang) -> list[Block]:
             [
                 f"{system.name.get(lang)} ",
                 Code(f"{system.id} v{system.version}"),
-                f" — {len(system.dimensions)} dimensions, {len(system.indicators)} indicators",
+                f" — {system.outline()}",
             ]
         ),
         Table(head, rows, [False] * len(head)),
@@ -195,7 +195,8 @@ def _result_blocks(result: EvaluationResult, lang: Lang, max_rows: int) -> list[
             rec["phase"] or "–",
             cell_number(rec["score"]),
             rec["grade"] or rec["reason"] or "–",
-            *[cell_number(rec[d]) for d in dims],
+            # A goal's child may be an indicator (a flat system): its score is score_<id>.
+            *[cell_number(rec[d] if d in rec else rec[f"score_{d}"]) for d in dims],
             cell_percent(rec["coverage"]),
         ]
         for rec in recs[:max_rows]

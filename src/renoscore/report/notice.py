@@ -40,6 +40,7 @@ from renoscore._document import (
     html_page,
     markdown_document,
 )
+from renoscore._files import check_output
 from renoscore._format import cell_number
 from renoscore._validation import suggest
 from renoscore._vocabulary import (
@@ -47,6 +48,7 @@ from renoscore._vocabulary import (
     grade_word,
     lang_of,
     phase_word,
+    reason_word,
     supplier_word,
     unit_label,
 )
@@ -186,11 +188,20 @@ class _Notice:
 
 
 def _result_blocks(n: _Notice) -> list[Block]:
-    """Score, grade, rank; the change since the earlier phase; the dimensions' scores."""
-    r, k, kb, w = n.r, n.k, n.kb, n.w
+    """Score, grade, rank; the change since the earlier phase; the dimensions' scores.
+
+    A progress check (a phase that measures only some dimensions) says so and shows the
+    dimensions it measures, without an overall score; an earlier phase without an overall score
+    is compared dimension by dimension only.
+    """
+    r, k, w = n.r, n.k, n.w
     blocks: list[Block] = [n.heading("result")]
+    reason = r.reasons[k] or ""
     if not _scored(r.overall[k]):
-        return [*blocks, Paragraph([w["score_unranked"]])]
+        if not reason.startswith("progress check"):
+            return [*blocks, Paragraph([w["score_unranked"]])]
+        blocks.append(Paragraph([_sentence(reason_word(reason, n.lang, n.sys), n.lang)]))
+        return [*blocks, _dimension_table(n)]
     peers = [j for j, p in enumerate(r.phases) if p == r.phases[k] and _scored(r.overall[j])]
     text = w["score"].format(
         score=cell_number(r.overall[k]),
@@ -198,29 +209,7 @@ def _result_blocks(n: _Notice) -> list[Block]:
         n=len(peers),
         rank=f"{r.ranks[k, 0]:.0f}",
     )
-    if kb is not None:
-        d = float(r.overall[k] - r.overall[kb])
-        key = "change_same" if abs(d) < 0.05 else ("change_up" if d > 0 else "change_down")
-        text += w[key].format(
-            before=n.phase(kb),
-            score=cell_number(r.overall[kb]),
-            grade=grade_word(n.sys, int(r.grades[kb, 0]), n.lang),
-            d=f"{abs(d):.1f}",
-        )
-    blocks.append(Paragraph([text]))
-    dims = [(d.name.get(n.lang), r.scores(d.id)) for d in n.sys.dimensions]
-    if kb is None:
-        head = [w["aspect"], w["now"]]
-        rows = [[name, cell_number(s[k])] for name, s in dims]
-        numeric = [False, True]
-    else:
-        head = [w["aspect"], w["then"].format(before=n.phase(kb)), w["now"], w["change"]]
-        rows = [
-            [name, cell_number(s[kb]), cell_number(s[k]), cell_number(s[k] - s[kb], sign=True)]
-            for name, s in dims
-        ]
-        numeric = [False, True, True, True]
-    blocks.append(Table(head, rows, numeric, cls="dims"))
+    blocks += [Paragraph([text + _change_text(n)]), _dimension_table(n)]
     bands = [w["band"].format(min=f"{g.min:g}", name=g.name.get(n.lang)) for g in n.sys.grades[:-1]]
     if len(n.sys.grades) > 1:
         last = n.sys.grades[-1]
@@ -230,6 +219,44 @@ def _result_blocks(n: _Notice) -> list[Block]:
     sep = "，" if n.lang == "zh" else ", "
     blocks.append(Paragraph([w["bands"].format(bands=sep.join(bands))], cls="note"))
     return blocks
+
+
+def _sentence(text: str, lang: str) -> str:
+    """A reason as a sentence: a capital and a full stop (。 in Chinese)."""
+    return f"{text}。" if lang == "zh" else f"{text[:1].upper()}{text[1:]}."
+
+
+def _change_text(n: _Notice) -> str:
+    """The overall change since the earlier phase ("" without one); an earlier phase without
+    an overall score (a progress check) is said to have none."""
+    r, k, kb, w = n.r, n.k, n.kb, n.w
+    if kb is None:
+        return ""
+    if not _scored(r.overall[kb]):
+        return w["change_unscored"].format(before=n.phase(kb))
+    d = float(r.overall[k] - r.overall[kb])
+    key = "change_same" if abs(d) < 0.05 else ("change_up" if d > 0 else "change_down")
+    return w[key].format(
+        before=n.phase(kb),
+        score=cell_number(r.overall[kb]),
+        grade=grade_word(n.sys, int(r.grades[kb, 0]), n.lang),
+        d=f"{abs(d):.1f}",
+    )
+
+
+def _dimension_table(n: _Notice) -> Table:
+    """Every dimension's score now, and then with the change when there is an earlier phase."""
+    r, k, kb, w = n.r, n.k, n.kb, n.w
+    dims = [(d.name.get(n.lang), r.scores(d.id)) for d in n.sys.dimensions]
+    if kb is None:
+        rows = [[name, cell_number(s[k])] for name, s in dims]
+        return Table([w["aspect"], w["now"]], rows, [False, True], cls="dims")
+    head = [w["aspect"], w["then"].format(before=n.phase(kb)), w["now"], w["change"]]
+    rows = [
+        [name, cell_number(s[kb]), cell_number(s[k]), cell_number(s[k] - s[kb], sign=True)]
+        for name, s in dims
+    ]
+    return Table(head, rows, [False, True, True, True], cls="dims")
 
 
 def _done_blocks(n: _Notice) -> list[Block]:
@@ -443,11 +470,19 @@ def build_notice(
 
 
 def write_notice(
-    result: EvaluationResult, path: str | Path, community: str, **options: Any
+    result: EvaluationResult,
+    path: str | Path,
+    community: str,
+    *,
+    overwrite: bool = True,
+    **options: Any,
 ) -> Path:
     """Build the notice of ``community`` and write it to ``path`` (``.html`` or ``.md``).
 
-    ``options`` are those of :func:`build_notice`; the format comes from the suffix.
+    ``options`` are those of :func:`build_notice`; the format comes from the suffix. The path is
+    checked before the notice is built and written whole or not at all
+    (:mod:`renoscore._files`); ``overwrite=False`` refuses an existing file, and the data file
+    the result was scored from is never written over.
 
     Examples
     --------
@@ -466,4 +501,7 @@ def write_notice(
             [Problem("unknown suffix", file=str(path), fix="use .html or .md")],
         )
     fmt: Literal["html", "markdown"] = "html" if suffix in (".html", ".htm") else "markdown"
-    return build_notice(result, community, format=fmt, **options).save(path)
+    inputs = {"the data file this result was scored from": result.provenance.data_source}
+    check_output(path, inputs=inputs, overwrite=overwrite)  # before the notice is built
+    notice = build_notice(result, community, format=fmt, **options)
+    return notice.save(path, overwrite=overwrite, inputs=inputs)

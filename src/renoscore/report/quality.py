@@ -30,6 +30,7 @@ import numpy as np
 
 from renoscore._document import Block, Heading, ItemList, Paragraph, Table
 from renoscore._format import cell_percent
+from renoscore._vocabulary import reason_word
 from renoscore.data import CellStatus
 from renoscore.report._context import ReportContext
 
@@ -117,7 +118,7 @@ def quality_section(ctx: ReportContext) -> list[Block]:
                         r.ids[k],
                         ctx.phase_name(r.phases[k]),
                         cell_percent(float(r.coverage[k, 0])),
-                        r.reasons[k] or "",
+                        reason_word(r.reasons[k], ctx.lang, ctx.sys),
                     ]
                     for k in unscored
                 ],

@@ -3,7 +3,8 @@ r"""A scorecard per community: its scores by phase, its change, its radar chart 
 Examples
 --------
 The section's heading in both languages, and the card of the first-ranked community before
-renovation (its scores and the two items to fix first; its context line left out):
+renovation (its scores and the two items to fix first; its context line left out). GC04 has no
+renovation project yet, so resident participation is not assessed there:
 
 >>> import renoscore as rs
 >>> from renoscore._document import markdown_document
@@ -14,18 +15,18 @@ renovation (its scores and the two items to fix first; its context line left out
 >>> ctx = ReportContext(result, "en", max_scorecards=1, fix_first_top=2)
 >>> card = scorecards_section(ctx)[1].blocks
 >>> print(markdown_document([card[0], *card[2:]], "files")[0], end="")
-### HJ03 汝河新村2号院
+### GC04 化工厂家属院
 <BLANKLINE>
 | phase | score | rank | grade | facilities | public services | resident participation | social capital | coverage |
 |---|---:|---:|---|---:|---:|---:|---:|---:|
-| before renovation (t0) | 70.9 | 1 of 30 | good | 72.7 | 59.4 | 100.0 | 66.2 | 100% |
+| before renovation (t0) | 73.7 | 1 of 30 | good | 58.2 | 93.0 | – | 78.6 | 86% |
 <BLANKLINE>
 What to fix first — before renovation (t0)
 <BLANKLINE>
 | \# | indicator | dimension | value | target | unit | score | obstacle degree | must fix | supplier |
 |---:|---|---|---:|---:|---|---:|---:|---|---|
-| 1 | Buildings passing the fire-safety check | facilities | 0.724 | 1 | share 0-1 of buildings | 60.6 | 5.0% | yes | government |
-| 2 | Security coverage of gates and main paths | facilities | 0.752 | 1 | share 0-1 of gates and main paths | 75.2 | 3.2% | yes | government |
+| 1 | Security coverage of gates and main paths | facilities | 0.358 | 1 | share 0-1 of gates and main paths | 35.8 | 9.3% | yes | government |
+| 2 | Buildings passing the fire-safety check | facilities | 0.674 | 1 | share 0-1 of buildings | 53.4 | 6.7% | yes | government |
 """
 
 from __future__ import annotations

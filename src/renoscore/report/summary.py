@@ -3,7 +3,8 @@ r"""The head of the report: what was evaluated (the meta table) and the summary 
 Examples
 --------
 The section's heading in both languages, what was evaluated, and the summary by phase of the
-example evaluation:
+example evaluation (the mid-works and three-year phases are progress checks, without an
+overall score):
 
 >>> import renoscore as rs
 >>> from renoscore._document import markdown_document
@@ -16,10 +17,10 @@ example evaluation:
 >>> print(markdown_document(summary_section(ReportContext(result, "en")), "files")[0], end="")
 | phase | rows | scored | mean | median | best | worst | excellent | good | fair | poor | not scored |
 |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
-| before renovation (t0) | 30 | 30 | 57.8 | 58.0 | 70.9 | 31.0 | 0 | 3 | 10 | 17 | 0 |
-| during the works (t\_proc) | 4 | 4 | 75.0 | 78.1 | 85.2 | 58.6 | 1 | 2 | 0 | 1 | 0 |
+| before renovation (t0) | 30 | 30 | 58.1 | 58.0 | 73.7 | 31.0 | 0 | 3 | 10 | 17 | 0 |
+| during the works (t\_proc) | 4 | 0 | – | – | – | – | 0 | 0 | 0 | 0 | 4 |
 | about one year after completion (t1) | 12 | 12 | 79.7 | 77.7 | 86.0 | 75.0 | 2 | 10 | 0 | 0 | 0 |
-| about three years after completion (t2) | 4 | 4 | 79.2 | 78.0 | 84.0 | 76.8 | 0 | 4 | 0 | 0 | 0 |
+| about three years after completion (t2) | 4 | 0 | – | – | – | – | 0 | 0 | 0 | 0 | 4 |
 """
 
 from __future__ import annotations

@@ -22,7 +22,8 @@ from numpy.typing import NDArray
 from renoscore import normalize
 from renoscore._calling import argument
 from renoscore._display import clip, text_table
-from renoscore._format import nested_lists, optional_float, text_number, text_percent
+from renoscore._format import optional_float, text_number, text_percent
+from renoscore._labels import id_key, id_keys
 from renoscore._optional import import_optional
 from renoscore._vocabulary import CONSOLE, lang_of
 from renoscore.data import (
@@ -34,10 +35,17 @@ from renoscore.data import (
     label_codes,
 )
 from renoscore.errors import OptionError, Problem
+from renoscore.result._consistency import result_fields
+from renoscore.result._file import (
+    MAX_RESULT_BYTES,
+    ResultLimits,
+    parse_result_json,
+    result_document,
+)
 from renoscore.result.explain import FixFirstItem, fix_first_items, obstacle_records
 from renoscore.result.phase_ranks import rank_within_phase
 from renoscore.result.provenance import Provenance
-from renoscore.system import IndicatorSystem, load_system
+from renoscore.system import IndicatorSystem
 from renoscore.weighting import Weights
 
 __all__ = ["EvaluationResult", "IndicatorScores"]
@@ -105,7 +113,8 @@ class EvaluationResult:
         Scores of the system's groups (goal first, depth first) on 0-100; NaN where the
         community could not be scored (see ``reasons``).
     coverage : ndarray, shape (N, K)
-        Share of each group's weight that was observed.
+        Share of each group's applicable weight that was observed; a sub-group that is not
+        assessed counts as unobserved with its full weight.
     overall_rank : ndarray, shape (N,)
         Overall rank within the row's phase (1 = best; NaN when not scored). The ranks of
         every group, :attr:`ranks`, are computed on first use.
@@ -120,6 +129,12 @@ class EvaluationResult:
     warnings : tuple of str
         Warnings raised while evaluating.
     provenance : Provenance
+    context : dict of str to tuple
+        The context columns of the data (not scored).
+    applicable : ndarray, shape (N, K), or None
+        Share of each group's weight that applies to the row (None: everything applies to
+        every row). With ``coverage``, the two numbers of a node's coverage; a group whose
+        applicable share is below its minimum is *not assessed* (:meth:`node_coverage`).
     """
 
     system: IndicatorSystem
@@ -149,6 +164,7 @@ class EvaluationResult:
     warnings: tuple[str, ...]
     provenance: Provenance
     context: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    applicable: NDArray[np.float64] | None = None
 
     def __post_init__(self) -> None:
         pending = self.__dict__.get("_indicator_scores_store")
@@ -164,6 +180,8 @@ class EvaluationResult:
             self.imputed,
         ):
             arr.setflags(write=False)
+        if self.applicable is not None:
+            self.applicable.setflags(write=False)
 
     # ------------------------------------------------------------------ access
     @property
@@ -195,6 +213,30 @@ class EvaluationResult:
     def rank(self) -> NDArray[np.float64]:
         """The overall rank of every row within its phase."""
         return self.overall_rank
+
+    def applicable_shares(self) -> NDArray[np.float64]:
+        """Share of each group's weight that applies to each row, shape (N, K) (ones when
+        everything applies)."""
+        if self.applicable is None:
+            return np.ones(self.group_scores.shape)
+        return self.applicable
+
+    def applicable_share(self, row: int, group: int) -> float:
+        """Share of a group's weight that applies to one row."""
+        return 1.0 if self.applicable is None else float(self.applicable[row, group])
+
+    def node_coverage(self, community: str, phase: str | None = None) -> list[dict[str, Any]]:
+        """Every group of one community (in one phase): its score and the two coverage numbers.
+
+        Each record: ``node``, ``score``, ``applicable`` (share of the group's weight that
+        applies), ``coverage`` (share of the applicable weight observed), ``minimum`` (the
+        group's minimum applicable share), ``status`` (``scored``, ``not assessed``, ``not
+        applicable``, ``not observed``, or ``progress check`` for the goal of a row of a
+        partial phase) and ``reason`` (None when scored).
+        """
+        from renoscore.result.coverage import node_coverage
+
+        return node_coverage(self, self.row(community, phase))
 
     @functools.cached_property
     def ranks(self) -> NDArray[np.float64]:
@@ -244,8 +286,14 @@ class EvaluationResult:
         raise AssertionError  # pragma: no cover
 
     def row(self, community: str, phase: str | None = None) -> int:
-        """Position of a community (in a phase) in the result."""
+        """Position of a community (in a phase) in the result.
+
+        The id is matched as written, else by its key (:func:`renoscore._labels.id_key`:
+        full-width forms, invisible characters and case do not count).
+        """
         match = self.id_array == community
+        if not match.any():
+            match = id_keys(self.id_array) == id_key(community)
         if phase is not None:
             pc = self.phase_codes
             match &= pc.codes == (pc.labels.index(phase) if phase in pc.labels else -1)
@@ -299,6 +347,7 @@ class EvaluationResult:
             warnings=self.warnings,
             provenance=self.provenance,
             context={k: tuple(v[i] for i in idx) for k, v in self.context.items()},
+            applicable=None if self.applicable is None else self.applicable[idx],
         )
 
     @property
@@ -374,6 +423,7 @@ class EvaluationResult:
                 "score": optional_float(self.group_scores[r, 0]),
                 "rank": optional_float(self.overall_rank[r]),
                 "grade": None if self.grades[r, 0] < 0 else grade_names[self.grades[r, 0]],
+                "applicable": self.applicable_share(r, 0),
                 "coverage": optional_float(self.coverage[r, 0]),
                 "reason": self.reasons[r],
             }
@@ -398,6 +448,7 @@ class EvaluationResult:
                         "score": optional_float(self.group_scores[r, k]),
                         "rank": optional_float(self.ranks[r, k]),
                         "grade": int(self.grades[r, k]),
+                        "applicable": self.applicable_share(r, k),
                         "coverage": optional_float(self.coverage[r, k]),
                     }
                 )
@@ -411,6 +462,9 @@ class EvaluationResult:
                         "score": optional_float(self.indicator_scores[r, j]),
                         "rank": None,
                         "grade": None,
+                        "applicable": 0.0
+                        if self.status[r, j] == CellStatus.NOT_APPLICABLE
+                        else 1.0,
                         "coverage": 1.0 if self.status[r, j] == CellStatus.OK else 0.0,
                     }
                 )
@@ -434,64 +488,57 @@ class EvaluationResult:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """Everything needed to rebuild the result, as plain data."""
-        return {
-            "format": "renoscore.EvaluationResult/1",
-            "system": self.system.to_dict(),
-            "provenance": self.full_provenance().model_dump(mode="json"),
-            "ids": list(self.ids),
-            "phases": list(self.phases),
-            "indicator_scores": nested_lists(self.indicator_scores),
-            "group_scores": nested_lists(self.group_scores),
-            "coverage": nested_lists(self.coverage),
-            "ranks": nested_lists(self.ranks),
-            "grades": self.grades.tolist(),
-            "values": nested_lists(self.values),
-            "status": self.status.tolist(),
-            "imputed": self.imputed.tolist(),
-            "reasons": list(self.reasons),
-            "warnings": list(self.warnings),
-            "context": {k: list(v) for k, v in self.context.items()},
-        }
+        """Everything needed to rebuild the result, as plain data, with a digest of it."""
+        return result_document(self)
 
     def to_json(self, indent: int | None = None) -> str:
         """JSON text of :meth:`to_dict` (NaN written as null); :meth:`from_json` reads it back."""
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent, allow_nan=False)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> EvaluationResult:
-        """Rebuild a result written by :meth:`to_dict`."""
+    def from_dict(cls, data: Any) -> EvaluationResult:
+        """Rebuild a result written by :meth:`to_dict`, after checking it.
 
-        def arr(key: str) -> NDArray[np.float64]:
-            return np.array(
-                [[np.nan if v is None else v for v in row] for row in data[key]], dtype=np.float64
-            ).reshape(len(data["ids"]), -1)
-
-        return cls(
-            system=load_system(data["system"]),
-            ids=tuple(data["ids"]),
-            phases=tuple(data["phases"]),
-            indicator_scores=arr("indicator_scores"),
-            group_scores=arr("group_scores"),
-            coverage=arr("coverage"),
-            overall_rank=arr("ranks")[:, 0].copy(),
-            grades=np.array(data["grades"], dtype=np.int64).reshape(len(data["ids"]), -1),
-            values=arr("values"),
-            status=np.array(data["status"], dtype=np.int8).reshape(len(data["ids"]), -1),
-            imputed=np.array(data["imputed"], dtype=bool).reshape(len(data["ids"]), -1),
-            reasons=tuple(data["reasons"]),
-            warnings=tuple(data["warnings"]),
-            provenance=Provenance.model_validate(data["provenance"]),
-            context={k: tuple(v) for k, v in data["context"].items()},
-        )
+        Raises
+        ------
+        ResultError
+            When the document is not a result renoscore wrote or does not hold together
+            (:mod:`renoscore.result._file`), every problem with its place.
+        """
+        return cls(**result_fields(data))
 
     @classmethod
-    def from_json(cls, text: str) -> EvaluationResult:
-        """Rebuild a result from :meth:`to_json` text."""
-        return cls.from_dict(json.loads(text))
+    def from_json(
+        cls, text: str | bytes, *, max_bytes: int = MAX_RESULT_BYTES, source: str | None = None
+    ) -> EvaluationResult:
+        """Rebuild a result from :meth:`to_json` text, after checking it.
+
+        The text is refused beyond ``max_bytes`` and beyond 200 levels of nesting; the
+        document is validated against its schema and its consistency (shapes, phases and ids
+        against the system, ranks from the scores, grades from the bands, the digests).
+
+        ``source`` names the file the text came from in the problems.
+
+        Raises
+        ------
+        ResultError
+            Every problem with its place (a JSON line, a key path, a row and a column).
+
+        Examples
+        --------
+        >>> import renoscore as rs
+        >>> try:
+        ...     EvaluationResult.from_json("{}")
+        ... except rs.ResultError as exc:
+        ...     print(exc.problems[0].reason)
+        no 'format: renoscore.EvaluationResult/1' key
+        """
+        limits = ResultLimits(max_bytes=max_bytes)
+        return cls(**result_fields(parse_result_json(text, source, limits), source, limits))
 
     def equals(self, other: EvaluationResult) -> bool:
-        """Exact equality of every array and record (NaN equal to NaN)."""
+        """Exact equality of every array and record (NaN equal to NaN); the time the result
+        was created is not compared."""
         arrays = (
             "indicator_scores",
             "group_scores",
@@ -510,9 +557,11 @@ class EvaluationResult:
                 np.array_equal(getattr(self, a), getattr(other, a), equal_nan=True) for a in arrays
             )
             and self.reasons == other.reasons
-            and self.provenance.model_copy(update={"data_digest": None})
-            == other.provenance.model_copy(update={"data_digest": None})
+            # The clock time of the run is not part of what it computed.
+            and self.provenance.model_copy(update={"data_digest": None, "created": ""})
+            == other.provenance.model_copy(update={"data_digest": None, "created": ""})
             and self.context == other.context
+            and np.array_equal(self.applicable_shares(), other.applicable_shares(), equal_nan=True)
         )
 
     def __eq__(self, other: object) -> bool:
@@ -532,28 +581,31 @@ class EvaluationResult:
         >>> import renoscore as rs
         >>> result = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
         >>> print(result.table(phase="t1", lang="zh", top=2))
-        排名  小区  阶段  得分  等级  设施  公共服务  居民参与  社会资本  覆盖率
-           1  GC02    t1  86.0  优秀  79.3      88.2      93.5      92.7    100%
-           2  LY      t1  85.0  优秀  85.9      88.6      82.2      79.9    100%
+        排名  小区  阶段  得分  等级  设施  公共服务  居民参与  社会资本  适用占比  覆盖率
+           1  GC02    t1  86.0  优秀  79.3      88.2      93.5      92.7      100%    100%
+           2  LY      t1  85.0  优秀  85.9      88.6      82.2      79.9      100%    100%
         """
         words = CONSOLE[lang_of(lang)]
         dims = self.system.dimensions
         head = [
             *(words[k] for k in ("rank", "community", "phase", "score", "grade")),
             *[d.name.zh if lang == "zh" else d.id[:12] for d in dims],
+            words["applicable"],
             words["coverage"],
         ]
         lines = []
         for rec in self.ranking(phase, lang)[: top or None]:
-            reason = words["not_scored"] if lang == "zh" else rec["reason"]
+            reason = _reason_cell(rec["reason"], words, lang)
             lines.append(
                 [
                     text_number(rec["rank"], ".0f"),
                     clip(str(rec["community_id"]), 14),
                     str(rec["phase"] or "-"),
                     text_number(rec["score"]),
-                    clip(str(rec["grade"] or reason or "-"), 12),
-                    *[text_number(rec[d.id]) for d in dims],
+                    clip(str(rec["grade"] or reason or "-"), 14),
+                    # A goal's child may be an indicator (a flat system): its score is score_<id>.
+                    *[text_number(rec.get(d.id, rec.get(f"score_{d.id}"))) for d in dims],
+                    text_percent(rec["applicable"]),
                     text_percent(rec["coverage"]),
                 ]
             )
@@ -573,3 +625,12 @@ class EvaluationResult:
         from renoscore import _views
 
         return _views.result_html(self)
+
+
+def _reason_cell(reason: str | None, words: dict[str, str], lang: str) -> str | None:
+    """Why a row has no grade, in a few words: a progress check, or the reason itself."""
+    if reason is None:
+        return None
+    if reason.startswith("progress check"):
+        return words["progress_check"]
+    return words["not_scored"] if lang == "zh" else reason

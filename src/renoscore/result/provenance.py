@@ -34,7 +34,7 @@ class Provenance(BaseModel):
     :func:`renoscore.audit.treatment.apply_treatment` replays on the untreated values.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     renoscore_version: str = __version__
     created: str = Field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
@@ -48,6 +48,8 @@ class Provenance(BaseModel):
     aggregation: str
     missing: str
     min_coverage: float
+    # Results written before groups had a minimum applicable share were scored without one.
+    min_applicable: float = 0.0
     impute_by: str | None = None
     tie_method: str
     tie_tolerance: float

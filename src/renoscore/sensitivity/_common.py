@@ -9,6 +9,7 @@ load the system, data and weights, keep the rows of one phase and build the
 
 from __future__ import annotations
 
+import os
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -16,17 +17,20 @@ import numpy as np
 from renoscore._calling import argument
 from renoscore._options import ScoringOptions
 from renoscore.data import CommunityData, load_data
-from renoscore.errors import OptionError, Problem
+from renoscore.errors import OptionError, Problem, ResourceError
 from renoscore.panel import Panel
+from renoscore.pipeline.configuration import resolve_weights
 from renoscore.sensitivity.model import DrawModel, Levels
 from renoscore.sensitivity.sources import FACTORS, Sources
 from renoscore.system import IndicatorSystem, load_system
-from renoscore.weighting import Weights, derive_weights
+from renoscore.weighting import Weights
 
 __all__ = [
     "Inputs",
+    "available_memory",
     "base_options",
     "check_int",
+    "check_memory",
     "declared_factors",
     "prepare_model",
 ]
@@ -38,6 +42,64 @@ def check_int(name: str, value: int, low: int) -> None:
         raise OptionError(
             f"{name} must be an integer >= {low}", [Problem(f"invalid {name}", value=value)]
         )
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available to a new allocation (Linux ``MemAvailable``, else the free
+    physical pages), or None when the system does not say."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return int(os.sysconf("SC_AVPHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def check_memory(name: str, n: int, per_item: int, fixed: int, unit: str) -> None:
+    """Refuse ``n`` items of ``per_item`` bytes (plus ``fixed``) that do not fit in memory.
+
+    Raises
+    ------
+    ResourceError
+        Naming the option, the memory needed and available, and the largest ``n`` that fits.
+
+    Examples
+    --------
+    >>> check_memory("n", 10**12, 10**6, 0, "draws")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    renoscore.errors.ResourceError: n=1,000,000,000,000 draws need more memory than is available (1 problem)
+      - ...
+    """
+    available = available_memory()
+    need = n * per_item + fixed
+    if available is None or need <= available:
+        return
+    fits = max(0, (available - fixed) // max(per_item, 1))
+    raise ResourceError(
+        f"{name}={n:,} {unit} need more memory than is available",
+        [
+            Problem(
+                f"about {_size(need)} ({_size(per_item)} per {unit.rstrip('s')}); "
+                f"{_size(available)} is available",
+                value=n,
+                fix=f"use {name} <= {fits:,}, or free memory",
+            )
+        ],
+    )
+
+
+def _size(nbytes: float) -> str:
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if nbytes < 1024 or unit == "GiB":
+            return f"{nbytes:,.0f} {unit}" if unit == "bytes" else f"{nbytes:,.1f} {unit}"
+        nbytes /= 1024
+    return f"{nbytes:,.1f} TiB"  # pragma: no cover - the loop returns
 
 
 def _resolve_seed(seed: int | None) -> int:
@@ -71,6 +133,7 @@ def base_options(
     aggregation: str,
     missing: str,
     min_coverage: float,
+    min_applicable: float,
     impute_by: str | None,
     tie_method: str,
     tie_tolerance: float,
@@ -93,6 +156,7 @@ def base_options(
         aggregation=aggregation,
         missing=missing,
         min_coverage=min_coverage,
+        min_applicable=min_applicable,
         impute_by=impute_by,
         tie_method=tie_method,
         tie_tolerance=tie_tolerance,
@@ -161,11 +225,7 @@ def _load(inputs: Inputs) -> tuple[IndicatorSystem, CommunityData, Weights]:
     system = load_system(inputs.system)
     if not isinstance(data, CommunityData):
         data = load_data(data, system)
-    if isinstance(weights, Weights):
-        weights.check(system)
-        w = weights
-    else:
-        w = derive_weights(system, panel, data, method=weights, phase=weights_phase)
+    w = resolve_weights(system, data, weights, panel, weights_phase)
     phases = list(dict.fromkeys(data.phases))
     if phase is not None:
         if phase not in phases:

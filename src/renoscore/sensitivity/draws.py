@@ -91,13 +91,15 @@ def aggregate_draws(
     *,
     method: Literal["arithmetic", "geometric"] = "arithmetic",
     groups: Sequence[int] | None = None,
+    applicable: NDArray[np.bool_] | None = None,
 ) -> FloatArray:
     """Scores of groups for many weight draws (and optionally many indicator-score matrices).
 
     The renormalised tree mean of :func:`renoscore.aggregate.tree_means` (and of
     :func:`renoscore.aggregate.aggregate_tree` with ``missing="renormalize"``), for ``C`` draws
     at once: at each group the weights are re-normalised over the children present, level by
-    level. Weighted arithmetic mean
+    level, and a group whose applicable share is below its minimum (``tree.min_applicable``)
+    is not assessed. Weighted arithmetic mean
     ``sum_j w_j s_j / sum_j w_j`` or weighted geometric mean
     ``exp(sum_j w_j ln s_j / sum_j w_j)`` over the present children (OECD/JRC 2008, section
     6.1); in the geometric mean a present zero score with positive weight makes the group 0.
@@ -119,11 +121,14 @@ def aggregate_draws(
     method : {"arithmetic", "geometric"}
     groups : sequence of int, optional
         The groups to return (default: all).
+    applicable : ndarray of bool, shape (N, M), optional
+        False where an indicator does not apply to a row (see :func:`~renoscore.aggregate.tree_means`).
 
     Returns
     -------
     ndarray, shape (N, len(groups), C)
-        Group scores in [0, 1]; NaN where nothing below a group is present.
+        Group scores in [0, 1]; NaN where nothing below a group is present or it is not
+        assessed.
 
     Raises
     ------
@@ -148,12 +153,19 @@ def aggregate_draws(
     chosen = list(range(len(tree.children))) if groups is None else list(groups)
     arr = np.asarray(S, dtype=np.float64)
     m = tree.n_leaves
-    if method == "arithmetic" and arr.ndim == 2 and arr.shape[1] == m and not np.isnan(arr).any():
+    complete = applicable is None or bool(np.all(applicable))
+    if (
+        method == "arithmetic"
+        and arr.ndim == 2
+        and arr.shape[1] == m
+        and complete
+        and not np.isnan(arr).any()
+    ):
         # Complete data: every group of every draw from one product with the effective weights.
         E = effective_weights_draws(tree, W, chosen)
         return (arr @ E.reshape(m, -1)).reshape(arr.shape[0], len(chosen), c)
     # Anything else: the one renormalised tree mean, level by level, for every draw at once.
-    return tree_means(arr, tree, W, method=method, groups=chosen).scores
+    return tree_means(arr, tree, W, method=method, applicable=applicable, groups=chosen).scores
 
 
 def _draws(W: Sequence[FloatArray], tree: Tree) -> int:

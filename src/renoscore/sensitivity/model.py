@@ -49,7 +49,7 @@ from numpy.typing import NDArray
 from renoscore import normalize, ranking
 from renoscore._options import ScoringOptions
 from renoscore._parallel import ordered_map
-from renoscore.data import CommunityData
+from renoscore.data import CellStatus, CommunityData
 from renoscore.errors import ConstantIndicatorWarning, OptionError, Problem
 from renoscore.hierarchy import Tree
 from renoscore.panel import Panel
@@ -172,7 +172,9 @@ class DrawModel:
         """The base evaluation, the tree and the base local weights of every group."""
         system, weights = self.system, self.weights
         self.base = evaluate(system, self.data, weights, options=self.scoring)
-        self.tree: Tree = system_tree(system, weights)
+        self.tree: Tree = system_tree(system, weights, self.scoring)
+        not_applicable = np.asarray(self.data.status == CellStatus.NOT_APPLICABLE)
+        self.applicable = ~not_applicable if not_applicable.any() else None
         self.group_ids = tuple(g.id for g in system.groups)
         self.base_local = [
             np.array(weights.nodes[g].local, dtype=np.float64) for g in self.group_ids
@@ -276,6 +278,19 @@ class DrawModel:
     # ------------------------------------------------------------------ pools
     def _rng(self, *key: int) -> np.random.Generator:
         return np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=key))
+
+    def pool_bytes(self) -> int:
+        """Bytes that :meth:`pools` holds per realisation, temporaries included (an estimate
+        from above: the perturbed judgement matrices of every expert, the Dirichlet draws and
+        the method choices)."""
+        total = 0
+        if self.sources.judgements is not None:
+            for node in self.ahp_nodes.values():
+                experts, c, _ = node.stack.shape
+                total += 16 * experts * node.pairs[0].size + 32 * experts * c * c + 8 * c
+        if self.sources.weights is not None:
+            total += sum(24 * self.base_local[k].size for k in self.dirichlet_nodes)
+        return total + 8 * (len(_METHODS) + 1)
 
     def pools(self, size: int, uniforms: Mapping[str, FloatArray] | None = None) -> Pools:
         """Realisations 0 .. size-1 of every declared source."""
@@ -385,6 +400,7 @@ class DrawModel:
                 [w[sel] for w in local],
                 method=agg,
                 groups=self.level_groups,
+                applicable=self.applicable,
             )
         return out
 
@@ -412,9 +428,16 @@ class DrawModel:
         """Refuse an analysis of fewer than two ranked communities."""
         rows = self.level_rows[0]
         if rows.size < 2:
+            reasons = sorted({r for r in self.base.reasons if r is not None})
             raise OptionError(
                 "fewer than two communities are scored; there is no ranking to analyse",
-                [Problem(f"{rows.size} scored", fix="check coverage and the phase")],
+                [
+                    Problem(
+                        f"{rows.size} scored" + (f" ({'; '.join(reasons)})" if reasons else ""),
+                        fix="check coverage and the phase: a progress-check phase has no "
+                        "overall ranking",
+                    )
+                ],
             )
 
     def chunk(self, budget: int, per_run_extra: int = 0) -> int:

@@ -27,7 +27,13 @@ from numpy.typing import NDArray
 from renoscore import _views, ranking
 from renoscore._display import clip, text_table
 from renoscore._optional import import_optional
-from renoscore._options import MissingPolicy, ScoreNormalization, ScoringOptions, TreeAggregation
+from renoscore._options import (
+    DEFAULT_OPTIONS,
+    MissingPolicy,
+    ScoreNormalization,
+    ScoringOptions,
+    TreeAggregation,
+)
 from renoscore._parallel import check_executor, check_workers
 from renoscore._vocabulary import CONSOLE, lang_of
 from renoscore.data import CommunityData
@@ -39,6 +45,7 @@ from renoscore.sensitivity._common import (
     Inputs,
     base_options,
     check_int,
+    check_memory,
     declared_factors,
     prepare_model,
 )
@@ -284,13 +291,14 @@ def uncertainty(
     phase: str | None = None,
     top_k: int = 5,
     levels: Literal["goal", "dimensions", "all"] | Sequence[str] = "dimensions",
-    normalization: ScoreNormalization = "goalposts",
-    aggregation: TreeAggregation = "arithmetic",
-    missing: MissingPolicy = "error",
-    min_coverage: float = 2.0 / 3.0,
-    impute_by: str | None = None,
-    tie_method: TieMethod = "min",
-    tie_tolerance: float = 1e-9,
+    normalization: ScoreNormalization = DEFAULT_OPTIONS.normalization,
+    aggregation: TreeAggregation = "arithmetic",  # a tree mean: the default of ScoringOptions
+    missing: MissingPolicy = DEFAULT_OPTIONS.missing,
+    min_coverage: float = DEFAULT_OPTIONS.min_coverage,
+    min_applicable: float = DEFAULT_OPTIONS.min_applicable,
+    impute_by: str | None = DEFAULT_OPTIONS.impute_by,
+    tie_method: TieMethod = DEFAULT_OPTIONS.tie_method,
+    tie_tolerance: float = DEFAULT_OPTIONS.tie_tolerance,
     options: ScoringOptions | None = None,
     weights_phase: str | None = None,
     completion: Literal["optimal", "harker", "llsm"] = "optimal",
@@ -330,12 +338,12 @@ def uncertainty(
         ``prob_top_k`` is the share of draws with rank <= top_k (default 5).
     levels : {"goal", "dimensions", "all"} or sequence of group ids
         Where to rank: the goal only, the goal and each dimension (default), or every group.
-    normalization, aggregation, missing, min_coverage, impute_by, tie_method, tie_tolerance,
-    weights_phase
+    normalization, aggregation, missing, min_coverage, min_applicable, impute_by, tie_method,
+    tie_tolerance, weights_phase
         The base settings, as for :func:`renoscore.evaluate` (the aggregation of draws is a
         mean up the tree: arithmetic or geometric).
     options : ScoringOptions, optional
-        The seven scoring options as one validated object, instead of the keywords above (left
+        The scoring options as one validated object, instead of the keywords above (left
         at their defaults); recorded in ``settings`` either way (``settings.scoring``).
     completion : {"optimal", "harker", "llsm"}
         How incomplete judgement matrices are completed (as the base weights were).
@@ -370,6 +378,9 @@ def uncertainty(
         keyword; no source declared; a source that cannot act on these weights (judgement
         noise without AHP weights or panel, alpha without a combined node, unknown nodes);
         several phases without ``phase``; fewer than two ranked communities.
+    ResourceError
+        ``n`` draws that would need more memory than is available, refused before any draw
+        with the largest ``n`` that fits.
     WeightsError
         AHP weights that the given panel does not reproduce.
     DataValidationError
@@ -403,11 +414,12 @@ def uncertainty(
     check_executor(executor)
     declared_factors(srcs, example=", e.g. sources={'weights': {}}")
     base = base_options(
-        options, normalization, aggregation, missing, min_coverage, impute_by,
-        tie_method, tie_tolerance,
+        options, normalization, aggregation, missing, min_coverage, min_applicable,
+        impute_by, tie_method, tie_tolerance,
     )  # fmt: skip
     inputs = Inputs(system, data, weights, panel, phase, weights_phase)
     model = prepare_model(inputs, srcs, base, levels=levels, completion=completion, seed=seed)
+    check_memory("n", n, _bytes_per_draw(model, keep_draws), chunk_bytes, "draws")
     pools = model.pools(n)
     tally = _Tally.start(model, n, top_k=top_k, kendall=kendall, keep_draws=keep_draws)
     task = partial(_chunk_stats, top_k=top_k, kendall=kendall, keep_draws=keep_draws)
@@ -417,6 +429,14 @@ def uncertainty(
     ):  # fmt: skip
         tally.add(d0, d1, chunk)
     return tally.result(pools)
+
+
+def _bytes_per_draw(model: DrawModel, keep_draws: bool) -> int:
+    """What each draw holds until the end: its pools, the ranks of every level (4 bytes a
+    community), four statistics per level, and with ``keep_draws`` its weights and ranks."""
+    ranks = 4 * sum(int(rows.size) for rows in model.level_rows)
+    kept = 8 * sum(int(b.size) for b in model.base_local) + 4 * model.data.n if keep_draws else 0
+    return model.pool_bytes() + ranks + 32 * len(model.level_ids) + kept
 
 
 @dataclass

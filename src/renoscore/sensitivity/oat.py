@@ -21,7 +21,13 @@ from numpy.typing import NDArray
 
 from renoscore import _views
 from renoscore._optional import import_optional
-from renoscore._options import MissingPolicy, ScoreNormalization, ScoringOptions, TreeAggregation
+from renoscore._options import (
+    DEFAULT_OPTIONS,
+    MissingPolicy,
+    ScoreNormalization,
+    ScoringOptions,
+    TreeAggregation,
+)
 from renoscore.data import CommunityData
 from renoscore.errors import OptionError, Problem
 from renoscore.panel import Panel
@@ -131,13 +137,14 @@ def one_at_a_time(
     panel: Panel | None = None,
     phase: str | None = None,
     top_k: int = 5,
-    normalization: ScoreNormalization = "goalposts",
-    aggregation: TreeAggregation = "arithmetic",
-    missing: MissingPolicy = "error",
-    min_coverage: float = 2.0 / 3.0,
-    impute_by: str | None = None,
-    tie_method: TieMethod = "min",
-    tie_tolerance: float = 1e-9,
+    normalization: ScoreNormalization = DEFAULT_OPTIONS.normalization,
+    aggregation: TreeAggregation = "arithmetic",  # a tree mean: the default of ScoringOptions
+    missing: MissingPolicy = DEFAULT_OPTIONS.missing,
+    min_coverage: float = DEFAULT_OPTIONS.min_coverage,
+    min_applicable: float = DEFAULT_OPTIONS.min_applicable,
+    impute_by: str | None = DEFAULT_OPTIONS.impute_by,
+    tie_method: TieMethod = DEFAULT_OPTIONS.tie_method,
+    tie_tolerance: float = DEFAULT_OPTIONS.tie_tolerance,
     options: ScoringOptions | None = None,
     weights_phase: str | None = None,
 ) -> OneAtATimeResult:
@@ -152,7 +159,7 @@ def one_at_a_time(
     Parameters
     ----------
     system, data, weights, panel, phase, top_k, normalization, aggregation, missing,
-    min_coverage, impute_by, tie_method, tie_tolerance, options, weights_phase
+    min_coverage, min_applicable, impute_by, tie_method, tie_tolerance, options, weights_phase
         As for :func:`uncertainty`.
     node : str, optional
         The group whose children's weights move (default: the goal, i.e. the dimensions).
@@ -189,8 +196,8 @@ def one_at_a_time(
     check_int("top_k", top_k, 1)
     deltas = _changes(changes)
     base = base_options(
-        options, normalization, aggregation, missing, min_coverage, impute_by,
-        tie_method, tie_tolerance,
+        options, normalization, aggregation, missing, min_coverage, min_applicable,
+        impute_by, tie_method, tie_tolerance,
     )  # fmt: skip
     inputs = Inputs(system, data, weights, panel, phase, weights_phase)
     model = prepare_model(

@@ -27,7 +27,13 @@ from numpy.typing import ArrayLike, NDArray
 
 from renoscore import _views
 from renoscore._optional import import_optional
-from renoscore._options import MissingPolicy, ScoreNormalization, ScoringOptions, TreeAggregation
+from renoscore._options import (
+    DEFAULT_OPTIONS,
+    MissingPolicy,
+    ScoreNormalization,
+    ScoringOptions,
+    TreeAggregation,
+)
 from renoscore._parallel import check_executor, check_workers
 from renoscore.data import CommunityData
 from renoscore.errors import OptionError, Problem
@@ -37,6 +43,7 @@ from renoscore.sensitivity._common import (
     Inputs,
     base_options,
     check_int,
+    check_memory,
     declared_factors,
     prepare_model,
 )
@@ -369,13 +376,14 @@ def sensitivity(
     phase: str | None = None,
     per_community: bool = True,
     bootstrap: int = 500,
-    normalization: ScoreNormalization = "goalposts",
-    aggregation: TreeAggregation = "arithmetic",
-    missing: MissingPolicy = "error",
-    min_coverage: float = 2.0 / 3.0,
-    impute_by: str | None = None,
-    tie_method: TieMethod = "min",
-    tie_tolerance: float = 1e-9,
+    normalization: ScoreNormalization = DEFAULT_OPTIONS.normalization,
+    aggregation: TreeAggregation = "arithmetic",  # a tree mean: the default of ScoringOptions
+    missing: MissingPolicy = DEFAULT_OPTIONS.missing,
+    min_coverage: float = DEFAULT_OPTIONS.min_coverage,
+    min_applicable: float = DEFAULT_OPTIONS.min_applicable,
+    impute_by: str | None = DEFAULT_OPTIONS.impute_by,
+    tie_method: TieMethod = DEFAULT_OPTIONS.tie_method,
+    tie_tolerance: float = DEFAULT_OPTIONS.tie_tolerance,
     options: ScoringOptions | None = None,
     weights_phase: str | None = None,
     completion: Literal["optimal", "harker", "llsm"] = "optimal",
@@ -405,8 +413,8 @@ def sensitivity(
     Parameters
     ----------
     system, data, weights, sources, panel, seed, phase, normalization, aggregation, missing,
-    min_coverage, impute_by, tie_method, tie_tolerance, options, weights_phase, completion,
-    chunk_bytes, progress, workers, executor
+    min_coverage, min_applicable, impute_by, tie_method, tie_tolerance, options, weights_phase,
+    completion, chunk_bytes, progress, workers, executor
         As for :func:`uncertainty`: the chunks of runs go to ``workers`` threads or to the
         executor (a Dask client included) and are merged in order, so the indices are the same,
         bit for bit, wherever they ran.
@@ -451,11 +459,15 @@ def sensitivity(
     check_executor(executor)
     factors = declared_factors(srcs)
     base = base_options(
-        options, normalization, aggregation, missing, min_coverage, impute_by,
-        tie_method, tie_tolerance,
+        options, normalization, aggregation, missing, min_coverage, min_applicable,
+        impute_by, tie_method, tie_tolerance,
     )  # fmt: skip
     inputs = Inputs(system, data, weights, panel, phase, weights_phase)
     model = prepare_model(inputs, srcs, base, levels="goal", completion=completion, seed=seed)
+    k = len(factors)
+    # Per base sample: two realisations of every source, the design's 2k uniforms and the
+    # k + 2 outputs.
+    check_memory("n", n, 2 * model.pool_bytes() + 8 * (3 * k + 2), chunk_bytes, "base samples")
     runs = _saltelli_runs(
         model, factors, n, per_community, chunk_bytes, progress, workers, executor
     )

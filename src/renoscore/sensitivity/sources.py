@@ -3,7 +3,8 @@
 Each source is optional (:class:`Sources`): AHP judgements moved along Saaty's scale
 (:class:`JudgementNoise`), local weights drawn from a Dirichlet distribution
 (:class:`WeightNoise`), the choice of normalisation, aggregation and missing-data policy, the
-combination alpha, and measurement error of the indicator values (:class:`MeasurementError`).
+combination alpha, and measurement error of the indicator values (:class:`MeasurementError`,
+whose one home is :mod:`renoscore._measurement`, shared with :func:`renoscore.compare`).
 :class:`UncertaintySettings` records every setting of an analysis, enough to repeat it. All are
 frozen pydantic models, validated when made and written to JSON with the results.
 
@@ -18,6 +19,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from renoscore._measurement import MeasurementError
 from renoscore._options import ScoreNormalization, ScoringOptions, TreeAggregation
 from renoscore._version import __version__
 from renoscore.errors import OptionError, Problem
@@ -110,34 +112,6 @@ class WeightNoise(_Frozen):
 
     concentration: float = Field(default=100.0, gt=0.0)
     nodes: tuple[str, ...] | None = None
-
-
-class MeasurementError(_Frozen):
-    """Indicator values measured with error: ``x + sd * z``, ``z`` standard normal.
-
-    The value of every observed cell is drawn from a normal distribution around the reported
-    value with the given standard deviation (the standard uncertainty of the measurement, e.g.
-    the standard error of a survey mean; JCGM 100:2008, section 4.2), cut back into the
-    indicator's valid range. Missing and not-applicable cells are not touched; an imputed cell
-    keeps the score it gets without measurement error.
-
-    Parameters
-    ----------
-    sd : mapping of indicator id to float or str
-        A standard deviation in the indicator's unit, or the name of a context column of the
-        data holding each row's standard error (e.g. a survey's ``p_satisfaction_se``).
-    span_fraction : float, optional
-        A default for every indicator not in ``sd`` except binary and ordinal ones: this share
-        of the distance between its goalposts (e.g. 0.05).
-
-    Examples
-    --------
-    >>> MeasurementError(sd={"s_sat": "s_sat_se"}, span_fraction=0.05).sd
-    {'s_sat': 's_sat_se'}
-    """
-
-    sd: dict[str, float | str] = Field(default_factory=dict)
-    span_fraction: float | None = Field(default=None, ge=0.0)
 
 
 class Sources(_Frozen):
@@ -234,6 +208,8 @@ class UncertaintySettings(_Frozen):
     aggregation: str
     missing: str
     min_coverage: float
+    # Settings written before groups had a minimum applicable share were scored without one.
+    min_applicable: float = 0.0
     impute_by: str | None = None
     tie_method: str
     tie_tolerance: float
@@ -279,6 +255,24 @@ def as_sources(sources: Sources | Mapping[str, Any] | None) -> Sources:
     """
     if isinstance(sources, Sources):
         return sources
+    if sources is not None and not isinstance(sources, Mapping):
+        names = ", ".join(Sources.model_fields)
+        example = (
+            f"sources={{{', '.join(f'{s!r}: {{}}' for s in sources)}}}"
+            if isinstance(sources, (list, tuple)) and all(isinstance(s, str) for s in sources)
+            else "sources={'weights': {}}"
+        )
+        raise OptionError(
+            "invalid sources of uncertainty",
+            [
+                Problem(
+                    f"sources must be a mapping of source name to its settings, not a "
+                    f"{type(sources).__name__}",
+                    value=sources if isinstance(sources, (list, tuple, str)) else None,
+                    fix=f"e.g. {example} (the sources are {names})",
+                )
+            ],
+        )
     try:
         return Sources.model_validate(dict(sources or {}))
     except ValidationError as exc:

@@ -28,6 +28,7 @@ from renoscore._tables import (
     missing_id_column,
 )
 from renoscore._validation import suggest
+from renoscore.data.checks import lookalike_problems
 from renoscore.errors import DataValidationError, Problem, SurveyDataError
 from renoscore.survey._stats import KEY_SEP, group_keys
 from renoscore.system import IndicatorSystem, load_system
@@ -192,6 +193,8 @@ def read_table(
         "respondent without a community",
         "give every respondent the id of their community",
     )
+    ids = np.array(responses.community_ids, dtype=str)
+    problems += lookalike_problems(ids, id_column, responses.where, ids == "")
     if responses.phase_column is not None:
         problems += _empty_cells(
             responses,

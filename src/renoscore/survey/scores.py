@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 
 from renoscore._cells import CellStatus
 from renoscore._format import finite_or_none, text_number
+from renoscore._labels import id_keys
 from renoscore._optional import import_optional
 from renoscore._validation import suggest
 from renoscore.data import CommunityData
@@ -295,9 +296,13 @@ class SurveyScores:
 
     # ------------------------------------------------------------------ into community data
     def _rows_in(self, data: CommunityData) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
-        """Row of ``data`` for every group, and whether it was found (vectorised lookup)."""
-        data_keys = group_keys(data.ids, data.phases)
-        mine = group_keys(self.ids, self.phases)
+        """Row of ``data`` for every group, and whether it was found (vectorised lookup).
+
+        Community ids are matched by their key (:func:`renoscore._labels.id_key`), so a
+        survey that writes ``ＸＡ０２`` reaches the table's ``XA02``.
+        """
+        data_keys = group_keys(id_keys(data.id_array).tolist(), data.phases)
+        mine = group_keys(id_keys(np.asarray(self.ids, dtype=str)).tolist(), self.phases)
         if data_keys.size == 0:
             return np.zeros(len(self.ids), dtype=np.intp), np.zeros(len(self.ids), dtype=bool)
         order = np.argsort(data_keys, kind="stable")

@@ -48,6 +48,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from renoscore._cells import CellStatus, parse_numeric
+from renoscore._labels import id_keys
 from renoscore._tables import DEFAULT_MAX_BYTES
 from renoscore._validation import suggest
 from renoscore.data import CommunityData
@@ -465,8 +466,9 @@ def _households(
     keys, vals = keys[ok], vals[ok]
     if keys.size == 0:
         return out
+    keys = id_keys(keys)  # matched by id key: width, invisible characters and case aside
     order = np.argsort(keys, kind="stable")
-    mine = np.array(ids, dtype=str)
+    mine = id_keys(np.array(ids, dtype=str))
     pos = np.clip(np.searchsorted(keys[order], mine), 0, keys.size - 1)
     hit = keys[order][pos] == mine
     out[hit] = vals[order][pos][hit]

@@ -16,6 +16,7 @@ from pydantic import (
     ConfigDict,
     Field,
     GetJsonSchemaHandler,
+    field_validator,
     model_validator,
 )
 from pydantic.json_schema import JsonSchemaValue
@@ -36,11 +37,34 @@ class FrozenModel(BaseModel):
     )
 
 
+#: Characters a name may not hold: C0 controls (tab and line breaks too), DEL and C1 controls.
+_CONTROL = frozenset(chr(c) for c in (*range(0x20), *range(0x7F, 0xA0)))
+
+
 class LocalizedText(FrozenModel):
     """A name in English and Chinese."""
 
     en: str = Field(min_length=1)
     zh: str = Field(min_length=1)
+
+    @field_validator("en", "zh")
+    @classmethod
+    def _printable(cls, value: str) -> str:
+        # A control character shows as nothing or garbles a report, and an Excel cell
+        # cannot hold it: refused where the name is written, not where it is exported.
+        bad = next((c for c in value if c in _CONTROL), None)
+        if bad is not None:
+            raise located_error(
+                "name_control_character",
+                [
+                    (
+                        (),
+                        f"a control character (U+{ord(bad):04X}) in a name",
+                        "remove it; a name is plain text on one line",
+                    )
+                ],
+            )
+        return value
 
     def get(self, lang: str) -> str:
         """Return the text in ``lang`` ("en" or "zh")."""

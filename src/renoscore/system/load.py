@@ -77,9 +77,7 @@ def load_system(
     else:
         doc = read_yaml(source, IndicatorSystemError, "indicator system", limits)
     if not isinstance(doc.data, Mapping):
-        raise IndicatorSystemError(
-            "indicator system must be a YAML mapping", [_not_a_mapping(source, doc)]
-        )
+        raise IndicatorSystemError(*_not_a_mapping(source, doc))
     return validate_document(
         IndicatorSystem,
         doc,
@@ -90,21 +88,54 @@ def load_system(
     )
 
 
-def _not_a_mapping(source: object, doc: Located) -> Problem:
-    if isinstance(source, str) and "\n" not in source.strip() and isinstance(doc.data, str):
-        # A one-line string that is neither a file nor a shipped name parses as a YAML scalar.
-        return Problem(
-            f"{source!r} is not a file, nor the name of a shipped system",
-            fix=suggest(source, available_systems())
-            or f"check the path; shipped systems are {', '.join(available_systems())}",
-        )
+#: Suffixes of community data tables, which are not indicator systems.
+_DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".parquet")
+
+
+def _not_a_mapping(source: object, doc: Located) -> tuple[str, list[Problem]]:
+    """The summary and the problem of a source that did not give a YAML mapping."""
+    shipped = ", ".join(available_systems())
+    if isinstance(source, (str, Path)) and "\n" not in str(source).strip():
+        path = Path(str(source).strip())
+        if str(path) and _is_file(path) and path.suffix.lower() in _DATA_SUFFIXES:
+            return "a data table where the indicator system belongs", [
+                Problem(
+                    f"{path.name!r} is a {path.suffix.lower()[1:].upper()} table, not an "
+                    "indicator system",
+                    file=str(path),
+                    fix="give the indicator system (a YAML file or a shipped name) first, then "
+                    f"the data: renoscore validate SYSTEM {path.name}",
+                )
+            ]
+        if isinstance(doc.data, str) and not _is_file(path):
+            # A one-line string that is neither a file nor a shipped name is a YAML scalar.
+            looks_like_path = path.suffix != "" or any(sep in str(source) for sep in "/\\")
+            fix = suggest(str(source), available_systems()) or (
+                f"check the path; shipped systems are {shipped}"
+            )
+            if looks_like_path:
+                return "indicator system file not found", [
+                    Problem("no such file", file=str(source), fix=fix)
+                ]
+            return "unknown indicator system", [
+                Problem(f"{str(source)!r} is not a file, nor the name of a shipped system", fix=fix)
+            ]
     got = "empty" if doc.data is None else f"a {describe_value(doc.data).split(' ')[1]}"
-    return Problem(
-        f"the document is {got}, not a mapping",
-        file=doc.file,
-        line=1,
-        fix="start with 'id:', 'version:', 'name:' and 'goal:'",
-    )
+    return "indicator system must be a YAML mapping", [
+        Problem(
+            f"the document is {got}, not a mapping",
+            file=doc.file,
+            line=1,
+            fix="start with 'id:', 'version:', 'name:' and 'goal:'",
+        )
+    ]
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def shipped_yaml(name: str) -> Path:

@@ -176,12 +176,18 @@ class Phase(_Frozen):
     """An evaluation phase (阶段性评估), e.g. ``t0`` before renovation.
 
     A phase cell of a data table may hold the id, either form of the name, or an alias.
+
+    ``overall``: whether the phase yields an overall score, rank and grade. Unset, it does
+    exactly when it measures every dimension (the indicators measured in the phase carry at
+    least the dimension's ``min_applicable`` share of its weight); a phase that measures less
+    is a *progress check* (进度检查): the dimension scores it measures, no overall score.
     """
 
     id: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")
     name: LocalizedText
     description: str | None = None
     aliases: tuple[str, ...] = ()
+    overall: bool | None = None
 
     _aliases = field_validator("aliases", mode="before")(lambda cls, v: clean_aliases(v))
 
@@ -219,6 +225,9 @@ class Indicator(_Frozen):
     source: str = Field(min_length=1)
     phases: tuple[str, ...] | None = None
     levels: dict[int, LocalizedText] | None = None
+    #: The standard uncertainty of one value, in the indicator's unit (JCGM 100:2008, 4.2),
+    #: e.g. the typical standard error of a survey mean; used where no survey gives one.
+    measurement_sd: float | None = Field(default=None, ge=0.0)
 
     _aliases = field_validator("aliases", mode="before")(lambda cls, v: clean_aliases(v))
 
@@ -264,12 +273,18 @@ Node = Annotated[
 
 
 class Group(_Frozen):
-    """An inner node of the tree: the goal, a dimension or a sub-dimension."""
+    """An inner node of the tree: the goal, a dimension or a sub-dimension.
+
+    ``min_applicable``: the share of the group's weight that the indicators applying to a row
+    must carry for the group to be scored there (unset: the scoring option of the same name,
+    0.5 by default); below it the group is *not assessed* and its parent counts it missing.
+    """
 
     id: str = Field(pattern=ID_PATTERN)
     name: LocalizedText
     description: str | None = None
     weighting: Weighting = Weighting()
+    min_applicable: float | None = Field(default=None, ge=0.0, le=1.0)
     children: tuple[Node, ...]
 
     @field_validator("children", mode="after")
@@ -314,7 +329,7 @@ class IndicatorSystem(_Frozen):
     id: str = Field(pattern=ID_PATTERN)
     version: Annotated[
         str,
-        WithJsonSchema({"anyOf": [{"type": "string", "minLength": 1}, {"type": "number"}]}),
+        WithJsonSchema({"anyOf": [{"type": "string", "minLength": 1}, {"type": "integer"}]}),
     ] = Field(min_length=1)
     name: LocalizedText
     description: str | None = None
@@ -332,8 +347,19 @@ class IndicatorSystem(_Frozen):
     @field_validator("version", mode="before")
     @classmethod
     def _version_as_text(cls, value: Any) -> Any:
-        # "version: 1.0" in YAML is a float; keep what the author meant.
-        return str(value) if isinstance(value, (int, float)) else value
+        # "version: 2" is the text "2"; "version: 1.10" reads as the float 1.1 and "version:
+        # yes" as True, which are not what the author wrote: both are refused.
+        quote = 'write the version in quotes as it is meant, e.g. version: "1.10"'
+        if isinstance(value, bool):
+            reason = f"version was read as a yes/no value ({str(value).lower()}), not as text"
+            raise located_error("version_not_text", [((), reason, quote)])
+        if isinstance(value, float):
+            reason = (
+                f"version was read as the number {value!r}, which drops trailing zeros "
+                "(1.10 becomes 1.1)"
+            )
+            raise located_error("version_not_text", [((), reason, quote)])
+        return str(value) if isinstance(value, int) else value
 
     @model_validator(mode="after")
     def _check_tree(self) -> IndicatorSystem:
@@ -360,8 +386,33 @@ class IndicatorSystem(_Frozen):
 
     @property
     def dimensions(self) -> tuple[Group | Indicator, ...]:
-        """The children of the goal."""
+        """The children of the goal (groups, or indicators in a flat or mixed system)."""
         return self.goal.children
+
+    def outline(self) -> str:
+        """The shape of the tree in words: ``4 dimensions, 39 indicators``, or for a goal with
+        indicators among its children ``1 dimension and 2 indicators under the goal; 5
+        indicators in all``.
+
+        Examples
+        --------
+        >>> from renoscore.system import default_system
+        >>> default_system().outline()
+        '4 dimensions, 39 indicators'
+        """
+
+        def count(n: int, word: str) -> str:
+            return f"{n} {word}{'' if n == 1 else 's'}"
+
+        groups = sum(isinstance(c, Group) for c in self.goal.children)
+        direct = len(self.goal.children) - groups
+        total = count(len(self.indicators), "indicator")
+        if direct == 0:
+            return f"{count(groups, 'dimension')}, {total}"
+        under = count(direct, "indicator")
+        if groups:
+            under = f"{count(groups, 'dimension')} and {under}"
+        return f"{under} under the goal; {total} in all"
 
     @cached_property
     def indicator_ids(self) -> tuple[str, ...]:

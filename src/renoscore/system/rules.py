@@ -46,6 +46,11 @@ __all__ = [
     "weighting_problems",
 ]
 
+#: Smallest span of the goalposts relative to their size: closer goalposts leave a score fewer
+#: than about 12 bits between 0 and 100, a step function (1 and 1.0000000000000002 differ in
+#: the last bit only).
+MIN_GOALPOST_SPAN = 1e-12
+
 #: Keys only an indicator has; they tell an indicator from a group whose 'children' is misspelt.
 _INDICATOR_KEYS = frozenset(
     {
@@ -190,6 +195,15 @@ def _goalpost_problems(indicator: Indicator, rng: str) -> Iterator[LocatedProble
             "set floor to the value that scores 0 and target to the value that scores "
             "100; they must differ",
         )
+    elif abs(gp.target - gp.floor) <= MIN_GOALPOST_SPAN * max(abs(gp.floor), abs(gp.target)):
+        yield (
+            ("goalposts",),
+            f"goalposts floor {gp.floor!r} and target {gp.target!r} are too close to score "
+            f"between them (less than {MIN_GOALPOST_SPAN:g} of their size apart): every value "
+            "would score 0 or 100, a step and not a scale",
+            "set floor to the value that scores 0 and target to the value that scores 100, "
+            "far enough apart to score the values between them",
+        )
     elif indicator.direction is Direction.BENEFIT and gp.floor > gp.target:
         yield (
             ("goalposts",),
@@ -261,7 +275,14 @@ def _map(value: Any) -> Mapping[Any, Any]:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    """A number a float can hold (a whole number of 400 digits is malformed: its field says so)."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return False
+    try:
+        float(value)
+    except OverflowError:
+        return False
+    return True
 
 
 def semantic_problems(data: Mapping[str, Any]) -> Iterator[LocatedProblem]:

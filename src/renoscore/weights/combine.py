@@ -93,7 +93,7 @@ def _check_weight_vectors(
             if abs(total - 1.0) > tol:
                 problems.append(
                     Problem(
-                        f"weights sum to {total!r}, not 1",
+                        f"weights sum to {total:.12g}, not 1",
                         path=where,
                         fix="normalise the vector (divide by its sum)",
                     )

@@ -23,7 +23,7 @@ import math
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 import yaml
@@ -43,7 +43,8 @@ WEIGHT_SUM_TOL = 1e-9
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # NaN and infinity are no weight, no lambda_max and no CR (and JSON cannot hold them).
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class ExpertConsistency(_Frozen):
@@ -66,7 +67,8 @@ class NodeWeights(_Frozen):
     node: str
     method: str
     children: tuple[str, ...]
-    local: tuple[float, ...]
+    # NaN and infinity reach the distribution rule below, which names them with the fix.
+    local: tuple[Annotated[float, Field(allow_inf_nan=True)], ...]
     lambda_max: float | None = None
     cr: float | None = None
     acceptable: bool | None = None
@@ -165,8 +167,10 @@ class Weights(_Frozen):
     def check(self, system: IndicatorSystem) -> None:
         """Raise :class:`WeightsError` unless these weights belong to ``system``.
 
-        The system id, the indicators and every group's children must match; a different
-        version of the same system with the same tree is accepted.
+        The system id and version, the indicators and every group's children must match. A
+        new version of a system may keep its tree but change what its indicators mean (their
+        goalposts, units, sources), so weights made for another version are refused too; if
+        the weights still hold, say so by writing the new version into the weights file.
         """
         problems: list[Problem] = []
         if self.system_id != system.id:
@@ -174,6 +178,16 @@ class Weights(_Frozen):
                 Problem(
                     f"weights are for system {self.system_id!r}, not {system.id!r}",
                     fix="derive weights for this system, or load the system they were made for",
+                )
+            )
+        elif self.system_version != system.version:
+            problems.append(
+                Problem(
+                    f"weights are for version {self.system_version!r} of system {system.id!r}, "
+                    f"not version {system.version!r}",
+                    path="system_version",
+                    fix="re-derive the weights for this version; or, if they still hold for it, "
+                    f"set system_version: {system.version!r} in the weights file",
                 )
             )
         if self.indicator_ids != system.indicator_ids:
@@ -230,11 +244,17 @@ class Weights(_Frozen):
         """The weights as JSON text."""
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
 
-    def save(self, path: str | Path) -> None:
-        """Write the weights to ``path`` (``.json``, else YAML)."""
+    def save(self, path: str | Path, *, overwrite: bool = True) -> None:
+        """Write the weights to ``path`` (``.json``, else YAML).
+
+        Written whole or not at all (:mod:`renoscore._files`); ``overwrite=False`` refuses an
+        existing file (:class:`~renoscore.errors.OutputError`).
+        """
+        from renoscore._files import write_text
+
         path = Path(path)
         text = self.to_json() if path.suffix.lower() == ".json" else self.to_yaml()
-        path.write_text(text, encoding="utf-8")
+        write_text(path, text, overwrite=overwrite)
 
     def table(self) -> list[dict[str, Any]]:
         """One record per node: id, parent, method, local and global weight."""
@@ -268,16 +288,25 @@ def _distribution_problems(
     if repeated:
         yield (("children",), f"children listed twice: {repeated}", "list every child once")
     bad = [w for w in local if not (math.isfinite(w) and w >= 0)]
+    # A weight above 1 cannot belong to weights that sum to 1; it is refused before the sum,
+    # which would overflow for weights such as 1e308.
+    over = [w for w in local if math.isfinite(w) and w > 1.0 + WEIGHT_SUM_TOL]
     if bad:
         yield (
             ("local",),
             f"local weights must be finite and non-negative; got {bad}",
             "re-derive the weights (renoscore.derive_weights)",
         )
+    elif over:
+        yield (
+            ("local",),
+            f"a local weight is at most 1; got {[float(f'{w:.6g}') for w in over]}",
+            "re-derive the weights, or correct them so that they sum to 1",
+        )
     elif local and abs(math.fsum(local) - 1.0) > WEIGHT_SUM_TOL:
         yield (
             ("local",),
-            f"local weights sum to {math.fsum(local)!r}, not 1",
+            f"local weights sum to {math.fsum(local):.12g}, not 1",
             "re-derive the weights, or correct them so that they sum to 1",
         )
 
