@@ -4,6 +4,7 @@ not do it, 141 the reader went away)."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import resource
 import signal
@@ -16,6 +17,7 @@ import pytest
 
 import renoscore as rs
 from renoscore.cli import main
+from tests._extras import needs
 
 SRC = str(Path(rs.__file__).resolve().parents[1])
 
@@ -102,17 +104,26 @@ def test_every_writer_refuses_a_missing_folder_up_front(
     )
 
 
+#: Cases that write Excel run where openpyxl is installed (CI runs the suite without it too).
+EXCEL = pytest.mark.skipif(
+    importlib.util.find_spec("openpyxl") is None,
+    reason="needs openpyxl (pip install 'renoscore[pandas]')",
+)
+
+
 @pytest.mark.parametrize(
     ("command", "suffix"),
     [
-        (["score", "--example"], ".xlsx"),
+        pytest.param(["score", "--example"], ".xlsx", marks=EXCEL),
         (["weights", "--example", "--method", "equal"], ".json"),
         (["uncertainty", "--example", "-n", "5", "--sobol", "0"], ".json"),
         (["survey", "--example"], ".json"),
         (["report", "--example", "--no-charts", "--scorecards", "0"], ".md"),
         (["audit", "--example"], ".json"),
         (["notice", "LY", "--example", "--phase", "t1"], ".html"),
-        (["template", "old_community_renovation", "--lang", "zh"], ".xlsx"),
+        pytest.param(
+            ["template", "old_community_renovation", "--lang", "zh"], ".xlsx", marks=EXCEL
+        ),
         (["template", "old_community_renovation"], ".csv"),
     ],
 )
@@ -233,6 +244,7 @@ def test_a_problems_file_that_cannot_be_written_is_one_more_line_and_status_3(
 
 
 def test_a_template_is_written_whole_or_not_at_all(tmp_path: Path) -> None:
+    needs("openpyxl")
     argv = ["template", "old_community_renovation", "-o", "t.xlsx", "--force"]
     done = run_cli(*argv, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
