@@ -58,6 +58,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from renoscore._calling import argument
 from renoscore._labels import label_codes
 from renoscore._optional import import_optional
 from renoscore._options import ScoringOptions
@@ -302,7 +303,7 @@ def _prepare_out(target: Path, inputs: list[Path], overwrite: bool) -> list[Path
                 Problem(
                     f"the folder holds {len(earlier)} part file(s) of an earlier run",
                     file=str(target),
-                    fix="pass overwrite=True to replace them, or choose another folder",
+                    fix=f"pass {argument('overwrite', True)} to replace them, or choose another folder",
                 )
             ],
         )
