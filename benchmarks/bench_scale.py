@@ -19,7 +19,11 @@ the load of a shared machine does not stretch):
 * ``uncertainty`` at 1,000 draws x 10,000 communities on 1 and on 2 threads (the speed-up);
 * 220,000 communities x 40 indicators: Parquet to ``load_data``, ``evaluate`` (ranks and
   grades included), the result table written to Parquet column by column, the peak memory;
-  ``uncertainty`` of the same communities on every core.
+  ``uncertainty`` of the same communities on every core;
+* getting the result out at 220,000 x 40, against ``evaluate`` and a read pass of the data
+  (``X.sum()``): the first read of ``indicator_scores``, ``to_frame()`` built column by column
+  and, in the same run, the frame of ``records()`` it replaced, and ``write_result`` to Parquet
+  and CSV (still one record per row).
 """
 
 from __future__ import annotations
@@ -126,6 +130,7 @@ def check_answers(tmp: Path) -> list[tuple[str, bool]]:
             )
         )
     checks.extend(check_dataset(tmp, client))
+    checks.append(check_frame())
     if client is not None and cluster is not None:
         client.close()
         cluster.close()
@@ -160,7 +165,67 @@ def check_dataset(tmp: Path, client: Any) -> list[tuple[str, bool]]:
     return out
 
 
+def check_frame() -> tuple[str, bool]:
+    import pandas as pd
+
+    system, (X, ids) = table(3_000, seed=8)
+    X[::7, 3] = np.nan
+    res = rs.evaluate(system, rs.load_data(X, system, ids=ids), missing="renormalize")
+    same = True
+    for shape, records in (("wide", res.records), ("long", res.long_records)):
+        try:
+            pd.testing.assert_frame_equal(res.to_frame(shape), pd.DataFrame(records()))
+        except AssertionError:
+            same = False
+    return "to_frame column by column == the frame of the records (wide and long)", same
+
+
 # ------------------------------------------------------------------------------ timings
+def time_result_out(n: int) -> dict[str, Any]:
+    """Getting a result out, against evaluate and one read pass of the data (X.sum())."""
+    import pandas as pd
+
+    system, (X, ids) = table(n, seed=9)
+    rng = np.random.default_rng(9)
+    ids = np.asarray(ids, dtype=object)[rng.permutation(n)]  # ids not in sorted order
+    data = rs.load_data(X, system, ids=ids)
+    out: dict[str, Any] = {"n": n, "m": X.shape[1]}
+    state: dict[str, Any] = {}
+
+    def evaluate() -> None:
+        state["r"] = rs.evaluate(system, data)
+
+    def first_read() -> None:
+        res = rs.evaluate(system, data)
+        w0, c0 = time.perf_counter(), time.process_time()
+        _ = res.indicator_scores
+        state["first_read"].append((time.perf_counter() - w0, time.process_time() - c0))
+
+    out["read pass (X.sum())"] = clocks(lambda: X.sum(), 5)
+    out["evaluate"] = clocks(evaluate, 3)
+    state["first_read"] = []
+    for _ in range(3):
+        first_read()
+    out["indicator_scores first read"] = tuple(
+        statistics.median(t[i] for t in state["first_read"]) for i in (0, 1)
+    )
+    res = state["r"]
+    _ = res.indicator_scores
+    out["to_frame (columns)"] = clocks(lambda: res.to_frame(), 3)
+    out["DataFrame(records()) (before)"] = clocks(lambda: pd.DataFrame(res.records()), 1)
+    with tempfile.TemporaryDirectory() as tmp:
+        for suffix in ("parquet", "csv"):
+            path = Path(tmp) / f"scores.{suffix}"
+            out[f"write_result .{suffix}"] = clocks(lambda p=path: rs.io.write_result(res, p), 1)
+    base, passes = out["evaluate"][0], out["read pass (X.sum())"][0]
+    out["ratios"] = {
+        k: {"x evaluate": v[0] / base, "read passes": v[0] / passes}
+        for k, v in out.items()
+        if isinstance(v, tuple)
+    }
+    return out
+
+
 def time_one_matrix() -> list[dict[str, Any]]:
     import bench_ahp as ba
 
@@ -258,6 +323,9 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="answers only (CI)")
     parser.add_argument("--national-draws", type=int, default=1000)
     parser.add_argument("--national-rows", type=int, default=220_000)
+    parser.add_argument(
+        "--only-result-out", action="store_true", help="time getting the result out only"
+    )
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     with tempfile.TemporaryDirectory() as tmp:
@@ -268,6 +336,13 @@ def main() -> int:
     if args.quick or not ok:
         return 0 if ok else 1
     report: dict[str, Any] = {"cores": os.cpu_count(), "load_average": list(os.getloadavg())}
+    report["result_out"] = time_result_out(args.national_rows)
+    for name, ratio in report["result_out"]["ratios"].items():
+        print(f"result out  {name:<32} {ratio['x evaluate']:8.2f} x evaluate  "
+              f"{ratio['read passes']:8.1f} read passes")  # fmt: skip
+    if args.only_result_out:
+        print(json.dumps(report["result_out"], indent=1))
+        return 0
     report["one_matrix"] = time_one_matrix()
     for row in report["one_matrix"]:
         print("one matrix", row)

@@ -16,7 +16,7 @@ method, yes/no), is Chinese; see :mod:`renoscore.io._localize`.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -206,6 +206,7 @@ def result_tables(
     lang: str = "en",
     fix_first_top: int | None = 10,
     comparison: PhaseComparison | None = None,
+    only: Collection[str] | None = None,
 ) -> dict[str, Records]:
     """Every table of a result (see the module docstring), keyed by table name.
 
@@ -218,6 +219,9 @@ def result_tables(
         Lines of the fix-first list per row.
     comparison : PhaseComparison, optional
         Adds a ``comparison`` table.
+    only : collection of str, optional
+        Build only these tables (a writer of one table does not pay for the others: the
+        fix-first list alone costs more than the scores).
 
     Returns
     -------
@@ -229,6 +233,8 @@ def result_tables(
     >>> r = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
     >>> list(result_tables(r))
     ['scores', 'ranks', 'fix_first', 'weights', 'provenance']
+    >>> list(result_tables(r, only=["ranks"]))
+    ['ranks']
     """
     context = tuple(result.context)
 
@@ -237,13 +243,14 @@ def result_tables(
             table, records, result.system, lang, context if table == "scores" else ()
         )
 
-    tables = {
-        "scores": local("scores", _scores_table(result, lang)),
-        "ranks": local("ranks", _ranks_table(result, lang)),
-        "fix_first": fix_first_table(result, top=fix_first_top, lang=lang),
-        "weights": local("weights", _weights_table(result, result.system, lang)),
-        "provenance": local("provenance", _provenance_table(result)),
+    builders: dict[str, Callable[[], Records]] = {
+        "scores": lambda: local("scores", _scores_table(result, lang)),
+        "ranks": lambda: local("ranks", _ranks_table(result, lang)),
+        "fix_first": lambda: fix_first_table(result, top=fix_first_top, lang=lang),
+        "weights": lambda: local("weights", _weights_table(result, result.system, lang)),
+        "provenance": lambda: local("provenance", _provenance_table(result)),
     }
     if comparison is not None:
-        tables["comparison"] = local("comparison", _comparison_table(comparison))
-    return tables
+        cmp = comparison
+        builders["comparison"] = lambda: local("comparison", _comparison_table(cmp))
+    return {name: build() for name, build in builders.items() if only is None or name in only}

@@ -145,7 +145,17 @@ def _write_xlsx(sheets: Mapping[str, Records], path: Path, lang: str = "en") -> 
 
 
 def _arrow_column(values: list[Any]) -> Any:
+    """A column of Python values as an Arrow array: booleans, integers (int64), numbers
+    (float64) or text; a column that mixes these, or holds nothing, is text."""
     pa = import_optional("pyarrow", "Writing Parquet files")
+    # The common columns by the exact types of their cells, found at C speed; subclasses
+    # (an enum, a str subclass) and mixed columns take the rules below, cell by cell.
+    kinds = set(map(type, values)) - {type(None)}
+    arrow = {bool: pa.bool_(), str: pa.string(), float: pa.float64()}
+    if len(kinds) == 1 and next(iter(kinds)) in arrow:
+        return pa.array(values, type=arrow[next(iter(kinds))])
+    if kinds == {int, float}:
+        return pa.array(values, type=pa.float64())
     present = [v for v in values if v is not None]
     if present and all(isinstance(v, bool) for v in present):
         return pa.array(values, type=pa.bool_())
@@ -375,9 +385,13 @@ def write_result(
     if fmt == "json" and table is None:
         text = result.to_json(indent=1)
         return write_text(path, text, overwrite=overwrite, inputs=inputs)
-    tables = result_tables(result, lang=lang, fix_first_top=fix_first_top, comparison=comparison)
+    # Only the tables written: a CSV of the scores does not build the fix-first list.
+    wanted = None if fmt == "xlsx" and table is None else [table or "scores"]
+    tables = result_tables(
+        result, lang=lang, fix_first_top=fix_first_top, comparison=comparison, only=wanted
+    )
     if fmt == "xlsx":
-        sheets = tables if table is None else {table: tables[table]}
+        sheets = tables
         return replace_file(
             path, lambda tmp: _write_xlsx(sheets, tmp, lang), overwrite=overwrite, inputs=inputs
         )

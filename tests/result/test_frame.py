@@ -1,0 +1,92 @@
+"""The result's columns: records, to_frame and the per-row loop they replaced agree cell by cell."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any
+
+import numpy as np
+import pytest
+
+import renoscore as rs
+from renoscore._format import optional_float
+from tests._extras import needs
+
+
+def _results() -> list[rs.EvaluationResult]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        system, data = rs.default_system(), rs.example_data()
+        return [
+            rs.evaluate(system, data, missing="renormalize"),
+            # Rows not assessed and too little observed: reasons, NaN scores and grades.
+            rs.evaluate(system, data, missing="renormalize", min_applicable=0.9, min_coverage=0.9),
+        ]
+
+
+def _row_by_row(res: rs.EvaluationResult, lang: str) -> list[dict[str, Any]]:
+    """The records as they were built before: one dict per row, one call per cell."""
+    grade_names = [g.name.get(lang) for g in res.system.grades]
+    out = []
+    for r in range(len(res.ids)):
+        rec: dict[str, Any] = {
+            "community_id": res.ids[r],
+            "phase": res.phases[r],
+            "score": optional_float(res.group_scores[r, 0]),
+            "rank": optional_float(res.overall_rank[r]),
+            "grade": None if res.grades[r, 0] < 0 else grade_names[res.grades[r, 0]],
+            "applicable": res.applicable_share(r, 0),
+            "coverage": optional_float(res.coverage[r, 0]),
+            "reason": res.reasons[r],
+        }
+        for k, g in enumerate(res.group_ids[1:], start=1):
+            rec[g] = optional_float(res.group_scores[r, k])
+        for j, ind in enumerate(res.system.indicator_ids):
+            rec[f"score_{ind}"] = optional_float(res.indicator_scores[r, j])
+        out.append(rec)
+    return out
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    return type(a) is type(b) and a == b
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_records_are_the_row_by_row_records_value_and_type(lang: str) -> None:
+    for res in _results():
+        got, want = res.records(lang), _row_by_row(res, lang)
+        assert [list(r) for r in got] == [list(r) for r in want]  # keys in the same order
+        bad = [
+            (i, k, g[k], w[k])
+            for i, (g, w) in enumerate(zip(got, want, strict=True))
+            for k in w
+            if not _same(g[k], w[k])
+        ]
+        assert bad == []
+    assert any(r["reason"] is not None for r in got)
+    assert any(r["grade"] is None and r["score"] is None for r in got)
+
+
+@pytest.mark.parametrize("shape", ["wide", "long"])
+def test_to_frame_is_the_frame_of_the_records(shape: str) -> None:
+    pd = needs("pandas")
+    for res in _results():
+        records = res.records() if shape == "wide" else res.long_records()
+        pd.testing.assert_frame_equal(res.to_frame(shape), pd.DataFrame(records))
+    frame = res.to_frame("long")
+    assert len(frame) == len(res.ids) * (len(res.group_ids) + len(res.system.indicator_ids))
+
+
+def test_to_frame_in_chinese_names_the_grades_in_chinese() -> None:
+    pd = needs("pandas")
+    res = _results()[0]
+    frame = res.to_frame(lang="zh")
+    pd.testing.assert_frame_equal(frame, pd.DataFrame(res.records("zh")))
+    zh = {g.name.zh for g in res.system.grades}
+    assert set(frame["grade"].dropna()) <= zh
+    assert np.isnan(frame["score"].to_numpy()).sum() == sum(
+        r["score"] is None for r in res.records()
+    )
