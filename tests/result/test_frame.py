@@ -90,3 +90,22 @@ def test_to_frame_in_chinese_names_the_grades_in_chinese() -> None:
     assert np.isnan(frame["score"].to_numpy()).sum() == sum(
         r["score"] is None for r in res.records()
     )
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_parquet_scores_written_by_columns_are_the_records_table(
+    tmp_path: Any, lang: str
+) -> None:
+    pq = needs("pyarrow.parquet")
+    from renoscore.io import write_result, write_table
+    from renoscore.io.tables import result_tables
+
+    for i, res in enumerate(_results()):
+        by_columns = write_result(res, tmp_path / f"c{i}.parquet", lang=lang)
+        records = result_tables(res, lang=lang, only=["scores"])["scores"]
+        by_records = write_table(records, tmp_path / f"r{i}.parquet")
+        got, want = pq.read_table(by_columns), pq.read_table(by_records)
+        assert got.schema == want.schema
+        assert got.equals(want)
+    # Context columns (name, district...) are in it, in the reader's language too.
+    assert got.num_columns > len(res.group_ids) + len(res.system.indicator_ids) + 8

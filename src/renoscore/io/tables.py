@@ -20,18 +20,20 @@ from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from renoscore._vocabulary import unit_label
 from renoscore.data import CellStatus
-from renoscore.io._localize import localized_table
+from renoscore.io._localize import localized_columns, localized_table
 from renoscore.io._records import Records, clean_value
+from renoscore.result._frame import wide_columns
 from renoscore.system import Category, IndicatorSystem
 
 if TYPE_CHECKING:
     from renoscore.pipeline import PhaseComparison
     from renoscore.result import EvaluationResult
 
-__all__ = ["TABLES", "fix_first_table", "result_tables"]
+__all__ = ["TABLES", "fix_first_table", "result_tables", "scores_columns"]
 
 #: The tables of a result, in sheet order.
 TABLES: tuple[str, ...] = ("scores", "ranks", "fix_first", "weights", "provenance")
@@ -128,6 +130,28 @@ def _scores_table(result: EvaluationResult, lang: str) -> Records:
         row.update(rec)
         out.append(row)
     return out
+
+
+def scores_columns(result: EvaluationResult, lang: str = "en") -> dict[str, NDArray[Any]]:
+    """The ``scores`` table of :func:`result_tables` as columns (no object per cell): the
+    same headers, order and values, NaN in a float column where the table holds None.
+
+    Examples
+    --------
+    >>> import renoscore as rs
+    >>> r = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
+    >>> list(scores_columns(r)) == list(result_tables(r, only=["scores"])["scores"][0])
+    True
+    """
+    cols = wide_columns(result, lang)
+    out = {"community_id": cols.pop("community_id"), "phase": cols.pop("phase")}
+    for key, values in result.context.items():
+        if key not in out:
+            column = np.empty(len(values), dtype=object)
+            column[:] = [clean_value(v) for v in values]
+            out[key] = column
+    out.update(cols)
+    return localized_columns("scores", out, result.system, lang, tuple(result.context))
 
 
 def _ranks_table(result: EvaluationResult, lang: str) -> Records:

@@ -19,6 +19,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+import numpy as np
+from numpy.typing import NDArray
+
 from renoscore._calling import argument
 from renoscore._display import display_width
 from renoscore._files import Inputs, check_output, replace_file, spreadsheet_text, write_text
@@ -27,7 +30,7 @@ from renoscore.data import CellStatus, CommunityData
 from renoscore.errors import OptionError, Problem
 from renoscore.io._localize import sheet_name
 from renoscore.io._records import Records, clean_value
-from renoscore.io.tables import TABLES, result_tables
+from renoscore.io.tables import TABLES, result_tables, scores_columns
 
 if TYPE_CHECKING:
     from renoscore.pipeline import PhaseComparison
@@ -171,6 +174,22 @@ def _write_parquet(records: Records, path: Path, header: list[str]) -> None:
     pq = import_optional("pyarrow.parquet", "Writing Parquet files")
     columns = {h: _arrow_column([rec.get(h) for rec in records]) for h in header}
     pq.write_table(pa.table(columns), path)
+
+
+def _write_parquet_columns(columns: Mapping[str, NDArray[Any]], path: Path) -> None:
+    """One table given as columns, as Parquet: a float column as it is (NaN is a missing
+    value), a text column through the rules of :func:`_arrow_column`."""
+    pa = import_optional("pyarrow", "Writing Parquet files")
+    pq = import_optional("pyarrow.parquet", "Writing Parquet files")
+    arrays = {}
+    for name, col in columns.items():
+        if col.dtype.kind == "f":
+            arrays[name] = pa.array(col, mask=np.isnan(col), type=pa.float64())
+        elif col.dtype.kind in "iub":
+            arrays[name] = pa.array(col)
+        else:
+            arrays[name] = _arrow_column(col.tolist())
+    pq.write_table(pa.table(arrays), path)
 
 
 def write_arrow_table(
@@ -385,6 +404,13 @@ def write_result(
     if fmt == "json" and table is None:
         text = result.to_json(indent=1)
         return write_text(path, text, overwrite=overwrite, inputs=inputs)
+    if fmt == "parquet" and (table or "scores") == "scores":
+        # Column by column: no record per row, no Python object per score.
+        columns = scores_columns(result, lang)
+        return replace_file(
+            path, lambda tmp: _write_parquet_columns(columns, tmp), overwrite=overwrite,
+            inputs=inputs,
+        )  # fmt: skip
     # Only the tables written: a CSV of the scores does not build the fix-first list.
     wanted = None if fmt == "xlsx" and table is None else [table or "scores"]
     tables = result_tables(
