@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import warnings
 from typing import Any
@@ -109,3 +110,45 @@ def test_the_parquet_scores_written_by_columns_are_the_records_table(
         assert got.equals(want)
     # Context columns (name, district...) are in it, in the reader's language too.
     assert got.num_columns > len(res.group_ids) + len(res.system.indicator_ids) + 8
+
+
+@pytest.mark.parametrize(
+    ("lang", "encoding"), [("en", "utf-8"), ("zh", "utf-8-sig"), ("zh", "gb18030")]
+)
+def test_the_csv_scores_written_by_columns_are_the_bytes_of_the_records_table(
+    tmp_path: Any, lang: str, encoding: str
+) -> None:
+    from renoscore.io import write_result, write_table
+    from renoscore.io.tables import result_tables
+
+    for i, res in enumerate(_results()):
+        by_columns = write_result(res, tmp_path / f"c{i}.csv", lang=lang, encoding=encoding)
+        records = result_tables(res, lang=lang, only=["scores"])["scores"]
+        by_records = write_table(records, tmp_path / f"r{i}.csv", encoding=encoding)
+        assert by_columns.read_bytes() == by_records.read_bytes()
+
+
+def test_a_formula_in_a_context_column_is_neutralised_in_the_csv_by_columns(tmp_path: Any) -> None:
+    from renoscore.io import write_result
+
+    res = _results()[0]
+    name = next(iter(res.context))
+    context = dict(res.context)
+    context[name] = ['=HYPERLINK("http://x","a")', *list(context[name])[1:]]
+    poisoned = dataclasses.replace(res, context=context)
+    text = write_result(poisoned, tmp_path / "s.csv").read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in text
+    assert "\n=HYPERLINK" not in text
+    assert ",=HYPERLINK" not in text
+
+
+def test_the_frame_owns_its_numbers() -> None:
+    needs("pandas")
+    res = _results()[0]
+    frame = res.to_frame()
+    before = res.group_scores.copy()
+    frame.loc[0, "score"] = -1.0
+    frame[res.group_ids[1]] += 1.0
+    assert np.array_equal(res.group_scores, before, equal_nan=True)
+    assert not res.group_scores.flags.writeable
+    assert frame.loc[0, "score"] == -1.0

@@ -15,7 +15,7 @@ import codecs
 import csv
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -100,6 +100,28 @@ def _write_csv(records: Records, path: Path, encoding: str, header: list[str]) -
             ["" if (v := rec.get(h)) is None else spreadsheet_text(v) for h in header]
             for rec in records
         )
+
+
+def _csv_column(col: NDArray[Any]) -> list[str]:
+    """A column as the CSV cells :func:`_write_csv` writes for its values: a float as
+    Python's shortest repr (numpy's conversion gives the same text), a missing value empty,
+    text through :func:`spreadsheet_text`."""
+    if col.dtype.kind == "f":
+        text = col.astype(str).astype(object)
+        text[np.isnan(col)] = ""
+        cells: list[str] = text.tolist()
+        return cells
+    return ["" if v is None else spreadsheet_text(v) for v in col.tolist()]
+
+
+def _write_csv_columns(columns: Mapping[str, NDArray[Any]], path: Path, encoding: str) -> None:
+    """One table given as columns, as CSV: each column turned into text once, then the rows
+    zipped (the bytes of :func:`_write_csv` for the same table)."""
+    cells = [_csv_column(col) for col in columns.values()]
+    with path.open("w", newline="", encoding=encoding) as fh:
+        writer = csv.writer(fh)
+        writer.writerow([spreadsheet_text(h) for h in columns])
+        writer.writerows(zip(*cells, strict=True))
 
 
 #: Characters an .xlsx cell cannot hold as they are (XML 1.0), and OOXML's own escape form.
@@ -310,6 +332,17 @@ def write_table(
             rows = [{k: clean_value(v) for k, v in r.items()} for r in recs]
             tmp.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
 
+    return _replace_encoded(path, write, encoding, overwrite, inputs)
+
+
+def _replace_encoded(
+    path: str | Path,
+    write: Callable[[Path], None],
+    encoding: str,
+    overwrite: bool,
+    inputs: Inputs | None,
+) -> Path:
+    """:func:`replace_file`, with text the encoding cannot hold reported as an OptionError."""
     try:
         return replace_file(path, write, overwrite=overwrite, inputs=inputs)
     except UnicodeEncodeError as exc:
@@ -404,13 +437,17 @@ def write_result(
     if fmt == "json" and table is None:
         text = result.to_json(indent=1)
         return write_text(path, text, overwrite=overwrite, inputs=inputs)
-    if fmt == "parquet" and (table or "scores") == "scores":
+    if fmt in ("parquet", "csv") and (table or "scores") == "scores":
         # Column by column: no record per row, no Python object per score.
         columns = scores_columns(result, lang)
-        return replace_file(
-            path, lambda tmp: _write_parquet_columns(columns, tmp), overwrite=overwrite,
-            inputs=inputs,
-        )  # fmt: skip
+
+        def by_columns(tmp: Path) -> None:
+            if fmt == "parquet":
+                _write_parquet_columns(columns, tmp)
+            else:
+                _write_csv_columns(columns, tmp, encoding)
+
+        return _replace_encoded(path, by_columns, encoding, overwrite, inputs)
     # Only the tables written: a CSV of the scores does not build the fix-first list.
     wanted = None if fmt == "xlsx" and table is None else [table or "scores"]
     tables = result_tables(

@@ -28,12 +28,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from renoscore._labels import label_codes
+from renoscore._optional import import_optional
 from renoscore.data import CellStatus
 
 if TYPE_CHECKING:
     from renoscore.result.model import EvaluationResult
 
-__all__ = ["long_columns", "row_records", "wide_columns"]
+__all__ = ["frame_of", "long_columns", "row_records", "wide_columns"]
 
 Column = NDArray[Any]
 
@@ -83,6 +84,21 @@ def wide_columns(result: EvaluationResult, lang: str = "en") -> dict[str, Column
     for j, ind in enumerate(result.system.indicator_ids):
         cols[f"score_{ind}"] = scores[:, j]
     return cols
+
+
+def frame_of(columns: dict[str, Column]) -> Any:
+    """A pandas DataFrame of ``columns`` that owns its numbers: the float columns copied
+    once into one column-major array, whose columns the frame then holds without another
+    copy or consolidation (the result's own arrays stay read-only and untouched)."""
+    pd = import_optional("pandas", "EvaluationResult.to_frame")
+    floats = [k for k, col in columns.items() if col.dtype.kind == "f"]
+    n = len(next(iter(columns.values()))) if columns else 0
+    block = np.empty((n, len(floats)), dtype=np.float64, order="F")
+    owned = dict(columns)
+    for i, key in enumerate(floats):
+        block[:, i] = columns[key]
+        owned[key] = block[:, i]
+    return pd.DataFrame(owned, copy=False)
 
 
 def row_records(columns: dict[str, Column], keep_nan: tuple[str, ...] = ()) -> list[dict[str, Any]]:

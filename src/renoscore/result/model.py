@@ -24,7 +24,6 @@ from renoscore._calling import argument
 from renoscore._display import clip, text_table
 from renoscore._format import optional_float, text_number, text_percent
 from renoscore._labels import id_key, id_keys
-from renoscore._optional import import_optional
 from renoscore._vocabulary import CONSOLE, lang_of
 from renoscore.data import (
     CellStatus,
@@ -42,7 +41,7 @@ from renoscore.result._file import (
     parse_result_json,
     result_document,
 )
-from renoscore.result._frame import long_columns, row_records, wide_columns
+from renoscore.result._frame import frame_of, long_columns, row_records, wide_columns
 from renoscore.result.explain import FixFirstItem, fix_first_items, obstacle_records
 from renoscore.result.phase_ranks import rank_within_phase
 from renoscore.result.provenance import Provenance
@@ -458,8 +457,7 @@ class EvaluationResult:
     def to_frame(self, shape: Literal["wide", "long"] = "wide", lang: str = "en") -> Any:
         """The result as a pandas DataFrame (needs the ``pandas`` extra): the values of
         :meth:`records` (wide) or :meth:`long_records` (long), built column by column."""
-        pd = import_optional("pandas", "EvaluationResult.to_frame")
-        return pd.DataFrame(wide_columns(self, lang) if shape == "wide" else long_columns(self))
+        return frame_of(wide_columns(self, lang) if shape == "wide" else long_columns(self))
 
     def ranking(self, phase: str | None = None, lang: str = "en") -> list[dict[str, Any]]:
         """Rows sorted by overall rank (unscored rows last), optionally one phase only."""
