@@ -9,6 +9,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import renoscore as rs
 from renoscore._format import optional_float
@@ -152,3 +154,17 @@ def test_the_frame_owns_its_numbers() -> None:
     assert np.array_equal(res.group_scores, before, equal_nan=True)
     assert not res.group_scores.flags.writeable
     assert frame.loc[0, "score"] == -1.0
+
+
+@given(st.lists(st.floats(allow_nan=True, allow_infinity=True, width=64), max_size=30))
+def test_a_float_column_is_written_as_the_csv_module_writes_its_values(values: list[float]) -> None:
+    import csv
+    import io
+
+    from renoscore.io.write import _csv_column
+
+    col = np.array(values, dtype=np.float64)
+    by_records, by_columns = io.StringIO(), io.StringIO()
+    csv.writer(by_records).writerow(["" if math.isnan(v) else v for v in values])
+    csv.writer(by_columns).writerow(_csv_column(col))
+    assert by_columns.getvalue() == by_records.getvalue()

@@ -103,13 +103,14 @@ def _write_csv(records: Records, path: Path, encoding: str, header: list[str]) -
 
 
 def _csv_column(col: NDArray[Any]) -> list[str]:
-    """A column as the CSV cells :func:`_write_csv` writes for its values: a float as
-    Python's shortest repr (numpy's conversion gives the same text), a missing value empty,
-    text through :func:`spreadsheet_text`."""
+    """A column as the CSV cells :func:`_write_csv` writes for its values: a float as the
+    csv module writes it (its shortest repr; Python's converter is about twice as fast as
+    numpy's ``astype(str)``, which gives the same text), a missing value empty, text through
+    :func:`spreadsheet_text`."""
     if col.dtype.kind == "f":
-        text = col.astype(str).astype(object)
-        text[np.isnan(col)] = ""
-        cells: list[str] = text.tolist()
+        cells = list(map(repr, col.tolist()))
+        for i in np.flatnonzero(np.isnan(col)).tolist():
+            cells[i] = ""
         return cells
     return ["" if v is None else spreadsheet_text(v) for v in col.tolist()]
 
