@@ -67,19 +67,33 @@ DEFAULT_IN = ROOT / "src" / "renoscore" / "example_data" / "communities.csv"
 DEFAULT_OUT = ROOT / "src" / "renoscore" / "example_data" / "survey_responses.csv"
 SEED = 20240602
 
-# scale id -> (indicator column, item ids, reverse-worded items)
+sys.path.insert(0, str(ROOT / "src"))
+from renoscore.survey import load_scales  # noqa: E402
+from renoscore.system import load_system  # noqa: E402
+
+_SET = load_scales("resident_survey")
+_SYSTEM = load_system("old_community_renovation")
+_RESPONSE = {r.id: r for r in _SET.response_sets}
+# scale id -> (indicator column, item ids, reverse-worded items); the neighbours known (a count)
+# are drawn apart.
 SCALES: dict[str, tuple[str, list[str], set[str]]] = {
-    "belonging": ("c_belonging", ["b1", "b2", "b3"], set()),
-    "identity": ("c_identity", ["i1", "i2", "i3"], set()),
-    "trust": ("c_trust", ["t1", "t2", "t3", "t4", "t5"], {"t4", "t5"}),
-    "reciprocity": ("c_reciprocity", ["r1", "r2", "r3"], set()),
-    "service_satisfaction": ("s_service_satisfaction", ["s1", "s2", "s3", "s4", "s5"], set()),
+    sc.id: (sc.indicator, [i.id for i in sc.items], {i.id for i in sc.items if i.reverse})
+    for sc in _SET.scales
+    if sc.indicator is not None and sc.id != "neighbours_known"
 }
+#: How a scale is scored: "mean" of 1-5 answers, "top" (share answering 4-5), "binary" (yes/no).
+KIND = {
+    sc.id: "binary"
+    if _RESPONSE[sc.response].max == 1
+    else ("top" if sc.score == "top_box" else "mean")
+    for sc in _SET.scales
+    if sc.id in SCALES
+}
+#: Phases in which each scale's indicator is measured (no answers are drawn elsewhere).
+SCALE_PHASES = {s: _SYSTEM.node(ind).phases for s, (ind, _, _) in SCALES.items()}
 SOCIAL = ["belonging", "identity", "trust", "reciprocity"]
-FALLBACK_MEAN = {"belonging": 3.5, "identity": 3.4, "trust": 3.4, "reciprocity": 3.3,
-                 "service_satisfaction": 3.2}  # fmt: skip
+FALLBACK = {"belonging": 3.5, "identity": 3.4, "trust": 3.4, "reciprocity": 3.3}
 SURVEY_PHASES = ("t0", "t1", "t2")
-SERVICE_PHASES = ("t0", "t1")
 DIMENSIONS = ["facilities", "public_services", "participation", "social_capital"]
 GROUP_PRIORITIES = {
     "owner": np.array([0.40, 0.25, 0.15, 0.20]),
@@ -117,20 +131,41 @@ def _sample_sizes(rows: list[dict[str, str]], rng: np.random.Generator) -> NDArr
 
 
 def _targets(rows: list[dict[str, str]]) -> NDArray[np.float64]:
-    """Target scale means per survey row (S columns), gaps filled as the module docstring says."""
+    """Target per survey row and scale: the estate's value in communities.csv.
+
+    A missing mean-scored social-capital value is replaced by the estate's mean of the other
+    social-capital scales (or the brief's t0 mean); a missing share by 0.5.
+    """
     names = list(SCALES)
     mu = np.array([[_value(r[SCALES[s][0]]) for s in names] for r in rows])
     social = mu[:, : len(SOCIAL)]
     with np.errstate(invalid="ignore"):
         row_mean = np.nanmean(np.where(np.isfinite(social), social, np.nan), axis=1)
     for j, s in enumerate(names):
-        fill = row_mean if s in SOCIAL else np.full(len(rows), FALLBACK_MEAN[s])
-        fill = np.where(np.isfinite(fill), fill, FALLBACK_MEAN[s])
+        if s in SOCIAL:
+            fill = np.where(np.isfinite(row_mean), row_mean, FALLBACK[s])
+        else:
+            fill = np.full(len(rows), 0.5)
         mu[:, j] = np.where(np.isfinite(mu[:, j]), mu[:, j], fill)
     return mu
 
 
-def _offsets(mu: NDArray[np.float64]) -> NDArray[np.float64]:
+def _offsets(mu: NDArray[np.float64], kinds: list[str]) -> NDArray[np.float64]:
+    """Latent offsets that give each scale its target (columns follow ``kinds``).
+
+    ``mean``: the expected ordered-probit answer equals the target; ``top``: P(answer >= 4),
+    i.e. P(offset + s * z > 3.5), equals it; ``binary``: P(offset + z > 0) equals it.
+    """
+    out = _mean_offsets(mu)
+    share = np.clip(mu, 0.005, 0.995)
+    top = 3.5 + ITEM_SCALE_SD * stats.norm.ppf(share)
+    binary = stats.norm.ppf(share)
+    kind = np.array(kinds)
+    out = np.where(kind == "top", top, out)
+    return np.where(kind == "binary", binary, out)
+
+
+def _mean_offsets(mu: NDArray[np.float64]) -> NDArray[np.float64]:
     """Latent offsets whose expected ordered-probit answer equals ``mu`` (vectorised bisection).
 
     E[answer] = 1 + sum_t Phi((offset - t) / s) over the thresholds t; it increases in offset.
@@ -176,8 +211,8 @@ def generate(communities: Path = DEFAULT_IN, seed: int = SEED) -> tuple[list[str
     )
 
     # Factor scores: correlated scales, covariate effects centred within the estate
-    corr = np.full((S, S), 0.55)
-    corr[:, -1] = corr[-1, :] = 0.30
+    corr = np.full((S, S), 0.30)
+    corr[: len(SOCIAL), : len(SOCIAL)] = 0.55
     np.fill_diagonal(corr, 1.0)
     eta = rng.standard_normal((R, S)) @ np.linalg.cholesky(corr).T
     counts = np.bincount(grp, minlength=len(rows)).astype(float)
@@ -187,7 +222,9 @@ def generate(communities: Path = DEFAULT_IN, seed: int = SEED) -> tuple[list[str
     eta[:, : len(SOCIAL)] += shift[:, None]
 
     mu = _targets(rows)
-    offset = _offsets(mu)[grp]  # (R, S)
+    kinds = [KIND[s] for s in names]
+    with np.errstate(invalid="ignore"):
+        offset = _offsets(mu, kinds)[grp]  # (R, S)
     header = ["community_id", "phase", "respondent_id", "age", "tenure", "tenure_years"]
     columns: list[NDArray[np.float64]] = []
     phase = np.array([r["phase"] for r in rows])[grp]
@@ -196,13 +233,15 @@ def generate(communities: Path = DEFAULT_IN, seed: int = SEED) -> tuple[list[str
         lam = rng.uniform(0.6, 0.8, size=len(items))
         e = rng.standard_normal((R, len(items)))
         propensity = lam * eta[:, j : j + 1] + np.sqrt(1.0 - lam**2) * e
-        latent = offset[:, j : j + 1] + ITEM_SCALE_SD * propensity
-        answer = 1.0 + (latent[..., None] > THRESHOLDS).sum(-1)
+        if kinds[j] == "binary":
+            answer = (offset[:, j : j + 1] + propensity > 0).astype(float)
+        else:
+            latent = offset[:, j : j + 1] + ITEM_SCALE_SD * propensity
+            answer = 1.0 + (latent[..., None] > THRESHOLDS).sum(-1)
+        asked = np.isin(phase, SCALE_PHASES[s])
         for i, item in enumerate(items):
             col = 6.0 - answer[:, i] if item in reverse else answer[:, i]
-            if s == "service_satisfaction":
-                col = np.where(np.isin(phase, SERVICE_PHASES), col, np.nan)
-            columns.append(col)
+            columns.append(np.where(asked, col, np.nan))
             header.append(item)
 
     # Neighbours known: negative binomial around the estate mean; answers above 30 stay raw.
@@ -268,6 +307,41 @@ def write(header: list[str], body: list[list[str]], out: Path) -> None:
     out.write_bytes(buf.getvalue().encode("utf-8"))
 
 
+def write_back(header: list[str], body: list[list[str]], communities: Path) -> int:
+    """Put the survey's estate scores into ``communities.csv``, so that the two files agree.
+
+    Every questionnaire cell that holds a value (not empty, not ``n/a``) becomes the scored
+    survey value of its estate and phase, written with the column's decimals (the decimals the
+    file already uses). Returns the number of cells written.
+    """
+    from renoscore import survey
+
+    scores = survey.score_survey([dict(zip(header, b, strict=True)) for b in body], warn=False)
+    where = {
+        (cid, ph): g for g, (cid, ph) in enumerate(zip(scores.ids, scores.phases, strict=True))
+    }
+    with communities.open(encoding="utf-8", newline="") as fh:
+        table = list(csv.reader(fh))
+    head = table[0]
+    changed = 0
+    for j, ind in enumerate(scores.indicator_ids):
+        if ind is None or ind not in head:
+            continue
+        col = head.index(ind)
+        for row in table[1:]:
+            cell = row[col]
+            g = where.get((row[0], row[1]))
+            if g is None or cell in ("", "n/a") or not math.isfinite(scores.mean[g, j]):
+                continue
+            decimals = len(cell.split(".")[1]) if "." in cell else 0
+            row[col] = f"{scores.mean[g, j]:.{decimals}f}"
+            changed += 1
+    buf = io.StringIO(newline="")
+    csv.writer(buf, lineterminator="\n").writerows(table)
+    communities.write_bytes(buf.getvalue().encode("utf-8"))
+    return changed
+
+
 def check(header: list[str], body: list[list[str]], communities: Path) -> None:
     """Print the calibration: sample sizes, alphas and target vs generated means."""
     sys.path.insert(0, str(ROOT / "src"))
@@ -299,6 +373,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--communities", type=Path, default=DEFAULT_IN)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--check", action="store_true", help="print the calibration only")
+    parser.add_argument(
+        "--write-back",
+        action="store_true",
+        help="also put the survey's estate scores into the communities file",
+    )
     args = parser.parse_args(argv)
     header, body = generate(args.communities, args.seed)
     if args.check:
@@ -306,6 +385,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     write(header, body, args.out)
     print(f"wrote {len(body)} respondents to {args.out}")
+    if args.write_back:
+        cells = write_back(header, body, args.communities)
+        print(f"wrote {cells} survey scores into {args.communities}")
     return 0
 
 

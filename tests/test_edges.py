@@ -149,18 +149,18 @@ def test_a_stakeholder_group_without_experts_is_refused() -> None:
     from renoscore.system.load import shipped_yaml
 
     shipped = shipped_yaml("panel_example").read_text(encoding="utf-8")
-    # a fourth stakeholder group, declared after the others, whom no expert belongs to
+    # a seventh stakeholder group, declared after the six others, whom no expert belongs to
     text = shipped.replace(
         "\nexperts:\n",
-        "\n  - {id: residents, name: {en: residents, zh: 居民}, weight: 1}\nexperts:\n",
+        "\n  - {id: social_orgs, name: {en: social organisations, zh: 社会组织}, weight: 1}\nexperts:\n",
         1,
     )
     assert text != shipped
     with pytest.raises(PanelError) as exc:
         rs.load_panel(text, rs.default_system())
     problem = only(exc)
-    assert problem.path == "groups[3]"
-    assert problem.reason.startswith("stakeholder group 'residents' has no experts")
+    assert problem.path == "groups[6]"
+    assert problem.reason.startswith("stakeholder group 'social_orgs' has no experts")
 
 
 @pytest.mark.parametrize(

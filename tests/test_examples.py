@@ -14,7 +14,7 @@ from tests._extras import needs
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 # Data generators are tested with the data they make (tests/test_shipped.py).
-SCRIPTS = sorted(p for p in EXAMPLES.glob("*.py") if not p.name.startswith("generate_"))
+SCRIPTS = sorted(p for p in EXAMPLES.glob("*.py") if not p.name.startswith(("generate_", "_")))
 
 matplotlib = needs("matplotlib")
 needs("openpyxl")

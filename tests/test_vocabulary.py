@@ -71,6 +71,9 @@ def test_units_context_and_stakeholders_read_in_chinese() -> None:
         "规划专家",
         "高校学者",
         "街道办事处",
+        "居民代表",
+        "物业服务企业",
+        "驻区单位",
     ]
     assert stakeholder_word("residents", "zh") == "居民代表"
     assert stakeholder_word(None, "zh") == "–"

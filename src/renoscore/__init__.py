@@ -10,7 +10,7 @@ Examples
 >>> import renoscore as rs
 >>> system = rs.default_system()
 >>> len(system.indicators)
-39
+72
 """
 
 from __future__ import annotations

@@ -29,10 +29,15 @@ __all__ = [
     "COLUMNS",
     "CONSOLE",
     "CONTEXT",
+    "FUNDING",
+    "LEDGER_STATUS",
     "METHOD_NAMES",
+    "MILESTONES",
     "NODE_KIND",
     "PROVENANCE",
     "REASONS",
+    "RESPONSIBLE",
+    "SERVICE",
     "SHEETS",
     "STAKEHOLDER",
     "STATUS",
@@ -205,6 +210,48 @@ COLUMNS: dict[str, dict[str, str]] = {
         "before": "之前得分",
         "after": "之后得分",
         "change": "得分变化",
+        # the problem ledger (问题台账) and the budgeted plan (renoscore.programme)
+        "item_id": "项目编号",
+        "problem": "存在问题",
+        "responsible": "责任单位",
+        "measure": "整改措施",
+        "quantity": "工程量",
+        "quantity_unit": "计量单位",
+        "cost": "估算投资（元）",
+        "funding": "资金来源",
+        "gain": "预期得分提升",
+        "funded": "是否纳入计划",
+        "deadline": "计划完成时间",
+        "ledger_status": "办理状态",
+        "completed_on": "完成时间",
+        "signed_off_on": "销号时间",
+        "note": "备注",
+        "willingness": "居民意愿",
+        "weighted_gain": "意愿加权提升",
+        "gain_per_10k_yuan": "每万元得分提升",
+        "decision_reason": "安排理由",
+        "funded_items": "纳入计划项目数",
+        "score_now": "现状得分",
+        "score_after": "预期得分",
+        # roll-ups by street and district, and the progress of the projects
+        "level": "层级",
+        "unit_name": "单位名称",
+        "communities": "小区数",
+        "mean_score": "按户数加权平均得分",
+        "household_coverage": "参评户数占比",
+        "min": "最低分",
+        "q1": "下四分位数",
+        "median": "中位数",
+        "q3": "上四分位数",
+        "max": "最高分",
+        "projects": "项目数",
+        "start_rate": "开工率",
+        "completion_rate": "完工率",
+        "investment_rate": "投资完成率",
+        "days_late": "平均延误天数",
+        "max_days_late": "最长延误天数",
+        "investment": "计划投资（元）",
+        "invested": "完成投资（元）",
         "change_low": "变化区间下限",
         "change_high": "变化区间上限",
         "change_class": "变化判定",
@@ -310,6 +357,11 @@ SHEETS: dict[str, dict[str, str]] = {
         "provenance": "来源与复现",
         "comparison": "改造前后对比",
         "table": "数据表",
+        "ledger": "问题台账",
+        "plan": "项目优先序",
+        "plan_communities": "小区预期提升",
+        "rollup": "分级汇总",
+        "progress": "项目进度",
     },
 }
 
@@ -390,6 +442,104 @@ STAKEHOLDER: dict[str, dict[str, str]] = {
         "society": "社会组织",
         "market": "市场主体",
         "utilities": "专业经营单位",
+    },
+}
+
+
+#: Who carries out a renovation item (责任单位); utility companies and market operators take
+#: the words of the suppliers they are.
+RESPONSIBLE: dict[str, dict[str, str]] = {
+    "en": {
+        "street_office": "street office",
+        "housing_bureau": "district housing and urban-rural development bureau",
+        "utilities": SUPPLIER["en"]["utilities"],
+        "property_company": "property service company",
+        "residents": "residents (owners' committee)",
+        "community_committee": "community residents' committee",
+        "market": SUPPLIER["en"]["market"],
+    },
+    "zh": {
+        "street_office": "街道办事处",
+        "housing_bureau": "区住房和城乡建设局",
+        "utilities": SUPPLIER["zh"]["utilities"],
+        "property_company": "物业服务企业",
+        "residents": "居民（业主委员会）",
+        "community_committee": "社区居民委员会",
+        "market": SUPPLIER["zh"]["market"],
+    },
+}
+
+#: Where the money of a renovation item comes from (资金来源; 国办发〔2020〕23号).
+FUNDING: dict[str, dict[str, str]] = {
+    "en": {
+        "central_subsidy": "central subsidy",
+        "local_budget": "local budget",
+        "utilities": "utility companies",
+        "private_capital": "private capital",
+        "residents": "residents' contribution",
+    },
+    "zh": {
+        "central_subsidy": "中央补助资金",
+        "local_budget": "地方财政资金",
+        "utilities": "专业经营单位出资",
+        "private_capital": "社会资本",
+        "residents": "居民出资",
+    },
+}
+
+#: The status of a line of the problem ledger; 销号 is the sign-off of a finished line.
+LEDGER_STATUS: dict[str, dict[str, str]] = {
+    "en": {
+        "not_started": "not started",
+        "in_progress": "in progress",
+        "completed": "completed",
+        "signed_off": "signed off",
+        "deferred": "deferred",
+    },
+    "zh": {
+        "not_started": "未启动",
+        "in_progress": "实施中",
+        "completed": "已完成",
+        "signed_off": "已销号",
+        "deferred": "暂缓实施",
+    },
+}
+
+#: The milestones of a community's renovation project, in order.
+MILESTONES: dict[str, dict[str, str]] = {
+    "en": {
+        "application": "application",
+        "design": "design",
+        "publicity": "plan made public",
+        "start": "works start",
+        "acceptance": "completion acceptance",
+        "handover": "handover",
+    },
+    "zh": {
+        "application": "申报",
+        "design": "设计",
+        "publicity": "方案公示",
+        "start": "开工",
+        "acceptance": "竣工验收",
+        "handover": "移交",
+    },
+}
+
+#: Kinds of service point of the 15-minute life circle (a map's legend).
+SERVICE: dict[str, dict[str, str]] = {
+    "en": {
+        "health": "community health station",
+        "elderly_daycare": "elderly day care",
+        "kindergarten": "kindergarten",
+        "fresh_food": "fresh food store",
+        "service_station": "community service station",
+    },
+    "zh": {
+        "health": "社区卫生服务站",
+        "elderly_daycare": "日间照料中心",
+        "kindergarten": "幼儿园",
+        "fresh_food": "便民菜店",
+        "service_station": "社区综合服务站",
     },
 }
 
@@ -571,7 +721,7 @@ def reason_word(reason: str | None, lang: str, system: Any = None) -> str:
     >>> import renoscore as rs
     >>> text = reason_text("progress", phase="t_proc", dims="participation")
     >>> reason_word(text, "zh", rs.default_system())
-    '进度检查：改造中仅评价居民参与，不计综合得分'
+    '进度检查：改造中仅评价居民参与与共建共治，不计综合得分'
     >>> reason_word("something else", "zh")
     'something else'
     """

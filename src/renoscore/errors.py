@@ -18,8 +18,11 @@ Hierarchy::
     │   └── PanelError           a malformed expert panel file
     ├── DataValidationError      community data that does not match the system
     │   ├── SurveyDataError      a respondent table that does not match its scales
+    │   ├── LedgerError          a problem ledger (问题台账) read back with bad lines
+    │   ├── ProjectTableError    a project table (milestones) with bad lines
     │   └── ResultError          a results file that is not what renoscore wrote, or does not
     │                            hold together (ranks, grades, phases, ids, digest)
+    ├── CostTableError           a malformed cost table, or one that misfits its system
     ├── WeightsError             weights that cannot be derived or do not fit the system
     ├── OptionError              an unknown method name or an invalid option value
     │   └── ResourceError        a request that needs more memory than the machine has
@@ -33,6 +36,7 @@ Hierarchy::
     ├── ConstantIndicatorWarning an indicator is constant and gets zero data-driven weight
     ├── CoverageWarning          a community has too few indicators to be scored
     ├── MissingFontWarning       Chinese chart text but no CJK font for matplotlib
+    ├── PlanWarning              a programme plan that is not proved optimal, or approximate gains
     └── ReliabilityWarning       a survey scale's Cronbach's alpha is below 0.70
 
     UsageError (Exception)       the command line was used wrongly (exit status 2)
@@ -46,18 +50,22 @@ from typing import Any
 
 __all__ = [
     "ConstantIndicatorWarning",
+    "CostTableError",
     "CoverageWarning",
     "DataNotice",
     "DataValidationError",
     "InconsistencyWarning",
     "IndicatorSystemError",
     "JudgementError",
+    "LedgerError",
     "MissingDependencyError",
     "MissingFontWarning",
     "OptionError",
     "OutputError",
     "PanelError",
+    "PlanWarning",
     "Problem",
+    "ProjectTableError",
     "ReliabilityWarning",
     "RenoscoreError",
     "RenoscoreWarning",
@@ -289,3 +297,19 @@ class ResultError(DataValidationError):
 
 class ReliabilityWarning(RenoscoreWarning):
     """A scale's internal consistency (Cronbach's alpha) is below 0.70."""
+
+
+class LedgerError(DataValidationError):
+    """A problem ledger (问题台账) read back with bad lines: every problem at once."""
+
+
+class ProjectTableError(DataValidationError):
+    """A project table (milestones and investment) with bad lines: every problem at once."""
+
+
+class CostTableError(RenoscoreError):
+    """A malformed cost table, or one whose items are not renovation items of the system."""
+
+
+class PlanWarning(RenoscoreWarning):
+    """A programme plan not proved optimal in its time limit, or gains that are approximate."""

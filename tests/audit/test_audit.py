@@ -1,4 +1,8 @@
-"""The audit end to end: the shipped example, degenerate inputs, JSON, the CLI and the report."""
+"""The audit end to end: the shipped example, degenerate inputs, JSON, the CLI and the report.
+
+The numbers are those of release 1's example (``old_community_renovation@1``), whose saturated
+activity space and floor-bound lift share the audit found and release 2 re-scaled.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +22,7 @@ from tests._extras import needs
 
 @pytest.fixture(scope="module")
 def example() -> AuditResult:
-    return audit(rs.default_system(), rs.example_data())
+    return audit(rs.load_system("old_community_renovation@1"), rs.example_data(version=1))
 
 
 def test_rs_audit_is_callable_and_the_package_stays_importable() -> None:
@@ -26,7 +30,12 @@ def test_rs_audit_is_callable_and_the_package_stays_importable() -> None:
 
     assert callable(rs.audit)
     assert pkg.treat is not None
-    assert isinstance(rs.audit(rs.default_system(), rs.example_data(), phase="t1"), AuditResult)
+    assert isinstance(
+        rs.audit(
+            rs.load_system("old_community_renovation@1"), rs.example_data(version=1), phase="t1"
+        ),
+        AuditResult,
+    )
 
 
 def test_example_flags_saturated_activity_space_and_floor_bound_elevators(
@@ -46,7 +55,7 @@ def test_example_sections_are_consistent(example: AuditResult) -> None:
     assert dist["f_elevator_share"]["outliers"]
     assert dist["f_elevator_share"]["n"] == 30
     cons = {r["group"]: r for r in example.records("consistency")}
-    assert set(cons) == {g.id for g in rs.default_system().groups}
+    assert set(cons) == {g.id for g in rs.load_system("old_community_renovation@1").groups}
     assert all(r["alpha"] is not None for r in cons.values())
     imp = example.records("importance")
     assert len(imp) == 39 + 4
@@ -67,7 +76,10 @@ def test_json_round_trip_keeps_settings_and_flags(example: AuditResult) -> None:
     assert doc["settings"] == AuditSettings().model_dump()
     assert len(doc["sections"]["flags"]) == len(example.flags)
     again = audit(
-        rs.default_system(), rs.example_data(), settings=doc["settings"], phase=doc["phase"]
+        rs.load_system("old_community_renovation@1"),
+        rs.example_data(version=1),
+        settings=doc["settings"],
+        phase=doc["phase"],
     )
     assert again.to_json() == example.to_json()
 
@@ -86,8 +98,8 @@ def test_to_frame_and_html_views(example: AuditResult) -> None:
 
 
 def test_degenerate_input_gets_clear_answers_not_nan_warnings() -> None:
-    system = rs.default_system()
-    base = rs.example_data().select("t0")
+    system = rs.load_system("old_community_renovation@1")
+    base = rs.example_data(version=1).select("t0")
     X = np.array(base.values[:6])  # 6 communities, fewer than the 11 facilities indicators
     X[:, 0] = 0.8  # a constant indicator
     data = rs.load_data(X, system, ids=list(base.ids[:6]))
@@ -110,7 +122,7 @@ def test_degenerate_input_gets_clear_answers_not_nan_warnings() -> None:
 
 
 def test_a_dimension_with_one_indicator_says_alpha_is_undefined(tmp_path: Path) -> None:
-    system = rs.default_system()
+    system = rs.load_system("old_community_renovation@1")
     doc = system.to_dict()
     social = next(d for d in doc["goal"]["children"] if d["id"] == "social_capital")
     social["children"] = social["children"][:1]
@@ -120,7 +132,7 @@ def test_a_dimension_with_one_indicator_says_alpha_is_undefined(tmp_path: Path) 
 
     path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     small = rs.load_system(path)
-    data = rs.example_data()
+    data = rs.example_data(version=1)
     table = {ind: data.column(ind) for ind in small.indicator_ids}
     sub = rs.load_data({"community_id": list(data.ids), "phase": list(data.phases), **table}, small)
     a = audit(small, sub)
@@ -132,9 +144,13 @@ def test_a_dimension_with_one_indicator_says_alpha_is_undefined(tmp_path: Path) 
 
 def test_unknown_phase_and_bad_settings_are_refused() -> None:
     with pytest.raises(OptionError, match="no phase"):
-        audit(rs.default_system(), rs.example_data(), phase="t9")
+        audit(rs.load_system("old_community_renovation@1"), rs.example_data(version=1), phase="t9")
     with pytest.raises(OptionError, match="invalid audit settings"):
-        audit(rs.default_system(), rs.example_data(), settings={"max_share": 2.0})
+        audit(
+            rs.load_system("old_community_renovation@1"),
+            rs.example_data(version=1),
+            settings={"max_share": 2.0},
+        )
 
 
 def test_cli_prints_flags_and_writes_json_and_csv(
@@ -156,19 +172,24 @@ def test_cli_prints_flags_and_writes_json_and_csv(
 
 def test_report_shows_the_audit_and_links_the_uncertainty(tmp_path: Path) -> None:
     out = tmp_path / "r.md"
-    assert main(["report", "--example", "--audit", "--no-charts", "--scorecards", "0",
-                 "-o", str(out)]) == 0  # fmt: skip
+    data = str(rs.example_path(version=1))
+    assert main(["report", "old_community_renovation@1", data, "--audit", "--no-charts",
+                 "--scorecards", "0", "--missing", "renormalize", "-o", str(out)]) == 0  # fmt: skip
     text = out.read_text(encoding="utf-8")
     assert "Statistical audit of the index" in text
     assert "saturated: 63% at the target" in text
     assert "floor-bound: 93% at the floor" in text
     assert "renoscore uncertainty" in text
-    result = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
-    unc = rs.uncertainty(rs.default_system(), rs.example_data(), phase="t0", n=20, seed=1,
+    result = rs.evaluate(
+        rs.load_system("old_community_renovation@1"),
+        rs.example_data(version=1),
+        missing="renormalize",
+    )
+    unc = rs.uncertainty(rs.load_system("old_community_renovation@1"), rs.example_data(version=1), phase="t0", n=20, seed=1,
                          missing="renormalize", sources={"weights": {}})  # fmt: skip
     from renoscore.report import build_report
 
-    a = audit(rs.default_system(), rs.example_data())
+    a = audit(rs.load_system("old_community_renovation@1"), rs.example_data(version=1))
     html = build_report(result, lang="zh", charts=False, audit=a, uncertainty=unc).text
     assert "指数统计审计" in html
     assert 'href="#uncertainty"' in html

@@ -1,4 +1,8 @@
-"""Outlier treatment inside the evaluation: opt-in, recorded, replayable, untouched otherwise."""
+"""Outlier treatment inside the evaluation: opt-in, recorded, replayable, untouched otherwise.
+
+On release 1's example (``old_community_renovation@1``), whose floor-bound lift share the tests
+winsorise.
+"""
 
 from __future__ import annotations
 
@@ -19,8 +23,8 @@ pytestmark = pytest.mark.filterwarnings(
 
 
 def _minmax_system_and_data() -> tuple[rs.IndicatorSystem, rs.CommunityData]:
-    system = rs.default_system()
-    base = rs.example_data().select("t0")
+    system = rs.load_system("old_community_renovation@1")
+    base = rs.example_data(version=1).select("t0")
     return system, base
 
 
@@ -84,7 +88,12 @@ def test_winsorising_a_floor_bound_indicator_flattens_it() -> None:
 def test_goalposts_take_no_log_transform() -> None:
     assert ScoringOptions(treat=True).treat.log is False
     with pytest.raises(OptionError, match="invalid outlier treatment"):
-        rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize",
+        rs.evaluate(rs.load_system("old_community_renovation@1"), rs.example_data(version=1), missing="renormalize",
                     treat={"log": True})  # fmt: skip
-    r = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize", treat=True)
+    r = rs.evaluate(
+        rs.load_system("old_community_renovation@1"),
+        rs.example_data(version=1),
+        missing="renormalize",
+        treat=True,
+    )
     assert all(c["step"] != "log" for c in r.provenance.treatment["columns"])

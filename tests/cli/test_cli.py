@@ -24,7 +24,7 @@ def test_score_example_prints_ranked_graded_table(capsys: pytest.CaptureFixture[
 def test_score_example_fix_first_and_chinese(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["score", "--example", "--phase", "t0", "--fix-first", "LY", "--lang", "zh"]) == 0
     out = capsys.readouterr().out
-    assert "优先整改事项 — LY（改造前）" in out
+    assert "优先整改事项 — LY（改造前现状评估）" in out
     assert "必改" in out  # LY's unmet basic items come first
     assert "较差" in out or "一般" in out or "良好" in out
     assert "基础类" in out

@@ -16,13 +16,13 @@ from renoscore.effects import simulate_waves
 RENOVATED = [
     "EQ01",
     "EQ02",
-    "GC02",
+    "EQ03",
+    "EQ05",
+    "GC06",
+    "HJ03",
     "HJ04",
-    "HJ05",
-    "JS02",
     "JS03",
     "JS05",
-    "JS06",
     "LY",
     "ZY04",
     "ZY06",
@@ -42,8 +42,9 @@ def test_effect_on_simulated_waves_prints_the_truth_and_writes(
 ) -> None:
     code, out, _ = _run(["effect", "--simulate", "--nodes", "all"], capsys)
     assert code == 0
-    assert "simulated true effect on renovation_performance: +5.00" in out
-    assert "f_basic_utilities_ok" in out
+    # facilities +10 and public services +5 points, through the v2 weights
+    assert "simulated true effect on renovation_performance: +3.81" in out
+    assert "f_water_supply_ok" in out
     for suffix in ("csv", "json"):
         path = tmp_path / f"e.{suffix}"
         assert _run(["effect", "--simulate", "-o", str(path)], capsys)[0] == 0
@@ -81,11 +82,11 @@ def test_compare_names_the_class_of_every_node(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, _ = _run(
-        ["compare", "--example", "--phases", "t0", "t1", "--community", "GC02"], capsys
+        ["compare", "--example", "--phases", "t0", "t1", "--community", "EQ05"], capsys
     )
     assert code == 0
     line = next(x for x in out.splitlines() if x.startswith("c_belonging"))
-    assert line.split()[1:4] == ["100.0", "92.3", "-7.7"]
+    assert line.split()[1:4] == ["100.0", "90.0", "-10.0"]
     assert line.endswith("no clear change")
     pytest.importorskip("openpyxl")
     import openpyxl

@@ -73,8 +73,13 @@ def test_coded_values_read_in_chinese(tables: dict[str, list[dict]]) -> None:
     assert {r["供给主体"] for r in ff} <= set(SUPPLIER["zh"].values())
     assert {r["数据状态"] for r in ff} <= set(STATUS["zh"].values())
     assert {r["必改项"] for r in ff} == {"是", "否"}
-    assert {r["所属维度"] for r in ff} == {"设施", "公共服务", "居民参与", "社会资本"}
-    utilities = next(r for r in ff if r["指标编号"] == "f_basic_utilities_ok")
+    assert {r["所属维度"] for r in ff} == {
+        "设施改造",
+        "公共服务",
+        "居民参与与共建共治",
+        "社区社会资本",
+    }
+    utilities = next(r for r in ff if r["指标编号"] == "f_water_supply_ok")
     assert utilities["供给主体"] == "专业经营单位"
     assert utilities["单位"]
     assert not LATIN.search(utilities["单位"])

@@ -133,7 +133,7 @@ def test_bad_template_options(tmp_path: Path) -> None:
 def test_the_template_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "填报模板.xlsx"
     assert main(["template", "old_community_renovation", "--lang", "zh", "-o", str(out)]) == 0
-    assert "41 columns" in capsys.readouterr().out
+    assert "87 columns" in capsys.readouterr().out
     assert main(["validate", "old_community_renovation", str(out)]) == 0
     assert main(["template", "old_community_renovation"]) == 2
     assert main(["template", "old_community_renovation", "-o", str(tmp_path / "t.pdf")]) == 2

@@ -54,8 +54,10 @@ def test_delta_method_agrees_with_simulation_inside_the_goalposts() -> None:
     from renoscore.pipeline.change_intervals import score_sd
     from renoscore.pipeline.scoring import system_tree
 
-    system = rs.default_system()
-    result = rs.evaluate(system, rs.example_data().select(phase="t1"), missing="renormalize")
+    system = rs.load_system("old_community_renovation@1")
+    result = rs.evaluate(
+        system, rs.example_data(version=1).select(phase="t1"), missing="renormalize"
+    )
     floor, target = system.goalpost_arrays()
     lo, hi = np.minimum(floor, target), np.maximum(floor, target)
     X, status = np.asarray(result.values), np.asarray(result.status)
@@ -136,11 +138,12 @@ def test_declared_measurement_error_and_the_system_default(mini_system: rs.Indic
 def test_gc02_belonging_is_no_clear_change_on_the_example() -> None:
     # The issue's case: GC02's sense of belonging 4.05 -> 3.77, about 1.5 standard errors of
     # a survey mean, was called a decline.
-    from renoscore.survey import example_responses, score_survey
+    from renoscore.survey import example_responses_path, score_survey
 
-    data = rs.example_data()
-    result = rs.evaluate(rs.default_system(), data, missing="renormalize")
-    se = score_survey(example_responses(), warn=False).standard_errors(data)
+    data = rs.example_data(version=1)
+    result = rs.evaluate(rs.load_system("old_community_renovation@1"), data, missing="renormalize")
+    responses = example_responses_path(version=1)
+    se = score_survey(responses, "resident_survey@1", warn=False).standard_errors(data)
     cmp = rs.compare(result, phases=("t0", "t1"), standard_errors=se)
     c = cmp.community("GC02")
     assert "c_belonging" in c["no_clear_change"]
@@ -173,8 +176,8 @@ def test_end_to_end_changes_within_their_interval_are_never_improvements(
     seed: int, scale: float
 ) -> None:
     rng = np.random.default_rng(seed)
-    system = rs.load_system("old_community_renovation")
-    data = rs.example_data()
+    system = rs.load_system("old_community_renovation@1")
+    data = rs.example_data(version=1)
     result = rs.evaluate(system, data, missing="renormalize")
     se = rng.uniform(0, scale, size=data.values.shape) * np.abs(
         np.subtract(*system.goalpost_arrays())

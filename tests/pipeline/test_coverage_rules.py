@@ -2,7 +2,9 @@
 
 The example data hold estates without a renovation project, whose participation block is not
 applicable at t0 (domain brief §5.5), and two partial phases: the mid-works ``t_proc`` measures
-the participation block only, ``t2`` the facilities, social capital and governance.
+the participation block only, ``t2`` the facilities, social capital and governance. The
+numbers are those of release 1's example (``old_community_renovation@1``); release 2's progress
+checks are declared in its YAML and checked in ``tests/system/test_content_v2.py``.
 """
 
 from __future__ import annotations
@@ -21,7 +23,11 @@ from tests.conftest import MINI_YAML
 
 @pytest.fixture(scope="module")
 def result() -> rs.EvaluationResult:
-    return rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
+    return rs.evaluate(
+        rs.load_system("old_community_renovation@1"),
+        rs.example_data(version=1),
+        missing="renormalize",
+    )
 
 
 def test_hj03_participation_is_not_assessed_and_it_does_not_rank_first(
@@ -48,7 +54,10 @@ def test_hj03_participation_is_not_assessed_and_it_does_not_rank_first(
     # Without the rule (min_applicable=0) participation scores 100 from the three governance
     # indicators and HJ03 ranks first: the finding of the issue.
     plain = rs.evaluate(
-        rs.default_system(), rs.example_data(), missing="renormalize", min_applicable=0.0
+        rs.load_system("old_community_renovation@1"),
+        rs.example_data(version=1),
+        missing="renormalize",
+        min_applicable=0.0,
     )
     assert plain.group_scores[r, k] == pytest.approx(100.0)
     assert plain.rank[r] == 1
@@ -80,7 +89,7 @@ def test_mid_works_and_three_year_rows_are_progress_checks(result: rs.Evaluation
 
 
 def test_phase_scopes_follow_the_plan_and_the_weights() -> None:
-    system = rs.default_system()
+    system = rs.load_system("old_community_renovation@1")
     scopes = phase_scopes(system, system_tree(system, rs.derive_weights(system)))
     assert {p: s.overall for p, s in scopes.items()} == {
         "t0": True,
@@ -96,13 +105,13 @@ def test_phase_scopes_follow_the_plan_and_the_weights() -> None:
 
 
 def test_a_phase_declared_overall_is_scored_and_a_group_minimum_wins() -> None:
-    doc = rs.default_system().to_dict()
+    doc = rs.load_system("old_community_renovation@1").to_dict()
     doc["phases"][1]["overall"] = True  # t_proc
     doc["goal"]["children"][2]["min_applicable"] = 0.3  # participation
     system = rs.load_system(doc)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", rs.CoverageWarning)
-        result = rs.evaluate(system, rs.example_data(), missing="renormalize")
+        result = rs.evaluate(system, rs.example_data(version=1), missing="renormalize")
     # t_proc is declared to yield an overall score; it then meets the other rules: only 9 %
     # of the goal's weight applies there, below the goal's minimum of one half.
     ly = result.row("LY", "t_proc")

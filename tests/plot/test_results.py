@@ -21,16 +21,16 @@ def test_radar_draws_the_dimension_scores_of_each_phase(result: rs.EvaluationRes
     dims = [d.id for d in result.system.dimensions]
     lines = ax.get_lines()
     # LY has t0, t_proc, t1 and t2 rows; t_proc measures only participation (one spoke) and
-    # t2 only facilities and social capital (services and participation are not assessed
-    # there), so two polygons are drawn, in the system's phase order.
-    phases = ["t0", "t1"]
+    # t2 facilities, participation and social capital (the walking distances behind public
+    # services are not measured again), so three polygons are drawn, in the phase order.
+    phases = ["t0", "t1", "t2"]
     assert len(lines) == len(phases)
     for line, phase in zip(lines, phases, strict=True):
         row = result.row("LY", phase)
         expected = [result.scores(d)[row] for d in dims]
         np.testing.assert_allclose(line.get_ydata()[:-1], expected)
         assert line.get_ydata()[-1] == line.get_ydata()[0]  # the polygon is closed
-    labels = [t.get_text().replace("\n", " ") for t in ax.get_xticklabels()]
+    labels = [t.get_text().replace("-\n", "-").replace("\n", " ") for t in ax.get_xticklabels()]
     assert labels == [d.name.en for d in result.system.dimensions]  # long ones wrapped
 
 
@@ -38,10 +38,10 @@ def test_radar_one_phase_chinese_labels(result: rs.EvaluationResult) -> None:
     ax = result.plot.radar("LY", "t_proc", ax=_axes(polar=True), lang="zh")
     assert len(ax.get_lines()) == 1  # asked for by name: drawn even with one spoke measured
     assert [t.get_text() for t in ax.get_xticklabels()] == [
-        "设施",
+        "设施改造",
         "公共服务",
-        "居民参与",
-        "社会资本",
+        "居民参与与共建共治",
+        "社区社会资本",
     ]
     assert "改造中" in ax.get_title()
 

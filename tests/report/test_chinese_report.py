@@ -42,7 +42,8 @@ def test_chinese_report_has_no_english_label() -> None:
     # options by their Chinese names, the code kept after them
     assert "加权算术平均（arithmetic）" in body
     ids = set(result.ids) | {n.id for n in result.system.nodes} | set(result.phases)
-    ids |= {"expert_a", "expert_b", "expert_c", "old_community_renovation", "panel_example"}
+    ids |= {"expert_a", "expert_b", "expert_c", "expert_d", "expert_e", "expert_f"}
+    ids |= {"old_community_renovation", "panel_example"}
     codes = {"arithmetic", "goalposts", "renormalize", "min", "saaty1980", "csv", "communities"}
     codes |= {"renoscore", "score", "o", "out", "xlsx", "Excel"}  # a command line, a product
     cited = {"OECD", "JRC", "UNDP", "Saaty", "Yang", "et", "al", "AIJ", "AIP", "Forman", "Peniwati"}

@@ -53,7 +53,7 @@ def test_notice_says_the_result_in_plain_chinese(result: rs.EvaluationResult) ->
     assert f"综合得分{result.overall[k]:.1f}分" in text
     assert f"排第{result.ranks[k, 0]:.0f}名" in text
     assert f"提高{result.overall[k] - result.overall[kb]:.1f}分" in text
-    assert "等级为“优秀”" in text
+    assert "等级为“良好”" in text  # 81.3 after renovation
     assert "等级为“较差”" in text  # before renovation
     for heading in ("一、评价结果", "二、已完成的改造", "三、仍需整改的事项", "四、居民问卷评价"):
         assert heading in text
@@ -62,9 +62,8 @@ def test_notice_says_the_result_in_plain_chinese(result: rs.EvaluationResult) ->
     assert "金水区住房和城乡建设局" in text  # the responsible unit replaces 政府
     assert "示例街道办事处" in text
     # values in their units: a share as a percentage, a distance in metres, a level by name
-    assert "由71%提高到100%，已达到目标" in text
-    assert "由180米缩短到62米" in text
-    assert "由无物业管理提高到专业化物业服务" in text
+    assert "小区道路完好率：由20%提高到100%，已达到目标" in text  # roads were car parks
+    assert "由180米缩短到32米" in text  # rubbish everywhere before
     # what is still to fix: the fix-first order, unmet items only
     todo = [
         i for i in result.fix_first("LY", "t1", top=None) if i.score is not None and i.score < 100
@@ -100,21 +99,22 @@ def test_a_progress_check_is_said_as_such(result: rs.EvaluationResult) -> None:
     # t_proc measures participation only: no overall score, grade or rank, the dimension it
     # measures beside the baseline, and no "too little data" (the data are not short).
     during = _visible_text(build_notice(result, "LY", phase="t_proc").text)
-    assert "进度检查：改造中仅评价居民参与，不计综合得分。" in during
+    assert "进度检查：改造中仅评价居民参与与共建共治，不计综合得分。" in during
     assert "数据不足" not in during
-    assert "综合得分85" not in during
+    assert "综合得分81" not in during
     assert "排第" not in during
-    assert re.search(r"居民参与\s+45\.8\s+76\.3\s+\+30\.5", during)
+    assert re.search(r"居民参与与共建共治\s+47\.9\s+88\.3\s+\+40\.4", during)
+    assert "居民参与层级：由咨询提高到共同决策" in during  # a level by its name
     assert "等级划分" not in during  # no grade to explain
     # Compared with a progress check: the overall change is not invented, the dimensions are.
     after = _visible_text(build_notice(result, "LY", phase="t1", before="t_proc").text)
     assert "改造中为进度检查，未计综合得分，以下按维度比较。" in after
     assert "nan" not in after
     assert "当时–分" not in after
-    assert re.search(r"居民参与\s+76\.3\s+82\.2\s+\+5\.9", after)
-    assert re.search(r"设施\s+–\s+85\.9\s+–", after)
+    assert re.search(r"居民参与与共建共治\s+88\.3\s+90\.5\s+\+2\.2", after)
+    assert re.search(r"设施改造\s+–\s+89\.2\s+–", after)
     english = _visible_text(build_notice(result, "LY", phase="t1", lang="en").text)
-    assert "communities evaluated. Compared with before renovation" in english
+    assert "communities evaluated. Compared with baseline assessment before renovation" in english
     english = _visible_text(build_notice(result, "LY", phase="t_proc", lang="en").text)
     assert "Progress check: t_proc measures participation only." in english
 

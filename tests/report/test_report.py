@@ -100,15 +100,15 @@ def test_every_experts_consistency_is_published(
     result: rs.EvaluationResult, html_en: str, html_zh: str
 ) -> None:
     judged = [nw for nw in result.weights.nodes.values() if nw.experts]
-    assert len(judged) == 2  # the goal (3 experts) and social capital (2 experts)
+    assert len(judged) == 2  # the goal (6 experts) and participation (2 experts)
     for nw in judged:
         for e in nw.experts:
             assert f"{e.cr:.4f}" in html_en
             assert f"{e.lambda_max:.4f}" in html_en
         assert f"{nw.cr:.4f}" in html_en
-    # expert_c's street-office matrix fails CR < 0.10 (domain brief §4: CR 0.111 under saaty1980)
-    assert re.search(r"expert_c</td>.*?0\.1109</td><td>fails", html_en)
-    assert re.search(r"expert_c</td>.*?0\.1109</td><td>未通过", html_zh)
+    # expert_c's street-office matrix fails CR < 0.10 (panel_example.yaml: CR 0.106, saaty1980)
+    assert re.search(r"expert_c</td>.*?0\.1056</td><td>fails", html_en)
+    assert re.search(r"expert_c</td>.*?0\.1056</td><td>未通过", html_zh)
 
 
 def test_ranking_scorecards_and_fix_first(result: rs.EvaluationResult, html_en: str) -> None:
@@ -161,7 +161,7 @@ def test_self_contained(charted: dict[str, Path]) -> None:
         assert "@import" not in html
         assert "<link" not in html
         assert "<img" not in html
-        assert html.count("<svg") == 3 + 2  # weights, ranking, grades; a radar per scorecard
+        assert html.count("<svg") == 4 + 2  # weights, ranking, grades, map; a radar per scorecard
 
 
 def test_user_text_is_escaped() -> None:
@@ -181,7 +181,7 @@ def test_user_text_is_escaped() -> None:
 
 def test_chinese_chart_labels_are_svg_text(charted: dict[str, Path]) -> None:
     html = charted["zh"].read_text(encoding="utf-8")
-    for label in ("设施", "公共服务", "居民参与", "社会资本", "全局权重"):
+    for label in ("设施改造", "公共服务", "居民参与与共建共治", "社区社会资本", "全局权重"):
         assert re.search(rf"<text[^>]*>{label}</text>", html), label
 
 
@@ -192,7 +192,7 @@ def test_markdown_writes_its_chart_files(tmp_path: Path, result: rs.EvaluationRe
     assert text.startswith("# 老旧小区改造评价指标体系 — 评价报告")
     links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
     assert "报告_files/weights.svg" in links
-    assert len(links) == 3 + 1
+    assert len(links) == 4 + 1  # weights, ranking, grades, map; one radar
     for link in links:
         svg = (tmp_path / link).read_text(encoding="utf-8")
         assert svg.startswith("<?xml")
@@ -227,10 +227,10 @@ def test_cli_report_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert cli_main(["report", "-o", str(tmp_path / "r.html")]) == 2
     assert "give SYSTEM (a YAML path or shipped name) or --example" in capsys.readouterr().err
     bad = tmp_path / "bad.csv"
-    bad.write_text("community_id,f_basic_utilities_ok\nA,lots\n", encoding="utf-8")
+    bad.write_text("community_id,f_water_supply_ok\nA,lots\n", encoding="utf-8")
     code = cli_main(["report", "old_community_renovation", str(bad), "-o", str(tmp_path / "r.md")])
     assert code == 1
-    assert "f_basic_utilities_ok" in capsys.readouterr().err
+    assert "f_water_supply_ok" in capsys.readouterr().err
 
 
 # ---------------------------------------------------------------------- headless Chromium
@@ -278,7 +278,7 @@ def test_report_renders_in_headless_chromium(
     assert console == []
     heading = "Community scorecards" if lang == "en" else "小区评价档案"
     assert heading in dom.stdout
-    assert dom.stdout.count("<svg") == 3 + 2  # weights, ranking, grades; 2 radars
+    assert dom.stdout.count("<svg") == 4 + 2  # weights, ranking, grades, map; 2 radars
     if lang == "zh":
         shot = tmp_path / "shot.png"
         done = _run_chromium(
@@ -305,10 +305,10 @@ def test_repr_html_views(result: rs.EvaluationResult) -> None:
     assert "1500 → 300" in html  # a cost indicator's goalposts, floor above target
     w = repr_html(result.weights, system=result.system, lang="zh")
     assert "expert_c" in w
-    assert "0.1109" in w
+    assert "0.1056" in w
     assert "未通过" in w  # expert_c's CR fails, in Chinese
     assert "一致性比率 CR" in w
-    assert w.count("<tr>") == 1 + len(result.weights.table()) + 1 + 5  # 3 + 2 expert rows
+    assert w.count("<tr>") == 1 + len(result.weights.table()) + 1 + 8  # 6 + 2 expert rows
     r = repr_html(result, max_rows=10)
     assert r.count("<tr>") == 1 + 10
     assert f"… {len(result.ids) - 10} more rows" in r
@@ -330,7 +330,7 @@ def test_no_cjk_font_gives_one_clear_warning(
     assert len(fonts) == 1  # one for the report, not one per chart
     assert issubclass(fonts[0].category, rs.RenoscoreWarning)
     assert "fonts-noto-cjk" in str(fonts[0].message)
-    assert re.search(r"<text[^>]*>设施</text>", html)  # the browser still gets the text
+    assert re.search(r"<text[^>]*>设施改造</text>", html)  # the browser still gets the text
 
 
 def test_report_shows_the_rank_interval_chart(tmp_path: Path) -> None:

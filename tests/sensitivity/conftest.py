@@ -18,7 +18,11 @@ from renoscore.sensitivity import (
 # ----------------------------------------------------------------------------- fixtures
 @pytest.fixture(scope="module")
 def example() -> tuple[rs.IndicatorSystem, rs.CommunityData, rs.Panel, rs.Weights]:
-    system, data, panel = rs.default_system(), rs.example_data(), rs.example_panel()
+    system, data, panel = (
+        rs.load_system("old_community_renovation@1"),
+        rs.example_data(version=1),
+        rs.load_panel("panel_example@1", rs.load_system("old_community_renovation@1")),
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # expert_c's known inconsistency
         weights = rs.derive_weights(system, panel, data, method="ahp")

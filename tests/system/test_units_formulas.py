@@ -75,8 +75,8 @@ def test_the_shipped_free_text_units_read_as_the_kinds_units() -> None:
     fire = by_id["f_fire_safety_ok"].unit
     assert (fire.code, fire.label(), fire.label("zh")) == (
         "share",
-        "share 0-1 of buildings",
-        "比例（0–1）",
+        "share 0–1 (of buildings)",
+        "比例（0–1，按楼栋计）",
     )
 
 

@@ -108,9 +108,13 @@ def test_multilevel_synthesis_reproduces_published_totals() -> None:
 def test_shipped_panel_on_default_system() -> None:
     # Domain brief §4.1: AIJ of the three experts -> F .409, S .279, P .118, C .194; the
     # street-office official (expert_c) fails with CR 0.111 under Saaty's (1980) RI.
-    system = rs.default_system()
+    system = rs.load_system("old_community_renovation@1")
     with pytest.warns(InconsistencyWarning, match="expert_c"):
-        w = rs.derive_weights(system, rs.example_panel(), method="ahp")
+        w = rs.derive_weights(
+            system,
+            rs.load_panel("panel_example@1", rs.load_system("old_community_renovation@1")),
+            method="ahp",
+        )
     goal = w.nodes["renovation_performance"]
     np.testing.assert_allclose(goal.local, [0.409, 0.279, 0.118, 0.194], atol=5e-4)
     assert goal.cr == pytest.approx(0.014, abs=5e-4)
@@ -131,7 +135,10 @@ def test_exclude_inconsistent_expert() -> None:
     # Domain brief §4.1: AIJ without the failing expert -> .370 .292 .137 .201
     with pytest.warns(InconsistencyWarning, match="left out"):
         w = rs.derive_weights(
-            rs.default_system(), rs.example_panel(), method="ahp", exclude_inconsistent=True
+            rs.load_system("old_community_renovation@1"),
+            rs.load_panel("panel_example@1", rs.load_system("old_community_renovation@1")),
+            method="ahp",
+            exclude_inconsistent=True,
         )
     goal = w.nodes["renovation_performance"]
     np.testing.assert_allclose(goal.local, [0.370, 0.292, 0.137, 0.201], atol=5e-4)
@@ -140,7 +147,10 @@ def test_exclude_inconsistent_expert() -> None:
 
 def test_aip_with_geometric_mean_prioritisation_equals_aij() -> None:
     # Barzilai & Golany (1994): with row geometric means, AIJ and (geometric) AIP coincide.
-    system, panel = rs.default_system(), rs.example_panel()
+    system, panel = (
+        rs.load_system("old_community_renovation@1"),
+        rs.load_panel("panel_example@1", rs.load_system("old_community_renovation@1")),
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", InconsistencyWarning)
         aij = rs.derive_weights(system, panel, method="ahp", prioritisation="geometric_mean")
@@ -169,11 +179,14 @@ def test_ahp_group_without_panel_or_judgements() -> None:
 
 def test_panel_for_other_system_is_refused() -> None:
     with pytest.raises(PanelError, match="not 'leader'"):
-        rs.derive_weights(_leader_system(), rs.example_panel())
+        rs.derive_weights(
+            _leader_system(),
+            rs.load_panel("panel_example@1", rs.load_system("old_community_renovation@1")),
+        )
 
 
 def test_entropy_and_combined_weights_on_example_data() -> None:
-    system, data = rs.default_system(), rs.example_data()
+    system, data = rs.load_system("old_community_renovation@1"), rs.example_data(version=1)
     ent = rs.derive_weights(system, data=data, method="entropy", phase="t0")
     assert ent.provenance.data_phase == "t0"
     assert ent.provenance.data_rows == 30
@@ -185,7 +198,13 @@ def test_entropy_and_combined_weights_on_example_data() -> None:
         assert sum(nw.local) == pytest.approx(1.0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", InconsistencyWarning)
-        comb = rs.derive_weights(system, rs.example_panel(), data, method="combined", phase="t0")
+        comb = rs.derive_weights(
+            system,
+            rs.load_panel("panel_example@1", rs.load_system("old_community_renovation@1")),
+            data,
+            method="combined",
+            phase="t0",
+        )
     goal = comb.nodes["renovation_performance"]
     assert goal.method.startswith("combined(ahp+entropy")
     expected = 0.5 * np.array(goal.parts["ahp"]) + 0.5 * np.array(goal.parts["entropy"])
@@ -197,9 +216,9 @@ def test_entropy_and_combined_weights_on_example_data() -> None:
 
 def test_data_weights_need_data() -> None:
     with pytest.raises(WeightsError, match="no data"):
-        rs.derive_weights(rs.default_system(), method="entropy")
+        rs.derive_weights(rs.load_system("old_community_renovation@1"), method="entropy")
     with pytest.raises(OptionError):
-        rs.derive_weights(rs.default_system(), method="delphi")
+        rs.derive_weights(rs.load_system("old_community_renovation@1"), method="delphi")
 
 
 def test_system_declared_combined_weighting() -> None:
@@ -218,10 +237,16 @@ def test_system_declared_combined_weighting() -> None:
 
 
 def test_weights_round_trip_and_refusal(tmp_path: Path) -> None:
-    system, data = rs.default_system(), rs.example_data()
+    system, data = rs.load_system("old_community_renovation@1"), rs.example_data(version=1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", InconsistencyWarning)
-        w = rs.derive_weights(system, rs.example_panel(), data, method="combined", phase="t0")
+        w = rs.derive_weights(
+            system,
+            rs.load_panel("panel_example@1", rs.load_system("old_community_renovation@1")),
+            data,
+            method="combined",
+            phase="t0",
+        )
     for name in ("w.yaml", "w.json"):
         w.save(tmp_path / name)
         again = rs.load_weights(tmp_path / name, system)
@@ -244,15 +269,15 @@ def test_malformed_weights_file() -> None:
 
 
 def test_global_weights_are_products_of_local_weights() -> None:
-    w = rs.derive_weights(rs.default_system())
+    w = rs.derive_weights(rs.load_system("old_community_renovation@1"))
     g = w.global_weights()
     assert g["renovation_performance"] == 1.0
     assert g["facilities"] == pytest.approx(0.409 / (0.409 + 0.279 + 0.118 + 0.194))
     assert g["f_basic_utilities_ok"] == pytest.approx(g["facilities"] / 11)
     rows = w.table()
-    assert {r["node"] for r in rows} == {n.id for n in rs.default_system().nodes} - {
-        "renovation_performance"
-    }
+    assert {r["node"] for r in rows} == {
+        n.id for n in rs.load_system("old_community_renovation@1").nodes
+    } - {"renovation_performance"}
     assert "<table>" in w._repr_html_()
 
 

@@ -10,11 +10,11 @@ Examples
 >>> import renoscore as rs
 >>> a = rs.audit(rs.default_system(), rs.example_data())
 >>> a
-AuditResult(old_community_renovation: 30 communities in phase t0, 64 flags)
+AuditResult(old_community_renovation: 30 communities in phase t0, 115 flags)
 >>> a.records("availability")[0]
-{'indicator': 'f_basic_utilities_ok', 'phase': 't0', 'applicable': 30, 'observed': 1.0}
+{'indicator': 'f_water_supply_ok', 'phase': 't0', 'applicable': 30, 'observed': 1.0}
 >>> [f.subject for f in a.flagged("saturated")][:2]
-['f_activity_space_m2', 'f_green_per_capita']
+['s_dist_health_centre_m', 's_dist_fresh_food_m']
 """
 
 from __future__ import annotations

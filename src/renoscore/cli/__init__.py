@@ -21,6 +21,8 @@ Examples
 ``renoscore survey --example``           resident survey answers -> indicators, reliability
 ``renoscore uncertainty --example``      rank intervals under uncertain judgements and weights
 ``renoscore audit --example``            statistical audit: data, outliers, correlations, importance
+``renoscore plan --example --budget 3000万`` the budgeted priority list (exact optimum)
+``renoscore ledger export --example -o 台账.xlsx`` the problem ledger; ``ledger check`` reads it back
 """
 
 from __future__ import annotations
@@ -31,7 +33,9 @@ from renoscore.cli import (
     audit,
     compare,
     effect,
+    ledger,
     notice,
+    plan,
     report,
     schema,
     score,
@@ -59,6 +63,8 @@ COMMANDS: dict[str, Command] = {
     "survey": survey,
     "uncertainty": uncertainty,
     "audit": audit,
+    "plan": plan,
+    "ledger": ledger,
 }
 
 

@@ -86,9 +86,9 @@ def run(args: argparse.Namespace) -> int:
     >>> main(["audit", "--example"])  # doctest: +ELLIPSIS
     Statistical audit: 30 communities (phase t0); ... flags.
     ...
-      Public activity space (f_activity_space_m2) [t0]: saturated: 63% at the target
+      Lifts added to blocks of four or more storeys (f_lift_retrofit_share) [t0]: floor-bound: 85% at the floor
     ...
-      Lifts in blocks of 4 or more storeys (f_elevator_share) [t0]: floor-bound: 93% at the floor
+      Red property management (g_red_property) [t0]: floor-bound: 87% at the floor
     ...
     0
     """

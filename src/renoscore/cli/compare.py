@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 from typing import Any
 
 from renoscore._format import cell_percent
 from renoscore._vocabulary import CONSOLE
-from renoscore.cli import _common
-from renoscore.errors import UsageError
+from renoscore.cli import _change_args, _common
+
+_OUTPUT_SUFFIXES = (".xlsx", ".csv", ".json", ".parquet")
 
 __all__ = ["add_parser", "run"]
 
@@ -32,7 +34,7 @@ def add_parser(subparsers: _common.Subparsers) -> None:
     c.add_argument("--phases", nargs=2, metavar=("BEFORE", "AFTER"))
     _common.add_configuration(c)
     c.add_argument("--lang", default="en", choices=["en", "zh"], help="language of the output")
-    _common.add_value_errors(c)
+    _change_args.add_value_errors(c)
     c.add_argument(
         "--community", help="also print this community's change on every node and indicator"
     )
@@ -56,18 +58,17 @@ def run(args: argparse.Namespace) -> int:
     >>> from renoscore.cli import main
     >>> main(["compare", "--example", "--phases", "t0", "t1"])  # doctest: +ELLIPSIS
     community  before  after  change  95% interval    class
-    JS03         43.0   76.7   +33.7  [+32.4, +34.9]  improved
+    GC06         39.9   80.8   +40.9  [+39.6, +42.1]  improved
     ...
      "share_improved": 1.0,
     ...
     0
     """
-    from pathlib import Path
-
     from renoscore import compare, evaluate
 
+    output = _common.output_arg(args, _OUTPUT_SUFFIXES)
     system, data, panel, weights, options = _common.configuration(args)
-    standard_errors, measurement = _common.value_errors(args, system, data)
+    standard_errors, measurement = _change_args.value_errors(args, system, data)
     result = evaluate(system, data, weights, panel=panel, options=options)
     phases = tuple(args.phases) if args.phases else None
     cmp = compare(
@@ -84,8 +85,8 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(cmp.summary(), ensure_ascii=False, indent=1))
     if args.community:
         _print_nodes(cmp, args.community, args.lang)
-    if args.output:
-        _write(result, cmp, Path(args.output))
+    if output is not None:
+        _write(result, cmp, output)
         print(CONSOLE[args.lang]["wrote"].format(path=args.output))
     return 0
 
@@ -98,12 +99,12 @@ def _summary_zh(cmp: Any) -> str:
     >>> import renoscore as rs
     >>> r = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
     >>> print(_summary_zh(rs.compare(r, phases=("t0", "t1"))))  # doctest: +ELLIPSIS
-    改造前 → 改造后一年：12个小区两个阶段均有评价，使用相同的权重与目标值。
-    综合得分平均变化：+24.8分
+    改造前现状评估 → 改造后一年：12个小区两个阶段均有评价，使用相同的权重与目标值。
+    综合得分平均变化：+32.6分
     得分明显提高的小区比例：100%
     变化判定：改善 12个；无明显变化 0个；下降 0个
     等级提升的小区比例：100%
-    各维度平均变化：设施 +42.8分；公共服务 +11.0分；...
+    各维度平均变化：设施改造 +52.0分；公共服务 +16.8分；...
     """
     from renoscore._vocabulary import phase_word
     from renoscore.report._words import WORDS
@@ -167,12 +168,13 @@ def _print_nodes(cmp: Any, community: str, lang: str) -> None:
     print(text_table(head, rows, align="<>>><<", rule=False))
 
 
-def _write(result: object, cmp: object, path: object) -> None:
-    """The result with its comparison: Excel (one sheet per table) or the comparison table."""
+def _write(result: object, cmp: object, path: Path) -> None:
+    """The result with its comparison: Excel (one sheet per table) or the comparison table.
+
+    ``path`` was checked before any work by :func:`_common.output_arg` (``--force``
+    included), so it is replaced here.
+    """
     from renoscore.io import write_result
 
-    suffix = str(path).rsplit(".", 1)[-1].lower()
-    if suffix not in ("xlsx", "csv", "json", "parquet"):
-        raise UsageError(f"cannot write .{suffix}; use .xlsx, .csv, .json or .parquet")
-    table = None if suffix == "xlsx" else "comparison"
-    write_result(result, path, comparison=cmp, table=table)  # type: ignore[arg-type]
+    table = None if path.suffix.lower() == ".xlsx" else "comparison"
+    write_result(result, path, comparison=cmp, table=table, overwrite=True)  # type: ignore[arg-type]

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from renoscore._vocabulary import CONSOLE
-from renoscore.cli import _common
+from renoscore.cli import _change_args, _common
 from renoscore.errors import UsageError
 
 __all__ = ["add_parser", "run"]
@@ -39,7 +39,7 @@ def add_parser(subparsers: _common.Subparsers) -> None:
         action="store_true",
         help="simulated communities in two waves with a known effect and selection",
     )
-    _common.add_treated(p)
+    _change_args.add_treated(p)
     p.add_argument("--phases", nargs="+", metavar="PHASE", help="the phases, in time order")
     p.add_argument("--post", help="the first phase after renovation (default: the last)")
     p.add_argument(
@@ -130,7 +130,7 @@ def _inputs(args: argparse.Namespace) -> tuple[Any, list[str], dict[str, float]]
         return result, list(args.treated or sim.treated), sim.truth
     system, data, panel, weights, options = _common.configuration(args)
     result = evaluate(system, data, weights, panel=panel, options=options)
-    treated = _common.treated_communities(args, result)
+    treated = _change_args.treated_communities(args, result)
     if treated is None:
         raise UsageError(
             "say which communities were renovated: --treated ID ... or --treated-column"

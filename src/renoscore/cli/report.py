@@ -22,7 +22,7 @@ import argparse
 import shlex
 from typing import TYPE_CHECKING, Any
 
-from renoscore.cli import _common
+from renoscore.cli import _change_args, _common
 from renoscore.errors import UsageError
 
 if TYPE_CHECKING:
@@ -51,8 +51,8 @@ def add_parser(subparsers: _common.Subparsers) -> None:
     """
     p = subparsers.add_parser("report", help=_HELP, description=_DESCRIPTION)
     _common.add_configuration(p)
-    _common.add_value_errors(p)
-    _common.add_treated(p)
+    _change_args.add_value_errors(p)
+    _change_args.add_treated(p)
     p.add_argument(
         "--effect-phases",
         nargs="+",
@@ -200,7 +200,7 @@ def _comparison(args: argparse.Namespace, result: Any, system: Any, data: Any) -
     phases = tuple(args.phases) if args.phases else choose_phases(result)
     if phases is None:
         return None
-    standard_errors, measurement = _common.value_errors(args, system, data)
+    standard_errors, measurement = _change_args.value_errors(args, system, data)
     return rs.compare(
         result,
         phases=phases,
@@ -214,7 +214,7 @@ def _effect(args: argparse.Namespace, result: Any, comparison: Any) -> Any:
     """The effect of renovation when the command line names the renovated communities."""
     from renoscore.effects import renovation_effect
 
-    treated = _common.treated_communities(args, result)
+    treated = _change_args.treated_communities(args, result)
     if treated is None:
         return None
     phases = args.effect_phases or (

@@ -114,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
     --------
     >>> from renoscore.cli import main
     >>> main(["survey", "--example"])  # doctest: +ELLIPSIS
-    1718 respondents in 46 community-phase groups; 6 scales; ...
+    1707 respondents in 46 community-phase groups; 11 scales; ...
     ...
     0
     """
@@ -161,10 +161,11 @@ def _responses(args: argparse.Namespace) -> tuple[Any, Any]:
 
 def _system(args: argparse.Namespace, scales: Any) -> Any:
     """The system of ``--system``, else the shipped system the scales name, else None."""
-    from renoscore import available_systems, load_system
+    from renoscore import load_system
+    from renoscore.system.load import is_shipped_system
 
     system = load_system(args.system) if args.system else None
-    if system is None and scales.system in available_systems():
+    if system is None and scales.system is not None and is_shipped_system(scales.system):
         system = load_system(scales.system)
     return system
 

@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     >>> from renoscore.cli import main
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "template.csv"
     >>> main(["template", "old_community_renovation", "-o", str(out)])  # doctest: +ELLIPSIS
-    wrote .../template.csv: 41 columns, an example row (t0)
+    wrote .../template.csv: 87 columns, an example row (t0)
     0
     """
     from renoscore.io.template import template_columns, write_template

@@ -44,8 +44,8 @@ def run(args: argparse.Namespace) -> int:
     --------
     >>> from renoscore.cli import main
     >>> main(["validate", "--example"])  # doctest: +ELLIPSIS
-    system old_community_renovation v1.0.0: 4 dimensions, 39 indicators — valid
-    data: 50 rows, 30 communities, 39 indicators ... — valid
+    system old_community_renovation v2.0.0: 4 dimensions, 72 indicators — valid
+    data: 50 rows, 30 communities, 72 indicators ... — valid
     0
     """
     system, data = _common.system_and_data(args, need_data=False)

@@ -116,9 +116,9 @@ def _print_weights_zh(weights: Any, system: Any) -> None:
     >>> import renoscore as rs
     >>> w = rs.derive_weights(rs.default_system(), method="equal")
     >>> _print_weights_zh(w, rs.default_system())  # doctest: +ELLIPSIS
-    老旧小区改造成效（renovation_performance）— 等权
-      下级      局部权重  全局权重
-      设施        0.2500    0.2500
+    小区综合评价（renovation_performance）— 等权
+      下级                局部权重  全局权重
+      设施改造              0.2500    0.2500
     ...
     """
     glob = weights.global_weights()

@@ -59,9 +59,9 @@ Examples
 >>> import renoscore as rs
 >>> data = rs.load_data(rs.example_path("communities.csv"), rs.default_system())
 >>> data.n, data.values.shape, data.ids[:3], data.phases[:3]
-(50, (50, 39), ('JS01', 'JS02', 'JS02'), ('t0', 't0', 't1'))
+(50, (50, 72), ('JS01', 'JS02', 'JS03'), ('t0', 't0', 't0'))
 >>> int((data.status == rs.CellStatus.NOT_APPLICABLE).sum())
-267
+743
 """
 
 from __future__ import annotations

@@ -16,12 +16,12 @@ after; renovation adds a tenth of the goalpost span to every facility indicator:
 >>> result = rs.evaluate(rs.default_system(), sim.data, missing="renormalize")
 >>> effect = renovation_effect(result, sim.treated)
 >>> effect
-RenovationEffect(t0 -> t1: 29 renovated, 31 comparison; renovation_performance +5.0 [+4.9, +5.1])
+RenovationEffect(t0 -> t1: 29 renovated, 31 comparison; renovation_performance +3.8 [+3.7, +3.9])
 >>> k = effect.column("facilities")
 >>> round(sim.truth["facilities"], 1), round(float(effect.effect[k]), 1)
-(9.1, 9.1)
+(9.6, 9.7)
 >>> effect.records()[k]["class"], round(effect.records()[k]["treated_change"], 1)
-('positive', 11.8)
+('positive', 12.5)
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ Examples
 The facilities move by 10 % of their span, but for the parcel locker (binary, fixed): 10/11.
 
 >>> round(sim.truth["facilities"], 4), round(sim.trend["facilities"], 4)
-(9.0909, 2.7273)
+(9.6364, 2.8909)
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ Examples
 >>> system = rs.default_system()
 >>> rows = [{"community_id": "LY", "rank_facilities": 2, "category": "basic"}]
 >>> localized_table("ranks", rows, system, "zh")
-[{'小区编号': 'LY', '设施排名': 2, '改造类别': '基础类'}]
+[{'小区编号': 'LY', '设施改造排名': 2, '改造类别': '基础类'}]
 >>> sheet_name("fix_first", "zh"), sheet_name("fix_first", "en")
 ('优先整改清单', 'fix-first')
 """
@@ -144,6 +144,7 @@ def _value_words(lang: str, nodes: Mapping[str, str]) -> dict[str, Callable[[Any
         "method": lambda v: methods.get(v, v),
         "must_fix": flag,
         "parent_cr_acceptable": flag,
+        "funded": flag,
         "dimension": lambda v: nodes.get(v, v),
     }
     return words

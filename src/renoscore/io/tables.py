@@ -7,7 +7,7 @@ Examples
 >>> r = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
 >>> ranks = result_tables(r, lang="zh")["ranks"]
 >>> list(ranks[0])[:3]
-['小区编号', '阶段', '老旧小区改造成效排名']
+['小区编号', '阶段', '小区综合评价排名']
 
 In Chinese (``lang="zh"``) every header, and every coded value (category, supplier, status,
 method, yes/no), is Chinese; see :mod:`renoscore.io._localize`.

@@ -88,32 +88,48 @@ def _middle(ind: Indicator) -> float:
 
 
 def _raw_examples(system: IndicatorSystem, fields: Sequence[RawField]) -> dict[str, float]:
-    """Raw values that put every derived indicator inside its range, near its middle."""
+    """Raw values that put every derived indicator inside its range, near its middle.
+
+    Each derived indicator is searched on its own (a few values per field: 0 and 1 for a field
+    whose range ends at 1, such as a yes/no step; else 1, 2, 4 and 8), so that a checklist of
+    six steps or a vote with a quorum flag gets values its fields allow.
+    """
     if not fields:
         return {}
-    derived = [i for i in system.derived_indicators if i.parsed_formula is not None]
-    grid = (1.0, 2.0, 4.0, 8.0) if len(fields) <= 4 else (4.0,)
-    best: tuple[float, dict[str, float]] | None = None
-    for combo in itertools.product(grid, repeat=len(fields)):
-        values = {f.id: v for f, v in zip(fields, combo, strict=True)}
-        cost = 0.0
-        for ind in derived:
-            formula = ind.parsed_formula
-            assert formula is not None
-            ok = np.zeros(1, dtype=np.int8)
-            cols = {n: (np.array([values[n]]), ok) for n in formula.names if n in values}
-            if len(cols) != len(formula.names):
-                continue
-            result, status, _ = evaluate_formula(formula, cols)
-            v = float(result[0])
-            if status[0] != 0 or not math.isfinite(v) or not ind.range.contains(v):
-                cost += 1e6
-            else:
-                cost += abs(v - (ind.goalposts.floor + ind.goalposts.target) / 2)
-        if best is None or cost < best[0]:
-            best = (cost, values)
-    assert best is not None
-    return best[1]
+    wanted = {f.id: f for f in fields}
+    chosen: dict[str, float] = {}
+    for ind in system.derived_indicators:
+        formula = ind.parsed_formula
+        if formula is None or any(n not in wanted for n in formula.names):
+            continue
+        free = [wanted[n] for n in formula.names if n not in chosen]
+        best: tuple[float, tuple[float, ...]] | None = None
+        for combo in itertools.product(*(_grid(f) for f in free)):
+            values = {**chosen, **{f.id: v for f, v in zip(free, combo, strict=True)}}
+            cost = _cost(ind, values)
+            if best is None or cost < best[0]:
+                best = (cost, combo)
+        if best is not None:
+            chosen.update({f.id: v for f, v in zip(free, best[1], strict=True)})
+    return {f.id: chosen.get(f.id, _grid(f)[-1]) for f in fields}
+
+
+def _grid(field: RawField) -> tuple[float, ...]:
+    top = field.range.max
+    return (1.0, 0.0) if top is not None and top <= 1 else (1.0, 2.0, 4.0, 8.0)
+
+
+def _cost(ind: Indicator, values: dict[str, float]) -> float:
+    """How far the derived value of ``values`` is from the middle of the goalposts."""
+    formula = ind.parsed_formula
+    assert formula is not None
+    ok = np.zeros(1, dtype=np.int8)
+    cols = {n: (np.array([values[n]]), ok) for n in formula.names}
+    result, status, _ = evaluate_formula(formula, cols)
+    v = float(result[0])
+    if status[0] != 0 or not math.isfinite(v) or not ind.range.contains(v):
+        return 1e6
+    return abs(v - (ind.goalposts.floor + ind.goalposts.target) / 2)
 
 
 def template_columns(
@@ -129,14 +145,22 @@ def template_columns(
     ]
     cols += [TemplateColumn(c.name.get(lang), "context", None, None) for c in system.context]
     needed: list[RawField] = []
+    in_phase: set[str] = set()  # raw fields of the indicators measured in the example's phase
     for ind in system.derived_indicators:
         for name in ind.parsed_formula.names if ind.parsed_formula else ():
             field = system.raw_field(name)
             if field not in needed:
                 needed.append(field)
+            if ind.phases is None or first.id in ind.phases:
+                in_phase.add(name)
     raw = _raw_examples(system, needed)
     cols += [
-        TemplateColumn(_header(f.name.get(lang), f.unit, lang), "raw", f, raw.get(f.id))
+        TemplateColumn(
+            _header(f.name.get(lang), f.unit, lang),
+            "raw",
+            f,
+            raw.get(f.id) if f.id in in_phase else None,
+        )
         for f in needed
     ]
     for ind in system.indicators:

@@ -36,7 +36,15 @@ if TYPE_CHECKING:
     from renoscore.pipeline import PhaseComparison
     from renoscore.result import EvaluationResult
 
-__all__ = ["ENCODINGS", "FORMATS", "write_arrow_table", "write_data", "write_result", "write_table"]
+__all__ = [
+    "ENCODINGS",
+    "FORMATS",
+    "write_arrow_table",
+    "write_data",
+    "write_result",
+    "write_sheets",
+    "write_table",
+]
 
 #: File formats by suffix.
 FORMATS: dict[str, str] = {
@@ -353,6 +361,43 @@ def _replace_encoded(
         ) from None
 
 
+def write_sheets(
+    sheets: Mapping[str, Sequence[Mapping[str, Any]]],
+    path: str | Path,
+    *,
+    lang: str = "en",
+    overwrite: bool = True,
+    inputs: Inputs | None = None,
+) -> Path:
+    """Write several tables as the sheets of one Excel workbook (table key -> records).
+
+    A sheet is named by its key's word in ``lang`` (:data:`renoscore._vocabulary.SHEETS`:
+    ``ledger`` is 问题台账 in Chinese), or by the key itself. Written whole or not at all
+    (:func:`renoscore._files.replace_file`); ``overwrite`` and ``inputs`` as in
+    :func:`write_table`.
+
+    Examples
+    --------
+    ``write_sheets({"plan": items, "ledger": lines}, "计划.xlsx", lang="zh")`` writes the
+    sheets 项目优先序 and 问题台账 (openpyxl, the ``pandas`` extra). A workbook is all it writes,
+    and the path is checked before anything is written:
+
+    >>> write_sheets({"ledger": [{"项目编号": 1}]}, "ledger.csv")
+    Traceback (most recent call last):
+    ...
+    renoscore.errors.OutputError: cannot write ledger.csv (1 problem)
+      - ledger.csv: cannot write a .csv file here -> use one of .xlsx
+    """
+    tables = {name: [dict(r) for r in recs] for name, recs in sheets.items()}
+    return replace_file(
+        Path(path),
+        lambda tmp: _write_xlsx(tables, tmp, lang),
+        overwrite=overwrite,
+        inputs=inputs,
+        suffixes=(".xlsx",),
+    )
+
+
 def write_result(
     result: EvaluationResult,
     path: str | Path,
@@ -500,8 +545,10 @@ def write_data(
 
     ``community_id``, ``phase`` (when there are phases), the context columns, then one column
     per indicator: numbers, ``n/a`` for not applicable and empty (null) for missing. Numbers
-    are written exactly (shortest round-trip text in CSV), so ``load_data(write_data(d, p))``
-    equals ``d``.
+    are written exactly (shortest round-trip text in CSV; Parquet and JSON as binary and
+    round-trip numbers), so ``load_data(write_data(d, p))`` equals ``d``. Excel files keep 16
+    significant digits (openpyxl), so a derived ratio such as 3/19 can come back one unit in
+    the last place away; derived indicators are written as their values, not their raw fields.
 
     Examples
     --------

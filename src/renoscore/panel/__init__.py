@@ -37,7 +37,7 @@ Examples
 >>> import renoscore as rs
 >>> panel = rs.example_panel()
 >>> [e.id for e in panel.experts]
-['expert_a', 'expert_b', 'expert_c']
+['expert_a', 'expert_b', 'expert_c', 'expert_d', 'expert_e', 'expert_f']
 """
 
 from __future__ import annotations

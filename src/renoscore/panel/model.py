@@ -10,7 +10,7 @@ Examples
 >>> from renoscore.panel import example_panel
 >>> panel = example_panel()
 >>> panel.expert_groups
-('planning', 'academic', 'government')
+('planning', 'academic', 'government', 'residents', 'property', 'resident_units')
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ from renoscore.panel.judgements import (
     pair_problems,
 )
 from renoscore.system import IndicatorSystem, LocalizedText
+from renoscore.system.load import same_system
 
 __all__ = ["Expert", "Panel", "StakeholderGroup", "fit_problems", "panel_problems"]
 
@@ -149,7 +150,7 @@ class Panel(_Frozen):
         >>> panel = example_panel()
         >>> panel.matrices("renovation_performance",
         ...     ["facilities", "public_services", "participation", "social_capital"])[0, 0]
-        array([1., 2., 4., 5.])
+        array([1., 2., 3., 3.])
         """
         labels = tuple(labels)
         index = {label: i for i, label in enumerate(labels)}
@@ -300,11 +301,12 @@ def _valid_expert(raw: Any) -> Expert | None:
 def fit_problems(panel: Panel, system: IndicatorSystem) -> list[LocatedProblem]:
     """Every judged node and label of ``panel`` that does not fit ``system``."""
     problems: list[LocatedProblem] = []
-    if panel.system is not None and panel.system != system.id:
+    if panel.system is not None and not same_system(panel.system, system):
         problems.append(
             (
                 ("system",),
-                f"the panel is for system {panel.system!r}, not {system.id!r}",
+                f"the panel is for system {panel.system!r}, not {system.id!r} "
+                f"version {system.version}",
                 "load the panel with the system it was written for, or correct 'system:'",
             )
         )

@@ -20,7 +20,7 @@ Examples
 >>> result = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
 >>> summary = rs.compare(result, phases=("t0", "t1")).summary()
 >>> summary["communities_compared"], round(summary["mean_change"], 1)
-(12, 24.8)
+(12, 32.6)
 """
 
 from renoscore._options import (

@@ -266,7 +266,7 @@ class PhaseComparison:
         >>> result = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
         >>> print("\\n".join(rs.compare(result, phases=("t0", "t1")).table(lang="zh").splitlines()[:2]))
         小区  之前  之后   变化  95%置信区间     变化判定
-        JS03  43.0  76.7  +33.7  [+32.2, +35.1]  改善
+        GC06  39.9  80.8  +40.9  [+39.3, +42.4]  改善
         """
         words = CONSOLE[lang_of(lang)]
         recs = sorted(
@@ -358,7 +358,7 @@ def compare(
     >>> cmp = rs.compare(result, phases=("t0", "t1"))
     >>> "LY" in cmp.ids
     True
-    >>> cmp.community("GC02")["dimension_classes"]["social_capital"]
+    >>> cmp.community("EQ05")["dimension_classes"]["social_capital"]
     'no clear change'
     """
     critical_value(level)

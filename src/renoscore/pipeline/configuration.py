@@ -22,14 +22,14 @@ Examples
 >>> import renoscore as rs
 >>> system = rs.default_system()
 >>> declared = resolve_weights(system)
->>> declared.nodes["social_capital"].method
-'equal'
+>>> declared.nodes["participation"].method
+'fixed'
 >>> import warnings
 >>> with warnings.catch_warnings():
 ...     warnings.simplefilter("ignore")  # expert C's known inconsistency
 ...     judged = resolve_weights(system, panel=rs.example_panel())
->>> judged.nodes["social_capital"].method, judged.nodes["facilities"].method
-('ahp', 'equal')
+>>> judged.nodes["participation"].method, judged.nodes["facilities"].method
+('ahp', 'fixed')
 """
 
 from __future__ import annotations

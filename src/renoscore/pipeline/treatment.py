@@ -38,7 +38,7 @@ def treated_data(
     >>> data = rs.example_data().select("t0")
     >>> treated, record = treated_data(data, TreatmentOptions(log=False))
     >>> sorted(c["column"] for c in record["columns"])[:2]
-    ['f_elevator_share', 'f_green_per_capita']
+    ['s_dist_health_station_m']
     """
     result = treat(
         data.values,

@@ -28,7 +28,7 @@ Examples
 >>> result = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
 >>> ax = result.plot.radar("LY")
 >>> [t.get_text() for t in ax.get_legend().get_texts()]  # t2 measures two dimensions only
-['before renovation', 'about one year after completion']
+['baseline assessment before renovation', 'about one year after completion', 'about three years after completion']
 """
 
 from __future__ import annotations

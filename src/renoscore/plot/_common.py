@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import textwrap
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from renoscore._optional import import_optional
 from renoscore.errors import OptionError, Problem
@@ -12,7 +14,35 @@ from renoscore.plot.fonts import CJK_CHAR, apply_fonts
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["WORDS", "finished", "new_axes", "polar_axes", "word", "wrap_label"]
+__all__ = [
+    "WORDS",
+    "finished",
+    "grade_colors",
+    "new_axes",
+    "phase_order",
+    "polar_axes",
+    "word",
+    "wrap_label",
+]
+
+
+def grade_colors(n: int) -> list[tuple[float, ...]]:
+    """``n`` colours from green (best grade) to red (worst), colour-blind safer than pure hues.
+
+    Examples
+    --------
+    >>> len(grade_colors(4))
+    4
+    """
+    cm = import_optional("matplotlib", "charts").colormaps["RdYlGn"]
+    return [tuple(float(c) for c in cm(x)) for x in np.linspace(0.85, 0.15, max(n, 1))][:n]
+
+
+def phase_order(result: Any) -> list[str | None]:
+    """The phases a result holds, in its system's phase order (rows without a phase first)."""
+    present = list(dict.fromkeys(result.phases))
+    order = {p: k for k, p in enumerate(result.system.phase_ids)}
+    return sorted(present, key=lambda p: order.get(p, len(order)) if p is not None else -1)
 
 
 def new_axes(polar: bool = False, size: tuple[float, float] = (6.0, 4.0)) -> Axes:
@@ -57,6 +87,12 @@ WORDS: dict[str, dict[str, str]] = {
         "weights": "Global weights",
         "global": "global weight",
         "all": "all phases",
+        "map": "Communities",
+        "east": "metres east of the centre",
+        "north": "metres north of the centre",
+        "life_circle": "{m:,} m life circle",
+        "distance": "{name} {m:,.0f} m",
+        "service": "services",
     },
     "zh": {
         "score": "得分（0-100）",
@@ -67,6 +103,12 @@ WORDS: dict[str, dict[str, str]] = {
         "weights": "全局权重",
         "global": "全局权重",
         "all": "全部阶段",
+        "map": "小区分布",
+        "east": "距中心以东（米）",
+        "north": "距中心以北（米）",
+        "life_circle": "{m}米生活圈",
+        "distance": "{name}（{m:.0f}米）",
+        "service": "服务设施",
     },
 }
 

@@ -1,4 +1,4 @@
-"""Charts of an evaluation result: radar, ranking and grade distribution (``result.plot``).
+"""Charts of an evaluation result: radar, ranking, grade distribution and map (``result.plot``).
 
 Examples
 --------
@@ -12,14 +12,22 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from renoscore._optional import import_optional
 from renoscore.errors import OptionError, Problem
-from renoscore.plot._common import finished, new_axes, polar_axes, word, wrap_label
+from renoscore.plot._common import (
+    finished,
+    grade_colors,
+    new_axes,
+    phase_order,
+    polar_axes,
+    word,
+    wrap_label,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -27,18 +35,6 @@ if TYPE_CHECKING:
     from renoscore.result import EvaluationResult
 
 __all__ = ["ResultPlots", "grade_colors"]
-
-
-def grade_colors(n: int) -> list[tuple[float, ...]]:
-    """``n`` colours from green (best grade) to red (worst), colour-blind safer than pure hues.
-
-    Examples
-    --------
-    >>> len(grade_colors(4))
-    4
-    """
-    cm = import_optional("matplotlib", "charts").colormaps["RdYlGn"]
-    return [tuple(float(c) for c in cm(x)) for x in np.linspace(0.85, 0.15, max(n, 1))][:n]
 
 
 class ResultPlots:
@@ -62,9 +58,7 @@ class ResultPlots:
         self._result = result
 
     def _phase_order(self) -> list[str | None]:
-        present = list(dict.fromkeys(self._result.phases))
-        order = {p: k for k, p in enumerate(self._result.system.phase_ids)}
-        return sorted(present, key=lambda p: order.get(p, len(order)) if p is not None else -1)
+        return phase_order(self._result)
 
     def _phase_name(self, phase: str | None, lang: str) -> str:
         if phase is None:
@@ -293,6 +287,20 @@ class ResultPlots:
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         return finished(ax)
+
+    def map(self, phase: str | None = "auto", ax: Axes | None = None, **options: Any) -> Axes:
+        """A map of the communities (see :func:`renoscore.plot.map.community_map`).
+
+        Examples
+        --------
+        >>> import renoscore as rs
+        >>> r = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
+        >>> len(r.plot.map(focus="LY").patches)  # the three life-circle radii
+        3
+        """
+        from renoscore.plot.map import community_map
+
+        return community_map(self._result, phase, ax, **options)
 
     def grade_counts(self, phases: Sequence[str | None]) -> NDArray[np.int64]:
         """Counts of rows per phase (rows) and grade (columns, best first, then not scored).

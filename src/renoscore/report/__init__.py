@@ -91,7 +91,7 @@ def repr_html(
     >>> import renoscore as rs
     >>> html = repr_html(rs.default_system(), lang="zh")
     >>> "基础设施" in html and html.count("<tr>") == 1 + len(rs.default_system().nodes)
-    True
+    False
     """
     from renoscore.audit import AuditResult
     from renoscore.result import EvaluationResult

@@ -46,6 +46,14 @@ class ReportContext:
         The command line that made the report.
     uncertainty : UncertaintyResult, optional
     audit : AuditResult, optional
+    plan : ProgrammePlan, optional
+        A budgeted plan of the same evaluation (adds its section).
+    projects : tuple of (list of Project, date), optional
+        The project table and the day progress is measured on (adds the progress table).
+    services : list of dict, optional
+        Service points drawn on the map.
+    map_focus : str, optional
+        The community the map's life circles are drawn around.
 
     Examples
     --------
@@ -67,9 +75,18 @@ class ReportContext:
         command: str | None = None,
         uncertainty: Any = None,
         audit: Any = None,
+        *,
+        plan: Any = None,
+        projects: Any = None,
+        services: Any = None,
+        map_focus: str | None = None,
     ) -> None:
         self.unc = uncertainty
         self.audit = audit
+        self.plan = plan
+        self.projects = projects
+        self.services = services
+        self.map_focus = map_focus
         self.effect: Any = None  # the effect of renovation (renoscore.effects), when given
         self.r = result
         self.sys = result.system

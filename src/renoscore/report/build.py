@@ -34,10 +34,13 @@ from renoscore.report.audit import audit_section
 from renoscore.report.comparison import comparison_section
 from renoscore.report.consistency import consistency_section
 from renoscore.report.effect import effect_section
+from renoscore.report.map import map_section
 from renoscore.report.method import method_section, weights_section
+from renoscore.report.plan import plan_section
 from renoscore.report.provenance import provenance_section
 from renoscore.report.quality import quality_section
 from renoscore.report.ranking import grades_section, ranking_section
+from renoscore.report.rollup import progress_section, rollup_section
 from renoscore.report.scorecards import scorecards_section
 from renoscore.report.summary import meta_table, summary_section
 from renoscore.report.uncertainty import uncertainty_section
@@ -122,6 +125,11 @@ def choose_phases(result: EvaluationResult) -> tuple[str, str] | None:
     return base, best
 
 
+def _with_progress(ctx: ReportContext) -> list[Block]:
+    """The roll-up tables followed by the progress of the projects."""
+    return rollup_section(ctx) + progress_section(ctx)
+
+
 def _sections(ctx: ReportContext) -> list[tuple[str, str, list[Block]]]:
     """The sections in order as (anchor, title, blocks); comparison and uncertainty when given."""
     chosen: list[tuple[str, SectionBuilder]] = [
@@ -132,6 +140,13 @@ def _sections(ctx: ReportContext) -> list[tuple[str, str, list[Block]]]:
         ("ranking", ranking_section),
         ("grades", grades_section),
     ]
+    levels = {"street", "district"} & set(ctx.r.context)
+    if levels:
+        chosen.append(("rollup", _with_progress if ctx.projects is not None else rollup_section))
+    if ctx.charts and {"lat", "lon"} <= set(ctx.r.context):
+        chosen.append(("map", map_section))
+    if ctx.plan is not None:
+        chosen.append(("plan", plan_section))
     if ctx.cmp is not None:
         chosen.append(("comparison", comparison_section))
     if ctx.effect is not None:
@@ -183,6 +198,10 @@ def build_report(
     command: str | None = None,
     uncertainty: Any = None,
     audit: Any = None,
+    plan: Any = None,
+    projects: Any = None,
+    services: Any = None,
+    map_focus: str | None = None,
     effect: Any = None,
 ) -> Report:
     """Build the report of an evaluation.
@@ -213,6 +232,17 @@ def build_report(
     audit : renoscore.audit.AuditResult, optional
         The statistical audit of the same data and weights: adds a section with its flags,
         tables and charts, linked to the rank stability.
+    plan : renoscore.programme.ProgrammePlan, optional
+        A budgeted plan of the same evaluation: adds the priority list.
+    projects : tuple of (list of Project, date), optional
+        A project table (:func:`renoscore.programme.milestones.load_projects`) and the day
+        its progress is measured on: adds 开工率, 完工率, 投资完成率 by street and district.
+    services : list of dict, optional
+        Service points for the map (:func:`renoscore.programme.geo.read_points`).
+    map_focus : str, optional
+        The community the map's life circles surround (default: the lowest scored). The
+        roll-up tables come when the data name streets or districts, the map when they carry
+        ``lat`` and ``lon`` (and charts are drawn).
     effect : renoscore.effects.RenovationEffect, optional
         The effect of renovation against a comparison group: adds a section with the
         estimate of every dimension, its interval and the pre-trend check.
@@ -251,7 +281,19 @@ def build_report(
     else:
         cmp = comparison
     ctx = ReportContext(
-        result, lang, cmp, charts, max_scorecards, fix_first_top, command, uncertainty, audit
+        result,
+        lang,
+        cmp,
+        charts,
+        max_scorecards,
+        fix_first_top,
+        command,
+        uncertainty,
+        audit,
+        plan=plan,
+        projects=projects,
+        services=services,
+        map_focus=map_focus,
     )
     ctx.effect = effect
     title, blocks = _report_blocks(ctx)

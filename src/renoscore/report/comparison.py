@@ -22,13 +22,12 @@ to a year after with how many communities changed clearly, and the community tha
 <BLANKLINE>
 | dimension | change | changes by class |
 |---|---:|---|
-| facilities | +42.8 | improved 12, no clear change 0, worse 0 |
-| public services | +11.0 | improved 12, no clear change 0, worse 0 |
-| resident participation | +26.1 | improved 12, no clear change 0, worse 0 |
-| social capital | +5.7 | improved 9, no clear change 3, worse 0 |
+| facility renovation | +52.0 | improved 12, no clear change 0, worse 0 |
+| public services | +16.8 | improved 12, no clear change 0, worse 0 |
+| resident participation and co-governance | +36.9 | improved 12, no clear change 0, worse 0 |
+| community social capital | +13.2 | improved 11, no clear change 1, worse 0 |
 >>> blocks[4].rows[0]  # doctest: +NORMALIZE_WHITESPACE
-['JS03', '43.0', '76.7', '+33.7', '[+32.2, +35.1]', 'improved', 'poor', 'good',
- '+57.5', '+11.4', '+36.3', '+13.8']
+['GC06', '39.9', '80.8', '+40.9', '[+39.3, +42.4]', 'improved', 'poor', 'good', '+60.2', '+32.3', '+41.6', '+18.5']
 """
 
 from __future__ import annotations

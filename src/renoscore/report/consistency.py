@@ -15,11 +15,11 @@ panel, the verdict at the top node and its combined row:
 ['Consistency of the expert judgements (AHP)', '专家判断一致性检验（层次分析法）']
 >>> blocks = consistency_section(ReportContext(result, "en"))
 >>> print(markdown_document(blocks[1:3], "files")[0], end="")
-### renovation performance (renovation\_performance)
+### overall assessment of the estate (renovation\_performance)
 <BLANKLINE>
-Combined judgements at renovation performance: λmax 4.0366, CR 0.0135 — passes.
+Combined judgements at overall assessment of the estate: λmax 4.0084, CR 0.0031 — passes.
 >>> blocks[3].rows[-1]
-['∑', '–', '4.0366', '–', '0.0135', 'passes', '–', '–', '0.409', '0.279', '0.118', '0.194']
+['∑', '–', '4.0084', '–', '0.0031', 'passes', '–', '–', '0.291', '0.223', '0.309', '0.177']
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ in Chinese, beside the naive changes of the renovated and the comparison communi
 >>> table.header[:4]
 ['节点', '改造小区变化', '对照小区变化', '改造净效应（双重差分）']
 >>> table.rows[1]
-['设施', '+11.8', '+2.7', '+9.1', '[+8.9, +9.4]', '0.000', '正向', '–']
+['设施改造', '+12.5', '+2.8', '+9.7', '[+9.5, +9.9]', '0.000', '正向', '–']
 """
 
 from __future__ import annotations

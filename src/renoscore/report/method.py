@@ -25,7 +25,7 @@ the first of its weights:
 | ranks are within each phase | yes |
 >>> blocks = weights_section(ReportContext(result, "zh"))
 >>> [b.text for b in blocks if isinstance(b, Heading)], blocks[-1].rows[0]
-(['权重来源', '全部权重'], ['老旧小区改造成效', '设施', 'facilities', '固定权重', '0.4090', '0.4090'])
+(['权重来源', '全部权重'], ['小区综合评价', '设施改造', 'facilities', '固定权重', '0.2910', '0.2910'])
 """
 
 from __future__ import annotations

@@ -14,10 +14,10 @@ The section's heading in both languages, and the cells of the example data:
 | item | value |
 |---|---|
 | rows | 50 |
-| cells | 1950 |
-| observed | 1669 (85.6%) |
-| missing | 14 (0.7%) |
-| not applicable | 267 (13.7%) |
+| cells | 3600 |
+| observed | 2840 (78.9%) |
+| missing | 17 (0.5%) |
+| not applicable | 743 (20.6%) |
 | imputed | 0 |
 | missing-data policy | re-normalise weights over the indicators observed |
 """

@@ -15,17 +15,17 @@ after renovation, and the grade distribution of the example evaluation:
 ['Ranking and grades', 'Grade distribution', '排名与等级', '等级分布']
 >>> blocks = ranking_section(ReportContext(result, "en"))
 >>> [b.text for b in blocks if isinstance(b, Heading)]
-['before renovation (t0)', 'during the works (t_proc)', 'about one year after completion (t1)', 'about three years after completion (t2)']
+['baseline assessment before renovation (t0)', 'during the works (t_proc)', 'about one year after completion (t1)', 'about three years after completion (t2)']
 >>> blocks[4].rows[0]
-['–', 'EQ02', '和平花园', '–', 'progress check', '–', '–', '85.2', '–', '9%', '10%', '']
+['–', 'EQ02', '黄河里', '–', 'progress check', '–', '–', '63.3', '–', '14%', '14%', '']
 >>> blocks[6].rows[0]
-['1', 'GC02', '华山新村', '86.0', 'excellent', '79.3', '88.2', '93.5', '92.7', '100%', '100%', '']
+['1', 'ZY04', '建设局家属楼', '89.1', 'excellent', '92.3', '91.3', '81.0', '95.4', '100%', '100%', '']
 >>> print(markdown_document(grades_section(ReportContext(result, "zh")), "files")[0], end="")
 | 阶段 | 优秀 | 良好 | 一般 | 较差 | 未评分 |
 |---|---:|---:|---:|---:|---:|
-| 改造前 (t0) | 0 | 3 | 10 | 17 | 0 |
+| 改造前现状评估 (t0) | 0 | 0 | 3 | 26 | 1 |
 | 改造中 (t\_proc) | 0 | 0 | 0 | 0 | 4 |
-| 改造后一年 (t1) | 2 | 10 | 0 | 0 | 0 |
+| 改造后一年 (t1) | 1 | 11 | 0 | 0 | 0 |
 | 改造后三年 (t2) | 0 | 0 | 0 | 0 | 4 |
 """
 

@@ -15,18 +15,19 @@ renovation project yet, so resident participation is not assessed there:
 >>> ctx = ReportContext(result, "en", max_scorecards=1, fix_first_top=2)
 >>> card = scorecards_section(ctx)[1].blocks
 >>> print(markdown_document([card[0], *card[2:]], "files")[0], end="")
-### GC04 化工厂家属院
+### ZY04 建设局家属楼
 <BLANKLINE>
-| phase | score | rank | grade | facilities | public services | resident participation | social capital | coverage |
+| phase | score | rank | grade | facility renovation | public services | resident participation and co-governance | community social capital | coverage |
 |---|---:|---:|---|---:|---:|---:|---:|---:|
-| before renovation (t0) | 73.7 | 1 of 30 | good | 58.2 | 93.0 | – | 78.6 | 86% |
+| baseline assessment before renovation (t0) | 67.1 | 1 of 29 | fair | 44.5 | 80.5 | 64.9 | 91.0 | 90% |
+| about one year after completion (t1) | 89.1 | 1 of 12 | excellent | 92.3 | 91.3 | 81.0 | 95.4 | 100% |
 <BLANKLINE>
-What to fix first — before renovation (t0)
+What to fix first — about one year after completion (t1)
 <BLANKLINE>
 | \# | indicator | dimension | value | target | unit | score | obstacle degree | must fix | supplier |
 |---:|---|---|---:|---:|---|---:|---:|---|---|
-| 1 | Security coverage of gates and main paths | facilities | 0.358 | 1 | share 0-1 of gates and main paths | 35.8 | 9.3% | yes | government |
-| 2 | Buildings passing the fire-safety check | facilities | 0.674 | 1 | share 0-1 of buildings | 53.4 | 6.7% | yes | government |
+| 1 | Central heating in order | facility renovation | 0.8 | 1 | share 0–1 (of buildings) | 80.0 | 2.7% | yes | utility companies |
+| 2 | Security coverage of gates and main paths | facility renovation | 0.857 | 1 | share 0–1 (of gates and main paths) | 85.7 | 1.9% | yes | government |
 """
 
 from __future__ import annotations

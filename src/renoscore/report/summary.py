@@ -13,13 +13,13 @@ overall score):
 >>> [ReportContext(result, lang).t["summary"] for lang in ("en", "zh")]
 ['Summary', '概要']
 >>> meta_table(ReportContext(result, "zh")).rows[:3]
-[['指标体系', '老旧小区改造评价指标体系 (old_community_renovation v1.0.0)'], ['数据', 'communities.csv'], ['记录数', '50']]
+[['指标体系', '老旧小区改造评价指标体系 (old_community_renovation v2.0.0)'], ['数据', 'communities.csv'], ['记录数', '50']]
 >>> print(markdown_document(summary_section(ReportContext(result, "en")), "files")[0], end="")
 | phase | rows | scored | mean | median | best | worst | excellent | good | fair | poor | not scored |
 |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
-| before renovation (t0) | 30 | 30 | 58.1 | 58.0 | 73.7 | 31.0 | 0 | 3 | 10 | 17 | 0 |
+| baseline assessment before renovation (t0) | 30 | 29 | 48.6 | 49.0 | 67.1 | 30.3 | 0 | 0 | 3 | 26 | 1 |
 | during the works (t\_proc) | 4 | 0 | – | – | – | – | 0 | 0 | 0 | 0 | 4 |
-| about one year after completion (t1) | 12 | 12 | 79.7 | 77.7 | 86.0 | 75.0 | 2 | 10 | 0 | 0 | 0 |
+| about one year after completion (t1) | 12 | 12 | 80.7 | 80.0 | 89.1 | 76.2 | 1 | 11 | 0 | 0 | 0 |
 | about three years after completion (t2) | 4 | 0 | – | – | – | – | 0 | 0 | 0 | 0 | 4 |
 """
 

@@ -13,9 +13,9 @@ Examples
 >>> result = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
 >>> print(result.table(phase="t1", top=3))
 rank  community  phase  score      grade  facilities  public_servi  participatio  social_capit  applies  cover
-   1  GC02          t1   86.0  excellent        79.3          88.2          93.5          92.7     100%   100%
-   2  LY            t1   85.0  excellent        85.9          88.6          82.2          79.9     100%   100%
-   3  HJ04          t1   84.4       good        78.9          88.2          68.8          99.9     100%   100%
+   1  ZY04          t1   89.1  excellent        92.3          91.3          81.0          95.4     100%   100%
+   2  HJ03          t1   83.9       good        83.2          91.0          83.8          76.2     100%    98%
+   3  LY            t1   82.8       good        89.2          81.6          90.5          60.4     100%    98%
 """
 
 from renoscore.result.explain import FixFirstItem, Obstacle

@@ -13,7 +13,7 @@ Examples
 >>> result = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
 >>> part = {r["node"]: r for r in result.node_coverage("HJ03", "t0")}["participation"]
 >>> part["status"], round(part["applicable"], 2), part["reason"]
-('not assessed', 0.3, 'not assessed: 30% of its weight applies, below the minimum 50%')
+('scored', 0.59, None)
 """
 
 from __future__ import annotations

@@ -565,9 +565,9 @@ class EvaluationResult:
         >>> import renoscore as rs
         >>> result = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
         >>> print(result.table(phase="t1", lang="zh", top=2))
-        排名  小区  阶段  得分  等级  设施  公共服务  居民参与  社会资本  适用占比  覆盖率
-           1  GC02    t1  86.0  优秀  79.3      88.2      93.5      92.7      100%    100%
-           2  LY      t1  85.0  优秀  85.9      88.6      82.2      79.9      100%    100%
+        排名  小区  阶段  得分  等级  设施改造  公共服务  居民参与与共建共治  社区社会资本  适用占比  覆盖率
+           1  ZY04    t1  89.1  优秀      92.3      91.3                81.0          95.4      100%    100%
+           2  HJ03    t1  83.9  良好      83.2      91.0                83.8          76.2      100%     98%
         """
         words = CONSOLE[lang_of(lang)]
         dims = self.system.dimensions

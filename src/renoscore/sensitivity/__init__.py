@@ -50,7 +50,7 @@ assessed, hence not ranked, for the 9 estates without a renovation project):
 >>> bool(((u.rank_p05 <= u.rank_median) & (u.rank_median <= u.rank_p95))[ranked].all())
 True
 >>> int((~ranked).sum())
-9
+10
 
 **One phase.** Ranks are within a phase (:func:`renoscore.evaluate`), so an analysis covers the
 rows of one phase: pass ``phase=`` when the data hold several.

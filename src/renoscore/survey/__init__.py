@@ -40,9 +40,9 @@ Examples
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
+from renoscore._shipped import release_folder
 from renoscore.errors import ReliabilityWarning, ScaleError, SurveyDataError
 from renoscore.survey.ipa import (
     QUADRANT_NAMES,
@@ -128,15 +128,16 @@ __all__ = [
 ]
 
 
-def example_responses_path() -> Path:
-    """Path of the shipped synthetic respondent file (``survey_responses.csv``).
+def example_responses_path(version: int | None = None) -> Path:
+    """Path of the shipped synthetic respondent file (``survey_responses.csv``); ``version=1``
+    is the file of the first content release.
 
     Examples
     --------
     >>> example_responses_path().name
     'survey_responses.csv'
     """
-    return Path(str(resources.files("renoscore") / "example_data" / "survey_responses.csv"))
+    return release_folder("example_data", version) / "survey_responses.csv"
 
 
 def example_responses() -> SurveyResponses:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from renoscore._format import plain_number
 from renoscore._validation import LocatedProblem, suggest
 from renoscore.system import Indicator, IndicatorSystem
+from renoscore.system.load import same_system
 
 if TYPE_CHECKING:
     from renoscore.survey.scales import ScaleSet
@@ -51,6 +52,16 @@ def set_problems(scales: ScaleSet) -> Iterator[LocatedProblem]:
                 suggest(scale.response, list(responses))
                 or f"declared response sets: {list(responses)}",
             )
+        answers = responses.get(scale.response)
+        top = scale.top_box
+        if answers is not None and top is not None and not answers.min < top <= answers.max:
+            lo, hi = answers.min, answers.max
+            yield (
+                (*where, "top_box"),
+                f"top_box {top:g} is not above the lowest answer of {answers.id!r} "
+                f"({lo:g}..{hi:g})",
+                f"choose an answer in {lo:g}..{hi:g} above {lo:g} (e.g. 4 of 1-5)",
+            )
         for i, item in enumerate(scale.items):
             if item.id in seen_item:
                 ps, pi = seen_item[item.id]
@@ -86,11 +97,12 @@ def fit_problems(scales: ScaleSet, system: IndicatorSystem) -> list[LocatedProbl
     """How the scales misfit ``system``: another declared system, indicators it lacks or that
     two scales feed, response ranges outside an indicator's range."""
     problems: list[LocatedProblem] = []
-    if scales.system is not None and scales.system != system.id:
+    if scales.system is not None and not same_system(scales.system, system):
         problems.append(
             (
                 ("system",),
-                f"the scales are declared for system {scales.system!r}, not {system.id!r}",
+                f"the scales are declared for system {scales.system!r}, not {system.id!r} "
+                f"version {system.version}",
                 "load the matching system, or change 'system:' in the scales file",
             )
         )
@@ -124,13 +136,15 @@ def fit_problems(scales: ScaleSet, system: IndicatorSystem) -> list[LocatedProbl
         rs = responses.get(scale.response)
         if isinstance(node, Indicator) and rs is not None:
             lo, hi = node.range.min, node.range.max
-            if (lo is not None and rs.min < lo) or (hi is not None and rs.max > hi):
+            low, high = scale.score_range or (rs.min, rs.max)
+            what = "top-box shares run" if scale.score_range else "answers run"
+            if (lo is not None and low < lo) or (hi is not None and high > hi):
                 problems.append(
                     (
                         where,
-                        f"answers run {rs.min:g}..{rs.max:g} but {scale.indicator!r} accepts "
+                        f"{what} {low:g}..{high:g} but {scale.indicator!r} accepts "
                         f"{plain_number(lo)}..{plain_number(hi)}",
-                        "feed an indicator whose range contains the response range",
+                        "feed an indicator whose range contains the scale's scores",
                     )
                 )
     return problems

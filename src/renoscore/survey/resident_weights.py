@@ -22,10 +22,10 @@ The residents of the example survey, before renovation, by tenure:
 >>> print(residents.table(digits=2))
 group   n     complete  CR<thr     mean CR  used  facilities  public_services  participation  social_capital
 ------  ----  --------  ---------  -------  ----  ----------  ---------------  -------------  --------------
-renter  242   240       200 (83%)  0.061    242   0.25        0.39             0.10           0.25
-owner   830   805       670 (81%)  0.064    830   0.40        0.25             0.15           0.20
-all     1072  1045      870 (81%)  0.063    1072  0.32        0.32             0.13           0.23
-CR threshold 0.1 (saaty1980); 38 respondent(s) answered no pair, 0 too few pairs
+renter  276   272       226 (82%)  0.064    276   0.25        0.39             0.11           0.25
+owner   787   764       647 (82%)  0.062    787   0.40        0.25             0.15           0.20
+all     1063  1036      873 (82%)  0.062    1063  0.32        0.32             0.13           0.23
+CR threshold 0.1 (saaty1980); 36 respondent(s) answered no pair, 0 too few pairs
 """
 
 from __future__ import annotations
@@ -196,7 +196,9 @@ class ResidentAHP:
         :func:`renoscore.derive_weights`).
 
         Each respondent becomes an expert of their stakeholder group with the (completed)
-        matrix; group and respondent ids are turned into valid ids (``owner``, ``ly_r0001``).
+        matrix, on the ``positive`` scale (a completed entry is a derived ratio and may lie
+        beyond Saaty's 9); group and respondent ids are turned into valid ids (``owner``,
+        ``ly_r0001``).
         Group weights are those used by the aggregate.
 
         Parameters
@@ -241,7 +243,9 @@ class ResidentAHP:
             StakeholderGroup(id=gid, weight=float(weights.get(g, 1.0)) or 1.0)
             for g, gid in gmap.items()
         ]
-        return Panel(id=panel_id, groups=tuple(groups), experts=tuple(experts))
+        # A completed matrix holds derived ratios (a skipped pair filled from the others can
+        # exceed 9), not answers on Saaty's scale: the panel reads them as positive ratios.
+        return Panel(id=panel_id, scale="positive", groups=tuple(groups), experts=tuple(experts))
 
     def __repr__(self) -> str:
         ok = int(np.count_nonzero(self.consistency.acceptable))

@@ -63,12 +63,12 @@ import math
 from collections.abc import Mapping
 from fractions import Fraction
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
+from renoscore._shipped import is_shipped, shipped_file, shipped_names
 from renoscore._validation import (
     ID_PATTERN,
     LocatedProblem,
@@ -214,6 +214,13 @@ class Scale(_Frozen):
         The items, at least one.
     min_answered : float, optional
         Smallest share of the items a respondent must answer (default: the set's).
+    score : {"mean", "top_box"}
+        A respondent's scale score: the mean of the answered items (default), or the share
+        of them at or above ``top_box`` (满意率: the share answering 满意 or 非常满意). The
+        community value is the mean of the respondents' scores either way, so a top-box scale
+        feeds a share 0-1 indicator.
+    top_box : float, optional
+        The lowest answer that counts for a top-box score (4 on a 1-5 scale: 满意 and above).
     source : str, optional
         Where the items come from (the parent scale, adapted).
     description : str, optional
@@ -226,8 +233,31 @@ class Scale(_Frozen):
     response: str
     items: tuple[Item, ...] = Field(min_length=1)
     min_answered: Share | None = None
+    score: Literal["mean", "top_box"] = "mean"
+    top_box: float | None = None
     source: str | None = None
     description: str | None = None
+
+    @model_validator(mode="after")
+    def _top_box(self) -> Scale:
+        if (self.score == "top_box") != (self.top_box is not None):
+            raise located_error(
+                "top_box",
+                [
+                    (
+                        ("top_box",) if self.top_box is not None else ("score",),
+                        "a top-box score needs 'top_box' (the lowest answer that counts), and "
+                        "'top_box' needs score: top_box",
+                        "write score: top_box and top_box: 4 (satisfied or above), or neither",
+                    )
+                ],
+            )
+        return self
+
+    @property
+    def score_range(self) -> tuple[float, float] | None:
+        """The range of the scale's scores when it does not follow the answers (top box: 0-1)."""
+        return (0.0, 1.0) if self.score == "top_box" else None
 
     @property
     def item_ids(self) -> tuple[str, ...]:
@@ -382,19 +412,18 @@ class ScaleSet(_Frozen):
 
 
 # --------------------------------------------------------------------------- loading
-def _shipped_folder() -> Path:
-    return Path(str(resources.files("renoscore") / "scales"))
-
-
-def available_scales() -> tuple[str, ...]:
-    """Names of the scale sets shipped with renoscore.
+def available_scales(*, archived: bool = False) -> tuple[str, ...]:
+    """Names of the scale sets shipped with renoscore (``archived``: with ``name@N`` of the
+    earlier content releases, kept for reproducibility).
 
     Examples
     --------
     >>> "resident_survey" in available_scales()
     True
+    >>> "resident_survey@1" in available_scales(archived=True)
+    True
     """
-    return tuple(sorted(p.stem for p in _shipped_folder().glob("*.yaml")))
+    return tuple(shipped_names("scales", archived=archived))
 
 
 def load_scales(
@@ -410,7 +439,7 @@ def load_scales(
     source : str, Path, bytes, mapping or ScaleSet, optional
         A YAML path, YAML text, the name of a shipped set (see :func:`available_scales`), a
         mapping in the YAML layout, or a set (returned as is). Default: the shipped
-        ``resident_survey`` set.
+        ``resident_survey`` set (``resident_survey@1``: its first release).
     system : IndicatorSystem, optional
         When given, every scale's indicator is checked against it.
     limits : YamlLimits, optional
@@ -439,21 +468,21 @@ def load_scales(
     else:
         if isinstance(source, Mapping):
             doc = Located(data=dict(source))
-        elif isinstance(source, str) and source in available_scales() and limits is None:
-            scales = _shipped_scales(source)
-            if system is not None:
-                scales.check_against(system)
-            return scales
-        elif isinstance(source, str) and source in available_scales():
-            doc = read_yaml(_shipped_folder() / f"{source}.yaml", ScaleError, "scale set", limits)
+        elif isinstance(source, str) and is_shipped("scales", source):
+            if limits is None:
+                scales = _shipped_scales(source)
+                if system is not None:
+                    scales.check_against(system)
+                return scales
+            doc = read_yaml(shipped_file("scales", source), ScaleError, "scale set", limits)
         else:
             doc = read_yaml(source, ScaleError, "scale set", limits)
         if not isinstance(doc.data, Mapping):
             if isinstance(source, str) and isinstance(doc.data, str) and "\n" not in source:
                 problem = Problem(
                     f"{source!r} is not a file, nor the name of a shipped scale set",
-                    fix=suggest(source, available_scales())
-                    or f"shipped sets: {', '.join(available_scales())}",
+                    fix=suggest(source, available_scales(archived=True))
+                    or f"shipped sets: {', '.join(available_scales(archived=True))}",
                 )
             else:
                 got = "empty" if doc.data is None else f"a {type(doc.data).__name__}"
@@ -493,7 +522,7 @@ def load_scales(
 @functools.lru_cache(maxsize=8)
 def _shipped_scales(name: str) -> ScaleSet:
     # Shipped files never change at run time and scale sets are frozen: parse each once.
-    return load_scales(_shipped_folder() / f"{name}.yaml")
+    return load_scales(shipped_file("scales", name))
 
 
 def default_scales() -> ScaleSet:

@@ -5,7 +5,8 @@
 community and phase:
 
 * respondent scale score: the mean of the answered items after reverse-scoring
-  (``min + max - x``), if at least ``ceil(min_answered * k)`` of the ``k`` items are answered
+  (``min + max - x``), or for a top-box scale (满意率) the share of them at or above its
+  ``top_box`` answer, if at least ``ceil(min_answered * k)`` of the ``k`` items are answered
   (2/3 by default; domain brief §3.6), otherwise missing;
 * community mean, ``n``, SD, ``SE = SD / sqrt(n)`` and a Student-t confidence interval
   (Cochran, 1977; Student, 1908), optionally with the finite population correction;
@@ -58,7 +59,8 @@ from renoscore.survey.read import SurveyResponses, read_table, table_error
 from renoscore.survey.reliability import ALPHA_WARN_BELOW, item_analysis
 from renoscore.survey.scales import ScaleSet, load_scales
 from renoscore.survey.scores import ScaleReliability, SurveyScores
-from renoscore.system import IndicatorSystem, available_systems, load_system
+from renoscore.system import IndicatorSystem, load_system
+from renoscore.system.load import is_shipped_system
 
 __all__ = ["score_survey"]
 
@@ -234,11 +236,11 @@ def _shipped_system(name: str) -> IndicatorSystem:
 def _resolve_system(
     scales: ScaleSet, system: IndicatorSystem | str | Path | None
 ) -> IndicatorSystem | None:
-    if isinstance(system, str) and system in available_systems():
+    if isinstance(system, str) and is_shipped_system(system):
         return _shipped_system(system)
     if system is not None:
         return load_system(system)
-    if scales.system is not None and scales.system in available_systems():
+    if scales.system is not None and is_shipped_system(scales.system):
         return _shipped_system(scales.system)
     return None
 
@@ -365,7 +367,10 @@ def _respondent_scores(
     for j, (scale, X) in enumerate(zip(scale_set.scales, answers, strict=True)):
         answered = np.isfinite(X)
         count = answered.sum(axis=1)
-        total = np.where(answered, X, 0.0).sum(axis=1)
+        if scale.top_box is not None:  # 满意率: the share of answered items in the top box
+            total = (answered & (np.where(answered, X, -np.inf) >= scale.top_box)).sum(axis=1)
+        else:
+            total = np.where(answered, X, 0.0).sum(axis=1)
         enough = count >= scale_set.min_items(scale)
         scores[:, j] = np.where(enough, total / np.maximum(count, 1), np.nan)
     return scores

@@ -21,7 +21,7 @@ Examples
 >>> import renoscore as rs
 >>> system = rs.default_system()
 >>> system.indicators[0].id
-'f_basic_utilities_ok'
+'f_water_supply_ok'
 >>> [d.id for d in system.dimensions]
 ['facilities', 'public_services', 'participation', 'social_capital']
 """

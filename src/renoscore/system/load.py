@@ -5,11 +5,18 @@ Loading collects every problem in the file into one
 fix. The systems shipped with renoscore are read once and kept; their JSON Schema lets editors
 check a YAML system while it is written.
 
+Earlier releases of the shipped systems stay loadable by name for reproducibility:
+``load_system("old_community_renovation@1")`` is version 1.0.0, as published with renoscore's
+first content release (see :mod:`renoscore._shipped`); a result records the id and version of
+the system it was computed with.
+
 Examples
 --------
 >>> from renoscore.system import available_systems, load_system
 >>> "old_community_renovation" in available_systems()
 True
+>>> load_system("old_community_renovation@1").version
+'1.0.0'
 """
 
 from __future__ import annotations
@@ -17,10 +24,10 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Mapping
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from renoscore._shipped import is_shipped, shipped_file, shipped_names, split_release
 from renoscore._validation import describe_value, suggest, validate_document
 from renoscore._yaml import Located, YamlLimits, read_yaml
 from renoscore.errors import IndicatorSystemError, Problem
@@ -30,7 +37,9 @@ from renoscore.system.rules import semantic_problems
 __all__ = [
     "available_systems",
     "default_system",
+    "is_shipped_system",
     "load_system",
+    "same_system",
     "shipped_yaml",
     "system_json_schema",
 ]
@@ -47,7 +56,8 @@ def load_system(
     ----------
     source : str, Path, bytes, mapping or IndicatorSystem
         A YAML file path, YAML text (or its UTF-8 bytes), the name of a shipped system (see
-        :func:`available_systems`), a mapping in the YAML layout, or a system (returned as is).
+        :func:`available_systems`; ``name@1`` is its release 1), a mapping in the YAML layout,
+        or a system (returned as is).
     limits : YamlLimits, optional
         Bounds on size, depth and alias expansion of the YAML.
 
@@ -64,7 +74,7 @@ def load_system(
     --------
     >>> system = load_system("old_community_renovation")
     >>> len(system.indicators)
-    39
+    72
     >>> load_system(system.to_yaml()) == system
     True
     """
@@ -72,7 +82,7 @@ def load_system(
         return source
     if isinstance(source, Mapping):
         doc = Located(data=dict(source))
-    elif isinstance(source, str) and source in available_systems():
+    elif isinstance(source, str) and is_shipped_system(source):
         doc = read_yaml(shipped_yaml(source), IndicatorSystemError, "indicator system", limits)
     else:
         doc = read_yaml(source, IndicatorSystemError, "indicator system", limits)
@@ -94,7 +104,7 @@ _DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".parquet")
 
 def _not_a_mapping(source: object, doc: Located) -> tuple[str, list[Problem]]:
     """The summary and the problem of a source that did not give a YAML mapping."""
-    shipped = ", ".join(available_systems())
+    shipped = ", ".join(available_systems(archived=True))
     if isinstance(source, (str, Path)) and "\n" not in str(source).strip():
         path = Path(str(source).strip())
         if str(path) and _is_file(path) and path.suffix.lower() in _DATA_SUFFIXES:
@@ -110,7 +120,7 @@ def _not_a_mapping(source: object, doc: Located) -> tuple[str, list[Problem]]:
         if isinstance(doc.data, str) and not _is_file(path):
             # A one-line string that is neither a file nor a shipped name is a YAML scalar.
             looks_like_path = path.suffix != "" or any(sep in str(source) for sep in "/\\")
-            fix = suggest(str(source), available_systems()) or (
+            fix = suggest(str(source), available_systems(archived=True)) or (
                 f"check the path; shipped systems are {shipped}"
             )
             if looks_like_path:
@@ -141,24 +151,61 @@ def _is_file(path: Path) -> bool:
 def shipped_yaml(name: str) -> Path:
     """The path of a YAML file shipped with renoscore (a system or a panel) by its name.
 
+    ``name@N`` is the file of content release ``N`` (see :mod:`renoscore._shipped`).
+
     Examples
     --------
     >>> shipped_yaml("panel_example").name
     'panel_example.yaml'
+    >>> shipped_yaml("old_community_renovation@1").parent.name
+    'v1'
     """
-    return Path(str(resources.files("renoscore") / "indicators" / f"{name}.yaml"))
+    return shipped_file("indicators", name)
 
 
-def available_systems() -> tuple[str, ...]:
-    """Names of the indicator systems shipped with renoscore."""
-    folder = resources.files("renoscore") / "indicators"
-    return tuple(
-        sorted(
-            p.name.removesuffix(".yaml")
-            for p in folder.iterdir()
-            if p.name.endswith(".yaml") and not p.name.startswith("panel")
-        )
-    )
+def available_systems(*, archived: bool = False) -> tuple[str, ...]:
+    """Names of the indicator systems shipped with renoscore.
+
+    Parameters
+    ----------
+    archived : bool, default False
+        Also list the earlier releases kept for reproducibility, as ``name@N``.
+
+    Examples
+    --------
+    >>> available_systems()
+    ('complete_community', 'old_community_renovation')
+    >>> "old_community_renovation@1" in available_systems(archived=True)
+    True
+    """
+    names = shipped_names("indicators", archived=archived)
+    return tuple(n for n in names if not n.startswith("panel"))
+
+
+def is_shipped_system(name: str) -> bool:
+    """Whether ``name`` names a shipped system (``id``, or ``id@N`` of content release N).
+
+    Examples
+    --------
+    >>> is_shipped_system("complete_community@1"), is_shipped_system("panel_example")
+    (True, False)
+    """
+    return not name.startswith("panel") and is_shipped("indicators", name)
+
+
+def same_system(declared: str, system: IndicatorSystem) -> bool:
+    """Whether a declared system name (``id`` or ``id@N``) names ``system``.
+
+    Examples
+    --------
+    >>> v1 = load_system("old_community_renovation@1")
+    >>> same_system("old_community_renovation", v1), same_system("old_community_renovation@1", v1)
+    (True, True)
+    >>> same_system("complete_community@1", v1)
+    False
+    """
+    base, release = split_release(declared)
+    return base == system.id and (release is None or system.version.split(".")[0] == str(release))
 
 
 def default_system() -> IndicatorSystem:

@@ -9,8 +9,8 @@ Examples
 --------
 >>> from renoscore.system import default_system
 >>> system = default_system()
->>> system.path("f_basic_utilities_ok")
-('renovation_performance', 'facilities', 'f_basic_utilities_ok')
+>>> system.path("f_water_supply_ok")
+('renovation_performance', 'facilities', 'basic_works', 'f_water_supply_ok')
 >>> system.indicators_under("facilities")[0] is system.indicators[0]
 True
 """
@@ -43,10 +43,12 @@ from renoscore._validation import (
 from renoscore.errors import IndicatorSystemError, Problem
 from renoscore.system._base import FrozenModel as _Frozen
 from renoscore.system._base import LocalizedText, ValueRange
+from renoscore.system.checklist import Checklist
 from renoscore.system.enums import Category, Direction, IndicatorKind, Supplier
 from renoscore.system.fields import ContextColumn, RawField, clean_aliases
 from renoscore.system.formula import Formula, parse_formula
 from renoscore.system.rules import (
+    checklist_formula,
     declares_group,
     indicator_problems,
     semantic_problems,
@@ -58,6 +60,7 @@ __all__ = [
     "DEFAULT_GRADES",
     "GROUP_TAG",
     "INDICATOR_TAG",
+    "Checklist",
     "ContextColumn",
     "Goalposts",
     "GradeBand",
@@ -206,7 +209,9 @@ class Indicator(_Frozen):
     Its column in a data table is headed by its id, either form of its name or one of its
     ``aliases``. A derived indicator has a ``formula`` over the system's raw fields and is
     computed from them when its own column is absent; ``division_by_zero`` says whether a
-    row whose formula divides by zero is not applicable or an error.
+    row whose formula divides by zero is not applicable or an error. A checklist indicator
+    declares the yes/no steps of a procedure and its gates (:mod:`renoscore.system.checklist`);
+    its formula is written from them.
     """
 
     id: str = Field(pattern=ID_PATTERN)
@@ -215,6 +220,7 @@ class Indicator(_Frozen):
     unit: Unit
     aliases: tuple[str, ...] = ()
     formula: str | None = Field(default=None, min_length=1)
+    checklist: Checklist | None = None
     division_by_zero: Literal["error", "not_applicable"] = "error"
     kind: IndicatorKind
     direction: Direction
@@ -238,6 +244,16 @@ class Indicator(_Frozen):
         unit = value.get("unit") if isinstance(value, Mapping) else None
         if isinstance(unit, str) and unit.strip():
             return {**value, "unit": legacy_unit(value["unit"], value.get("kind"))}
+        return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _checklist_formula(cls, value: Any) -> Any:
+        # A checklist writes its own formula; a formula written beside it is checked in rules.
+        if isinstance(value, Mapping) and value.get("formula") is None:
+            formula = checklist_formula(value.get("checklist"))
+            if formula is not None:
+                return {**value, "formula": formula}
         return value
 
     @model_validator(mode="after")
@@ -398,7 +414,7 @@ class IndicatorSystem(_Frozen):
         --------
         >>> from renoscore.system import default_system
         >>> default_system().outline()
-        '4 dimensions, 39 indicators'
+        '4 dimensions, 72 indicators'
         """
 
         def count(n: int, word: str) -> str:

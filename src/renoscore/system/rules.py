@@ -26,12 +26,14 @@ from typing import TYPE_CHECKING, Any
 
 from renoscore._format import plain_number
 from renoscore._validation import (
+    ID_RE,
     MAX_MAGNITUDE,
     LocatedProblem,
     repeated_ids,
     suggest,
 )
 from renoscore._yaml import KeyPath, dotted
+from renoscore.system.checklist import Checklist
 from renoscore.system.enums import KIND_BOUNDS, NON_NEGATIVE_KINDS, Direction, IndicatorKind
 from renoscore.system.formula import FUNCTIONS, formula_problems
 from renoscore.system.units import KIND_UNITS, find_unit, normal_form
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
     from renoscore.system.model import Indicator, Weighting
 
 __all__ = [
+    "checklist_formula",
     "declares_group",
     "indicator_problems",
     "semantic_problems",
@@ -64,6 +67,7 @@ _INDICATOR_KEYS = frozenset(
         "source",
         "phases",
         "formula",
+        "checklist",
     }
 )
 _DEFAULT_PHASE_IDS = ("t0", "t1")
@@ -160,7 +164,43 @@ def indicator_problems(indicator: Indicator) -> list[LocatedProblem]:
         *_level_problems(indicator, rng),
         *_unit_problems(indicator),
         *_formula_problems(indicator),
+        *_checklist_problems(indicator),
     ]
+
+
+def checklist_formula(checklist: Any) -> str | None:
+    """The formula a checklist declaration writes, or None when it is absent or malformed.
+
+    Examples
+    --------
+    >>> checklist_formula({"steps": ["a", "b"], "gates": ["b"]})
+    '(a + b) / 2 * b'
+    """
+    if not isinstance(checklist, Mapping):
+        return None
+    steps, gates = _seq(checklist.get("steps")), _seq(checklist.get("gates"))
+    fine = all(isinstance(s, str) and ID_RE.match(s) for s in [*steps, *gates])
+    if len(steps) < 2 or not fine or len(set(steps)) < len(steps) or not set(gates) <= set(steps):
+        return None  # the checklist's own validation says why
+    return Checklist.model_construct(steps=tuple(steps), gates=tuple(gates)).formula
+
+
+def _checklist_problems(indicator: Indicator) -> Iterator[LocatedProblem]:
+    checklist = indicator.checklist
+    if checklist is None:
+        return
+    if indicator.formula != checklist.formula:
+        yield (
+            ("formula",),
+            "a checklist indicator's formula is written from its steps and gates",
+            f"remove 'formula' (the checklist computes {checklist.formula})",
+        )
+    if indicator.kind is not IndicatorKind.RATIO:
+        yield (
+            ("kind",),
+            f"a checklist gives the share of its steps done (0-1); kind is {indicator.kind.value}",
+            "set kind: ratio and unit: share",
+        )
 
 
 def _unit_problems(indicator: Indicator) -> Iterator[LocatedProblem]:
@@ -308,6 +348,7 @@ def semantic_problems(data: Mapping[str, Any]) -> Iterator[LocatedProblem]:
         yield from _node_problems(goal, ("goal",), seen, phase_ids)
         raw = {r: None for r in raw_ids if isinstance(r, str)}
         yield from _formula_names(goal, ("goal",), raw)
+        yield from _checklist_steps(goal, ("goal",), _raw_units(data))
         yield from _clashes(data, seen)
 
 
@@ -430,9 +471,49 @@ def _formula_names(
                 yield from _formula_names(child, (*path, "children", index), raw)
         return
     formula = node.get("formula")
+    if isinstance(node.get("checklist"), Mapping):
+        return  # its steps are checked by _checklist_steps
     if isinstance(formula, str) and not formula_problems(formula):
         for reason, fix in formula_problems(formula, raw):
             yield ((*path, "formula"), reason, fix)
+
+
+def _raw_units(data: Mapping[str, Any]) -> dict[str, str | None]:
+    """Each declared raw field's unit code (None where the unit is malformed)."""
+    units: dict[str, str | None] = {}
+    for field in _seq(data.get("raw_fields")):
+        field_id, unit = _map(field).get("id"), _map(field).get("unit")
+        code = unit.get("code") if isinstance(unit, Mapping) else unit
+        if isinstance(field_id, str):
+            units[field_id] = find_unit(code) if isinstance(code, str) else None
+    return units
+
+
+def _checklist_steps(
+    node: Mapping[Any, Any], path: KeyPath, units: Mapping[str, str | None]
+) -> Iterator[LocatedProblem]:
+    """Every step of a checklist is a declared yes/no raw field."""
+    if declares_group(node):
+        for index, child in enumerate(_seq(node.get("children"))):
+            if isinstance(child, Mapping):
+                yield from _checklist_steps(child, (*path, "children", index), units)
+        return
+    for index, step in enumerate(_seq(_map(node.get("checklist")).get("steps"))):
+        if not isinstance(step, str):
+            continue
+        where = (*path, "checklist", "steps", index)
+        if step not in units:
+            yield (
+                where,
+                f"step {step!r} is not a declared raw field",
+                suggest(step, list(units)) or "declare it under raw_fields with unit: yes/no",
+            )
+        elif units[step] not in (None, "yes/no"):
+            yield (
+                where,
+                f"step {step!r} is recorded as {units[step]!r}, not yes/no",
+                "give the step's raw field unit: yes/no (是/否)",
+            )
 
 
 def _columns(
