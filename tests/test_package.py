@@ -67,6 +67,7 @@ PUBLIC_NAMES = [
     "derive_weights",
     "effects",
     "evaluate",
+    "evaluate_dataset",
     "example_data",
     "example_panel",
     "example_path",

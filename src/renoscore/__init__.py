@@ -59,7 +59,7 @@ if TYPE_CHECKING:
     from renoscore.effects import RenovationEffect, renovation_effect
     from renoscore.examples import example_data, example_path
     from renoscore.panel import Expert, Panel, StakeholderGroup, example_panel, load_panel
-    from renoscore.pipeline import PhaseComparison, compare, evaluate
+    from renoscore.pipeline import PhaseComparison, compare, evaluate, evaluate_dataset
     from renoscore.report import write_report
     from renoscore.result import EvaluationResult, FixFirstItem, Provenance
     from renoscore.sensitivity import uncertainty
@@ -107,7 +107,9 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(
         ("Expert", "Panel", "StakeholderGroup", "example_panel", "load_panel"), "renoscore.panel"
     ),
-    **dict.fromkeys(("PhaseComparison", "compare", "evaluate"), "renoscore.pipeline"),
+    **dict.fromkeys(
+        ("PhaseComparison", "compare", "evaluate", "evaluate_dataset"), "renoscore.pipeline"
+    ),
     **dict.fromkeys(("EvaluationResult", "FixFirstItem", "Provenance"), "renoscore.result"),
     **dict.fromkeys(
         (
@@ -186,6 +188,7 @@ __all__ = [
     "derive_weights",
     "effects",
     "evaluate",
+    "evaluate_dataset",
     "example_data",
     "example_panel",
     "example_path",

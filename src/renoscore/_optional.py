@@ -15,6 +15,8 @@ EXTRA_OF = {
     "openpyxl": "pandas",
     "pyarrow": "pandas",
     "matplotlib": "plot",
+    "dask": "dask",
+    "distributed": "dask",
     "statsmodels": "check",
 }
 

@@ -711,3 +711,44 @@ def test_fallback_to_eig_for_slow_convergence(monkeypatch: pytest.MonkeyPatch) -
 def test_empty_batch() -> None:
     assert ahp.priorities(np.ones((0, 4, 4))).shape == (0, 4)
     assert ahp.consistency(np.ones((0, 4, 4))).cr.shape == (0,)
+
+
+# --------------------------------------------------------------------------- one matrix, fast
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(1, 15),
+    seed=st.integers(0, 2**32 - 1),
+    batch=st.integers(2, 5),
+)
+def test_one_matrix_same_bits_as_in_a_stack(n: int, seed: int, batch: int) -> None:
+    """The small-batch path shares the kernel: a matrix gets the same bits alone as in a stack."""
+    rng = np.random.default_rng(seed)
+    iu, ju = np.triu_indices(n, 1)
+    A = np.ones((batch, n, n))
+    v = rng.choice(np.array(ahp.SAATY_SCALE), size=(batch, iu.size))
+    A[:, iu, ju], A[:, ju, iu] = v, 1.0 / v
+    stack = ahp.consistency(A)
+    for b in range(batch):
+        one = ahp.consistency(A[b])
+        assert one.priorities.shape == (n,)
+        assert one.cr.shape == ()
+        for name in ("priorities", "lambda_max", "cr", "gci"):
+            assert np.array_equal(getattr(one, name), getattr(stack, name)[b]), name
+        assert np.array_equal(ahp.priorities(A[b]), stack.priorities[b])
+    ref = np.linalg.eig(A)
+    k = np.argmax(ref[0].real, axis=-1)
+    lam = ref[0].real[np.arange(batch), k]
+    assert np.allclose(stack.lambda_max, lam, rtol=1e-13, atol=0)
+
+
+def test_quick_accept_leaves_the_checks_to_the_full_path() -> None:
+    """Reciprocals typed with three decimals pass the quick test and are repaired as before;
+    a NaN or a negative entry fails it and the full checks locate them."""
+    A = np.array([[1.0, 3.0, 7.0], [0.333, 1.0, 2.0], [0.143, 0.5, 1.0]])
+    exact = np.array([[1.0, 3.0, 7.0], [1 / 3, 1.0, 2.0], [1 / 7, 0.5, 1.0]])
+    assert np.allclose(ahp.priorities(A), ahp.priorities(exact), atol=2e-3)
+    for bad in (np.nan, -2.0):
+        B = np.array([[1.0, bad], [0.5, 1.0]])
+        with pytest.raises(JudgementError) as err:
+            ahp.consistency(B)
+        assert err.value.problems[0].path == "pair (0, 1)"

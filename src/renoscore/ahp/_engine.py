@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from renoscore.ahp._checks import BoolArray, FloatArray
-from renoscore.ahp.random_index import random_index, ri_table_name
+from renoscore.ahp.random_index import ri_of_order, ri_table_name
 from renoscore.ahp.results import Consistency
 from renoscore.errors import JudgementError, OptionError, Problem
 
@@ -25,14 +25,14 @@ _SAATY_THRESHOLDS = {3: 0.05, 4: 0.08}
 _GCI_THRESHOLDS = {3: 0.31, 4: 0.35}
 _GCI_THRESHOLD_LARGE = 0.37
 
-# Perron iteration: squarings without a convergence check, the most squarings before falling back
-# to numpy.linalg.eig, the change between two squarings below which the eigenvector is accepted
-# (the error after the accepting squaring is about the square of this), and the residual a
-# returned eigenpair must meet.
-_PERRON_WARMUP = 4
+# Perron iteration: squarings before the first check (M^8), the most squarings after it before
+# falling back to numpy.linalg.eig, the relative change of the shape of column 0 below which a
+# squaring is accepted (the error of the accepted power is about its square), and the relative
+# spread of the Collatz-Wielandt ratios a returned eigenpair must meet.
+_PERRON_WARMUP = 3
 _PERRON_MAX_SQUARINGS = 48
 _PERRON_STEP_TOL = 1e-9
-_PERRON_RESIDUAL_TOL = 1e-10
+_PERRON_SPREAD_TOL = 1e-12
 # Matrices per chunk in the Perron core: small enough that a chunk stays in cache.
 _CHUNK_ELEMENTS = 1 << 18
 
@@ -58,86 +58,133 @@ def _perron_eig(M: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
     return lam, w, v
 
 
-def _perron_chunk(M: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+def _perron_chunk(M: FloatArray, left: bool) -> tuple[FloatArray, FloatArray, FloatArray | None]:
     # Ratios near the float limits (1e155 and beyond, possible with scale 'positive') can make
-    # a trace underflow or a product overflow inside the iteration; such a matrix does not
-    # converge, fails the residual check and is solved by eig, so the warnings say nothing.
+    # a power overflow or underflow inside the iteration; such a matrix does not converge,
+    # fails the final check and is solved by eig, so the warnings say nothing.
     with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
-        lam, w, v, bad = _perron_iterate(M)
+        if M.shape[0] == 1:  # one matrix: the same steps on a 2-D array, cheaper per call
+            lam, w, v, bad = _perron_iterate(M[0], left)
+            lam, w, bad = lam.reshape(1), w[None], bad.reshape(1)
+            v = None if v is None else v[None]
+        else:
+            lam, w, v, bad = _perron_iterate(M, left)
     if bad.any():
-        lam[bad], w[bad], v[bad] = _perron_eig(M[bad])
+        lam[bad], w[bad], vb = _perron_eig(M[bad])
+        if v is not None:
+            v[bad] = vb
     return lam, w, v
 
 
-def _perron_iterate(M: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, BoolArray]:
-    B, n, _ = M.shape
-    ones = np.ones(n)
-    # Repeated squaring P <- P^2 / trace(P^2) drives P to the spectral projector w v^T / (v^T w)
-    # of the Perron root for a primitive matrix (Perron-Frobenius); the error falls as
-    # |lambda_2 / lambda_1|^(2^k), so a handful of matrix products suffices (Saaty, 1980, who
-    # computes priorities from powers of A). Columns of the projector give w, rows give v.
-    # Start from M / ||M||_inf so that no entry of a power can overflow (rho(P) <= 1).
-    P = M / np.max(M @ ones, axis=-1)[:, None, None]
-    for _ in range(_PERRON_WARMUP):
+def _perron_iterate(
+    M: FloatArray, left: bool
+) -> tuple[FloatArray, FloatArray, FloatArray | None, BoolArray]:
+    """The Perron kernel on one matrix (n, n) or a stack (B, n, n): every operation acts on each
+    matrix alone, so a matrix gets the same bits alone as in any stack."""
+    # Repeated squaring drives the powers of a primitive nonnegative matrix to a multiple of the
+    # spectral projector w v^T / (v^T w) of its Perron root (Perron-Frobenius); the error falls
+    # as |lambda_2 / lambda_1|^(2^k), so a handful of matrix products suffices (Saaty, 1980, who
+    # computes priorities from powers of A). M^8 (no overflow for a Saaty-scale matrix of
+    # order <= 100) divided by its trace is near the projector (trace 1, its own square); its
+    # scale then drifts slowly with the squarings, which change the shape alone: column 0
+    # tends to a multiple of w, row 0 to one of v. The ratio of the last and first entries of
+    # column 0 changes between two squarings by about the error (first order); as the error of
+    # a matrix with complex eigenvalues turns, one such change can be small by chance, so a
+    # power is accepted after two changes in a row below tol (its error is then about tol^4),
+    # and the Collatz-Wielandt check of every pair catches what is left.
+    P = M @ M
+    for _ in range(_PERRON_WARMUP - 1):
         P = P @ P
-        P *= (1.0 / np.einsum("bii->b", P))[:, None, None]
-    x = P @ ones
-    x /= (x @ ones)[:, None]
-    w = np.full((B, n), 1.0 / n)
-    v = np.full((B, n), 1.0 / n)
-    idx = np.arange(B)
+    P /= np.trace(P, axis1=-2, axis2=-1)[..., None, None]
+    if M.ndim == 2:
+        done, P = _converge_one(P)
+        lam, w, v, bad = _verified(M, P[:, 0], P[0, :] if left else None)
+        return lam, w, v, bad | (not done)
+    w = np.empty(M.shape[:-1])
+    v = np.empty(M.shape[:-1]) if left else None
+    idx = np.arange(M.shape[0])
+    last = P[:, -1, 0] / P[:, 0, 0]
+    settled = np.zeros(M.shape[0], dtype=bool)
     for _ in range(_PERRON_MAX_SQUARINGS):
         P = P @ P
-        P *= (1.0 / np.einsum("bii->b", P))[:, None, None]
-        xn = P @ ones
-        xn /= (xn @ ones)[:, None]
-        step = np.max(np.abs(xn - x), axis=-1)
-        # Per matrix: accept once the last step changed the vector by < tol (NaN never passes).
-        conv = step < _PERRON_STEP_TOL
-        if conv.all():
-            w[idx] = xn
-            v[idx] = ones @ P
-            idx = idx[:0]
-            break
+        ratio = P[:, -1, 0] / P[:, 0, 0]
+        small = np.abs(ratio - last) <= _PERRON_STEP_TOL * ratio  # NaN never passes
+        conv = small & settled
+        last, settled = ratio, small
         if conv.any():
-            w[idx[conv]] = xn[conv]
-            v[idx[conv]] = ones @ P[conv]
+            at = idx[conv]
+            w[at] = P[conv, :, 0]
+            if v is not None:
+                v[at] = P[conv, 0, :]
             keep = ~conv
-            idx, P, x = idx[keep], P[keep], xn[keep]
-        else:
-            x = xn
-    v /= (v @ ones)[:, None]
-    lam = (M @ w[:, :, None])[:, :, 0] @ ones
-    # Verify every returned pair; anything not converged or not an eigenpair goes to eig.
-    resid = np.max(np.abs((M @ w[:, :, None])[:, :, 0] - lam[:, None] * w), axis=-1)
-    bad = ~(resid <= _PERRON_RESIDUAL_TOL * lam * np.max(w, axis=-1))
-    if idx.size:
-        bad[idx] = True
-    return lam, w, v, np.asarray(bad, dtype=bool)
+            idx, P, last, settled = idx[keep], P[keep], last[keep], settled[keep]
+            if not idx.size:
+                break
+    w[idx] = np.nan
+    lam, w, v, bad = _verified(M, w, v)
+    bad[idx] = True
+    return lam, w, v, bad
 
 
-def _perron(M: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Perron root, right and left Perron vectors (each summing to 1) of a (B, n, n) stack."""
+def _converge_one(P: FloatArray) -> tuple[bool, FloatArray]:
+    """The squarings of one matrix until it settles (the test of a stack, on floats)."""
+    last = float(P[-1, 0] / P[0, 0])
+    settled = False
+    for _ in range(_PERRON_MAX_SQUARINGS):
+        P = P @ P
+        ratio = float(P[-1, 0] / P[0, 0])
+        small = abs(ratio - last) <= _PERRON_STEP_TOL * ratio
+        if small and settled:
+            return True, P
+        last, settled = ratio, small
+    return False, P
+
+
+def _verified(
+    M: FloatArray, w: FloatArray, v: FloatArray | None
+) -> tuple[FloatArray, FloatArray, FloatArray | None, BoolArray]:
+    """Perron root and vectors summing to 1 from w and v as found, and which pairs fail."""
+    w = w / w.sum(axis=-1, keepdims=True)
+    if v is not None:
+        v = v / v.sum(axis=-1, keepdims=True)
+    # lambda = sum_i (A w)_i as sum_i w_i = 1. Every pair is checked by the Collatz-Wielandt
+    # bounds min_i (Aw)_i / w_i <= lambda <= max_i (Aw)_i / w_i (Collatz 1942; Wielandt 1950):
+    # their spread is 0 for the Perron vector; a pair not converged or not an eigenpair fails.
+    Mw = (M @ w[..., None])[..., 0]
+    lam = Mw.sum(axis=-1)
+    Mw /= w
+    hi = Mw.max(axis=-1)
+    bad = ~(hi - Mw.min(axis=-1) <= _PERRON_SPREAD_TOL * hi)
+    return lam, w, v, np.asarray(bad)
+
+
+def _perron(M: FloatArray, left: bool = True) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Perron root, right and left Perron vectors (each summing to 1) of a (B, n, n) stack;
+    with ``left=False`` the left vectors are not computed (the third array is empty)."""
     B, n, _ = M.shape
+    empty = np.empty((0, n))
     if B == 0:
-        return np.empty(0), np.empty((0, n)), np.empty((0, n))
+        return np.empty(0), empty, empty
     chunk = max(1, _CHUNK_ELEMENTS // (n * n))
     if chunk >= B:
-        return _perron_chunk(M)
+        lam, w, v = _perron_chunk(M, left)
+        return lam, w, empty if v is None else v
     lam = np.empty(B)
     w = np.empty((B, n))
-    v = np.empty((B, n))
+    vs = np.empty((B, n)) if left else empty
     for start in range(0, B, chunk):
         sl = slice(start, start + chunk)
-        lam[sl], w[sl], v[sl] = _perron_chunk(M[sl])
-    return lam, w, v
+        lam[sl], w[sl], v = _perron_chunk(M[sl], left)
+        if v is not None:
+            vs[sl] = v
+    return lam, w, vs
 
 
 def _gm_log_priorities(R: FloatArray) -> tuple[FloatArray, FloatArray]:
     """log A and centred log row-geometric-means (Crawford & Williams, 1985)."""
-    n = R.shape[-1]
     L = np.log(R)
-    lw = L @ np.full(n, 1.0 / n)
+    lw = L.sum(axis=-1)
+    lw /= R.shape[-1]
     return L, lw
 
 
@@ -151,7 +198,7 @@ def _weights(R: FloatArray, method: str) -> tuple[FloatArray, FloatArray | None]
     """Priorities of a flat stack, and the Perron root when the method gives it."""
     n = R.shape[-1]
     if method == "eigenvector":
-        lam, w, _ = _perron(R)
+        lam, w, _ = _perron(R, left=False)
         return w, lam
     if method == "geometric_mean":
         # w_i proportional to (prod_j a_ij)^(1/n) (Crawford & Williams, 1985).
@@ -186,37 +233,42 @@ def _consistency_flat(
     method: str,
     ri: str | Mapping[int, float],
     threshold: float | str,
+    batch: tuple[int, ...] | None = None,
 ) -> Consistency:
-    """Consistency of a flat (B, n, n) stack (arrays of shape (B,))."""
+    """Consistency of a flat (B, n, n) stack: arrays of shape ``batch`` (default (B,))."""
     B, n, _ = R.shape
-    name = ri_table_name(ri)
+    shape = (B,) if batch is None else batch
+    name, ri_value = ri_of_order(n, ri) if n > 2 else (ri_table_name(ri), 0.0)
     thr = _threshold_for(threshold, n)
+    gthr = _GCI_THRESHOLDS.get(n, _GCI_THRESHOLD_LARGE)
     w, lam = _weights(R, method)
-    ones = np.ones(n)
     if lam is None:
         # lambda_max estimated from the priorities, mean_i (A w)_i / w_i (Saaty, 1980).
-        lam = ((R @ w[:, :, None])[:, :, 0] / w) @ np.full(n, 1.0 / n)
-    gthr = _GCI_THRESHOLDS.get(n, _GCI_THRESHOLD_LARGE)
+        lam = ((R @ w[:, :, None])[:, :, 0] / w).mean(axis=-1)
+    w, lam = w.reshape(*shape, n), lam.reshape(shape)
     if n <= 2:
-        zeros = np.zeros(B)
+        zeros = np.zeros(shape)
         return Consistency(
             lambda_max=lam, ci=zeros, cr=zeros.copy(), gci=zeros.copy(), ri=zeros.copy(),
-            ri_table=name, threshold=thr, acceptable=np.ones(B, dtype=bool), gci_threshold=gthr,
-            gci_acceptable=np.ones(B, dtype=bool), priorities=w, method=method, n=n,
+            ri_table=name, threshold=thr, acceptable=np.ones(shape, dtype=bool),
+            gci_threshold=gthr, gci_acceptable=np.ones(shape, dtype=bool), priorities=w,
+            method=method, n=n,
         )  # fmt: skip
-    ri_value = float(random_index(n, ri))
     # CI = (lambda_max - n) / (n - 1), CR = CI / RI (Saaty, 1977). lambda_max >= n holds exactly
     # for positive reciprocal matrices; the clip only removes rounding below 0.
-    ci = np.maximum(lam - n, 0.0) / (n - 1)
+    ci = np.maximum(lam - n, 0.0)
+    ci /= n - 1
     cr = ci / ri_value
     # GCI = 1/((n-1)(n-2)) sum_{i,j} ln^2(a_ij w_j / w_i) (Aguarón & Moreno-Jiménez, 2003);
     # the full double sum counts each pair i<j twice, hence 1 instead of 2 in the numerator.
     L, lw = _gm_log_priorities(R)
-    E = L - lw[:, :, None] + lw[:, None, :]
-    E *= E
-    gci = ((E @ ones) @ ones) / ((n - 1) * (n - 2))
+    L -= lw[:, :, None]
+    L += lw[:, None, :]
+    L *= L
+    gci = L.sum(axis=(-2, -1)).reshape(shape)
+    gci /= (n - 1) * (n - 2)
     return Consistency(
-        lambda_max=lam, ci=ci, cr=cr, gci=gci, ri=np.full(B, ri_value), ri_table=name,
+        lambda_max=lam, ci=ci, cr=cr, gci=gci, ri=np.full(shape, ri_value), ri_table=name,
         threshold=thr, acceptable=cr < thr, gci_threshold=gthr, gci_acceptable=gci <= gthr,
         priorities=w, method=method, n=n,
     )  # fmt: skip

@@ -80,25 +80,10 @@ def consistency(
     4.299 0.111 False
     """
     method = _check_method(method)
-    R, batch, n = _prepare(A, labels, rtol)
-    flat = _consistency_flat(R, method, ri, threshold)
-    result = Consistency(
-        lambda_max=flat.lambda_max.reshape(batch),
-        ci=flat.ci.reshape(batch),
-        cr=flat.cr.reshape(batch),
-        gci=flat.gci.reshape(batch),
-        ri=flat.ri.reshape(batch),
-        ri_table=flat.ri_table,
-        threshold=flat.threshold,
-        acceptable=flat.acceptable.reshape(batch),
-        gci_threshold=flat.gci_threshold,
-        gci_acceptable=flat.gci_acceptable.reshape(batch),
-        priorities=flat.priorities.reshape(*batch, n),
-        method=method,
-        n=n,
-    )
-    if warn and not flat.acceptable.all():
-        failing = np.flatnonzero(~flat.acceptable)
+    R, batch, _n = _prepare(A, labels, rtol)
+    result = _consistency_flat(R, method, ri, threshold, batch)
+    if warn and not result.acceptable.all():
+        failing = np.flatnonzero(~result.acceptable.reshape(-1))
         if batch:
             where = ", ".join(
                 str(tuple(int(x) for x in np.unravel_index(b, batch))) for b in failing[:20]
@@ -108,7 +93,7 @@ def consistency(
         else:
             where = "the matrix"
         warnings.warn(
-            f"{failing.size} judgement matrix(es) fail CR < {flat.threshold:g} ({flat.ri_table}): {where}",
+            f"{failing.size} judgement matrix(es) fail CR < {result.threshold:g} ({result.ri_table}): {where}",
             InconsistencyWarning,
             stacklevel=2,
         )

@@ -12,7 +12,7 @@ from numpy.typing import ArrayLike
 from renoscore.ahp._checks import FloatArray
 from renoscore.errors import OptionError, Problem
 
-__all__ = ["DEFAULT_RI_TABLE", "RI_TABLES", "random_index", "ri_table_name"]
+__all__ = ["DEFAULT_RI_TABLE", "RI_TABLES", "random_index", "ri_of_order", "ri_table_name"]
 
 #: Default random-index table (see :func:`random_index` for the reasons).
 DEFAULT_RI_TABLE = "saaty1980"
@@ -262,3 +262,39 @@ def ri_table_name(table: str | Mapping[int, float]) -> str:
     """
     name, _, _ = _ri_dense(table)
     return name
+
+
+def ri_of_order(n: int, table: str | Mapping[int, float]) -> tuple[str, float]:
+    """The name of a random-index table and its RI for one matrix order (a scalar look-up).
+
+    What :func:`ri_table_name` and :func:`random_index` give for one ``n``, without building an
+    array: the look-up of a one-matrix call.
+
+    Parameters
+    ----------
+    n : int
+        The matrix order (>= 1).
+    table : str or mapping
+        A table name or a mapping ``{n: RI}``.
+
+    Returns
+    -------
+    (str, float)
+        The table's name (``"custom"`` for a mapping) and RI(n).
+
+    Raises
+    ------
+    OptionError
+        As :func:`random_index`.
+
+    Examples
+    --------
+    >>> ri_of_order(4, "saaty1980")
+    ('saaty1980', 0.9)
+    """
+    name, dense, _ = _ri_dense(table)
+    if 1 <= n < dense.size:
+        value = float(dense[n])
+        if value == value:  # not NaN: the table has this order
+            return name, value
+    return name, float(random_index(n, table))

@@ -109,7 +109,9 @@ def most_inconsistent(
     w, cr0 = base.priorities, base.cr
     eps = R[:, iu, ju] * w[:, ju] / w[:, iu]
     dev = np.abs(np.log(eps))
-    order = np.argsort(-dev, axis=-1, kind="stable")[:, :kk]
+    # Judgements equally far from consistency (a cycle of three, say) differ in the last bits
+    # alone: ranked on 12 decimals, a tie goes to the first pair, whatever the rounding.
+    order = np.argsort(-np.round(dev, 12), axis=-1, kind="stable")[:, :kk]
     pi, pj = iu[order], ju[order]
     rows = np.arange(B)[:, None]
     consistent = w[rows, pi] / w[rows, pj]

@@ -3,8 +3,9 @@
 Examples
 --------
 A judgement matrix far from consistent: its :class:`Consistency`, and the
-:class:`InconsistentJudgement` to revisit first (revising it to the suggested value brings the
-CR from 1.58 to 0.65):
+:class:`InconsistentJudgement` to revisit first (the three judgements of this cycle are equally
+far from consistency, so the first pair comes first; revising it to the suggested value brings
+the CR from 1.58 to 0.65):
 
 >>> from renoscore import ahp
 >>> A = [[1, 3, 1 / 5], [1 / 3, 1, 3], [5, 1 / 3, 1]]
@@ -13,7 +14,7 @@ CR from 1.58 to 0.65):
 (1.58, False)
 >>> worst = ahp.most_inconsistent(A)[0]
 >>> worst.i, worst.j, worst.value, round(worst.suggested_value, 2), round(worst.cr_after, 2)
-(0, 2, 0.2, 0.71, 0.65)
+(0, 1, 3.0, 0.84, 0.65)
 """
 
 from __future__ import annotations

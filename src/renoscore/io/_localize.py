@@ -25,6 +25,9 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
+
 from renoscore._vocabulary import (
     CONSOLE,
     METHOD_NAMES,
@@ -41,7 +44,7 @@ from renoscore._vocabulary import (
 )
 from renoscore.io._records import Records
 
-__all__ = ["header_word", "localized_table", "sheet_name"]
+__all__ = ["header_word", "localized_columns", "localized_table", "sheet_name"]
 
 #: Header keys whose meaning differs by table: (table, key) -> the vocabulary's key.
 _TABLE_KEYS: dict[tuple[str, str], str] = {
@@ -176,6 +179,25 @@ def _provenance_rows(records: Records, lang: str) -> Records:
     return out
 
 
+def _localizers(
+    table: str, keys: list[str], system: Any, lang: str, context: Collection[str]
+) -> tuple[dict[str, str], dict[str, Callable[[Any], Any]]]:
+    """The Chinese header of every key, and how the coded values of each column read."""
+    nodes = _node_names(system)
+    headers: dict[str, str] = {}
+    taken: set[str] = set()
+    for key in keys:
+        word = header_word(table, key, system, lang, context, nodes)
+        headers[key] = f"{word}（{key}）" if word in taken else word
+        taken.add(headers[key])
+    words = _value_words(lang, nodes)
+    changes = CONSOLE[lang_of(lang)]
+    for key in keys:
+        if key.startswith("change_") and key.endswith("_class"):
+            words[key] = lambda v: changes.get(str(v).replace(" ", "_"), v)
+    return headers, words
+
+
 def localized_table(
     table: str, records: Records, system: Any, lang: str, context: Collection[str] = ()
 ) -> Records:
@@ -189,19 +211,31 @@ def localized_table(
     if table == "provenance":
         return _provenance_rows(records, lang)
     keys = list(dict.fromkeys(k for rec in records for k in rec))
-    nodes = _node_names(system)
-    headers: dict[str, str] = {}
-    taken: set[str] = set()
-    for key in keys:
-        word = header_word(table, key, system, lang, context, nodes)
-        headers[key] = f"{word}（{key}）" if word in taken else word
-        taken.add(headers[key])
-    words = _value_words(lang, nodes)
-    changes = CONSOLE[lang_of(lang)]
-    for key in keys:
-        if key.startswith("change_") and key.endswith("_class"):
-            words[key] = lambda v: changes.get(str(v).replace(" ", "_"), v)
+    headers, words = _localizers(table, keys, system, lang, context)
     return [
         {headers[k]: (words[k](v) if k in words and v is not None else v) for k, v in rec.items()}
         for rec in records
     ]
+
+
+def localized_columns(
+    table: str,
+    columns: Mapping[str, NDArray[Any]],
+    system: Any,
+    lang: str,
+    context: Collection[str] = (),
+) -> dict[str, NDArray[Any]]:
+    """The columns of result table ``table`` (not provenance) with the headers and coded
+    values of :func:`localized_table`; a coded column is an object array (None stays)."""
+    if lang_of(lang) != "zh":
+        return dict(columns)
+    headers, words = _localizers(table, list(columns), system, lang, context)
+    out: dict[str, NDArray[Any]] = {}
+    for key, col in columns.items():
+        if key in words:
+            word = words[key]
+            col_words = np.empty(len(col), dtype=object)
+            col_words[:] = [v if v is None else word(v) for v in col.tolist()]
+            col = col_words
+        out[headers[key]] = col
+    return out

@@ -16,22 +16,24 @@ method, yes/no), is Chinese; see :mod:`renoscore.io._localize`.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from renoscore._vocabulary import unit_label
 from renoscore.data import CellStatus
-from renoscore.io._localize import localized_table
+from renoscore.io._localize import localized_columns, localized_table
 from renoscore.io._records import Records, clean_value
+from renoscore.result._frame import wide_columns
 from renoscore.system import Category, IndicatorSystem
 
 if TYPE_CHECKING:
     from renoscore.pipeline import PhaseComparison
     from renoscore.result import EvaluationResult
 
-__all__ = ["TABLES", "fix_first_table", "result_tables"]
+__all__ = ["TABLES", "fix_first_table", "result_tables", "scores_columns"]
 
 #: The tables of a result, in sheet order.
 TABLES: tuple[str, ...] = ("scores", "ranks", "fix_first", "weights", "provenance")
@@ -130,6 +132,28 @@ def _scores_table(result: EvaluationResult, lang: str) -> Records:
     return out
 
 
+def scores_columns(result: EvaluationResult, lang: str = "en") -> dict[str, NDArray[Any]]:
+    """The ``scores`` table of :func:`result_tables` as columns (no object per cell): the
+    same headers, order and values, NaN in a float column where the table holds None.
+
+    Examples
+    --------
+    >>> import renoscore as rs
+    >>> r = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
+    >>> list(scores_columns(r)) == list(result_tables(r, only=["scores"])["scores"][0])
+    True
+    """
+    cols = wide_columns(result, lang)
+    out = {"community_id": cols.pop("community_id"), "phase": cols.pop("phase")}
+    for key, values in result.context.items():
+        if key not in out:
+            column = np.empty(len(values), dtype=object)
+            column[:] = [clean_value(v) for v in values]
+            out[key] = column
+    out.update(cols)
+    return localized_columns("scores", out, result.system, lang, tuple(result.context))
+
+
 def _ranks_table(result: EvaluationResult, lang: str) -> Records:
     names = [g.name.get(lang) for g in result.system.grades]
     out: Records = []
@@ -206,6 +230,7 @@ def result_tables(
     lang: str = "en",
     fix_first_top: int | None = 10,
     comparison: PhaseComparison | None = None,
+    only: Collection[str] | None = None,
 ) -> dict[str, Records]:
     """Every table of a result (see the module docstring), keyed by table name.
 
@@ -218,6 +243,9 @@ def result_tables(
         Lines of the fix-first list per row.
     comparison : PhaseComparison, optional
         Adds a ``comparison`` table.
+    only : collection of str, optional
+        Build only these tables (a writer of one table does not pay for the others: the
+        fix-first list alone costs more than the scores).
 
     Returns
     -------
@@ -229,6 +257,8 @@ def result_tables(
     >>> r = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
     >>> list(result_tables(r))
     ['scores', 'ranks', 'fix_first', 'weights', 'provenance']
+    >>> list(result_tables(r, only=["ranks"]))
+    ['ranks']
     """
     context = tuple(result.context)
 
@@ -237,13 +267,14 @@ def result_tables(
             table, records, result.system, lang, context if table == "scores" else ()
         )
 
-    tables = {
-        "scores": local("scores", _scores_table(result, lang)),
-        "ranks": local("ranks", _ranks_table(result, lang)),
-        "fix_first": fix_first_table(result, top=fix_first_top, lang=lang),
-        "weights": local("weights", _weights_table(result, result.system, lang)),
-        "provenance": local("provenance", _provenance_table(result)),
+    builders: dict[str, Callable[[], Records]] = {
+        "scores": lambda: local("scores", _scores_table(result, lang)),
+        "ranks": lambda: local("ranks", _ranks_table(result, lang)),
+        "fix_first": lambda: fix_first_table(result, top=fix_first_top, lang=lang),
+        "weights": lambda: local("weights", _weights_table(result, result.system, lang)),
+        "provenance": lambda: local("provenance", _provenance_table(result)),
     }
     if comparison is not None:
-        tables["comparison"] = local("comparison", _comparison_table(comparison))
-    return tables
+        cmp = comparison
+        builders["comparison"] = lambda: local("comparison", _comparison_table(cmp))
+    return {name: build() for name, build in builders.items() if only is None or name in only}

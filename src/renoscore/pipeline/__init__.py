@@ -32,6 +32,7 @@ from renoscore._options import (
 )
 from renoscore.pipeline.comparison import PhaseComparison, compare
 from renoscore.pipeline.configuration import resolve_weights
+from renoscore.pipeline.dataset import DatasetResult, evaluate_dataset
 from renoscore.pipeline.scoring import FUZZY_GRADES, evaluate, system_tree
 
 #: The old name of :data:`ScoreNormalization` (how raw values become scores).
@@ -41,6 +42,7 @@ __all__ = [
     "BATCH_RELATIVE",
     "FUZZY_GRADES",
     "Aggregation",
+    "DatasetResult",
     "MissingPolicy",
     "Normalization",
     "PhaseComparison",
@@ -48,6 +50,7 @@ __all__ = [
     "ScoringOptions",
     "compare",
     "evaluate",
+    "evaluate_dataset",
     "resolve_weights",
     "system_tree",
 ]

@@ -24,7 +24,6 @@ from renoscore._calling import argument
 from renoscore._display import clip, text_table
 from renoscore._format import optional_float, text_number, text_percent
 from renoscore._labels import id_key, id_keys
-from renoscore._optional import import_optional
 from renoscore._vocabulary import CONSOLE, lang_of
 from renoscore.data import (
     CellStatus,
@@ -42,6 +41,7 @@ from renoscore.result._file import (
     parse_result_json,
     result_document,
 )
+from renoscore.result._frame import frame_of, long_columns, row_records, wide_columns
 from renoscore.result.explain import FixFirstItem, fix_first_items, obstacle_records
 from renoscore.result.phase_ranks import rank_within_phase
 from renoscore.result.provenance import Provenance
@@ -412,27 +412,11 @@ class EvaluationResult:
 
     # ------------------------------------------------------------------ tables
     def records(self, lang: str = "en") -> list[dict[str, Any]]:
-        """One record per row (wide): id, phase, overall score, rank, grade, coverage, then
-        every group's and indicator's score."""
-        grade_names = [g.name.get(lang) for g in self.system.grades]
-        out: list[dict[str, Any]] = []
-        for r in range(len(self.ids)):
-            rec: dict[str, Any] = {
-                "community_id": self.ids[r],
-                "phase": self.phases[r],
-                "score": optional_float(self.group_scores[r, 0]),
-                "rank": optional_float(self.overall_rank[r]),
-                "grade": None if self.grades[r, 0] < 0 else grade_names[self.grades[r, 0]],
-                "applicable": self.applicable_share(r, 0),
-                "coverage": optional_float(self.coverage[r, 0]),
-                "reason": self.reasons[r],
-            }
-            for k, g in enumerate(self.group_ids[1:], start=1):
-                rec[f"{g}"] = optional_float(self.group_scores[r, k])
-            for j, ind in enumerate(self.system.indicator_ids):
-                rec[f"score_{ind}"] = optional_float(self.indicator_scores[r, j])
-            out.append(rec)
-        return out
+        """One record per row (wide): id, phase, overall score, rank, grade, applicable share,
+        coverage and reason, then every group's and indicator's score (None where not a
+        number). Built from the columns of :meth:`to_frame`, each turned into Python values
+        once."""
+        return row_records(wide_columns(self, lang), keep_nan=("applicable",))
 
     def long_records(self) -> list[dict[str, Any]]:
         """One record per row and node (long): id, phase, node, level, score, rank, grade."""
@@ -471,9 +455,9 @@ class EvaluationResult:
         return out
 
     def to_frame(self, shape: Literal["wide", "long"] = "wide", lang: str = "en") -> Any:
-        """The result as a pandas DataFrame (needs the ``pandas`` extra)."""
-        pd = import_optional("pandas", "EvaluationResult.to_frame")
-        return pd.DataFrame(self.records(lang) if shape == "wide" else self.long_records())
+        """The result as a pandas DataFrame (needs the ``pandas`` extra): the values of
+        :meth:`records` (wide) or :meth:`long_records` (long), built column by column."""
+        return frame_of(wide_columns(self, lang) if shape == "wide" else long_columns(self))
 
     def ranking(self, phase: str | None = None, lang: str = "en") -> list[dict[str, Any]]:
         """Rows sorted by overall rank (unscored rows last), optionally one phase only."""

@@ -41,13 +41,14 @@ import math
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 from renoscore import normalize, ranking
 from renoscore._options import ScoringOptions
+from renoscore._parallel import ordered_map
 from renoscore.data import CellStatus, CommunityData
 from renoscore.errors import ConstantIndicatorWarning, OptionError, Problem
 from renoscore.hierarchy import Tree
@@ -61,7 +62,7 @@ from renoscore.system import IndicatorSystem
 from renoscore.weighting import Weights
 from renoscore.weights.combine import CombinationMethod, combine_valid
 
-__all__ = ["DEFAULT_CHUNK_BYTES", "DrawModel", "Pools", "Progress"]
+__all__ = ["DEFAULT_CHUNK_BYTES", "ChunkTask", "DrawModel", "Pools", "Progress"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
@@ -70,6 +71,10 @@ Levels = Literal["goal", "dimensions", "all"] | Sequence[str]
 Design = Callable[[IntArray], dict[str, IntArray]]
 #: Called as ``progress(done, total)`` after each chunk of runs.
 Progress = Callable[[int, int], None]
+R = TypeVar("R")
+#: What a chunk of runs is reduced to where it was scored: ``task(model, start, stop, local,
+#: scores)``; a module-level function (or a partial of one) for a process pool or Dask.
+ChunkTask = Callable[["DrawModel", int, int, list[FloatArray], FloatArray], R]
 
 #: Working memory per chunk of runs (128 MiB).
 DEFAULT_CHUNK_BYTES = 1 << 27
@@ -88,6 +93,21 @@ class _Combined:
     objective: FloatArray
     combination: CombinationMethod
     alpha: float
+
+
+@dataclass(frozen=True)
+class _ChunkJob(Generic[R]):
+    """One chunk of runs scored and reduced: picklable, for a process pool or a Dask cluster."""
+
+    pools: Pools
+    design: Design | None
+    runs_per_sample: int
+    task: ChunkTask[R]
+
+    def __call__(self, model: DrawModel, bounds: tuple[int, int]) -> R:
+        j0, j1 = bounds
+        local, scores = model.score_samples(self.pools, j0, j1, self.design, self.runs_per_sample)
+        return self.task(model, j0, j1, local, scores)
 
 
 @dataclass
@@ -433,33 +453,49 @@ class DrawModel:
         self,
         pools: Pools,
         n: int,
+        task: ChunkTask[R],
         *,
         chunk_bytes: int,
         design: Design | None = None,
         runs_per_sample: int = 1,
         progress: Progress | None = None,
-    ) -> Iterator[tuple[int, int, list[FloatArray], FloatArray]]:
+        workers: int | None = 1,
+        executor: Any = None,
+    ) -> Iterator[tuple[int, int, R]]:
         """Score the runs of ``n`` samples chunk by chunk: the one Monte Carlo driver.
 
-        Yields ``(start, stop, local, scores)`` for samples ``start .. stop-1``: the local
-        weights of every group (:meth:`local_weights`) and the scores of every level
-        (:meth:`scores`, shape ``(N, levels, runs)``) of their runs. A sample is one run
-        (realisation ``j`` of every source) unless ``design`` maps the samples of a chunk to
-        ``runs_per_sample`` runs each (the Saltelli design). ``progress(done, total)`` is
-        called, in runs, after the caller has taken each chunk.
+        Yields ``(start, stop, task(model, start, stop, local, scores))`` for the chunks of
+        samples ``start .. stop-1``, in order: the local weights of every group
+        (:meth:`local_weights`) and the scores of every level (:meth:`scores`, shape
+        ``(N, levels, runs)``) of their runs go to ``task``, which reduces them where they were
+        computed. A sample is one run (realisation ``j`` of every source) unless ``design``
+        maps the samples of a chunk to ``runs_per_sample`` runs each (the Saltelli design).
+        The chunks are sized to ``chunk_bytes`` alone and run on ``workers`` threads or on
+        ``executor`` (:func:`renoscore._parallel.ordered_map`); every realisation is drawn
+        before (``pools``, one random stream per source), so the results do not depend on
+        where or in which order the chunks ran. ``progress(done, total)`` is called, in runs,
+        after each chunk has been handed back.
         """
         chunk = max(1, self.chunk(chunk_bytes) // runs_per_sample)
-        for j0 in range(0, n, chunk):
-            j1 = min(n, j0 + chunk)
-            samples = np.arange(j0, j1, dtype=np.intp)
-            index = design(samples) if design is not None else dict.fromkeys(FACTORS, samples)
-            c = samples.size * runs_per_sample
-            local = self.local_weights(pools, index, c)
-            codes = self.codes(pools, index, c)
-            noise = index["measurement"] if self.noise is not None else None
-            yield j0, j1, local, self.scores(local, codes, noise)
+        bounds = [(j0, min(n, j0 + chunk)) for j0 in range(0, n, chunk)]
+        job = _ChunkJob(pools, design, runs_per_sample, task)
+        results = ordered_map(job, self, bounds, workers=workers, executor=executor)
+        for (j0, j1), out in zip(bounds, results, strict=True):
+            yield j0, j1, out
             if progress is not None:
                 progress(j1 * runs_per_sample, n * runs_per_sample)
+
+    def score_samples(
+        self, pools: Pools, j0: int, j1: int, design: Design | None, runs_per_sample: int
+    ) -> tuple[list[FloatArray], FloatArray]:
+        """Local weights and scores (N, levels, runs) of the runs of samples ``j0 .. j1-1``."""
+        samples = np.arange(j0, j1, dtype=np.intp)
+        index = design(samples) if design is not None else dict.fromkeys(FACTORS, samples)
+        c = samples.size * runs_per_sample
+        local = self.local_weights(pools, index, c)
+        codes = self.codes(pools, index, c)
+        noise = index["measurement"] if self.noise is not None else None
+        return local, self.scores(local, codes, noise)
 
     def settings(
         self,

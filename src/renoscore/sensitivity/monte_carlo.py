@@ -18,6 +18,7 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Literal
 
 import numpy as np
@@ -33,6 +34,7 @@ from renoscore._options import (
     ScoringOptions,
     TreeAggregation,
 )
+from renoscore._parallel import check_executor, check_workers
 from renoscore._vocabulary import CONSOLE, lang_of
 from renoscore.data import CommunityData
 from renoscore.errors import OptionError, Problem
@@ -304,6 +306,8 @@ def uncertainty(
     kendall: bool = True,
     chunk_bytes: int = DEFAULT_CHUNK_BYTES,
     progress: Progress | None = None,
+    workers: int | None = None,
+    executor: Any = None,
 ) -> UncertaintyResult:
     """Monte Carlo uncertainty analysis of the ranking (OECD/JRC 2008, step 7).
 
@@ -353,6 +357,15 @@ def uncertainty(
         community, draw and level) come on top.
     progress : callable, optional
         Called as ``progress(done, total)`` after each chunk.
+    workers : int, optional
+        Threads scoring and ranking chunks of draws at once (default: every core; numpy
+        releases the GIL). The chunks depend on ``chunk_bytes`` alone and are merged in order,
+        so any number of workers gives the same numbers, bit for bit; the working memory is
+        about ``2 x workers x chunk_bytes``.
+    executor : concurrent.futures.Executor or dask.distributed.Client, optional
+        Run the chunks there instead (another machine's cores with Dask: the model is sent
+        once, then one task per chunk). Every draw is drawn before, one random stream per
+        source, so the numbers are those of a local run with the same seed.
 
     Returns
     -------
@@ -397,6 +410,8 @@ def uncertainty(
     check_int("n", n, 1)
     check_int("top_k", top_k, 1)
     check_int("chunk_bytes", chunk_bytes, 1)
+    check_workers(workers)
+    check_executor(executor)
     declared_factors(srcs, example=", e.g. sources={'weights': {}}")
     base = base_options(
         options, normalization, aggregation, missing, min_coverage, min_applicable,
@@ -407,8 +422,12 @@ def uncertainty(
     check_memory("n", n, _bytes_per_draw(model, keep_draws), chunk_bytes, "draws")
     pools = model.pools(n)
     tally = _Tally.start(model, n, top_k=top_k, kendall=kendall, keep_draws=keep_draws)
-    for d0, d1, local, scores in model.run(pools, n, chunk_bytes=chunk_bytes, progress=progress):
-        tally.add(d0, d1, local, scores)
+    task = partial(_chunk_stats, top_k=top_k, kendall=kendall, keep_draws=keep_draws)
+    for d0, d1, chunk in model.run(
+        pools, n, task, chunk_bytes=chunk_bytes, progress=progress,
+        workers=workers, executor=executor,
+    ):  # fmt: skip
+        tally.add(d0, d1, chunk)
     return tally.result(pools)
 
 
@@ -481,49 +500,34 @@ class _Tally:
             model, n, top_k, kendall, keep_draws, stats, spear, kend, mars, maxs, draw_weights
         )
 
-    def add(self, d0: int, d1: int, local: Sequence[FloatArray], scores: FloatArray) -> None:
-        """Take draws ``d0 .. d1-1``: their local weights and scores (N, levels, draws)."""
-        model = self.model
-        for k, rows in enumerate(model.level_rows):
-            self._level_chunk(k, rows, scores[rows, k, :], d0)
-        if self.draw_weights is not None:
-            for g, wk in zip(model.group_ids, local, strict=True):
+    def add(self, d0: int, d1: int, chunk: _ChunkStats) -> None:
+        """Merge the statistics of draws ``d0 .. d1-1`` (chunks come in order, so the running
+        sums are the same whatever computed them)."""
+        for k, part in enumerate(chunk.levels):
+            if part is not None:
+                self._merge_level(k, part, d0, d1)
+        if self.draw_weights is not None and chunk.local is not None:
+            for g, wk in zip(self.model.group_ids, chunk.local, strict=True):
                 self.draw_weights[g][d0:d1] = wk
 
-    def _level_chunk(self, k: int, rows: IntArray, scores: FloatArray, d0: int) -> None:
-        """Take the scores (rows x draws) of level ``k`` for draws from ``d0``."""
-        model, st = self.model, self.stats[k]
-        c = scores.shape[1]
-        if rows.size == 0:
-            # Nothing under this level is measured in the phase: it stays NaN.
-            return
-        ranks, mid = rank_chunk(scores, model.tie_method, model.tie_tolerance)
-        st.ranks[:, d0 : d0 + c] = ranks
-        st.top += (ranks <= self.top_k).sum(axis=1)
-        grades = ranking.grade(scores, model.thresholds)
-        for g in range(model.n_grades):
-            st.grades[:, g] += (grades == g).sum(axis=1)
-        ok = ~np.isnan(scores)
+    def _merge_level(self, k: int, part: _LevelChunk, d0: int, d1: int) -> None:
+        st = self.stats[k]
+        st.ranks[:, d0:d1] = part.ranks
+        st.top += part.top
+        st.grades += part.grades
         # Mean and sum of squared deviations merged chunk by chunk (Chan, Golub & LeVeque 1983):
         # the textbook sum-of-squares formula loses every digit when a score hardly moves.
-        n_b = ok.sum(axis=1).astype(np.float64)
+        n_b, mean_b, m2_b = part.n, part.mean, part.m2
         has = n_b > 0
-        safe = np.where(has, n_b, 1.0)
-        mean_b = np.where(ok, scores, 0.0).sum(axis=1) / safe
-        m2_b = np.where(ok, (scores - mean_b[:, None]) ** 2, 0.0).sum(axis=1)
         n_ab = st.score_n + n_b
         delta = mean_b - st.score_mean
         share = np.where(has, n_b / np.where(n_ab > 0, n_ab, 1.0), 0.0)
         st.score_m2 += np.where(has, m2_b + delta**2 * st.score_n * share, 0.0)
         st.score_mean += delta * share
         st.score_n = n_ab
-        shift = np.abs(ranks - model.base_ranks[rows, k][:, None])
-        self.mars[d0 : d0 + c, k] = shift.mean(axis=0)
-        self.maxs[d0 : d0 + c, k] = shift.max(axis=0)
-        if rows.size >= 2:
-            self.spear[d0 : d0 + c, k], self.kend[d0 : d0 + c, k] = correlations(
-                model.base_mid[k], mid, self.kendall
-            )
+        self.mars[d0:d1, k], self.maxs[d0:d1, k] = part.mean_shift, part.max_shift
+        if part.spearman is not None and part.kendall is not None:
+            self.spear[d0:d1, k], self.kend[d0:d1, k] = part.spearman, part.kendall
 
     def result(self, pools: Pools) -> UncertaintyResult:
         """The result of the draws taken, with the pools they came from."""
@@ -586,3 +590,75 @@ class _Tally:
             draw_weights=self.draw_weights,
             draw_choices=choices,
         )
+
+
+@dataclass
+class _LevelChunk:
+    """What one chunk of draws adds to the statistics of one level."""
+
+    ranks: NDArray[np.float32]
+    top: FloatArray
+    grades: FloatArray
+    n: FloatArray
+    mean: FloatArray
+    m2: FloatArray
+    mean_shift: FloatArray
+    max_shift: FloatArray
+    spearman: FloatArray | None
+    kendall: FloatArray | None
+
+
+@dataclass
+class _ChunkStats:
+    """A chunk of draws reduced where it was scored: per level, and the local weights."""
+
+    levels: list[_LevelChunk | None]
+    local: list[FloatArray] | None
+
+
+def _chunk_stats(
+    model: DrawModel,
+    d0: int,
+    d1: int,
+    local: list[FloatArray],
+    scores: FloatArray,
+    *,
+    top_k: int,
+    kendall: bool,
+    keep_draws: bool,
+) -> _ChunkStats:
+    """Ranks, counts, score moments and rank correlations of a chunk of draws, every level."""
+    levels = [
+        _level_chunk(model, k, rows, scores[rows, k, :], top_k, kendall) if rows.size else None
+        for k, rows in enumerate(model.level_rows)
+    ]
+    return _ChunkStats(levels, local if keep_draws else None)
+
+
+def _level_chunk(
+    model: DrawModel, k: int, rows: IntArray, scores: FloatArray, top_k: int, kendall: bool
+) -> _LevelChunk:
+    """The statistics of the scores (rows x draws) of level ``k``."""
+    ranks, mid = rank_chunk(scores, model.tie_method, model.tie_tolerance)
+    grades = ranking.grade(scores, model.thresholds)
+    counts = np.stack([(grades == g).sum(axis=1) for g in range(model.n_grades)], axis=1)
+    ok = ~np.isnan(scores)
+    n_b = ok.sum(axis=1).astype(np.float64)
+    mean_b = np.where(ok, scores, 0.0).sum(axis=1) / np.where(n_b > 0, n_b, 1.0)
+    m2_b = np.where(ok, (scores - mean_b[:, None]) ** 2, 0.0).sum(axis=1)
+    shift = np.abs(ranks - model.base_ranks[rows, k][:, None])
+    rho = tau = None
+    if rows.size >= 2:
+        rho, tau = correlations(model.base_mid[k], mid, kendall)
+    return _LevelChunk(
+        ranks=ranks.astype(np.float32),
+        top=(ranks <= top_k).sum(axis=1).astype(np.float64),
+        grades=counts.astype(np.float64),
+        n=n_b,
+        mean=mean_b,
+        m2=m2_b,
+        mean_shift=shift.mean(axis=0),
+        max_shift=shift.max(axis=0),
+        spearman=rho,
+        kendall=tau,
+    )

@@ -19,6 +19,7 @@ import math
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Literal
 
 import numpy as np
@@ -33,6 +34,7 @@ from renoscore._options import (
     ScoringOptions,
     TreeAggregation,
 )
+from renoscore._parallel import check_executor, check_workers
 from renoscore.data import CommunityData
 from renoscore.errors import OptionError, Problem
 from renoscore.panel import Panel
@@ -387,6 +389,8 @@ def sensitivity(
     completion: Literal["optimal", "harker", "llsm"] = "optimal",
     chunk_bytes: int = DEFAULT_CHUNK_BYTES,
     progress: Progress | None = None,
+    workers: int | None = None,
+    executor: Any = None,
 ) -> SensitivityResult:
     """Variance-based global sensitivity of the ranking to each source of uncertainty.
 
@@ -410,8 +414,10 @@ def sensitivity(
     ----------
     system, data, weights, sources, panel, seed, phase, normalization, aggregation, missing,
     min_coverage, min_applicable, impute_by, tie_method, tie_tolerance, options, weights_phase,
-    completion, chunk_bytes, progress
-        As for :func:`uncertainty`.
+    completion, chunk_bytes, progress, workers, executor
+        As for :func:`uncertainty`: the chunks of runs go to ``workers`` threads or to the
+        executor (a Dask client included) and are merged in order, so the indices are the same,
+        bit for bit, wherever they ran.
     n : int
         Base samples (default 512; a power of 2 suits the Sobol' points).
     per_community : bool
@@ -449,6 +455,8 @@ def sensitivity(
     check_int("n", n, 2)
     check_int("bootstrap", bootstrap, 2)
     check_int("chunk_bytes", chunk_bytes, 1)
+    check_workers(workers)
+    check_executor(executor)
     factors = declared_factors(srcs)
     base = base_options(
         options, normalization, aggregation, missing, min_coverage, min_applicable,
@@ -460,7 +468,9 @@ def sensitivity(
     # Per base sample: two realisations of every source, the design's 2k uniforms and the
     # k + 2 outputs.
     check_memory("n", n, 2 * model.pool_bytes() + 8 * (3 * k + 2), chunk_bytes, "base samples")
-    runs = _saltelli_runs(model, factors, n, per_community, chunk_bytes, progress)
+    runs = _saltelli_runs(
+        model, factors, n, per_community, chunk_bytes, progress, workers, executor
+    )
     return _sensitivity_result(model, factors, runs, phase=phase, bootstrap=bootstrap)
 
 
@@ -483,6 +493,8 @@ def _saltelli_runs(
     per_community: bool,
     chunk_bytes: int,
     progress: Progress | None,
+    workers: int | None,
+    executor: Any,
 ) -> _Runs:
     """Run the model on A, B and every A_B^i, ``n (k + 2)`` runs, and keep their outputs."""
     rows = model.level_rows[0]
@@ -493,32 +505,57 @@ def _saltelli_runs(
         f: np.concatenate([A[:, i], B[:, i]]) for i, f in enumerate(factors) if f in _SCALAR
     }
     pools = model.pools(2 * n, uniforms)
-    base_rank = model.base_ranks[rows, 0]
     f_a = np.empty(n)
     f_b = np.empty(n)
     f_ab = np.empty((k, n))
     acc = _RankSobol(rows.size, k) if per_community else None
 
-    def design(j: IntArray) -> dict[str, IntArray]:
-        # Runs of this block: A rows, B rows, then A_B^i rows for each factor i.
+    design = _SaltelliDesign(n, factors)
+    task = partial(_saltelli_chunk, k=k, per_community=per_community)
+    chunks = model.run(
+        pools, n, task, chunk_bytes=chunk_bytes, design=design, runs_per_sample=k + 2,
+        progress=progress, workers=workers, executor=executor,
+    )  # fmt: skip
+    for j0, j1, (shift, ranks) in chunks:
+        c = j1 - j0
+        f_a[j0:j1] = shift[:c]
+        f_b[j0:j1] = shift[c : 2 * c]
+        f_ab[:, j0:j1] = shift[2 * c :].reshape(k, c)
+        if acc is not None and ranks is not None:
+            acc.add(ranks[:, :c], ranks[:, c : 2 * c], ranks[:, 2 * c :].reshape(rows.size, k, c))
+    return _Runs(n, design_seed, f_a, f_b, f_ab, acc)
+
+
+@dataclass(frozen=True)
+class _SaltelliDesign:
+    """The runs of a block of samples j: A rows, B rows, then A_B^i rows for each factor i."""
+
+    n: int
+    factors: tuple[str, ...]
+
+    def __call__(self, j: IntArray) -> dict[str, IntArray]:
+        n, factors = self.n, self.factors
         return {
             f: np.concatenate([j, n + j, *[(n + j) if f == g else j for g in factors]])
             for f in FACTORS
         }
 
-    chunks = model.run(
-        pools, n, chunk_bytes=chunk_bytes, design=design, runs_per_sample=k + 2, progress=progress
-    )
-    for j0, j1, _, scores in chunks:
-        c = j1 - j0
-        ranks, _ = rank_chunk(scores[rows, 0, :], model.tie_method, model.tie_tolerance)
-        shift = np.abs(ranks - base_rank[:, None]).mean(axis=0)
-        f_a[j0:j1] = shift[:c]
-        f_b[j0:j1] = shift[c : 2 * c]
-        f_ab[:, j0:j1] = shift[2 * c :].reshape(k, c)
-        if acc is not None:
-            acc.add(ranks[:, :c], ranks[:, c : 2 * c], ranks[:, 2 * c :].reshape(rows.size, k, c))
-    return _Runs(n, design_seed, f_a, f_b, f_ab, acc)
+
+def _saltelli_chunk(
+    model: DrawModel,
+    j0: int,
+    j1: int,
+    local: list[FloatArray],
+    scores: FloatArray,
+    *,
+    k: int,
+    per_community: bool,
+) -> tuple[FloatArray, FloatArray | None]:
+    """The mean absolute rank shift of every run of a chunk, and the ranks when kept."""
+    rows = model.level_rows[0]
+    ranks, _ = rank_chunk(scores[rows, 0, :], model.tie_method, model.tie_tolerance)
+    shift = np.abs(ranks - model.base_ranks[rows, 0][:, None]).mean(axis=0)
+    return shift, (ranks if per_community else None)
 
 
 def _sensitivity_result(
