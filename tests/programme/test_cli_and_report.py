@@ -56,8 +56,8 @@ def test_plan_checks_the_ledger_beside_a_csv_before_any_work(
     assert main(argv) == 0
     from renoscore.programme.ledger import read_ledger
 
-    assert len(read_ledger(beside).entries) == 461
-    assert out.read_text(encoding="utf-8").count("\n") == 462  # header and one line per item
+    assert len(read_ledger(beside).entries) == 809
+    assert out.read_text(encoding="utf-8").count("\n") == 810  # header and one line per item
 
 
 def test_plan_and_ledger_save_keep_the_file_rules(tmp_path: Path) -> None:
@@ -100,7 +100,7 @@ def test_ledger_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
         == 0
     )
     assert main(["ledger", "check", str(out)]) == 0
-    assert "未启动 461" in capsys.readouterr().out
+    assert "未启动 809" in capsys.readouterr().out
     bad = tmp_path / "bad.csv"
     bad.write_text(
         "某区老旧小区改造问题台账\n项目编号,小区编号,指标编号,办理状态\n"

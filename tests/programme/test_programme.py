@@ -48,16 +48,46 @@ def test_amounts_are_strict() -> None:
             parse_amount(bad)
 
 
-def test_every_unit_cost_has_a_source() -> None:
-    costs = default_costs()
+@pytest.mark.parametrize("release", [None, 1])
+def test_every_unit_cost_has_a_source(release: int | None) -> None:
+    costs = default_costs(release)
     for key, line in costs.items.items():
         assert "stated default" in line.source or any(
             tag in line.source for tag in ("MOHURD", "ChinaDaily", "NDRC", "LY")
         ), key
-    system = rs.default_system()
-    items = {i.id for i in system.indicators if i.category.value != "none"}
-    assert set(costs.items) == items
-    assert default_costs().check(rs.load_system("complete_community"))
+    tag = "" if release is None else f"@{release}"
+    system = rs.load_system(f"old_community_renovation{tag}")
+    renovation = {i.id for i in system.indicators if i.category.value != "none"}
+    # release 1's table also prices g_property_mode, an item of release 1's system only
+    assert set(costs.items) == renovation
+    assert costs.check(rs.load_system(f"complete_community{tag}"))
+
+
+def test_each_release_is_planned_with_its_own_table() -> None:
+    # release 2's networks have a line each, with the utility company responsible; their unit
+    # costs add up to release 1's one line for the seven (14,000 yuan per household)
+    v2, v1 = default_costs(), default_costs(1)
+    nets = ("water_supply", "drainage", "power_supply", "gas", "heating", "road", "telecom")
+    assert (
+        sum(v2.items[f"f_{n}_ok"].unit_cost for n in nets)
+        == 7 * v1.items["f_basic_utilities_ok"].unit_cost
+        == 14_000
+    )
+    assert {v2.items[f"f_{n}_ok"].responsible for n in nets} == {"utilities", "street_office"}
+    old = rs.load_system("old_community_renovation@1")
+    assert default_costs(old) == v1
+    assert default_costs(rs.default_system()) == v2
+    with pytest.raises(CostTableError, match="does not fit system"):
+        v2.check(old)
+    with pytest.raises(CostTableError, match="does not fit system"):
+        v1.check(rs.default_system())
+    with pytest.raises(OptionError, match="no shipped cost table"):
+        default_costs(7)
+    # release 1's example, planned with release 1's table: the numbers issue 16 published
+    r1 = rs.evaluate(old, rs.example_data(version=1), missing="renormalize")
+    p1 = plan_programme(r1, "3000万")
+    assert (p1.items.n, int(p1.funded.sum()), p1.selection.basic_funded) == (461, 141, 101)
+    assert int(p1.items.basic.sum()) == 111
 
 
 def test_cost_table_problems() -> None:
@@ -141,6 +171,11 @@ def test_gains_need_a_tree(result: rs.EvaluationResult) -> None:
 
 def test_plan_of_the_example(plan) -> None:  # type: ignore[no-untyped-def]
     assert plan.selection.optimal
+    # release 2's example: 809 unmet priced items, 320 basic; the 256 cheapest basic items cost
+    # 2,989.9万 and the 257th would pass 3000万, so at most 256 basic items can be funded
+    cheapest = np.cumsum(np.sort(plan.items.cost[plan.items.basic]))
+    assert (plan.items.n, cheapest.size) == (809, 320)
+    assert plan.selection.basic_max == int((cheapest <= 3e7).sum()) == 256
     assert plan.spent <= 3e7 + 1e-6
     assert plan.selection.basic_funded == plan.selection.basic_max
     unfunded_basic = plan.items.basic & ~plan.funded
@@ -257,8 +292,12 @@ def test_rollup_weights_by_households(result: rs.EvaluationResult) -> None:
     total = rows[-1]
     t0 = [k for k, p in enumerate(result.phases) if p == "t0"]
     hh = np.array([float(result.context["households"][k]) for k in t0])
-    expected = float((hh * result.overall[t0]).sum() / hh.sum())
+    score = result.overall[t0]
+    scored = ~np.isnan(score)  # ZY05 is not scored at t0 (coverage below 67%)
+    assert (~scored).sum() == total["not_scored"] == 1
+    expected = float((hh[scored] * score[scored]).sum() / hh[scored].sum())
     assert total["mean_score"] == pytest.approx(expected)
+    assert total["household_coverage"] == pytest.approx(hh[scored].sum() / hh.sum())
     assert sum(r["communities"] for r in rows if r["level"] == "district") == 30
 
 

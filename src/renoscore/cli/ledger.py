@@ -54,10 +54,10 @@ def run(args: argparse.Namespace) -> int:
     >>> from renoscore.cli import main
     >>> out = str(pathlib.Path(tempfile.mkdtemp()) / "l.csv")
     >>> main(["ledger", "export", "--example", "--budget", "3000万", "-o", out])  # doctest: +ELLIPSIS
-    已写入461条至 ...l.csv
+    已写入809条至 ...l.csv
     0
     >>> main(["ledger", "check", out])  # doctest: +ELLIPSIS
-    问题台账：共461条；未启动 461；实施中 0；已完成 0；已销号 0；暂缓实施 0
+    问题台账：共809条；未启动 809；实施中 0；已完成 0；已销号 0；暂缓实施 0
     0
     """
     if args.action == "check":
@@ -83,7 +83,7 @@ def _export(args: argparse.Namespace) -> int:
     source = (
         plan_programme(result, args.budget)
         if args.budget
-        else renovation_items(result, default_costs())
+        else renovation_items(result, default_costs(system))
     )
     ledger = build_ledger(source, lang=args.lang, deadline=deadline)
     path = ledger.save(out, overwrite=args.force, inputs=_common.run_inputs(args))

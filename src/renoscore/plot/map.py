@@ -17,7 +17,7 @@ Examples
 >>> r = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
 >>> ax = community_map(r, focus="LY", services=example_services(), lang="zh")
 >>> ax.get_title()
-'小区分布 — 改造前 (t0)'
+'小区分布 — 改造前现状评估 (t0)'
 """
 
 from __future__ import annotations

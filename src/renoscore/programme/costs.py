@@ -4,8 +4,11 @@ A cost table (YAML, ``format: renoscore.costs/1``) has one line per renovation i
 the measure (整改措施), how the quantity of work follows from the community's shortfall and
 size, the unit cost in yuan, the responsible unit (责任单位), the shares of the funding
 sources (资金来源) and the source of the unit cost. The shipped table
-(:func:`default_costs`) covers the renovation items of both shipped systems; every figure
-names a published source or says "stated default" with its reasoning.
+(:func:`default_costs`) covers the renovation items of both shipped systems of the current
+content release (the networks, the 23号 items and the services of release 2); the table of
+release 1 is kept for ``old_community_renovation@1``, and ``default_costs(system)`` picks the
+table of the release a system belongs to. Every figure names a published source or says
+"stated default" with its reasoning.
 
 For community ``n`` and indicator ``j`` with a cost line::
 
@@ -26,17 +29,19 @@ Examples
 >>> import renoscore as rs
 >>> from renoscore.programme import default_costs
 >>> costs = default_costs()
->>> line = costs.items["f_elevator_share"]
+>>> line = costs.items["f_lift_retrofit_share"]
 >>> line.unit_cost, line.unit.label("zh"), line.unit.label("en")
 (600000.0, '个（电梯）', 'count (lifts)')
 >>> costs.check(rs.default_system()) is costs
 True
+>>> old = rs.load_system("old_community_renovation@1")
+>>> default_costs(old).check(old).items["f_elevator_share"].unit_cost
+600000.0
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -44,6 +49,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from renoscore._shipped import RELEASES, release_folder
 from renoscore._validation import suggest, validate_document
 from renoscore._vocabulary import FUNDING, RESPONSIBLE, lang_of
 from renoscore._yaml import read_yaml
@@ -53,6 +59,9 @@ from renoscore.system import Category, Direction, IndicatorSystem, LocalizedText
 from renoscore.system.units import Unit
 
 __all__ = ["CostLine", "CostTable", "Quantity", "default_costs", "item_costs", "load_costs"]
+
+#: The shipped table's file name in each release's example-data folder.
+_FILE = "costs.yaml"
 
 #: Bases computed from the data rather than read from one column.
 DERIVED_BASES = ("community", "stairwells")
@@ -223,9 +232,37 @@ def load_costs(source: str | Path | Mapping[str, Any]) -> CostTable:
     return validate_document(CostTable, doc, CostTableError, "cost table")
 
 
-def default_costs() -> CostTable:
-    """The shipped cost table (``example_data/costs.yaml``), every figure with its source."""
-    path = resources.files("renoscore") / "example_data" / "costs.yaml"
+def default_costs(release: int | IndicatorSystem | None = None) -> CostTable:
+    """The shipped cost table of a content release, every figure with its source.
+
+    Parameters
+    ----------
+    release : int, IndicatorSystem or None
+        The content release (default: the current one, ``example_data/costs.yaml``; ``1``
+        for ``example_data/v1/costs.yaml``), or an indicator system: the table of the release
+        its major version names when one is shipped (``old_community_renovation@1`` gets
+        release 1's table), else the current one.
+
+    Raises
+    ------
+    OptionError
+        A release number with no shipped cost table.
+
+    Examples
+    --------
+    >>> len(default_costs().items), len(default_costs(1).items)
+    (33, 20)
+    """
+    if isinstance(release, IndicatorSystem):
+        major = release.version.split(".", 1)[0]
+        number = int(major) if major.isdigit() else None
+        shipped = number is not None and (release_folder("example_data", number) / _FILE).is_file()
+        release = number if shipped else None
+    path = release_folder("example_data", release) / _FILE
+    if not path.is_file():
+        raise OptionError(
+            f"no shipped cost table for content release {release}: use one of {list(RELEASES)}"
+        )
     return load_costs(path.read_text(encoding="utf-8"))
 
 

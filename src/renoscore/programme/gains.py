@@ -6,7 +6,9 @@ when the indicator's goalpost score ``s[n, j]`` is raised to 1 and nothing else 
     gain[n, j] = 100 * (A(s with s[n, j] := 1)[goal] - A(s)[goal])
 
 with ``A`` the evaluation's own aggregation up the tree (:func:`renoscore.hierarchy.
-aggregate_tree`, with the re-normalisation of missing cells the result used). For the
+aggregate_tree`, with the re-normalisation of missing cells the result used, its
+not-applicable cells, and each group's minimum applicable share: a group not assessed for a
+community stays out of its parent, as in the evaluation). For the
 weighted arithmetic mean this is exactly ``100 * e[n, j] * (1 - s[n, j])`` with ``e[n, j]``
 the community's effective weight of the indicator (the product of the local weights down the
 tree, re-normalised over what was measured; Saaty 1980's distributive synthesis), and gains
@@ -79,13 +81,14 @@ def score_gains(
 
     >>> import numpy as np, renoscore as rs
     >>> r = rs.evaluate(rs.default_system(), rs.example_data(), missing="renormalize")
-    >>> k = r.row("JS02", "t0")
+    >>> k = r.row("JS03", "t1")
     >>> g = score_gains(r, np.array([k]))[0]
     >>> w = r.weights.indicator_weights()
     >>> s = r.indicator_scores[k] / 100
-    >>> bool(np.allclose(g, 100 * w * (1 - s), equal_nan=True))  # JS02 t0 measured everything
+    >>> bool(np.allclose(g, 100 * w * (1 - s), equal_nan=True))  # JS03 t1 measured everything
     True
     """
+    from renoscore._cells import CellStatus
     from renoscore.hierarchy import aggregate_tree
     from renoscore.pipeline import system_tree
 
@@ -101,12 +104,19 @@ def score_gains(
                 )
             ],
         )
-    tree = system_tree(result.system, result.weights)
+    tree = system_tree(result.system, result.weights, prov.options)
     method: Literal["arithmetic", "geometric"] = (
         "arithmetic" if prov.aggregation == "arithmetic" else "geometric"
     )
     S = result.indicator_scores[rows] / 100.0
-    base = aggregate_tree(S, tree, method=method)[0][:, 0]
+    applies = result.status[rows] != CellStatus.NOT_APPLICABLE
+
+    def overall(scores: NDArray[np.float64], mask: NDArray[np.bool_]) -> NDArray[np.float64]:
+        return aggregate_tree(scores, tree, method=method, applicable=mask)[0][:, 0]
+
+    base = overall(S, applies)
+    # a row the evaluation left unscored (coverage, a progress check) has no gain either
+    base[np.isnan(result.overall[rows])] = np.nan
     gains = np.full(S.shape, np.nan)
     for j in range(S.shape[1]) if columns is None else columns.tolist():
         col = S[:, j]
@@ -116,7 +126,7 @@ def score_gains(
             continue
         raised = S[below].copy()
         raised[:, j] = 1.0
-        after = aggregate_tree(raised, tree, method=method)[0][:, 0]
+        after = overall(raised, applies[below])
         g = np.where(np.isnan(col) | np.isnan(base), np.nan, 0.0)
         g[below] = np.maximum(100.0 * (after - base[below]), 0.0)
         gains[:, j] = g

@@ -33,7 +33,6 @@ import datetime as dt
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -167,9 +166,20 @@ def load_projects(source: Any, *, sheet: str | int | None = None) -> list[Projec
     return out
 
 
-def example_projects() -> list[Project]:
-    """The shipped example project table (``example_data/projects.csv``)."""
-    path = resources.files("renoscore") / "example_data" / "projects.csv"
+def example_projects(version: int | None = None) -> list[Project]:
+    """The shipped example project table (``example_data/projects.csv``) of a content release.
+
+    The projects of the example communities under the names of that release's example data
+    (``version=1``: the names of release 1).
+
+    Examples
+    --------
+    >>> example_projects()[0].name, example_projects(version=1)[0].name
+    ('机械厂宿舍', '电缆厂家属楼')
+    """
+    from renoscore._shipped import release_folder
+
+    path = release_folder("example_data", version) / "projects.csv"
     import csv
     import io
 

@@ -310,7 +310,8 @@ def plan_programme(
     budget : float or str
         Yuan, or text such as ``"3000万"`` (see :func:`~renoscore.programme.parse_amount`).
     costs : CostTable, optional
-        Default: the shipped table (:func:`~renoscore.programme.default_costs`).
+        Default: the shipped table of the release of the result's system
+        (:func:`~renoscore.programme.default_costs`).
     phase : str, None or "auto"
         The phase the items come from (default: the first, before renovation).
     district_caps : mapping, optional
@@ -340,7 +341,8 @@ def plan_programme(
     money = parse_amount(budget, what="budget")
     plus = parse_amount(extra, what="extra")
     caps = {k: parse_amount(v, what=f"cap of {k}") for k, v in (district_caps or {}).items()}
-    items = renovation_items(result, costs or default_costs(), phase=phase, willingness=willingness)
+    table = costs or default_costs(result.system)
+    items = renovation_items(result, table, phase=phase, willingness=willingness)
     group, cap_values, _ = district_codes(items, district_column, caps)
     eligible = items.priced.copy()
     if min_willingness is not None:
