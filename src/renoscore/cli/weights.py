@@ -21,7 +21,6 @@ from typing import Any
 from renoscore._display import text_table
 from renoscore._vocabulary import CONSOLE, METHOD_NAMES, stakeholder_word
 from renoscore.cli import _common
-from renoscore.report._words import WORDS
 
 __all__ = ["add_parser", "run"]
 
@@ -121,6 +120,10 @@ def _print_weights_zh(weights: Any, system: Any) -> None:
       设施改造              0.2500    0.2500
     ...
     """
+    # Imported here: the report package would load the survey and audit stacks (scipy.stats,
+    # pandas) at the start of every command, half a second before any work.
+    from renoscore.report._words import WORDS
+
     glob = weights.global_weights()
     names = weights.provenance.group_names
     t = WORDS["zh"]

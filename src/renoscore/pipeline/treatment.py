@@ -17,7 +17,6 @@ from typing import Any
 import numpy as np
 
 from renoscore._options import TreatmentOptions
-from renoscore.audit.treatment import treat
 from renoscore.data import CommunityData
 
 __all__ = ["treated_data"]
@@ -40,6 +39,10 @@ def treated_data(
     >>> sorted(c["column"] for c in record["columns"])[:2]
     ['s_dist_health_station_m']
     """
+    # Imported here: treatment is opt-in, and the audit package loads the survey statistics
+    # (scipy.stats) that plain scoring never needs.
+    from renoscore.audit.treatment import treat
+
     result = treat(
         data.values,
         winmax=options.winmax,
