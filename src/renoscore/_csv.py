@@ -59,6 +59,9 @@ __all__ = ["DELIMITERS", "read_csv"]
 
 #: Delimiters a CSV file may use, the comma first.
 DELIMITERS = (",", "\t", ";", "|")
+#: Smallest file read by pyarrow's C parser: below it Python's reader is as fast, and pyarrow's
+#: text conversion would import pandas (a quarter of a second) for a street office's sheet.
+_ARROW_MIN_BYTES = 256 * 1024
 #: Numeric columns re-read as text one at a time before all of them are read as text at once.
 _RETRIES = 4
 _BAD_COLUMN = re.compile(r"In CSV column #(\d+): CSV conversion error to double")
@@ -80,7 +83,8 @@ def read_csv(path: Path, encoding: str | None, max_bytes: int, hints: ReadHints)
         A file that is too large, cannot be read or decoded, is empty or malformed.
     """
     size = _size(path, max_bytes)
-    if hints.numeric is not None and encoding is None and size and _has_pyarrow():
+    large = size > 0 and size >= _ARROW_MIN_BYTES
+    if hints.numeric is not None and encoding is None and large and _has_pyarrow():
         table = _read_mapped(path, hints)
         if table is not None:
             return table
