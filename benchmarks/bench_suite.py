@@ -32,6 +32,7 @@ import importlib
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -1412,6 +1413,25 @@ MEMORY_NOTES = """\
 
 
 # =============================================================================== main
+#: A section another benchmark writes between its markers (e.g. bench_scale.py's "scale").
+_SECTION = re.compile(
+    r"<!-- (?P<name>[\w-]+) benchmark: start -->.*?<!-- (?P=name) benchmark: end -->", re.S
+)
+
+
+def with_kept_sections(page: str, doc: Path) -> str:
+    """``page`` with every marked section of the current ``doc`` that ``page`` lacks appended,
+    so that one benchmark's run does not erase what another measured."""
+    if not doc.exists():
+        return page
+    kept = [
+        m.group(0)
+        for m in _SECTION.finditer(doc.read_text(encoding="utf-8"))
+        if f"<!-- {m.group('name')} benchmark: start -->" not in page
+    ]
+    return page.rstrip("\n") + "".join(f"\n\n{block}" for block in kept) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, agreement only (CI)")
@@ -1459,7 +1479,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     if not args.no_write:
         info["load_average_end"] = list(os.getloadavg())
-        DOC.write_text(markdown(s, info, versions, elapsed), encoding="utf-8")
+        page = markdown(s, info, versions, elapsed)
+        DOC.write_text(with_kept_sections(page, DOC), encoding="utf-8")
         JSON_OUT.parent.mkdir(parents=True, exist_ok=True)
         JSON_OUT.write_text(
             json.dumps(
