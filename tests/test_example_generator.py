@@ -27,17 +27,6 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 COMMITTED_CSV = EXAMPLES / "data" / "communities.csv"
 COMMITTED_SURVEY = EXAMPLES / "data" / "survey_responses.csv"
-NETWORKS = (
-    "f_water_supply_ok",
-    "f_drainage_ok",
-    "f_power_supply_ok",
-    "f_gas_ok",
-    "f_heating_ok",
-    "f_road_ok",
-    "f_telecom_ok",
-    "f_overhead_lines_tidy",
-    "f_shared_parts_ok",
-)
 
 
 def _module(name: str) -> ModuleType:
@@ -48,6 +37,10 @@ def _module(name: str) -> ModuleType:
     sys.modules[spec.name] = module  # dataclasses resolve annotations through sys.modules
     spec.loader.exec_module(module)
     return module
+
+
+#: The utility networks and shared parts, as the generator's recipe lists them.
+NETWORKS: tuple[str, ...] = _module("_values").NETWORKS
 
 
 @pytest.fixture(scope="module")
